@@ -1,0 +1,41 @@
+//! Who may see and do what: the only place in the hub that decides.
+//!
+//! - [`Actor`]: the signed-in user a request acts as (user, agency, roles).
+//! - [`policy`]: role checks for administrative actions (wrong role → `FORBIDDEN`).
+//! - [`participation`]: an agency's scope on a case (`FULL` or `SUMMARY`), granted and
+//!   revoked only by workflow events.
+//! - [`sql`]: the SQL fragment every case-scoped query filters by, so rows outside the
+//!   caller's scope are never loaded (out of scope → `NOT_FOUND`).
+
+pub mod participation;
+pub mod policy;
+pub mod roles;
+pub mod sql;
+
+use uuid::Uuid;
+
+pub use participation::{ParticipationKind, Scope};
+pub use roles::{Role, Roles};
+
+/// The user a request acts as, resolved from the bearer token on every request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// The signed-in user.
+    pub user_id: Uuid,
+    /// The user's agency; `None` only for hub administrators, who belong to none and so
+    /// reach no case data.
+    pub agency_id: Option<Uuid>,
+    /// The user's roles in their agency.
+    pub roles: Roles,
+    /// Manages agencies and every agency's users.
+    pub hub_admin: bool,
+    /// The session the token belongs to (ended by `logout`).
+    pub session_id: Uuid,
+}
+
+impl Actor {
+    /// Whether the actor holds `role` in their agency.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(role)
+    }
+}

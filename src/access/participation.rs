@@ -1,0 +1,297 @@
+//! How an agency reaches a case: a participation with a scope.
+//!
+//! Participations change only through workflow events ([`changes_for`]): a case opened,
+//! a handover accepted, a referral ended, consent withdrawn. Nobody edits them by hand,
+//! and the service that applies the changes writes an audit event for each.
+
+use async_graphql::Enum;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// How much of a case an agency sees.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Scope {
+    /// Case number, status, dates, the child's age band: no names, addresses or notes.
+    Summary,
+    /// Everything, personal data included (each read of it is audited).
+    Full,
+}
+
+impl Scope {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Summary => "SUMMARY",
+            Scope::Full => "FULL",
+        }
+    }
+}
+
+/// Why an agency takes part in a case.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ParticipationKind {
+    /// Leads the case (the prevention service, or whoever accepted a transfer).
+    Lead,
+    /// Asked to take over the case; sees the summary and the package until it decides.
+    HandoverRecipient,
+    /// Gives a service on referral while the lead stays.
+    ReferralRecipient,
+    /// Member of the MRG reviewing the case.
+    MrgMember,
+    /// The hospital (or other source) that sent the signal.
+    SignalSender,
+    /// The former lead after a transfer, keeping read-only access for a set period.
+    FormerLead,
+}
+
+impl ParticipationKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParticipationKind::Lead => "LEAD",
+            ParticipationKind::HandoverRecipient => "HANDOVER_RECIPIENT",
+            ParticipationKind::ReferralRecipient => "REFERRAL_RECIPIENT",
+            ParticipationKind::MrgMember => "MRG_MEMBER",
+            ParticipationKind::SignalSender => "SIGNAL_SENDER",
+            ParticipationKind::FormerLead => "FORMER_LEAD",
+        }
+    }
+}
+
+/// One agency's standing on one case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Participation {
+    /// The participating agency.
+    pub agency_id: Uuid,
+    /// Why it participates.
+    pub kind: ParticipationKind,
+    /// What it sees.
+    pub scope: Scope,
+    /// When the grant ends by itself (a former lead's read-only period), if ever.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl Participation {
+    /// Whether the participation grants anything at `now`.
+    pub fn is_active(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none_or(|t| t > now) && self.expires_at.is_none_or(|t| t > now)
+    }
+}
+
+/// The widest scope `agency` holds on a case at `now`, or `None`: then the case does not
+/// exist for that agency.
+pub fn scope_of(participations: &[Participation], agency: Uuid, now: DateTime<Utc>) -> Option<Scope> {
+    participations
+        .iter()
+        .filter(|p| p.agency_id == agency && p.is_active(now))
+        .map(|p| p.scope)
+        .max()
+}
+
+/// A workflow event that changes who takes part in a case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorkflowEvent {
+    /// A case was opened from a signal: the service leads, the sender keeps a summary.
+    CaseOpened { lead: Uuid, signal_sender: Option<Uuid> },
+    /// A handover was requested: the receiver sees the summary (and package) to decide.
+    HandoverRequested { to: Uuid },
+    /// The receiver declined, or the sender cancelled: the receiver's view ends.
+    HandoverWithdrawn { to: Uuid },
+    /// A transfer was accepted: the lead moves. The former lead keeps read-only `FULL`
+    /// until `keep_full_until` when its agency set such a period, else `SUMMARY`.
+    TransferAccepted { from: Uuid, to: Uuid, keep_full_until: Option<DateTime<Utc>> },
+    /// A referral was accepted: the receiver works with `FULL` scope for its purpose.
+    ReferralAccepted { to: Uuid },
+    /// The referral's service was recorded and the referral closed.
+    ReferralClosed { to: Uuid },
+    /// The case was put before the MRG: members see the summary.
+    MrgReviewScheduled { member: Uuid },
+    /// Consent was withdrawn for these agencies: they stop seeing personal data.
+    ConsentWithdrawn { agencies: Vec<Uuid> },
+}
+
+/// One change to apply to a case's participations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Add a participation.
+    Grant {
+        agency_id: Uuid,
+        kind: ParticipationKind,
+        scope: Scope,
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// End the agency's participations of this kind.
+    Revoke { agency_id: Uuid, kind: ParticipationKind },
+}
+
+/// The participation changes a workflow event causes: the one rule book for scopes.
+pub fn changes_for(event: &WorkflowEvent) -> Vec<Change> {
+    use ParticipationKind as K;
+    let grant = |agency_id, kind, scope| Change::Grant { agency_id, kind, scope, expires_at: None };
+    let revoke = |agency_id, kind| Change::Revoke { agency_id, kind };
+    match event {
+        WorkflowEvent::CaseOpened { lead, signal_sender } => {
+            let mut changes = vec![grant(*lead, K::Lead, Scope::Full)];
+            if let Some(sender) = signal_sender.filter(|s| s != lead) {
+                changes.push(grant(sender, K::SignalSender, Scope::Summary));
+            }
+            changes
+        }
+        WorkflowEvent::HandoverRequested { to } => vec![grant(*to, K::HandoverRecipient, Scope::Summary)],
+        WorkflowEvent::HandoverWithdrawn { to } => vec![revoke(*to, K::HandoverRecipient)],
+        WorkflowEvent::TransferAccepted { from, to, keep_full_until } => {
+            let former = match keep_full_until {
+                Some(until) => Change::Grant {
+                    agency_id: *from,
+                    kind: K::FormerLead,
+                    scope: Scope::Full,
+                    expires_at: Some(*until),
+                },
+                None => grant(*from, K::FormerLead, Scope::Summary),
+            };
+            vec![
+                revoke(*to, K::HandoverRecipient),
+                revoke(*from, K::Lead),
+                grant(*to, K::Lead, Scope::Full),
+                former,
+            ]
+        }
+        WorkflowEvent::ReferralAccepted { to } => vec![
+            revoke(*to, K::HandoverRecipient),
+            grant(*to, K::ReferralRecipient, Scope::Full),
+        ],
+        WorkflowEvent::ReferralClosed { to } => vec![revoke(*to, K::ReferralRecipient)],
+        WorkflowEvent::MrgReviewScheduled { member } => vec![grant(*member, K::MrgMember, Scope::Summary)],
+        WorkflowEvent::ConsentWithdrawn { agencies } => agencies
+            .iter()
+            .flat_map(|a| [revoke(*a, K::ReferralRecipient), grant(*a, K::FormerLead, Scope::Summary)])
+            .collect(),
+    }
+}
+
+/// Applies changes to an in-memory list (what the store does in SQL), for rules and tests.
+pub fn apply(participations: &mut Vec<Participation>, changes: &[Change], now: DateTime<Utc>) {
+    for change in changes {
+        match change {
+            Change::Grant { agency_id, kind, scope, expires_at } => participations.push(Participation {
+                agency_id: *agency_id,
+                kind: *kind,
+                scope: *scope,
+                expires_at: *expires_at,
+                revoked_at: None,
+            }),
+            Change::Revoke { agency_id, kind } => {
+                for p in participations.iter_mut() {
+                    if p.agency_id == *agency_id && p.kind == *kind && p.revoked_at.is_none() {
+                        p.revoked_at = Some(now);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, hour, 0, 0).unwrap()
+    }
+
+    fn ids() -> (Uuid, Uuid, Uuid, Uuid) {
+        (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7())
+    }
+
+    fn opened(service: Uuid, hospital: Uuid) -> Vec<Participation> {
+        let mut ps = Vec::new();
+        let event = WorkflowEvent::CaseOpened { lead: service, signal_sender: Some(hospital) };
+        apply(&mut ps, &changes_for(&event), at(8));
+        ps
+    }
+
+    #[test]
+    fn the_lead_sees_everything_and_the_sending_hospital_only_the_summary() {
+        let (service, hospital, ngo, _) = ids();
+        let ps = opened(service, hospital);
+        assert_eq!(scope_of(&ps, service, at(9)), Some(Scope::Full));
+        assert_eq!(scope_of(&ps, hospital, at(9)), Some(Scope::Summary));
+        assert_eq!(scope_of(&ps, ngo, at(9)), None);
+    }
+
+    #[test]
+    fn a_handover_receiver_sees_the_summary_until_it_accepts_then_everything() {
+        let (service, hospital, guardianship, _) = ids();
+        let mut ps = opened(service, hospital);
+        apply(&mut ps, &changes_for(&WorkflowEvent::HandoverRequested { to: guardianship }), at(9));
+        assert_eq!(scope_of(&ps, guardianship, at(10)), Some(Scope::Summary));
+        let accepted = WorkflowEvent::TransferAccepted { from: service, to: guardianship, keep_full_until: None };
+        apply(&mut ps, &changes_for(&accepted), at(11));
+        assert_eq!(scope_of(&ps, guardianship, at(12)), Some(Scope::Full));
+        assert_eq!(scope_of(&ps, service, at(12)), Some(Scope::Summary));
+    }
+
+    #[test]
+    fn a_former_lead_keeps_full_scope_only_for_the_period_its_agency_set() {
+        let (service, hospital, guardianship, _) = ids();
+        let mut ps = opened(service, hospital);
+        let until = at(11) + Duration::days(30);
+        let accepted = WorkflowEvent::TransferAccepted { from: service, to: guardianship, keep_full_until: Some(until) };
+        apply(&mut ps, &changes_for(&accepted), at(11));
+        assert_eq!(scope_of(&ps, service, until - Duration::seconds(1)), Some(Scope::Full));
+        assert_eq!(scope_of(&ps, service, until), None);
+    }
+
+    #[test]
+    fn a_declined_handover_leaves_the_receiver_with_nothing() {
+        let (service, hospital, guardianship, _) = ids();
+        let mut ps = opened(service, hospital);
+        apply(&mut ps, &changes_for(&WorkflowEvent::HandoverRequested { to: guardianship }), at(9));
+        apply(&mut ps, &changes_for(&WorkflowEvent::HandoverWithdrawn { to: guardianship }), at(10));
+        assert_eq!(scope_of(&ps, guardianship, at(11)), None);
+        assert_eq!(scope_of(&ps, service, at(11)), Some(Scope::Full));
+    }
+
+    #[test]
+    fn a_referral_gives_full_scope_until_it_is_closed() {
+        let (service, hospital, social, _) = ids();
+        let mut ps = opened(service, hospital);
+        apply(&mut ps, &changes_for(&WorkflowEvent::ReferralAccepted { to: social }), at(9));
+        assert_eq!(scope_of(&ps, social, at(10)), Some(Scope::Full));
+        apply(&mut ps, &changes_for(&WorkflowEvent::ReferralClosed { to: social }), at(11));
+        assert_eq!(scope_of(&ps, social, at(12)), None);
+        assert_eq!(scope_of(&ps, service, at(12)), Some(Scope::Full));
+    }
+
+    #[test]
+    fn withdrawn_consent_stops_personal_data_reaching_the_agencies_it_covered() {
+        let (service, hospital, social, rehab) = ids();
+        let mut ps = opened(service, hospital);
+        apply(&mut ps, &changes_for(&WorkflowEvent::ReferralAccepted { to: social }), at(9));
+        apply(&mut ps, &changes_for(&WorkflowEvent::ReferralAccepted { to: rehab }), at(9));
+        apply(&mut ps, &changes_for(&WorkflowEvent::ConsentWithdrawn { agencies: vec![social] }), at(10));
+        assert_eq!(scope_of(&ps, social, at(11)), Some(Scope::Summary));
+        assert_eq!(scope_of(&ps, rehab, at(11)), Some(Scope::Full));
+    }
+
+    #[test]
+    fn an_mrg_member_sees_the_summary_only() {
+        let (service, hospital, member, _) = ids();
+        let mut ps = opened(service, hospital);
+        apply(&mut ps, &changes_for(&WorkflowEvent::MrgReviewScheduled { member }), at(9));
+        assert_eq!(scope_of(&ps, member, at(10)), Some(Scope::Summary));
+    }
+
+    #[test]
+    fn a_service_that_recorded_its_own_signal_is_not_also_a_summary_sender() {
+        let (service, _, _, _) = ids();
+        let changes = changes_for(&WorkflowEvent::CaseOpened { lead: service, signal_sender: Some(service) });
+        assert_eq!(changes.len(), 1);
+    }
+}

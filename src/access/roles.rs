@@ -1,0 +1,156 @@
+//! Roles a user holds in their agency (domain.md, "People").
+
+use async_graphql::Enum;
+use serde::{Deserialize, Serialize};
+
+use crate::agencies::AgencyKind;
+
+/// A role in an agency. Stored as its SCREAMING_SNAKE name.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    /// Curator / case manager: leads the work with a family.
+    Curator,
+    /// Head of service: assigns curators, passes cases on.
+    HeadOfService,
+    /// The hospital's responsible specialist who registers and passes on signals.
+    HospitalSpecialist,
+    /// A psychologist, social worker or other specialist working on cases.
+    Specialist,
+    /// Guardianship officer: accepts transfers of cases where a child's rights are at risk.
+    GuardianshipOfficer,
+    /// Records MRG meetings, minutes and decisions.
+    MrgSecretary,
+    /// Chairs the MRG and approves its minutes.
+    MrgChair,
+    /// Rehabilitation-centre staff: report reunification progress.
+    RehabilitationStaff,
+    /// Manages the users of their own agency.
+    AgencyAdmin,
+    /// Reads reports; changes nothing.
+    Analyst,
+}
+
+impl Role {
+    /// Every role, in a stable order.
+    pub const ALL: [Role; 10] = [
+        Role::Curator,
+        Role::HeadOfService,
+        Role::HospitalSpecialist,
+        Role::Specialist,
+        Role::GuardianshipOfficer,
+        Role::MrgSecretary,
+        Role::MrgChair,
+        Role::RehabilitationStaff,
+        Role::AgencyAdmin,
+        Role::Analyst,
+    ];
+
+    /// The stored name, e.g. `HEAD_OF_SERVICE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Curator => "CURATOR",
+            Role::HeadOfService => "HEAD_OF_SERVICE",
+            Role::HospitalSpecialist => "HOSPITAL_SPECIALIST",
+            Role::Specialist => "SPECIALIST",
+            Role::GuardianshipOfficer => "GUARDIANSHIP_OFFICER",
+            Role::MrgSecretary => "MRG_SECRETARY",
+            Role::MrgChair => "MRG_CHAIR",
+            Role::RehabilitationStaff => "REHABILITATION_STAFF",
+            Role::AgencyAdmin => "AGENCY_ADMIN",
+            Role::Analyst => "ANALYST",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// The only agency kind where the role makes sense, for roles tied to one kind.
+    pub fn required_agency_kind(self) -> Option<AgencyKind> {
+        match self {
+            Role::HospitalSpecialist => Some(AgencyKind::Maternity),
+            Role::GuardianshipOfficer => Some(AgencyKind::Guardianship),
+            Role::RehabilitationStaff => Some(AgencyKind::RehabilitationCentre),
+            _ => None,
+        }
+    }
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// A set of roles, cheap to copy and check.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Roles(u16);
+
+impl Roles {
+    /// Whether the set holds `role`.
+    pub fn contains(self, role: Role) -> bool {
+        self.0 & role.bit() != 0
+    }
+
+    /// Adds `role`.
+    pub fn insert(&mut self, role: Role) {
+        self.0 |= role.bit();
+    }
+
+    /// The roles in a stable order.
+    pub fn to_vec(self) -> Vec<Role> {
+        Role::ALL.into_iter().filter(|r| self.contains(*r)).collect()
+    }
+
+    /// Whether no role is held.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl FromIterator<Role> for Roles {
+    fn from_iter<I: IntoIterator<Item = Role>>(iter: I) -> Self {
+        let mut roles = Roles::default();
+        for role in iter {
+            roles.insert(role);
+        }
+        roles
+    }
+}
+
+impl std::fmt::Debug for Roles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.to_vec()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_round_trips_through_its_stored_name() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("HUB_ADMIN"), None);
+    }
+
+    #[test]
+    fn a_role_set_holds_exactly_what_was_inserted() {
+        let roles: Roles = [Role::Curator, Role::AgencyAdmin].into_iter().collect();
+        assert!(roles.contains(Role::Curator));
+        assert!(roles.contains(Role::AgencyAdmin));
+        assert!(!roles.contains(Role::HeadOfService));
+        assert_eq!(roles.to_vec(), vec![Role::Curator, Role::AgencyAdmin]);
+    }
+
+    #[test]
+    fn a_guardianship_officer_belongs_to_a_guardianship_authority() {
+        assert_eq!(
+            Role::GuardianshipOfficer.required_agency_kind(),
+            Some(AgencyKind::Guardianship)
+        );
+        assert_eq!(Role::MrgSecretary.required_agency_kind(), None);
+    }
+}

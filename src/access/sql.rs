@@ -1,0 +1,47 @@
+//! The SQL fragment that keeps case-scoped queries inside the caller's scope.
+//!
+//! Every query over case data joins this filter, so a row outside the actor's scope is
+//! never loaded: there is nothing to "check afterwards" and nothing to forget.
+
+use super::Scope;
+
+/// An `EXISTS (…)` condition, true when the agency bound at `$agency_param` holds at least
+/// `min` scope on the case whose id is `case_id_expr`, at the time bound at `$now_param`.
+///
+/// A NULL agency (a hub administrator) matches nothing, which is what we want.
+pub fn case_visible(case_id_expr: &str, agency_param: u8, now_param: u8, min: Scope) -> String {
+    let scope = match min {
+        Scope::Summary => String::new(),
+        Scope::Full => " AND p.scope = 'FULL'".to_owned(),
+    };
+    format!(
+        "EXISTS (SELECT 1 FROM participations p \
+         WHERE p.case_id = {case_id_expr} AND p.agency_id = ${agency_param} \
+         AND p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > ${now_param}){scope})"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filter_binds_the_agency_and_the_clock_by_position() {
+        let sql = case_visible("c.id", 2, 3, Scope::Summary);
+        assert!(sql.contains("p.case_id = c.id"));
+        assert!(sql.contains("p.agency_id = $2"));
+        assert!(sql.contains("p.expires_at > $3"));
+        assert!(!sql.contains("FULL"));
+    }
+
+    #[test]
+    fn a_full_scope_filter_excludes_summary_participations() {
+        let sql = case_visible("c.id", 1, 2, Scope::Full);
+        assert!(sql.contains("p.scope = 'FULL'"));
+    }
+
+    #[test]
+    fn revoked_participations_never_count() {
+        assert!(case_visible("x", 1, 2, Scope::Summary).contains("p.revoked_at IS NULL"));
+    }
+}

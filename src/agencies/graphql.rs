@@ -1,0 +1,171 @@
+//! GraphQL for agencies: the `Agency` type, the directory and the hub administrator's
+//! mutations.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::store::{self, AgencyFilter};
+use super::{AgencyChanges, AgencyKind, AgencyRow, NewAgency, NotificationLanguage};
+use crate::db;
+use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::ContextExt;
+use crate::ids::parse_id;
+
+/// An agency in the hub's directory.
+pub struct AgencyNode(pub AgencyRow);
+
+#[Object(name = "Agency")]
+impl AgencyNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Full name, e.g. «Перинатальный центр г. Сургута».
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> AgencyKind {
+        self.0.kind
+    }
+    /// The region the agency serves.
+    async fn region(&self) -> &str {
+        &self.0.region
+    }
+    /// IANA time zone for display, local deadlines and reports.
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
+    /// The agency's institutional address for notifications.
+    async fn contact_email(&self) -> &str {
+        &self.0.contact_email
+    }
+    async fn notification_language(&self) -> NotificationLanguage {
+        self.0.notification_language
+    }
+    /// Inactive agencies keep their history; their users cannot sign in.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+    /// Bumped on every change; pass it back as `expectedVersion` to avoid lost updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Filters for the agency directory.
+#[derive(InputObject, Default)]
+pub struct AgencyFilterInput {
+    /// Only agencies of this kind.
+    pub kind: Option<AgencyKind>,
+    /// Only active (true) or inactive (false) agencies.
+    pub active: Option<bool>,
+    /// Name contains this text, any case.
+    pub name_contains: Option<String>,
+}
+
+/// A new agency.
+#[derive(InputObject)]
+pub struct CreateAgencyInput {
+    /// 1–200 characters.
+    pub name: String,
+    pub kind: AgencyKind,
+    /// 1–200 characters.
+    pub region: String,
+    /// IANA time zone, e.g. `Asia/Yekaterinburg`.
+    pub time_zone: String,
+    pub contact_email: String,
+    /// Russian unless given.
+    pub notification_language: Option<NotificationLanguage>,
+}
+
+/// Changes to an agency; omitted fields stay as they are.
+#[derive(InputObject)]
+pub struct UpdateAgencyInput {
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub time_zone: Option<String>,
+    pub contact_email: Option<String>,
+    pub notification_language: Option<NotificationLanguage>,
+    /// Deactivating an agency ends its users' sessions.
+    pub active: Option<bool>,
+    /// The version you read; the change is refused with CONFLICT if it moved on.
+    pub expected_version: Option<i32>,
+}
+
+/// Directory queries.
+#[derive(Default)]
+pub struct AgencyQuery;
+
+#[Object]
+impl AgencyQuery {
+    /// The agency directory, readable by every signed-in user (to choose whom to hand a
+    /// case to), ordered by name.
+    async fn agencies(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AgencyFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, AgencyNode>> {
+        ctx.actor()?;
+        let page = PageRequest::<(String, Uuid)>::parse(first, after.as_deref())?;
+        let f = filter.unwrap_or_default();
+        let filter = AgencyFilter { kind: f.kind, active: f.active, name_contains: f.name_contains };
+        let rows = store::list_page(&ctx.state().db, &filter, page.after.as_ref(), page.fetch_limit()).await?;
+        Ok(connection(rows, &page, |r| (crate::input::search_key(&r.name), r.id), AgencyNode))
+    }
+
+    /// One agency by id.
+    async fn agency(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<AgencyNode> {
+        ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        Ok(AgencyNode(store::get(&ctx.state().db, id).await?))
+    }
+}
+
+/// Hub administrators' changes to the directory.
+#[derive(Default)]
+pub struct AgencyMutation;
+
+#[Object]
+impl AgencyMutation {
+    /// Creates an agency (hub administrators only).
+    async fn create_agency(&self, ctx: &Context<'_>, input: CreateAgencyInput) -> async_graphql::Result<AgencyNode> {
+        let new = NewAgency::parse(
+            &input.name,
+            input.kind,
+            &input.region,
+            &input.time_zone,
+            &input.contact_email,
+            input.notification_language,
+        )?;
+        let row = super::create(&ctx.state().db, ctx.actor()?, &ctx.origin()?, new, db::now()).await?;
+        Ok(AgencyNode(row))
+    }
+
+    /// Changes an agency (hub administrators only).
+    async fn update_agency(&self, ctx: &Context<'_>, id: ID, input: UpdateAgencyInput) -> async_graphql::Result<AgencyNode> {
+        let id = parse_id("id", &id)?;
+        let changes = AgencyChanges::parse(
+            input.name.as_deref(),
+            input.region.as_deref(),
+            input.time_zone.as_deref(),
+            input.contact_email.as_deref(),
+            input.notification_language,
+            input.active,
+        )?;
+        let state = ctx.state();
+        let row = super::update(
+            &state.db, &state.tokens, ctx.actor()?, &ctx.origin()?, id, changes, input.expected_version, db::now(),
+        )
+        .await?;
+        Ok(AgencyNode(row))
+    }
+}

@@ -1,0 +1,69 @@
+//! Agencies: the directory every signed-in user reads, and the hub administrator's
+//! changes to it.
+
+mod model;
+pub mod graphql;
+pub mod loader;
+pub mod store;
+
+pub use model::{AgencyChanges, AgencyKind, AgencyRow, NewAgency, NotificationLanguage};
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::access::{policy, Actor};
+use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::auth::TokenCache;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+
+/// Creates an agency (hub administrators only).
+pub async fn create(db: &Db, actor: &Actor, origin: &Origin, new: NewAgency, now: DateTime<Utc>) -> AppResult<AgencyRow> {
+    policy::ensure_hub_admin(actor)?;
+    let mut tx = db.begin().await?;
+    let row = store::insert(&mut tx, &new, now).await?;
+    let entry = Entry::new(AuditAction::AgencyCreated, "agency", Some(row.id))
+        .with_details(json!({ "kind": row.kind }));
+    audit::record(&mut tx, origin, entry, now).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Changes an agency (hub administrators only). With `expected_version`, refuses with
+/// `CONFLICT` when someone else changed it first. Deactivating it ends its users' sessions.
+pub async fn update(
+    db: &Db,
+    tokens: &TokenCache,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    changes: AgencyChanges,
+    expected_version: Option<i32>,
+    now: DateTime<Utc>,
+) -> AppResult<AgencyRow> {
+    policy::ensure_hub_admin(actor)?;
+    let mut tx = db.begin().await?;
+    let mut row = store::get_in(&mut tx, id).await?;
+    if expected_version.is_some_and(|v| v != row.version) {
+        return Err(AppError::Conflict(format!(
+            "the agency was changed by someone else (now version {}); reload and retry",
+            row.version
+        )));
+    }
+    let changed = changes.apply_to(&mut row);
+    if changed.is_empty() {
+        return Ok(row);
+    }
+    row.version += 1;
+    row.updated_at = now;
+    store::update(&mut tx, &row).await?;
+    let entry = Entry::new(AuditAction::AgencyUpdated, "agency", Some(id))
+        .with_details(json!({ "fields": changed }));
+    audit::record(&mut tx, origin, entry, now).await?;
+    tx.commit().await?;
+    if !row.active {
+        tokens.evict_agency(id);
+    }
+    Ok(row)
+}

@@ -1,0 +1,197 @@
+//! Agencies: the organisations that work together in the hub (domain.md, "Who works together").
+
+use async_graphql::Enum;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::AppResult;
+use crate::input;
+
+/// The kind of an agency; decides which workflows it takes part in.
+#[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AgencyKind {
+    /// Роддом, перинатальный центр, женская консультация: sends signals.
+    Maternity,
+    /// Служба профилактики отказов: receives signals, leads cases.
+    PreventionService,
+    /// УСЗН, КЦСОН: social support, home visits, housing inspections.
+    SocialProtection,
+    /// Орган опеки и попечительства: accepts transfers where a child's rights are at risk.
+    Guardianship,
+    /// СРЦН: cares for a child outside the family, reports reunification progress.
+    RehabilitationCentre,
+    /// НКО, кризисный центр, приют: shelter, material help, case management.
+    Ngo,
+}
+
+/// The language of an agency's notifications.
+#[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationLanguage {
+    /// Russian, the default.
+    #[default]
+    Ru,
+    /// English.
+    En,
+}
+
+/// An agency as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AgencyRow {
+    /// Its id.
+    pub id: Uuid,
+    /// Its full name, e.g. «Перинатальный центр г. Сургута».
+    pub name: String,
+    /// What it is.
+    pub kind: AgencyKind,
+    /// The region it serves.
+    pub region: String,
+    /// IANA time zone for display, local deadlines and reports.
+    pub time_zone: String,
+    /// The agency's own address for notifications (an institutional address).
+    pub contact_email: String,
+    /// Language of its notifications.
+    pub notification_language: NotificationLanguage,
+    /// Inactive agencies keep their history, but their users cannot sign in.
+    pub active: bool,
+    /// Bumped on every change, for optimistic concurrency.
+    pub version: i32,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A valid new agency.
+#[derive(Clone, Debug)]
+pub struct NewAgency {
+    /// Trimmed, 1–200 characters.
+    pub name: String,
+    /// Its kind.
+    pub kind: AgencyKind,
+    /// Trimmed, 1–200 characters.
+    pub region: String,
+    /// A valid IANA name.
+    pub time_zone: String,
+    /// A valid address.
+    pub contact_email: String,
+    /// Language of its notifications.
+    pub notification_language: NotificationLanguage,
+}
+
+impl NewAgency {
+    /// Checks raw input field by field.
+    pub fn parse(
+        name: &str,
+        kind: AgencyKind,
+        region: &str,
+        time_zone: &str,
+        contact_email: &str,
+        notification_language: Option<NotificationLanguage>,
+    ) -> AppResult<NewAgency> {
+        Ok(NewAgency {
+            name: input::name("name", name)?,
+            kind,
+            region: input::name("region", region)?,
+            time_zone: input::time_zone("timeZone", time_zone)?.name().to_owned(),
+            contact_email: input::email("contactEmail", contact_email)?.0,
+            notification_language: notification_language.unwrap_or_default(),
+        })
+    }
+}
+
+/// Changes to an agency; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct AgencyChanges {
+    /// New name.
+    pub name: Option<String>,
+    /// New region.
+    pub region: Option<String>,
+    /// New time zone.
+    pub time_zone: Option<String>,
+    /// New contact address.
+    pub contact_email: Option<String>,
+    /// New notification language.
+    pub notification_language: Option<NotificationLanguage>,
+    /// Activate or deactivate.
+    pub active: Option<bool>,
+}
+
+impl AgencyChanges {
+    /// Checks each given field.
+    pub fn parse(
+        name: Option<&str>,
+        region: Option<&str>,
+        time_zone: Option<&str>,
+        contact_email: Option<&str>,
+        notification_language: Option<NotificationLanguage>,
+        active: Option<bool>,
+    ) -> AppResult<AgencyChanges> {
+        Ok(AgencyChanges {
+            name: name.map(|n| input::name("name", n)).transpose()?,
+            region: region.map(|r| input::name("region", r)).transpose()?,
+            time_zone: time_zone
+                .map(|z| input::time_zone("timeZone", z).map(|tz| tz.name().to_owned()))
+                .transpose()?,
+            contact_email: contact_email
+                .map(|e| input::email("contactEmail", e).map(|(given, _)| given))
+                .transpose()?,
+            notification_language,
+            active,
+        })
+    }
+
+    /// Applies the changes to `row`; returns the names of the fields that changed.
+    pub fn apply_to(&self, row: &mut AgencyRow) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        macro_rules! set {
+            ($field:ident, $name:literal) => {
+                if let Some(value) = &self.$field {
+                    if *value != row.$field {
+                        row.$field = value.clone();
+                        changed.push($name);
+                    }
+                }
+            };
+        }
+        set!(name, "name");
+        set!(region, "region");
+        set!(time_zone, "timeZone");
+        set!(contact_email, "contactEmail");
+        set!(notification_language, "notificationLanguage");
+        set!(active, "active");
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> AppResult<NewAgency> {
+        NewAgency::parse(" Орган опеки г. Сургута ", AgencyKind::Guardianship, "ХМАО – Югра", "Asia/Yekaterinburg", "opeka@surgut.example", None)
+    }
+
+    #[test]
+    fn a_valid_agency_speaks_russian_by_default() {
+        let agency = valid().ok().unwrap();
+        assert_eq!(agency.name, "Орган опеки г. Сургута");
+        assert_eq!(agency.notification_language, NotificationLanguage::Ru);
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let field = |r: AppResult<NewAgency>| match r {
+            Err(crate::error::AppError::BadUserInput { field, .. }) => field,
+            _ => String::new(),
+        };
+        let k = AgencyKind::Ngo;
+        assert_eq!(field(NewAgency::parse("", k, "r", "UTC", "a@b.ru", None)), "name");
+        assert_eq!(field(NewAgency::parse("n", k, "", "UTC", "a@b.ru", None)), "region");
+        assert_eq!(field(NewAgency::parse("n", k, "r", "Nowhere/City", "a@b.ru", None)), "timeZone");
+        assert_eq!(field(NewAgency::parse("n", k, "r", "UTC", "nope", None)), "contactEmail");
+    }
+}

@@ -1,0 +1,90 @@
+//! Reading the audit log, newest first, in keyset pages.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::access::policy::AuditView;
+use crate::db::Db;
+use crate::error::AppResult;
+use crate::with_db;
+
+/// An audit event as administrators read it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AuditRow {
+    /// Insertion order; the cursor.
+    pub seq: i64,
+    /// The event's id.
+    pub id: Uuid,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// Who did it.
+    pub actor_user_id: Option<Uuid>,
+    /// Their agency.
+    pub actor_agency_id: Option<Uuid>,
+    /// What happened.
+    pub action: String,
+    /// The kind of record acted on.
+    pub target_kind: String,
+    /// The record acted on.
+    pub target_id: Option<Uuid>,
+    /// The case concerned.
+    pub case_id: Option<Uuid>,
+    /// The request it came from.
+    pub request_id: String,
+    /// Extra facts, JSON text.
+    pub details: String,
+    /// Whether the sealer has chained it yet.
+    pub sealed: bool,
+}
+
+/// Filters on the audit log.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// Only this action (stored name).
+    pub action: Option<String>,
+    /// Only events by this user.
+    pub actor_user_id: Option<Uuid>,
+    /// Only events on this record.
+    pub target_id: Option<Uuid>,
+    /// Only events about this case.
+    pub case_id: Option<Uuid>,
+    /// From this time on (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Before this time (exclusive).
+    pub to: Option<DateTime<Utc>>,
+}
+
+const LIST_PAGE: &str = "
+    SELECT seq, id, occurred_at, actor_user_id, actor_agency_id, action, target_kind,
+           target_id, case_id, request_id, details, (hash IS NOT NULL) AS sealed
+    FROM audit_events
+    WHERE ($1 IS NULL OR actor_agency_id = $1)
+      AND ($2 IS NULL OR action = $2)
+      AND ($3 IS NULL OR actor_user_id = $3)
+      AND ($4 IS NULL OR target_id = $4)
+      AND ($5 IS NULL OR case_id = $5)
+      AND ($6 IS NULL OR occurred_at >= $6)
+      AND ($7 IS NULL OR occurred_at < $7)
+      AND ($8 IS NULL OR seq < $8)
+    ORDER BY seq DESC
+    LIMIT $9";
+
+/// One page of events the view may read, newest first, before the `before_seq` keyset.
+pub async fn list_page(db: &Db, view: AuditView, filter: &AuditFilter, before_seq: Option<i64>, limit: i64) -> AppResult<Vec<AuditRow>> {
+    let agency = match view {
+        AuditView::All => None,
+        AuditView::Agency(id) => Some(id),
+    };
+    Ok(with_db!(db, |pool| sqlx::query_as(LIST_PAGE)
+        .bind(agency)
+        .bind(&filter.action)
+        .bind(filter.actor_user_id)
+        .bind(filter.target_id)
+        .bind(filter.case_id)
+        .bind(filter.from)
+        .bind(filter.to)
+        .bind(before_seq)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?)
+}

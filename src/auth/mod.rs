@@ -1,0 +1,149 @@
+//! Signing in and out, and turning a bearer token into an [`Actor`] on every request.
+
+pub mod cache;
+pub mod graphql;
+pub mod password;
+pub mod store;
+pub mod throttle;
+pub mod token;
+
+pub use cache::TokenCache;
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::access::Actor;
+use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::db::Db;
+use crate::error::{AppError, AppResult, LoginRefusal};
+use crate::users;
+
+/// A successful sign-in.
+pub struct SignedIn {
+    /// The bearer token; shown this once, stored only as a hash.
+    pub token: String,
+    /// When the token stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Who signed in.
+    pub user_id: Uuid,
+}
+
+/// Checks an e-mail and password and starts a session valid for `ttl`.
+///
+/// Known and unknown addresses get the same answers in the same time; repeated failures
+/// for an address slow down and then lock its sign-in (see [`throttle`]).
+pub async fn login(db: &Db, request_id: &str, email: &str, password: &str, ttl: Duration, now: DateTime<Utc>) -> AppResult<SignedIn> {
+    let normalized = email.trim().to_lowercase();
+    let key = hex::encode(Sha256::digest(normalized.as_bytes()));
+    let account = store::account(db, &normalized).await?;
+    let account_id = account.as_ref().map(|a| a.id);
+    if let Err(refusal) = throttle::gate(store::failures(db, &key).await?.as_ref(), now) {
+        refuse(db, request_id, account_id, "throttled", None, now).await?;
+        return Err(AppError::LoginRefused(refusal));
+    }
+    // The password check is slow on purpose: no transaction (no lock) is held during it.
+    let hash = account.as_ref().map(|a| a.password_hash.clone());
+    let password_ok = password::verify(password.to_owned(), hash).await?;
+    let account = match account {
+        Some(account) if password_ok && account.can_sign_in => account,
+        _ => {
+            let reason = if password_ok { "inactive" } else { "bad_credentials" };
+            let refusal = refuse(db, request_id, account_id, reason, Some(&key), now).await?;
+            return Err(AppError::LoginRefused(refusal));
+        }
+    };
+    let token = token::generate();
+    let (session_id, expires_at) = (Uuid::now_v7(), now + ttl);
+    let mut tx = db.begin().await?;
+    store::forget_failures(&mut tx, &key).await?;
+    store::insert_session(&mut tx, session_id, account.id, &token::hash(&token), now, expires_at).await?;
+    let origin = Origin { user_id: Some(account.id), agency_id: account.agency_id, request_id: request_id.to_owned() };
+    audit::record(&mut tx, &origin, Entry::new(AuditAction::Login, "session", Some(session_id)), now).await?;
+    tx.commit().await?;
+    Ok(SignedIn { token, expires_at, user_id: account.id })
+}
+
+/// Records a refused sign-in; with `count_for`, also counts the failure against that
+/// address key and returns what to answer.
+async fn refuse(
+    db: &Db,
+    request_id: &str,
+    account_id: Option<Uuid>,
+    reason: &str,
+    count_for: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<LoginRefusal> {
+    let mut tx = db.begin().await?;
+    let mut refusal = LoginRefusal::BadCredentials;
+    if let Some(key) = count_for {
+        let earlier = store::failures_for_update(&mut tx, key).await?;
+        let (state, answer) = throttle::after_failure(earlier.as_ref(), now);
+        store::save_failures(&mut tx, key, &state).await?;
+        refusal = answer;
+    }
+    let origin = Origin { user_id: None, agency_id: None, request_id: request_id.to_owned() };
+    let entry = Entry::new(AuditAction::LoginFailed, "user", account_id).with_details(json!({ "reason": reason }));
+    audit::record(&mut tx, &origin, entry, now).await?;
+    tx.commit().await?;
+    Ok(refusal)
+}
+
+/// Ends the actor's session at once, in this process and (within seconds) in others.
+pub async fn logout(db: &Db, tokens: &TokenCache, actor: &Actor, origin: &Origin, now: DateTime<Utc>) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    store::end_session(&mut tx, actor.session_id, now).await?;
+    audit::record(&mut tx, origin, Entry::new(AuditAction::Logout, "session", Some(actor.session_id)), now).await?;
+    tx.commit().await?;
+    tokens.evict_session(actor.session_id);
+    Ok(())
+}
+
+/// The actor behind a bearer token, or `None` for an unknown, ended or expired token.
+/// Served from the cache when fresh; otherwise one session query and one roles query.
+pub async fn resolve(db: &Db, tokens: &TokenCache, bearer: &str, now: DateTime<Utc>) -> AppResult<Option<Actor>> {
+    let hash = token::hash(bearer);
+    if let Some(actor) = tokens.get(&hash, now) {
+        return Ok(Some(actor));
+    }
+    let Some(session) = store::session_actor(db, &hash, now).await? else {
+        return Ok(None);
+    };
+    let roles = users::store::roles_of(db, session.user_id).await?;
+    let actor = Actor {
+        user_id: session.user_id,
+        agency_id: session.agency_id,
+        roles: roles.into_iter().collect(),
+        hub_admin: session.hub_admin,
+        session_id: session.session_id,
+    };
+    tokens.insert(hash, actor.clone(), session.expires_at);
+    Ok(Some(actor))
+}
+
+/// Changes the actor's own password; their other sessions end.
+pub async fn change_password(
+    db: &Db,
+    tokens: &TokenCache,
+    actor: &Actor,
+    origin: &Origin,
+    current: &str,
+    new: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    password::check_policy("newPassword", new)?;
+    let stored = users::store::password_hash(db, actor.user_id).await?;
+    if !password::verify(current.to_owned(), Some(stored)).await? {
+        return Err(AppError::bad_input("currentPassword", "does not match"));
+    }
+    let hash = password::hash(new.to_owned()).await?;
+    let mut tx = db.begin().await?;
+    users::store::set_password_hash(&mut tx, actor.user_id, &hash, now).await?;
+    store::end_other_sessions(&mut tx, actor.user_id, actor.session_id, now).await?;
+    let entry = Entry::new(AuditAction::PasswordChanged, "user", Some(actor.user_id));
+    audit::record(&mut tx, origin, entry, now).await?;
+    tx.commit().await?;
+    tokens.evict_user(actor.user_id);
+    Ok(())
+}

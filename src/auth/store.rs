@@ -1,0 +1,154 @@
+//! SQL for sessions and sign-in throttling.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::throttle::Failures;
+use super::token::TokenHash;
+use crate::db::{dialect, Db, Tx};
+use crate::error::AppResult;
+use crate::{with_db, with_tx};
+
+/// What sign-in needs to know about the account behind an address.
+#[derive(sqlx::FromRow)]
+pub struct LoginAccount {
+    /// The user.
+    pub id: Uuid,
+    /// Their agency.
+    pub agency_id: Option<Uuid>,
+    /// Their argon2id hash.
+    pub password_hash: String,
+    /// Whether the user and their agency are both active.
+    pub can_sign_in: bool,
+}
+
+/// A live session and its user, resolved from a token hash.
+#[derive(sqlx::FromRow)]
+pub struct SessionActor {
+    /// The session.
+    pub session_id: Uuid,
+    /// Its user.
+    pub user_id: Uuid,
+    /// The user's agency.
+    pub agency_id: Option<Uuid>,
+    /// Whether the user is a hub administrator.
+    pub hub_admin: bool,
+    /// When the session ends by itself.
+    pub expires_at: DateTime<Utc>,
+}
+
+const ACCOUNT: &str = "
+    SELECT u.id, u.agency_id, u.password_hash,
+           (u.active AND (u.agency_id IS NULL OR a.active)) AS can_sign_in
+    FROM users u LEFT JOIN agencies a ON a.id = u.agency_id
+    WHERE u.email_normalized = $1";
+const SESSION_ACTOR: &str = "
+    SELECT s.id AS session_id, u.id AS user_id, u.agency_id, u.hub_admin, s.expires_at
+    FROM sessions s
+    JOIN users u ON u.id = s.user_id
+    LEFT JOIN agencies a ON a.id = u.agency_id
+    WHERE s.token_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2
+      AND u.active AND (u.agency_id IS NULL OR a.active)";
+const INSERT_SESSION: &str = "
+    INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at, ended_at)
+    VALUES ($1, $2, $3, $4, $5, NULL)";
+const END_SESSION: &str = "UPDATE sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL";
+const END_USER_SESSIONS: &str = "
+    UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL";
+const END_OTHER_SESSIONS: &str = "
+    UPDATE sessions SET ended_at = $3 WHERE user_id = $1 AND id <> $2 AND ended_at IS NULL";
+const FAILURES: &str = "
+    SELECT failures, last_failure_at, locked_until FROM login_throttle WHERE email_key = $1";
+const SAVE_FAILURES: &str = "
+    INSERT INTO login_throttle (email_key, failures, last_failure_at, locked_until)
+    VALUES ($1, $2, $3, $4)
+    ON CONFLICT (email_key) DO UPDATE SET failures = excluded.failures,
+        last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until";
+const FORGET_FAILURES: &str = "DELETE FROM login_throttle WHERE email_key = $1";
+
+/// The account behind a normalised address, if any.
+pub async fn account(db: &Db, email_normalized: &str) -> AppResult<Option<LoginAccount>> {
+    Ok(with_db!(db, |pool| sqlx::query_as(ACCOUNT).bind(email_normalized).fetch_optional(pool).await)?)
+}
+
+/// The live session behind a token hash, if any.
+pub async fn session_actor(db: &Db, hash: &TokenHash, now: DateTime<Utc>) -> AppResult<Option<SessionActor>> {
+    Ok(with_db!(db, |pool| sqlx::query_as(SESSION_ACTOR)
+        .bind(&hash[..])
+        .bind(now)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Starts a session.
+pub async fn insert_session(
+    tx: &mut Tx,
+    id: Uuid,
+    user_id: Uuid,
+    hash: &TokenHash,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(INSERT_SESSION)
+        .bind(id)
+        .bind(user_id)
+        .bind(&hash[..])
+        .bind(now)
+        .bind(expires_at)
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends one session.
+pub async fn end_session(tx: &mut Tx, session_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(END_SESSION).bind(session_id).bind(now).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends every session of a user.
+pub async fn end_user_sessions(tx: &mut Tx, user_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(END_USER_SESSIONS).bind(user_id).bind(now).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends every session of a user but one (after a password change).
+pub async fn end_other_sessions(tx: &mut Tx, user_id: Uuid, keep: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(END_OTHER_SESSIONS)
+        .bind(user_id)
+        .bind(keep)
+        .bind(now)
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Failed sign-ins recorded for an address key.
+pub async fn failures(db: &Db, email_key: &str) -> AppResult<Option<Failures>> {
+    Ok(with_db!(db, |pool| sqlx::query_as(FAILURES).bind(email_key).fetch_optional(pool).await)?)
+}
+
+/// The same, locked for update on PostgreSQL so that parallel failures count one after
+/// another.
+pub async fn failures_for_update(tx: &mut Tx, email_key: &str) -> AppResult<Option<Failures>> {
+    let sql = format!("{FAILURES}{}", dialect::for_update(tx));
+    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql).bind(email_key).fetch_optional(conn).await)?)
+}
+
+/// Records the failures for an address key.
+pub async fn save_failures(tx: &mut Tx, email_key: &str, state: &Failures) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(SAVE_FAILURES)
+        .bind(email_key)
+        .bind(state.failures)
+        .bind(state.last_failure_at)
+        .bind(state.locked_until)
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Forgets the failures of an address key after a successful sign-in.
+pub async fn forget_failures(tx: &mut Tx, email_key: &str) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(FORGET_FAILURES).bind(email_key).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

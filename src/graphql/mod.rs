@@ -1,0 +1,10 @@
+//! The GraphQL API: schema assembly and limits, error codes, request context and
+//! Relay connections. Domain modules contribute their own `graphql.rs`.
+
+pub mod connection;
+pub mod context;
+pub mod error;
+pub mod schema;
+
+pub use context::{ContextExt, RequestContext};
+pub use schema::{build_schema, sdl, CaseLinkSchema};

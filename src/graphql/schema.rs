@@ -1,0 +1,42 @@
+//! Assembles the schema from the domain modules' queries and mutations, with limits.
+
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
+use crate::app::AppState;
+use crate::audit::graphql::AuditQuery;
+use crate::auth::graphql::AuthMutation;
+use crate::config::Config;
+use crate::users::graphql::{UserMutation, UserQuery};
+
+/// Every query of the hub.
+#[derive(MergedObject, Default)]
+pub struct Query(UserQuery, AgencyQuery, AuditQuery);
+
+/// Every mutation of the hub.
+#[derive(MergedObject, Default)]
+pub struct Mutation(AuthMutation, AgencyMutation, UserMutation);
+
+/// The hub's schema type.
+pub type CaseLinkSchema = Schema<Query, Mutation, EmptySubscription>;
+
+fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+}
+
+/// The schema served by `run`, with the configured limits.
+pub fn build_schema(state: AppState, config: &Config) -> CaseLinkSchema {
+    let mut builder = builder()
+        .data(state)
+        .limit_depth(config.max_query_depth)
+        .limit_complexity(config.max_query_complexity);
+    if !config.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as checked in at `schema.graphql` (`caselink schema`).
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}

@@ -1,0 +1,53 @@
+//! The GraphQL endpoint: resolves the bearer token to an actor, then runs the request.
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse};
+
+use super::router::REQUEST_ID;
+use crate::agencies::loader::AgencyLoader;
+use crate::app::AppState;
+use crate::graphql::error::fill_codes;
+use crate::graphql::{CaseLinkSchema, RequestContext};
+use crate::{auth, db};
+
+/// Runs one GraphQL request as the actor its token names (or anonymously).
+pub async fn execute(
+    State((state, schema)): State<(AppState, CaseLinkSchema)>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let request_id = headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let actor = match bearer(&headers) {
+        Some(token) => match auth::resolve(&state.db, &state.tokens, token, db::now()).await {
+            Ok(actor) => actor,
+            Err(error) => {
+                let mut response = async_graphql::Response::from_errors(vec![
+                    async_graphql::Error::from(error).into_server_error(async_graphql::Pos::default()),
+                ]);
+                fill_codes(&mut response);
+                return response.into();
+            }
+        },
+        None => None,
+    };
+    let loader = DataLoader::new(AgencyLoader(state.db.clone()), tokio::spawn);
+    let request = request.into_inner().data(RequestContext { actor, request_id }).data(loader);
+    let mut response = schema.execute(request).await;
+    fill_codes(&mut response);
+    response.into()
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
+    Some(token.trim()).filter(|t| !t.is_empty())
+}
+
+/// The GraphiQL page (when enabled).
+pub async fn graphiql() -> impl IntoResponse {
+    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+}

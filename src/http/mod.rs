@@ -1,0 +1,7 @@
+//! HTTP: the router, the GraphQL endpoint, health and readiness.
+
+mod graphql;
+mod health;
+mod router;
+
+pub use router::router;

@@ -1,0 +1,47 @@
+//! Routes and the layers every request passes: a request id, a log span, a body limit.
+
+use axum::http::{HeaderName, Request};
+use axum::routing::get;
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use super::{graphql, health};
+use crate::app::AppState;
+use crate::graphql::CaseLinkSchema;
+
+/// The header carrying the request id, in and out.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The hub's routes.
+pub fn router(state: AppState, schema: CaseLinkSchema) -> Router {
+    let max_body = state.config.max_body_bytes;
+    let graphiql = state.config.graphiql;
+    let graphql_route = if graphiql {
+        get(graphql::graphiql).post(graphql::execute)
+    } else {
+        axum::routing::post(graphql::execute)
+    };
+    let layers = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(
+            // The path only: a query string could carry personal data.
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(RequestBodyLimitLayer::new(max_body));
+    Router::new()
+        .route("/graphql", graphql_route)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .layer(layers)
+        .with_state((state, schema))
+}

@@ -1,0 +1,194 @@
+//! The `caselink` command: parses arguments and hands over to the library.
+
+use std::io::Read as _;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use caselink::config::{Config, LogFormat, DEFAULT_DATABASE_URL};
+use caselink::db::{self, migrate, Db};
+use caselink::{audit, demo, users};
+
+/// CaseLink: the interagency hub that helps keep newborns and children with their families.
+#[derive(Parser)]
+#[command(name = "caselink", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    config: Config,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the GraphQL API (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create (or reuse) a demo database, serve it and print how to sign in.
+    Demo,
+    /// Manage hub administrators and passwords.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Work with the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a hub administrator; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read the password from standard input (required: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Set a user's password; the new password is read from standard input.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit chain; exits 1 and says where it breaks if it does.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.config);
+    match dispatch(cli).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("caselink: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config, DEFAULT_DATABASE_URL).await,
+        Command::Migrate => {
+            open(&config, DEFAULT_DATABASE_URL).await?;
+            println!("migrations applied");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let db = open(&config, demo::DATABASE_URL).await?;
+            demo::seed(&db).await?;
+            println!("{}", demo::welcome(&config));
+            serve(config, demo::DATABASE_URL).await
+        }
+        Command::Admin { command } => admin(&config, command).await,
+        Command::Audit { command: AuditCommand::Verify } => verify_audit(&config).await,
+        Command::Schema => {
+            print!("{}", caselink::graphql::sdl());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn open(config: &Config, default_url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(config.database_url_or(default_url), config.db_max_connections).await?;
+    migrate::run(&db).await.context("migrating the database")?;
+    Ok(db)
+}
+
+async fn serve(config: Config, default_url: &str) -> anyhow::Result<ExitCode> {
+    let db = open(&config, default_url).await?;
+    let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+    caselink::run(config, db, listener, shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn admin(config: &Config, command: AdminCommand) -> anyhow::Result<ExitCode> {
+    let db = open(config, DEFAULT_DATABASE_URL).await?;
+    let password = read_password()?;
+    let result = match command {
+        AdminCommand::Create { email, name, .. } => users::create_hub_admin(&db, &name, &email, &password, db::now()).await,
+        AdminCommand::ResetPassword { email, .. } => users::reset_password_by_email(&db, &email, &password, db::now()).await,
+    };
+    audit::sealer::seal_all(&db).await?;
+    match result {
+        Ok(id) => {
+            println!("done: user {id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("caselink: {}", error.public_message());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).context("reading the password from standard input")?;
+    Ok(input.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {
+    let db = open(config, DEFAULT_DATABASE_URL).await?;
+    let report = audit::verify::verify(&db).await?;
+    match report.broken {
+        None => {
+            println!("audit chain intact: {} events sealed, {} not sealed yet", report.sealed, report.unsealed);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(broken) => {
+            println!("audit chain BROKEN at position {}: {}", broken.chain_pos, broken.reason);
+            println!("{} events verified before the break, {} not sealed yet", report.sealed, report.unsealed);
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Human => builder.init(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -84,8 +84,8 @@ fn argument_named_in(message: &str) -> Option<String> {
     let start = message.find("argument \"")? + "argument \"".len();
     let rest = &message[start..];
     let path = &rest[..rest.find('"')?];
-    let field = path.rsplit('.').next()?;
-    let field = field.split('[').next().unwrap_or(field);
+    // `input.roles.0` is the first role: the field is `roles`.
+    let field = path.rsplit('.').find(|segment| !segment.chars().all(|c| c.is_ascii_digit()))?;
     (!field.is_empty()).then(|| field.to_owned())
 }
 
@@ -138,5 +138,6 @@ mod tests {
         let extensions = error.extensions.unwrap_or_default();
         assert_eq!(extensions.get("code"), Some(&Value::String(code::BAD_USER_INPUT.into())));
         assert_eq!(extensions.get("field"), Some(&Value::String("kind".into())));
+        assert_eq!(argument_named_in("argument \"input.roles.0\", enum").as_deref(), Some("roles"));
     }
 }

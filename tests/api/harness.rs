@@ -1,0 +1,196 @@
+//! `spawn_app()`: a fresh database, the real server on 127.0.0.1:0, and helpers to speak
+//! GraphQL to it.
+
+use std::path::PathBuf;
+
+use caselink::config::Config;
+use caselink::db::{migrate, Db};
+use clap::Parser;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use uuid::Uuid;
+
+/// The hub administrator every test app starts with.
+pub const ADMIN_EMAIL: &str = "admin@test.caselink";
+/// Every password the tests set.
+pub const PASSWORD: &str = "correct horse battery";
+
+#[derive(Parser)]
+struct TestCli {
+    #[command(flatten)]
+    config: Config,
+}
+
+/// A running hub on a fresh database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// The database the server uses, for direct checks.
+    pub db: Db,
+    /// Its URL, for running the `caselink` binary against it.
+    pub database_url: String,
+    client: reqwest::Client,
+    sqlite_file: Option<PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+    }
+}
+
+/// The configuration tests run with: defaults, a fast audit sealer.
+pub fn test_config() -> Config {
+    let mut config = TestCli::parse_from(["caselink"]).config;
+    config.audit_seal_interval_ms = 50;
+    config.graphiql = true;
+    config.introspection = true;
+    config
+}
+
+/// Starts a hub with the test configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a hub with the test configuration changed by `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let (database_url, sqlite_file) = fresh_database().await;
+    let db = Db::connect(&database_url, 5).await.expect("connect to the test database");
+    migrate::run(&db).await.expect("migrate the test database");
+    caselink::users::create_hub_admin(&db, "Hub Admin", ADMIN_EMAIL, PASSWORD, caselink::db::now())
+        .await
+        .expect("create the hub administrator");
+    let mut config = test_config();
+    config.database_url = Some(database_url.clone());
+    adjust(&mut config);
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+    let address = format!("http://{}", listener.local_addr().expect("local address"));
+    tokio::spawn(caselink::run(config, db.clone(), listener, std::future::pending()));
+    TestApp { address, db, database_url, client: reqwest::Client::new(), sqlite_file }
+}
+
+/// A new empty database: a SQLite temp file, or a new database on the PostgreSQL server
+/// named by `CASELINK_TEST_DATABASE_URL`.
+async fn fresh_database() -> (String, Option<PathBuf>) {
+    let name = format!("caselink_test_{}", Uuid::new_v4().simple());
+    match std::env::var("CASELINK_TEST_DATABASE_URL") {
+        Ok(server_url) if !server_url.is_empty() => {
+            use sqlx::Connection as _;
+            let mut admin = sqlx::PgConnection::connect(&server_url).await.expect("connect to the PostgreSQL test server");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create a test database");
+            let base = server_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&server_url);
+            (format!("{base}/{name}"), None)
+        }
+        _ => {
+            let file = std::env::temp_dir().join(format!("{name}.db"));
+            (format!("sqlite://{}", file.display()), Some(file))
+        }
+    }
+}
+
+/// Whether the tests run on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("CASELINK_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
+}
+
+impl TestApp {
+    /// Sends a GraphQL request, with a bearer token when given; returns the JSON body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self.client.post(format!("{}/graphql", self.address)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send the request");
+        response.json().await.expect("a JSON body")
+    }
+
+    /// A raw request to a path, for non-GraphQL endpoints.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Signs in and returns the token; panics with the response if it fails.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let body = self.login_response(email, password).await;
+        body["data"]["login"]["token"].as_str().map(str::to_owned).unwrap_or_else(|| panic!("login failed: {body}"))
+    }
+
+    /// The raw response to a sign-in.
+    pub async fn login_response(&self, email: &str, password: &str) -> Value {
+        let query = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token expiresAt user { id name } } }";
+        self.gql(None, query, json!({ "e": email, "p": password })).await
+    }
+
+    /// The hub administrator's token.
+    pub async fn admin_token(&self) -> String {
+        self.login(ADMIN_EMAIL, PASSWORD).await
+    }
+
+    /// Creates an agency as the hub administrator; returns its id.
+    pub async fn create_agency(&self, admin: &str, name: &str, kind: &str) -> String {
+        let query = "mutation($i: CreateAgencyInput!) { createAgency(input: $i) { id } }";
+        let input = json!({ "name": name, "kind": kind, "region": "ХМАО – Югра", "timeZone": "Asia/Yekaterinburg", "contactEmail": "office@agency.example" });
+        let body = self.gql(Some(admin), query, json!({ "i": input })).await;
+        body["data"]["createAgency"]["id"].as_str().map(str::to_owned).unwrap_or_else(|| panic!("createAgency failed: {body}"))
+    }
+
+    /// Creates a user with `roles` in an agency, as `token`; returns the user's id.
+    pub async fn create_user(&self, token: &str, agency_id: &str, email: &str, roles: &[&str]) -> String {
+        let body = self.create_user_response(token, agency_id, "Иванова Мария Петровна", email, PASSWORD, roles).await;
+        body["data"]["createUser"]["id"].as_str().map(str::to_owned).unwrap_or_else(|| panic!("createUser failed: {body}"))
+    }
+
+    /// The raw response to `createUser`.
+    pub async fn create_user_response(&self, token: &str, agency_id: &str, name: &str, email: &str, password: &str, roles: &[&str]) -> Value {
+        let query = "mutation($i: CreateUserInput!) { createUser(input: $i) { id name email roles } }";
+        let input = json!({ "agencyId": agency_id, "name": name, "email": email, "password": password, "roles": roles });
+        self.gql(Some(token), query, json!({ "i": input })).await
+    }
+
+    /// Counts rows of a table, straight from the database.
+    pub async fn count(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        caselink::with_db!(&self.db, |pool| sqlx::query_scalar::<_, i64>(&sql).fetch_one(pool).await).expect("count rows")
+    }
+
+    /// Runs a statement straight on the database (to play a tampering DBA).
+    pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        caselink::with_db!(&self.db, |pool| sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))
+    }
+
+    /// Runs the `caselink` binary against this app's database.
+    pub fn run_cli(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_caselink"))
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env("CASELINK_LOG", "warn")
+            .output()
+            .expect("run caselink")
+    }
+
+    /// Waits (bounded) until every audit event is sealed.
+    pub async fn wait_until_sealed(&self) {
+        for _ in 0..200 {
+            if self.count("audit_events WHERE hash IS NULL").await == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("audit events were not sealed within 5 s");
+    }
+}
+
+/// The `extensions.code` of the first error, if any.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// The `extensions.field` of the first error, if any.
+pub fn error_field(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["field"].as_str()
+}

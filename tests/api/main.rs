@@ -1,0 +1,11 @@
+//! Integration tests: each starts the real server on a random port with a fresh database
+//! and speaks GraphQL over HTTP. SQLite by default; with `CASELINK_TEST_DATABASE_URL` set
+//! to a PostgreSQL server, every test runs on PostgreSQL instead (`scripts/test-all` runs
+//! both).
+
+mod agencies;
+mod audit;
+mod auth;
+mod harness;
+mod hygiene;
+mod users;

@@ -21,6 +21,10 @@ impl AppState {
     /// State over an open, migrated database.
     pub fn new(db: Db, config: Config) -> AppState {
         let tokens = TokenCache::new(config.token_recheck());
-        AppState { db, config: Arc::new(config), tokens }
+        AppState {
+            db,
+            config: Arc::new(config),
+            tokens,
+        }
     }
 }

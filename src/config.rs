@@ -20,7 +20,12 @@ pub enum LogFormat {
 #[derive(Clone, Debug, Args)]
 pub struct Config {
     /// Address to listen on.
-    #[arg(long, env = "CASELINK_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "CASELINK_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub addr: SocketAddr,
 
     /// Database: `sqlite://FILE` (created if missing) or `postgres://USER:PASS@HOST/DB`.
@@ -29,20 +34,41 @@ pub struct Config {
     pub database_url: Option<String>,
 
     /// Database connections per process.
-    #[arg(long, env = "CASELINK_DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    #[arg(
+        long,
+        env = "CASELINK_DB_MAX_CONNECTIONS",
+        default_value_t = 16,
+        global = true
+    )]
     pub db_max_connections: u32,
 
     /// How long a sign-in token lasts, in minutes (default: a 12-hour shift).
-    #[arg(long, env = "CASELINK_TOKEN_TTL_MINUTES", default_value_t = 720, global = true)]
+    #[arg(
+        long,
+        env = "CASELINK_TOKEN_TTL_MINUTES",
+        default_value_t = 720,
+        global = true
+    )]
     pub token_ttl_minutes: i64,
 
     /// Seconds a checked token is trusted before it is checked again; bounds how long a
     /// logout or deactivation in another process takes to reach this one.
-    #[arg(long, env = "CASELINK_TOKEN_RECHECK_SECONDS", default_value_t = 5, global = true)]
+    #[arg(
+        long,
+        env = "CASELINK_TOKEN_RECHECK_SECONDS",
+        default_value_t = 5,
+        global = true
+    )]
     pub token_recheck_seconds: u64,
 
     /// Log format.
-    #[arg(long, env = "CASELINK_LOG_FORMAT", value_enum, default_value = "human", global = true)]
+    #[arg(
+        long,
+        env = "CASELINK_LOG_FORMAT",
+        value_enum,
+        default_value = "human",
+        global = true
+    )]
     pub log_format: LogFormat,
 
     /// Log filter, e.g. `info` or `caselink=debug,info`.
@@ -60,19 +86,39 @@ pub struct Config {
     pub introspection: bool,
 
     /// Deepest query accepted.
-    #[arg(long, env = "CASELINK_MAX_QUERY_DEPTH", default_value_t = 12, global = true)]
+    #[arg(
+        long,
+        env = "CASELINK_MAX_QUERY_DEPTH",
+        default_value_t = 12,
+        global = true
+    )]
     pub max_query_depth: usize,
 
     /// Most complex query accepted (one point per field, lists count their page size).
-    #[arg(long, env = "CASELINK_MAX_QUERY_COMPLEXITY", default_value_t = 5000, global = true)]
+    #[arg(
+        long,
+        env = "CASELINK_MAX_QUERY_COMPLEXITY",
+        default_value_t = 5000,
+        global = true
+    )]
     pub max_query_complexity: usize,
 
     /// Largest request body, in bytes.
-    #[arg(long, env = "CASELINK_MAX_BODY_BYTES", default_value_t = 1_048_576, global = true)]
+    #[arg(
+        long,
+        env = "CASELINK_MAX_BODY_BYTES",
+        default_value_t = 1_048_576,
+        global = true
+    )]
     pub max_body_bytes: usize,
 
     /// Milliseconds between audit sealing rounds.
-    #[arg(long, env = "CASELINK_AUDIT_SEAL_INTERVAL_MS", default_value_t = 1000, global = true)]
+    #[arg(
+        long,
+        env = "CASELINK_AUDIT_SEAL_INTERVAL_MS",
+        default_value_t = 1000,
+        global = true
+    )]
     pub audit_seal_interval_ms: u64,
 }
 

@@ -33,35 +33,125 @@ const HMAO: &str = "Ханты-Мансийский автономный окр�
 const YEKATERINBURG: &str = "Asia/Yekaterinburg";
 
 const AGENCIES: &[DemoAgency] = &[
-    DemoAgency { name: "Перинатальный центр г. Сургута", kind: AgencyKind::Maternity, region: HMAO, time_zone: YEKATERINBURG, email: "perinatal@demo.caselink",
-        people: &[("Смирнова Ольга Викторовна", "hospital@demo.caselink", &[Role::HospitalSpecialist])] },
-    DemoAgency { name: "Служба профилактики отказов от новорождённых", kind: AgencyKind::PreventionService, region: HMAO, time_zone: YEKATERINBURG, email: "prevention@demo.caselink",
+    DemoAgency {
+        name: "Перинатальный центр г. Сургута",
+        kind: AgencyKind::Maternity,
+        region: HMAO,
+        time_zone: YEKATERINBURG,
+        email: "perinatal@demo.caselink",
+        people: &[(
+            "Смирнова Ольга Викторовна",
+            "hospital@demo.caselink",
+            &[Role::HospitalSpecialist],
+        )],
+    },
+    DemoAgency {
+        name: "Служба профилактики отказов от новорождённых",
+        kind: AgencyKind::PreventionService,
+        region: HMAO,
+        time_zone: YEKATERINBURG,
+        email: "prevention@demo.caselink",
         people: &[
-            ("Кузнецова Елена Андреевна", "head@demo.caselink", &[Role::HeadOfService, Role::AgencyAdmin]),
-            ("Волкова Наталья Сергеевна", "curator@demo.caselink", &[Role::Curator]),
-            ("Морозова Ирина Павловна", "curator2@demo.caselink", &[Role::Curator]),
-            ("Лебедева Светлана Игоревна", "psychologist@demo.caselink", &[Role::Specialist]),
-            ("Новикова Татьяна Юрьевна", "analyst@demo.caselink", &[Role::Analyst]),
-        ] },
-    DemoAgency { name: "Комплексный центр социального обслуживания населения", kind: AgencyKind::SocialProtection, region: HMAO, time_zone: YEKATERINBURG, email: "kcson@demo.caselink",
-        people: &[("Соколова Марина Олеговна", "social@demo.caselink", &[Role::Specialist, Role::MrgSecretary])] },
-    DemoAgency { name: "Отдел опеки и попечительства Администрации г. Сургута", kind: AgencyKind::Guardianship, region: HMAO, time_zone: YEKATERINBURG, email: "opeka@demo.caselink",
-        people: &[("Петрова Анна Николаевна", "guardianship@demo.caselink", &[Role::GuardianshipOfficer, Role::MrgChair])] },
-    DemoAgency { name: "Социально-реабилитационный центр для несовершеннолетних", kind: AgencyKind::RehabilitationCentre, region: HMAO, time_zone: YEKATERINBURG, email: "srcn@demo.caselink",
-        people: &[("Фёдорова Людмила Ивановна", "rehab@demo.caselink", &[Role::RehabilitationStaff])] },
-    DemoAgency { name: "Кризисный центр для мам с детьми «Тёплый дом»", kind: AgencyKind::Ngo, region: "Москва", time_zone: "Europe/Moscow", email: "warmhouse@demo.caselink",
-        people: &[("Орлова Дарья Михайловна", "shelter@demo.caselink", &[Role::Curator, Role::AgencyAdmin])] },
+            (
+                "Кузнецова Елена Андреевна",
+                "head@demo.caselink",
+                &[Role::HeadOfService, Role::AgencyAdmin],
+            ),
+            (
+                "Волкова Наталья Сергеевна",
+                "curator@demo.caselink",
+                &[Role::Curator],
+            ),
+            (
+                "Морозова Ирина Павловна",
+                "curator2@demo.caselink",
+                &[Role::Curator],
+            ),
+            (
+                "Лебедева Светлана Игоревна",
+                "psychologist@demo.caselink",
+                &[Role::Specialist],
+            ),
+            (
+                "Новикова Татьяна Юрьевна",
+                "analyst@demo.caselink",
+                &[Role::Analyst],
+            ),
+        ],
+    },
+    DemoAgency {
+        name: "Комплексный центр социального обслуживания населения",
+        kind: AgencyKind::SocialProtection,
+        region: HMAO,
+        time_zone: YEKATERINBURG,
+        email: "kcson@demo.caselink",
+        people: &[(
+            "Соколова Марина Олеговна",
+            "social@demo.caselink",
+            &[Role::Specialist, Role::MrgSecretary],
+        )],
+    },
+    DemoAgency {
+        name: "Отдел опеки и попечительства Администрации г. Сургута",
+        kind: AgencyKind::Guardianship,
+        region: HMAO,
+        time_zone: YEKATERINBURG,
+        email: "opeka@demo.caselink",
+        people: &[(
+            "Петрова Анна Николаевна",
+            "guardianship@demo.caselink",
+            &[Role::GuardianshipOfficer, Role::MrgChair],
+        )],
+    },
+    DemoAgency {
+        name: "Социально-реабилитационный центр для несовершеннолетних",
+        kind: AgencyKind::RehabilitationCentre,
+        region: HMAO,
+        time_zone: YEKATERINBURG,
+        email: "srcn@demo.caselink",
+        people: &[(
+            "Фёдорова Людмила Ивановна",
+            "rehab@demo.caselink",
+            &[Role::RehabilitationStaff],
+        )],
+    },
+    DemoAgency {
+        name: "Кризисный центр для мам с детьми «Тёплый дом»",
+        kind: AgencyKind::Ngo,
+        region: "Москва",
+        time_zone: "Europe/Moscow",
+        email: "warmhouse@demo.caselink",
+        people: &[(
+            "Орлова Дарья Михайловна",
+            "shelter@demo.caselink",
+            &[Role::Curator, Role::AgencyAdmin],
+        )],
+    },
 ];
 
 /// Seeds the demo unless it is already there (then it is reused as it is).
 pub async fn seed(db: &Db) -> AppResult<()> {
-    if users::store::find_by_email(db, ADMIN_EMAIL).await?.is_some() {
+    if users::store::find_by_email(db, ADMIN_EMAIL)
+        .await?
+        .is_some()
+    {
         return Ok(());
     }
     let now = db::now();
-    let admin_id = users::create_hub_admin(db, "Администратор хаба", ADMIN_EMAIL, PASSWORD, now).await?;
-    let admin = Actor { user_id: admin_id, agency_id: None, roles: Default::default(), hub_admin: true, session_id: uuid::Uuid::nil() };
-    let origin = Origin { user_id: Some(admin_id), agency_id: None, request_id: "demo".into() };
+    let admin_id =
+        users::create_hub_admin(db, "Администратор хаба", ADMIN_EMAIL, PASSWORD, now).await?;
+    let admin = Actor {
+        user_id: admin_id,
+        agency_id: None,
+        roles: Default::default(),
+        hub_admin: true,
+        session_id: uuid::Uuid::nil(),
+    };
+    let origin = Origin {
+        user_id: Some(admin_id),
+        agency_id: None,
+        request_id: "demo".into(),
+    };
     for agency in AGENCIES {
         seed_agency(db, &admin, &origin, agency, now).await?;
     }
@@ -69,11 +159,30 @@ pub async fn seed(db: &Db) -> AppResult<()> {
     Ok(())
 }
 
-async fn seed_agency(db: &Db, admin: &Actor, origin: &Origin, demo: &DemoAgency, now: DateTime<Utc>) -> AppResult<()> {
-    let new = NewAgency::parse(demo.name, demo.kind, demo.region, demo.time_zone, demo.email, Some(NotificationLanguage::Ru))?;
+async fn seed_agency(
+    db: &Db,
+    admin: &Actor,
+    origin: &Origin,
+    demo: &DemoAgency,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let new = NewAgency::parse(
+        demo.name,
+        demo.kind,
+        demo.region,
+        demo.time_zone,
+        demo.email,
+        Some(NotificationLanguage::Ru),
+    )?;
     let agency = agencies::create(db, admin, origin, new, now).await?;
     for (name, email, roles) in demo.people {
-        let input = CreateUser { agency_id: agency.id, name, email, password: PASSWORD, roles };
+        let input = CreateUser {
+            agency_id: agency.id,
+            name,
+            email,
+            password: PASSWORD,
+            roles,
+        };
         users::create(db, admin, origin, input, now).await?;
     }
     Ok(())
@@ -88,7 +197,12 @@ pub fn welcome(config: &Config) -> String {
     for agency in AGENCIES {
         for (_, email, roles) in agency.people {
             let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            text.push_str(&format!("  {:<28} {} — {}\n", email, roles.join(", "), agency.name));
+            text.push_str(&format!(
+                "  {:<28} {} — {}\n",
+                email,
+                roles.join(", "),
+                agency.name
+            ));
         }
     }
     text.push_str("\n  Sign in: mutation { login(email: \"curator@demo.caselink\", password: \"demo-password-2026\") { token } }\n");

@@ -13,10 +13,16 @@ pub fn name(field: &str, value: &str) -> AppResult<String> {
         return Err(AppError::bad_input(field, "must not be empty"));
     }
     if trimmed.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::bad_input(field, format!("must be at most {MAX_NAME_CHARS} characters")));
+        return Err(AppError::bad_input(
+            field,
+            format!("must be at most {MAX_NAME_CHARS} characters"),
+        ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(AppError::bad_input(field, "must not contain control characters"));
+        return Err(AppError::bad_input(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -48,7 +54,9 @@ pub fn email(field: &str, value: &str) -> AppResult<(String, String)> {
     let (local, domain) = address.split_once('@').ok_or_else(bad)?;
     let domain_ok = domain.contains('.')
         && !domain.contains('@')
-        && domain.split('.').all(|label| !label.is_empty() && !label.starts_with('-'));
+        && domain
+            .split('.')
+            .all(|label| !label.is_empty() && !label.starts_with('-'));
     if local.is_empty() || local.len() > 64 || !domain_ok {
         return Err(bad());
     }
@@ -69,7 +77,10 @@ mod tests {
 
     #[test]
     fn a_name_is_trimmed_and_may_be_cyrillic() {
-        assert_eq!(name("name", "  Иванова Мария ").ok().as_deref(), Some("Иванова Мария"));
+        assert_eq!(
+            name("name", "  Иванова Мария ").ok().as_deref(),
+            Some("Иванова Мария")
+        );
     }
 
     #[test]

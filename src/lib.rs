@@ -26,14 +26,25 @@ use crate::db::Db;
 
 /// Serves the hub on `listener` over an open, migrated `db` until `shutdown` completes,
 /// then finishes in-flight requests and seals the audit log once more.
-pub async fn run(config: Config, db: Db, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    config: Config,
+    db: Db,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let state = AppState::new(db.clone(), config.clone());
     let schema = graphql::build_schema(state.clone(), &config);
     let (stop_sealer, sealer_stopped) = tokio::sync::watch::channel(false);
-    let sealer = tokio::spawn(audit::sealer::run(db, config.audit_seal_interval(), sealer_stopped));
+    let sealer = tokio::spawn(audit::sealer::run(
+        db,
+        config.audit_seal_interval(),
+        sealer_stopped,
+    ));
     let app = http::router(state, schema);
     tracing::info!(addr = %listener.local_addr()?, "CaseLink is serving");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
     let _ = stop_sealer.send(true);
     let _ = sealer.await;
     Ok(())

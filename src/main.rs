@@ -99,7 +99,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(config, demo::DATABASE_URL).await
         }
         Command::Admin { command } => admin(&config, command).await,
-        Command::Audit { command: AuditCommand::Verify } => verify_audit(&config).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => verify_audit(&config).await,
         Command::Schema => {
             print!("{}", caselink::graphql::sdl());
             Ok(ExitCode::SUCCESS)
@@ -108,14 +110,20 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn open(config: &Config, default_url: &str) -> anyhow::Result<Db> {
-    let db = Db::connect(config.database_url_or(default_url), config.db_max_connections).await?;
+    let db = Db::connect(
+        config.database_url_or(default_url),
+        config.db_max_connections,
+    )
+    .await?;
     migrate::run(&db).await.context("migrating the database")?;
     Ok(db)
 }
 
 async fn serve(config: Config, default_url: &str) -> anyhow::Result<ExitCode> {
     let db = open(&config, default_url).await?;
-    let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
     caselink::run(config, db, listener, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -124,8 +132,12 @@ async fn admin(config: &Config, command: AdminCommand) -> anyhow::Result<ExitCod
     let db = open(config, DEFAULT_DATABASE_URL).await?;
     let password = read_password()?;
     let result = match command {
-        AdminCommand::Create { email, name, .. } => users::create_hub_admin(&db, &name, &email, &password, db::now()).await,
-        AdminCommand::ResetPassword { email, .. } => users::reset_password_by_email(&db, &email, &password, db::now()).await,
+        AdminCommand::Create { email, name, .. } => {
+            users::create_hub_admin(&db, &name, &email, &password, db::now()).await
+        }
+        AdminCommand::ResetPassword { email, .. } => {
+            users::reset_password_by_email(&db, &email, &password, db::now()).await
+        }
     };
     audit::sealer::seal_all(&db).await?;
     match result {
@@ -142,7 +154,9 @@ async fn admin(config: &Config, command: AdminCommand) -> anyhow::Result<ExitCod
 
 fn read_password() -> anyhow::Result<String> {
     let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input).context("reading the password from standard input")?;
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the password from standard input")?;
     Ok(input.trim_end_matches(['\r', '\n']).to_owned())
 }
 
@@ -151,20 +165,32 @@ async fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {
     let report = audit::verify::verify(&db).await?;
     match report.broken {
         None => {
-            println!("audit chain intact: {} events sealed, {} not sealed yet", report.sealed, report.unsealed);
+            println!(
+                "audit chain intact: {} events sealed, {} not sealed yet",
+                report.sealed, report.unsealed
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(broken) => {
-            println!("audit chain BROKEN at position {}: {}", broken.chain_pos, broken.reason);
-            println!("{} events verified before the break, {} not sealed yet", report.sealed, report.unsealed);
+            println!(
+                "audit chain BROKEN at position {}: {}",
+                broken.chain_pos, broken.reason
+            );
+            println!(
+                "{} events verified before the break, {} not sealed yet",
+                report.sealed, report.unsealed
+            );
             Ok(ExitCode::FAILURE)
         }
     }
 }
 
 fn init_logging(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Human => builder.init(),

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// How much of a case an agency sees.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Scope {
     /// Case number, status, dates, the child's age band: no names, addresses or notes.
@@ -85,7 +87,11 @@ impl Participation {
 
 /// The widest scope `agency` holds on a case at `now`, or `None`: then the case does not
 /// exist for that agency.
-pub fn scope_of(participations: &[Participation], agency: Uuid, now: DateTime<Utc>) -> Option<Scope> {
+pub fn scope_of(
+    participations: &[Participation],
+    agency: Uuid,
+    now: DateTime<Utc>,
+) -> Option<Scope> {
     participations
         .iter()
         .filter(|p| p.agency_id == agency && p.is_active(now))
@@ -97,14 +103,21 @@ pub fn scope_of(participations: &[Participation], agency: Uuid, now: DateTime<Ut
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WorkflowEvent {
     /// A case was opened from a signal: the service leads, the sender keeps a summary.
-    CaseOpened { lead: Uuid, signal_sender: Option<Uuid> },
+    CaseOpened {
+        lead: Uuid,
+        signal_sender: Option<Uuid>,
+    },
     /// A handover was requested: the receiver sees the summary (and package) to decide.
     HandoverRequested { to: Uuid },
     /// The receiver declined, or the sender cancelled: the receiver's view ends.
     HandoverWithdrawn { to: Uuid },
     /// A transfer was accepted: the lead moves. The former lead keeps read-only `FULL`
     /// until `keep_full_until` when its agency set such a period, else `SUMMARY`.
-    TransferAccepted { from: Uuid, to: Uuid, keep_full_until: Option<DateTime<Utc>> },
+    TransferAccepted {
+        from: Uuid,
+        to: Uuid,
+        keep_full_until: Option<DateTime<Utc>>,
+    },
     /// A referral was accepted: the receiver works with `FULL` scope for its purpose.
     ReferralAccepted { to: Uuid },
     /// The referral's service was recorded and the referral closed.
@@ -126,25 +139,42 @@ pub enum Change {
         expires_at: Option<DateTime<Utc>>,
     },
     /// End the agency's participations of this kind.
-    Revoke { agency_id: Uuid, kind: ParticipationKind },
+    Revoke {
+        agency_id: Uuid,
+        kind: ParticipationKind,
+    },
 }
 
 /// The participation changes a workflow event causes: the one rule book for scopes.
 pub fn changes_for(event: &WorkflowEvent) -> Vec<Change> {
     use ParticipationKind as K;
-    let grant = |agency_id, kind, scope| Change::Grant { agency_id, kind, scope, expires_at: None };
+    let grant = |agency_id, kind, scope| Change::Grant {
+        agency_id,
+        kind,
+        scope,
+        expires_at: None,
+    };
     let revoke = |agency_id, kind| Change::Revoke { agency_id, kind };
     match event {
-        WorkflowEvent::CaseOpened { lead, signal_sender } => {
+        WorkflowEvent::CaseOpened {
+            lead,
+            signal_sender,
+        } => {
             let mut changes = vec![grant(*lead, K::Lead, Scope::Full)];
             if let Some(sender) = signal_sender.filter(|s| s != lead) {
                 changes.push(grant(sender, K::SignalSender, Scope::Summary));
             }
             changes
         }
-        WorkflowEvent::HandoverRequested { to } => vec![grant(*to, K::HandoverRecipient, Scope::Summary)],
+        WorkflowEvent::HandoverRequested { to } => {
+            vec![grant(*to, K::HandoverRecipient, Scope::Summary)]
+        }
         WorkflowEvent::HandoverWithdrawn { to } => vec![revoke(*to, K::HandoverRecipient)],
-        WorkflowEvent::TransferAccepted { from, to, keep_full_until } => {
+        WorkflowEvent::TransferAccepted {
+            from,
+            to,
+            keep_full_until,
+        } => {
             let former = match keep_full_until {
                 Some(until) => Change::Grant {
                     agency_id: *from,
@@ -166,10 +196,17 @@ pub fn changes_for(event: &WorkflowEvent) -> Vec<Change> {
             grant(*to, K::ReferralRecipient, Scope::Full),
         ],
         WorkflowEvent::ReferralClosed { to } => vec![revoke(*to, K::ReferralRecipient)],
-        WorkflowEvent::MrgReviewScheduled { member } => vec![grant(*member, K::MrgMember, Scope::Summary)],
+        WorkflowEvent::MrgReviewScheduled { member } => {
+            vec![grant(*member, K::MrgMember, Scope::Summary)]
+        }
         WorkflowEvent::ConsentWithdrawn { agencies } => agencies
             .iter()
-            .flat_map(|a| [revoke(*a, K::ReferralRecipient), grant(*a, K::FormerLead, Scope::Summary)])
+            .flat_map(|a| {
+                [
+                    revoke(*a, K::ReferralRecipient),
+                    grant(*a, K::FormerLead, Scope::Summary),
+                ]
+            })
             .collect(),
     }
 }
@@ -178,7 +215,12 @@ pub fn changes_for(event: &WorkflowEvent) -> Vec<Change> {
 pub fn apply(participations: &mut Vec<Participation>, changes: &[Change], now: DateTime<Utc>) {
     for change in changes {
         match change {
-            Change::Grant { agency_id, kind, scope, expires_at } => participations.push(Participation {
+            Change::Grant {
+                agency_id,
+                kind,
+                scope,
+                expires_at,
+            } => participations.push(Participation {
                 agency_id: *agency_id,
                 kind: *kind,
                 scope: *scope,
@@ -206,12 +248,20 @@ mod tests {
     }
 
     fn ids() -> (Uuid, Uuid, Uuid, Uuid) {
-        (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7())
+        (
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+        )
     }
 
     fn opened(service: Uuid, hospital: Uuid) -> Vec<Participation> {
         let mut ps = Vec::new();
-        let event = WorkflowEvent::CaseOpened { lead: service, signal_sender: Some(hospital) };
+        let event = WorkflowEvent::CaseOpened {
+            lead: service,
+            signal_sender: Some(hospital),
+        };
         apply(&mut ps, &changes_for(&event), at(8));
         ps
     }
@@ -229,9 +279,17 @@ mod tests {
     fn a_handover_receiver_sees_the_summary_until_it_accepts_then_everything() {
         let (service, hospital, guardianship, _) = ids();
         let mut ps = opened(service, hospital);
-        apply(&mut ps, &changes_for(&WorkflowEvent::HandoverRequested { to: guardianship }), at(9));
+        apply(
+            &mut ps,
+            &changes_for(&WorkflowEvent::HandoverRequested { to: guardianship }),
+            at(9),
+        );
         assert_eq!(scope_of(&ps, guardianship, at(10)), Some(Scope::Summary));
-        let accepted = WorkflowEvent::TransferAccepted { from: service, to: guardianship, keep_full_until: None };
+        let accepted = WorkflowEvent::TransferAccepted {
+            from: service,
+            to: guardianship,
+            keep_full_until: None,
+        };
         apply(&mut ps, &changes_for(&accepted), at(11));
         assert_eq!(scope_of(&ps, guardianship, at(12)), Some(Scope::Full));
         assert_eq!(scope_of(&ps, service, at(12)), Some(Scope::Summary));
@@ -242,9 +300,16 @@ mod tests {
         let (service, hospital, guardianship, _) = ids();
         let mut ps = opened(service, hospital);
         let until = at(11) + Duration::days(30);
-        let accepted = WorkflowEvent::TransferAccepted { from: service, to: guardianship, keep_full_until: Some(until) };
+        let accepted = WorkflowEvent::TransferAccepted {
+            from: service,
+            to: guardianship,
+            keep_full_until: Some(until),
+        };
         apply(&mut ps, &changes_for(&accepted), at(11));
-        assert_eq!(scope_of(&ps, service, until - Duration::seconds(1)), Some(Scope::Full));
+        assert_eq!(
+            scope_of(&ps, service, until - Duration::seconds(1)),
+            Some(Scope::Full)
+        );
         assert_eq!(scope_of(&ps, service, until), None);
     }
 
@@ -252,8 +317,16 @@ mod tests {
     fn a_declined_handover_leaves_the_receiver_with_nothing() {
         let (service, hospital, guardianship, _) = ids();
         let mut ps = opened(service, hospital);
-        apply(&mut ps, &changes_for(&WorkflowEvent::HandoverRequested { to: guardianship }), at(9));
-        apply(&mut ps, &changes_for(&WorkflowEvent::HandoverWithdrawn { to: guardianship }), at(10));
+        apply(
+            &mut ps,
+            &changes_for(&WorkflowEvent::HandoverRequested { to: guardianship }),
+            at(9),
+        );
+        apply(
+            &mut ps,
+            &changes_for(&WorkflowEvent::HandoverWithdrawn { to: guardianship }),
+            at(10),
+        );
         assert_eq!(scope_of(&ps, guardianship, at(11)), None);
         assert_eq!(scope_of(&ps, service, at(11)), Some(Scope::Full));
     }
@@ -262,9 +335,17 @@ mod tests {
     fn a_referral_gives_full_scope_until_it_is_closed() {
         let (service, hospital, social, _) = ids();
         let mut ps = opened(service, hospital);
-        apply(&mut ps, &changes_for(&WorkflowEvent::ReferralAccepted { to: social }), at(9));
+        apply(
+            &mut ps,
+            &changes_for(&WorkflowEvent::ReferralAccepted { to: social }),
+            at(9),
+        );
         assert_eq!(scope_of(&ps, social, at(10)), Some(Scope::Full));
-        apply(&mut ps, &changes_for(&WorkflowEvent::ReferralClosed { to: social }), at(11));
+        apply(
+            &mut ps,
+            &changes_for(&WorkflowEvent::ReferralClosed { to: social }),
+            at(11),
+        );
         assert_eq!(scope_of(&ps, social, at(12)), None);
         assert_eq!(scope_of(&ps, service, at(12)), Some(Scope::Full));
     }
@@ -273,9 +354,23 @@ mod tests {
     fn withdrawn_consent_stops_personal_data_reaching_the_agencies_it_covered() {
         let (service, hospital, social, rehab) = ids();
         let mut ps = opened(service, hospital);
-        apply(&mut ps, &changes_for(&WorkflowEvent::ReferralAccepted { to: social }), at(9));
-        apply(&mut ps, &changes_for(&WorkflowEvent::ReferralAccepted { to: rehab }), at(9));
-        apply(&mut ps, &changes_for(&WorkflowEvent::ConsentWithdrawn { agencies: vec![social] }), at(10));
+        apply(
+            &mut ps,
+            &changes_for(&WorkflowEvent::ReferralAccepted { to: social }),
+            at(9),
+        );
+        apply(
+            &mut ps,
+            &changes_for(&WorkflowEvent::ReferralAccepted { to: rehab }),
+            at(9),
+        );
+        apply(
+            &mut ps,
+            &changes_for(&WorkflowEvent::ConsentWithdrawn {
+                agencies: vec![social],
+            }),
+            at(10),
+        );
         assert_eq!(scope_of(&ps, social, at(11)), Some(Scope::Summary));
         assert_eq!(scope_of(&ps, rehab, at(11)), Some(Scope::Full));
     }
@@ -284,14 +379,21 @@ mod tests {
     fn an_mrg_member_sees_the_summary_only() {
         let (service, hospital, member, _) = ids();
         let mut ps = opened(service, hospital);
-        apply(&mut ps, &changes_for(&WorkflowEvent::MrgReviewScheduled { member }), at(9));
+        apply(
+            &mut ps,
+            &changes_for(&WorkflowEvent::MrgReviewScheduled { member }),
+            at(9),
+        );
         assert_eq!(scope_of(&ps, member, at(10)), Some(Scope::Summary));
     }
 
     #[test]
     fn a_service_that_recorded_its_own_signal_is_not_also_a_summary_sender() {
         let (service, _, _, _) = ids();
-        let changes = changes_for(&WorkflowEvent::CaseOpened { lead: service, signal_sender: Some(service) });
+        let changes = changes_for(&WorkflowEvent::CaseOpened {
+            lead: service,
+            signal_sender: Some(service),
+        });
         assert_eq!(changes.len(), 1);
     }
 }

@@ -21,12 +21,16 @@ pub fn ensure_manages_users_of(actor: &Actor, agency_id: Uuid) -> AppResult<()> 
         return Ok(());
     }
     if !actor.has(Role::AgencyAdmin) {
-        return Err(AppError::Forbidden("only an agency administrator may manage users"));
+        return Err(AppError::Forbidden(
+            "only an agency administrator may manage users",
+        ));
     }
     if actor.agency_id == Some(agency_id) {
         Ok(())
     } else {
-        Err(AppError::Forbidden("an agency administrator manages their own agency's users only"))
+        Err(AppError::Forbidden(
+            "an agency administrator manages their own agency's users only",
+        ))
     }
 }
 
@@ -52,7 +56,9 @@ pub fn audit_view(actor: &Actor) -> AppResult<AuditView> {
     }
     match actor.agency_id {
         Some(agency) if actor.has(Role::AgencyAdmin) => Ok(AuditView::Agency(agency)),
-        _ => Err(AppError::Forbidden("only administrators read the audit log")),
+        _ => Err(AppError::Forbidden(
+            "only administrators read the audit log",
+        )),
     }
 }
 
@@ -83,15 +89,24 @@ mod tests {
         let own = Uuid::now_v7();
         let admin = actor(Some(own), &[Role::AgencyAdmin], false);
         assert!(ensure_manages_users_of(&admin, own).is_ok());
-        assert!(matches!(ensure_manages_users_of(&admin, Uuid::now_v7()), Err(AppError::Forbidden(_))));
-        assert!(matches!(ensure_hub_admin(&admin), Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            ensure_manages_users_of(&admin, Uuid::now_v7()),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            ensure_hub_admin(&admin),
+            Err(AppError::Forbidden(_))
+        ));
     }
 
     #[test]
     fn a_curator_manages_no_users() {
         let own = Uuid::now_v7();
         let curator = actor(Some(own), &[Role::Curator], false);
-        assert!(matches!(ensure_manages_users_of(&curator, own), Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            ensure_manages_users_of(&curator, own),
+            Err(AppError::Forbidden(_))
+        ));
     }
 
     #[test]
@@ -106,7 +121,10 @@ mod tests {
     #[test]
     fn only_administrators_read_the_audit_log() {
         let own = Uuid::now_v7();
-        assert_eq!(audit_view(&actor(None, &[], true)).ok(), Some(AuditView::All));
+        assert_eq!(
+            audit_view(&actor(None, &[], true)).ok(),
+            Some(AuditView::All)
+        );
         assert_eq!(
             audit_view(&actor(Some(own), &[Role::AgencyAdmin], false)).ok(),
             Some(AuditView::Agency(own))

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::agencies::AgencyKind;
 
 /// A role in an agency. Stored as its SCREAMING_SNAKE name.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
     /// Curator / case manager: leads the work with a family.
@@ -99,7 +101,10 @@ impl Roles {
 
     /// The roles in a stable order.
     pub fn to_vec(self) -> Vec<Role> {
-        Role::ALL.into_iter().filter(|r| self.contains(*r)).collect()
+        Role::ALL
+            .into_iter()
+            .filter(|r| self.contains(*r))
+            .collect()
     }
 
     /// Whether no role is held.

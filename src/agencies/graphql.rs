@@ -117,9 +117,24 @@ impl AgencyQuery {
         ctx.actor()?;
         let page = PageRequest::<(String, Uuid)>::parse(first, after.as_deref())?;
         let f = filter.unwrap_or_default();
-        let filter = AgencyFilter { kind: f.kind, active: f.active, name_contains: f.name_contains };
-        let rows = store::list_page(&ctx.state().db, &filter, page.after.as_ref(), page.fetch_limit()).await?;
-        Ok(connection(rows, &page, |r| (crate::input::search_key(&r.name), r.id), AgencyNode))
+        let filter = AgencyFilter {
+            kind: f.kind,
+            active: f.active,
+            name_contains: f.name_contains,
+        };
+        let rows = store::list_page(
+            &ctx.state().db,
+            &filter,
+            page.after.as_ref(),
+            page.fetch_limit(),
+        )
+        .await?;
+        Ok(connection(
+            rows,
+            &page,
+            |r| (crate::input::search_key(&r.name), r.id),
+            AgencyNode,
+        ))
     }
 
     /// One agency by id.
@@ -137,7 +152,11 @@ pub struct AgencyMutation;
 #[Object]
 impl AgencyMutation {
     /// Creates an agency (hub administrators only).
-    async fn create_agency(&self, ctx: &Context<'_>, input: CreateAgencyInput) -> async_graphql::Result<AgencyNode> {
+    async fn create_agency(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAgencyInput,
+    ) -> async_graphql::Result<AgencyNode> {
         let new = NewAgency::parse(
             &input.name,
             input.kind,
@@ -146,12 +165,24 @@ impl AgencyMutation {
             &input.contact_email,
             input.notification_language,
         )?;
-        let row = super::create(&ctx.state().db, ctx.actor()?, &ctx.origin()?, new, db::now()).await?;
+        let row = super::create(
+            &ctx.state().db,
+            ctx.actor()?,
+            &ctx.origin()?,
+            new,
+            db::now(),
+        )
+        .await?;
         Ok(AgencyNode(row))
     }
 
     /// Changes an agency (hub administrators only).
-    async fn update_agency(&self, ctx: &Context<'_>, id: ID, input: UpdateAgencyInput) -> async_graphql::Result<AgencyNode> {
+    async fn update_agency(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateAgencyInput,
+    ) -> async_graphql::Result<AgencyNode> {
         let id = parse_id("id", &id)?;
         let changes = AgencyChanges::parse(
             input.name.as_deref(),
@@ -160,10 +191,17 @@ impl AgencyMutation {
             input.contact_email.as_deref(),
             input.notification_language,
             input.active,
+            input.expected_version,
         )?;
         let state = ctx.state();
         let row = super::update(
-            &state.db, &state.tokens, ctx.actor()?, &ctx.origin()?, id, changes, input.expected_version, db::now(),
+            &state.db,
+            &state.tokens,
+            ctx.actor()?,
+            &ctx.origin()?,
+            id,
+            changes,
+            db::now(),
         )
         .await?;
         Ok(AgencyNode(row))

@@ -1,9 +1,9 @@
 //! Agencies: the directory every signed-in user reads, and the hub administrator's
 //! changes to it.
 
-mod model;
 pub mod graphql;
 pub mod loader;
+mod model;
 pub mod store;
 
 pub use model::{AgencyChanges, AgencyKind, AgencyRow, NewAgency, NotificationLanguage};
@@ -19,7 +19,13 @@ use crate::db::Db;
 use crate::error::{AppError, AppResult};
 
 /// Creates an agency (hub administrators only).
-pub async fn create(db: &Db, actor: &Actor, origin: &Origin, new: NewAgency, now: DateTime<Utc>) -> AppResult<AgencyRow> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    new: NewAgency,
+    now: DateTime<Utc>,
+) -> AppResult<AgencyRow> {
     policy::ensure_hub_admin(actor)?;
     let mut tx = db.begin().await?;
     let row = store::insert(&mut tx, &new, now).await?;
@@ -30,7 +36,7 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, new: NewAgency, now
     Ok(row)
 }
 
-/// Changes an agency (hub administrators only). With `expected_version`, refuses with
+/// Changes an agency (hub administrators only). With `changes.expected_version`, refuses with
 /// `CONFLICT` when someone else changed it first. Deactivating it ends its users' sessions.
 pub async fn update(
     db: &Db,
@@ -39,13 +45,12 @@ pub async fn update(
     origin: &Origin,
     id: Uuid,
     changes: AgencyChanges,
-    expected_version: Option<i32>,
     now: DateTime<Utc>,
 ) -> AppResult<AgencyRow> {
     policy::ensure_hub_admin(actor)?;
     let mut tx = db.begin().await?;
     let mut row = store::get_in(&mut tx, id).await?;
-    if expected_version.is_some_and(|v| v != row.version) {
+    if changes.expected_version.is_some_and(|v| v != row.version) {
         return Err(AppError::Conflict(format!(
             "the agency was changed by someone else (now version {}); reload and retry",
             row.version

@@ -118,6 +118,8 @@ pub struct AgencyChanges {
     pub notification_language: Option<NotificationLanguage>,
     /// Activate or deactivate.
     pub active: Option<bool>,
+    /// The version the client read; the change is refused if it moved on.
+    pub expected_version: Option<i32>,
 }
 
 impl AgencyChanges {
@@ -129,6 +131,7 @@ impl AgencyChanges {
         contact_email: Option<&str>,
         notification_language: Option<NotificationLanguage>,
         active: Option<bool>,
+        expected_version: Option<i32>,
     ) -> AppResult<AgencyChanges> {
         Ok(AgencyChanges {
             name: name.map(|n| input::name("name", n)).transpose()?,
@@ -141,6 +144,7 @@ impl AgencyChanges {
                 .transpose()?,
             notification_language,
             active,
+            expected_version,
         })
     }
 
@@ -172,7 +176,14 @@ mod tests {
     use super::*;
 
     fn valid() -> AppResult<NewAgency> {
-        NewAgency::parse(" Орган опеки г. Сургута ", AgencyKind::Guardianship, "ХМАО – Югра", "Asia/Yekaterinburg", "opeka@surgut.example", None)
+        NewAgency::parse(
+            " Орган опеки г. Сургута ",
+            AgencyKind::Guardianship,
+            "ХМАО – Югра",
+            "Asia/Yekaterinburg",
+            "opeka@surgut.example",
+            None,
+        )
     }
 
     #[test]
@@ -189,9 +200,28 @@ mod tests {
             _ => String::new(),
         };
         let k = AgencyKind::Ngo;
-        assert_eq!(field(NewAgency::parse("", k, "r", "UTC", "a@b.ru", None)), "name");
-        assert_eq!(field(NewAgency::parse("n", k, "", "UTC", "a@b.ru", None)), "region");
-        assert_eq!(field(NewAgency::parse("n", k, "r", "Nowhere/City", "a@b.ru", None)), "timeZone");
-        assert_eq!(field(NewAgency::parse("n", k, "r", "UTC", "nope", None)), "contactEmail");
+        assert_eq!(
+            field(NewAgency::parse("", k, "r", "UTC", "a@b.ru", None)),
+            "name"
+        );
+        assert_eq!(
+            field(NewAgency::parse("n", k, "", "UTC", "a@b.ru", None)),
+            "region"
+        );
+        assert_eq!(
+            field(NewAgency::parse(
+                "n",
+                k,
+                "r",
+                "Nowhere/City",
+                "a@b.ru",
+                None
+            )),
+            "timeZone"
+        );
+        assert_eq!(
+            field(NewAgency::parse("n", k, "r", "UTC", "nope", None)),
+            "contactEmail"
+        );
     }
 }

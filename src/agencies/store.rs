@@ -34,7 +34,11 @@ pub struct AgencyFilter {
 }
 
 /// Inserts a new agency.
-pub async fn insert(tx: &mut Tx, new: &NewAgency, now: chrono::DateTime<chrono::Utc>) -> AppResult<AgencyRow> {
+pub async fn insert(
+    tx: &mut Tx,
+    new: &NewAgency,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<AgencyRow> {
     let id = Uuid::now_v7();
     with_tx!(tx, |conn| sqlx::query(INSERT)
         .bind(id)
@@ -47,7 +51,8 @@ pub async fn insert(tx: &mut Tx, new: &NewAgency, now: chrono::DateTime<chrono::
         .bind(new.notification_language)
         .bind(now)
         .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     get_in(tx, id).await
 }
 
@@ -65,22 +70,29 @@ pub async fn update(tx: &mut Tx, row: &AgencyRow) -> AppResult<()> {
         .bind(row.version)
         .bind(row.updated_at)
         .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// The agency with `id`, inside a transaction, or `NOT_FOUND`.
 pub async fn get_in(tx: &mut Tx, id: Uuid) -> AppResult<AgencyRow> {
     let sql = format!("SELECT {COLUMNS} FROM agencies WHERE id = $1");
-    with_tx!(tx, |conn| sqlx::query_as(&sql).bind(id).fetch_optional(conn).await)?
-        .ok_or(AppError::NotFound("agency"))
+    with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await)?
+    .ok_or(AppError::NotFound("agency"))
 }
 
 /// The agency with `id`, or `NOT_FOUND`.
 pub async fn get(db: &Db, id: Uuid) -> AppResult<AgencyRow> {
     let sql = format!("SELECT {COLUMNS} FROM agencies WHERE id = $1");
-    with_db!(db, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?
-        .ok_or(AppError::NotFound("agency"))
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?
+    .ok_or(AppError::NotFound("agency"))
 }
 
 /// The agencies with these ids (for the DataLoader).
@@ -89,7 +101,10 @@ pub async fn get_many(db: &Db, ids: &[Uuid]) -> AppResult<Vec<AgencyRow>> {
         return Ok(Vec::new());
     }
     let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("SELECT {COLUMNS} FROM agencies WHERE id IN ({})", placeholders.join(", "));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM agencies WHERE id IN ({})",
+        placeholders.join(", ")
+    );
     Ok(with_db!(db, |pool| {
         let mut query = sqlx::query_as(&sql);
         for id in ids {

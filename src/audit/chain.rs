@@ -49,7 +49,12 @@ pub fn link_hash(prev_hash: &str, chain_pos: i64, event: &EventContent) -> Strin
     field(&chain_pos.to_be_bytes());
     field(&event.seq.to_be_bytes());
     field(event.id.as_bytes());
-    field(event.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true).as_bytes());
+    field(
+        event
+            .occurred_at
+            .to_rfc3339_opts(SecondsFormat::Micros, true)
+            .as_bytes(),
+    );
     field(uuid(event.actor_user_id).as_bytes());
     field(uuid(event.actor_agency_id).as_bytes());
     field(event.action.as_bytes());
@@ -84,14 +89,20 @@ mod tests {
 
     #[test]
     fn the_same_event_at_the_same_place_hashes_the_same() {
-        assert_eq!(link_hash(GENESIS, 1, &event()), link_hash(GENESIS, 1, &event()));
+        assert_eq!(
+            link_hash(GENESIS, 1, &event()),
+            link_hash(GENESIS, 1, &event())
+        );
     }
 
     #[test]
     fn an_edited_detail_changes_the_hash() {
         let mut edited = event();
         edited.details = "{\"x\":1}".into();
-        assert_ne!(link_hash(GENESIS, 1, &event()), link_hash(GENESIS, 1, &edited));
+        assert_ne!(
+            link_hash(GENESIS, 1, &event()),
+            link_hash(GENESIS, 1, &edited)
+        );
     }
 
     #[test]

@@ -101,7 +101,14 @@ impl AuditQuery {
             from: f.from,
             to: f.to,
         };
-        let rows = store::list_page(&ctx.state().db, view, &filter, page.after, page.fetch_limit()).await?;
+        let rows = store::list_page(
+            &ctx.state().db,
+            view,
+            &filter,
+            page.after,
+            page.fetch_limit(),
+        )
+        .await?;
         Ok(connection(rows, &page, |r| r.seq, AuditEventNode))
     }
 }

@@ -96,7 +96,11 @@ impl Origin {
 
     /// An origin for work started from the command line.
     pub fn command_line() -> Origin {
-        Origin { user_id: None, agency_id: None, request_id: "cli".into() }
+        Origin {
+            user_id: None,
+            agency_id: None,
+            request_id: "cli".into(),
+        }
     }
 }
 
@@ -118,7 +122,13 @@ pub struct Entry {
 impl Entry {
     /// An event about `target_kind` `target_id` with no details.
     pub fn new(action: AuditAction, target_kind: &'static str, target_id: Option<Uuid>) -> Entry {
-        Entry { action, target_kind, target_id, case_id: None, details: serde_json::json!({}) }
+        Entry {
+            action,
+            target_kind,
+            target_id,
+            case_id: None,
+            details: serde_json::json!({}),
+        }
     }
 
     /// Adds details.
@@ -135,7 +145,12 @@ const INSERT: &str = "
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 /// Records an event in the caller's transaction: it commits or rolls back with the change.
-pub async fn record(tx: &mut Tx, origin: &Origin, entry: Entry, now: DateTime<Utc>) -> AppResult<()> {
+pub async fn record(
+    tx: &mut Tx,
+    origin: &Origin,
+    entry: Entry,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let details = entry.details.to_string();
     with_tx!(tx, |conn| sqlx::query(INSERT)
         .bind(Uuid::now_v7())
@@ -149,6 +164,7 @@ pub async fn record(tx: &mut Tx, origin: &Origin, entry: Entry, now: DateTime<Ut
         .bind(&origin.request_id)
         .bind(&details)
         .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -53,7 +53,12 @@ pub async fn seal_batch(db: &Db) -> AppResult<usize> {
         seal_one(&mut tx, event.seq, pos, &prev, &hash, now).await?;
         prev = hash;
     }
-    with_tx!(&mut tx, |conn| sqlx::query(MOVE_HEAD).bind(pos).bind(&prev).execute(conn).await.map(|r| r.rows_affected()))?;
+    with_tx!(&mut tx, |conn| sqlx::query(MOVE_HEAD)
+        .bind(pos)
+        .bind(&prev)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
     tx.commit().await?;
     Ok(events.len())
 }
@@ -91,7 +96,8 @@ async fn seal_one(
         .bind(now)
         .bind(seq)
         .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 

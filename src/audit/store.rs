@@ -70,7 +70,13 @@ const LIST_PAGE: &str = "
     LIMIT $9";
 
 /// One page of events the view may read, newest first, before the `before_seq` keyset.
-pub async fn list_page(db: &Db, view: AuditView, filter: &AuditFilter, before_seq: Option<i64>, limit: i64) -> AppResult<Vec<AuditRow>> {
+pub async fn list_page(
+    db: &Db,
+    view: AuditView,
+    filter: &AuditFilter,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<AuditRow>> {
     let agency = match view {
         AuditView::All => None,
         AuditView::Agency(id) => Some(id),

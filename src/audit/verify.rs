@@ -43,12 +43,22 @@ const HEAD: &str = "SELECT chain_pos, hash FROM audit_chain_head WHERE singleton
 
 /// Checks every sealed event in order, then the recorded head of the chain.
 pub async fn verify(db: &Db) -> AppResult<Report> {
-    let unsealed: i64 = with_db!(db, |pool| sqlx::query_scalar(UNSEALED).fetch_one(pool).await)?;
+    let unsealed: i64 = with_db!(db, |pool| sqlx::query_scalar(UNSEALED)
+        .fetch_one(pool)
+        .await)?;
     let (mut pos, mut prev) = (0_i64, GENESIS.to_owned());
-    let report = |pos, broken| Ok(Report { sealed: pos, unsealed, broken });
+    let report = |pos, broken| {
+        Ok(Report {
+            sealed: pos,
+            unsealed,
+            broken,
+        })
+    };
     loop {
-        let rows: Vec<SealedRow> =
-            with_db!(db, |pool| sqlx::query_as(PAGE).bind(pos).fetch_all(pool).await)?;
+        let rows: Vec<SealedRow> = with_db!(db, |pool| sqlx::query_as(PAGE)
+            .bind(pos)
+            .fetch_all(pool)
+            .await)?;
         if rows.is_empty() {
             break;
         }
@@ -60,20 +70,32 @@ pub async fn verify(db: &Db) -> AppResult<Report> {
             prev = row.hash;
         }
     }
-    let head: Option<(i64, String)> = with_db!(db, |pool| sqlx::query_as(HEAD).fetch_optional(pool).await)?;
+    let head: Option<(i64, String)> =
+        with_db!(db, |pool| sqlx::query_as(HEAD).fetch_optional(pool).await)?;
     let (head_pos, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
     if head_pos != pos || head_hash != prev {
         let reason = format!(
             "the chain ends at position {pos} but its recorded head is at position {head_pos}: \
              the newest sealed events were deleted or altered"
         );
-        return report(pos, Some(Break { chain_pos: pos + 1, reason }));
+        return report(
+            pos,
+            Some(Break {
+                chain_pos: pos + 1,
+                reason,
+            }),
+        );
     }
     report(pos, None)
 }
 
 fn check_link(row: &SealedRow, expected_pos: i64, prev: &str) -> Option<Break> {
-    let at = |reason: String| Some(Break { chain_pos: expected_pos, reason });
+    let at = |reason: String| {
+        Some(Break {
+            chain_pos: expected_pos,
+            reason,
+        })
+    };
     if row.chain_pos != expected_pos {
         return at(format!(
             "events at positions {expected_pos}..{} are missing (deleted)",
@@ -88,7 +110,10 @@ fn check_link(row: &SealedRow, expected_pos: i64, prev: &str) -> Option<Break> {
         ));
     }
     if link_hash(prev, expected_pos, &row.content) != row.hash {
-        return at(format!("event {} (position {expected_pos}) was altered", row.content.id));
+        return at(format!(
+            "event {} (position {expected_pos}) was altered",
+            row.content.id
+        ));
     }
     None
 }

@@ -33,14 +33,18 @@ pub struct TokenCache {
 impl TokenCache {
     /// A cache that re-checks each token against the database after `recheck_after`.
     pub fn new(recheck_after: Duration) -> TokenCache {
-        TokenCache { entries: Arc::default(), recheck_after }
+        TokenCache {
+            entries: Arc::default(),
+            recheck_after,
+        }
     }
 
     /// The cached actor for a token, if fresh and the session has not expired.
     pub fn get(&self, hash: &TokenHash, now: DateTime<Utc>) -> Option<Actor> {
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         let cached = entries.get(hash)?;
-        (cached.checked.elapsed() < self.recheck_after && cached.expires_at > now).then(|| cached.actor.clone())
+        (cached.checked.elapsed() < self.recheck_after && cached.expires_at > now)
+            .then(|| cached.actor.clone())
     }
 
     /// Remembers a freshly checked token.
@@ -49,7 +53,14 @@ impl TokenCache {
         if entries.len() >= CAPACITY {
             entries.clear();
         }
-        entries.insert(hash, Cached { actor, expires_at, checked: Instant::now() });
+        entries.insert(
+            hash,
+            Cached {
+                actor,
+                expires_at,
+                checked: Instant::now(),
+            },
+        );
     }
 
     /// Forgets one session (logout).

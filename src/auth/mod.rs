@@ -34,7 +34,14 @@ pub struct SignedIn {
 ///
 /// Known and unknown addresses get the same answers in the same time; repeated failures
 /// for an address slow down and then lock its sign-in (see [`throttle`]).
-pub async fn login(db: &Db, request_id: &str, email: &str, password: &str, ttl: Duration, now: DateTime<Utc>) -> AppResult<SignedIn> {
+pub async fn login(
+    db: &Db,
+    request_id: &str,
+    email: &str,
+    password: &str,
+    ttl: Duration,
+    now: DateTime<Utc>,
+) -> AppResult<SignedIn> {
     let normalized = email.trim().to_lowercase();
     let key = hex::encode(Sha256::digest(normalized.as_bytes()));
     let account = store::account(db, &normalized).await?;
@@ -49,7 +56,11 @@ pub async fn login(db: &Db, request_id: &str, email: &str, password: &str, ttl: 
     let account = match account {
         Some(account) if password_ok && account.can_sign_in => account,
         _ => {
-            let reason = if password_ok { "inactive" } else { "bad_credentials" };
+            let reason = if password_ok {
+                "inactive"
+            } else {
+                "bad_credentials"
+            };
             let refusal = refuse(db, request_id, account_id, reason, Some(&key), now).await?;
             return Err(AppError::LoginRefused(refusal));
         }
@@ -58,11 +69,33 @@ pub async fn login(db: &Db, request_id: &str, email: &str, password: &str, ttl: 
     let (session_id, expires_at) = (Uuid::now_v7(), now + ttl);
     let mut tx = db.begin().await?;
     store::forget_failures(&mut tx, &key).await?;
-    store::insert_session(&mut tx, session_id, account.id, &token::hash(&token), now, expires_at).await?;
-    let origin = Origin { user_id: Some(account.id), agency_id: account.agency_id, request_id: request_id.to_owned() };
-    audit::record(&mut tx, &origin, Entry::new(AuditAction::Login, "session", Some(session_id)), now).await?;
+    store::insert_session(
+        &mut tx,
+        session_id,
+        account.id,
+        &token::hash(&token),
+        now,
+        expires_at,
+    )
+    .await?;
+    let origin = Origin {
+        user_id: Some(account.id),
+        agency_id: account.agency_id,
+        request_id: request_id.to_owned(),
+    };
+    audit::record(
+        &mut tx,
+        &origin,
+        Entry::new(AuditAction::Login, "session", Some(session_id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(SignedIn { token, expires_at, user_id: account.id })
+    Ok(SignedIn {
+        token,
+        expires_at,
+        user_id: account.id,
+    })
 }
 
 /// Records a refused sign-in; with `count_for`, also counts the failure against that
@@ -83,18 +116,35 @@ async fn refuse(
         store::save_failures(&mut tx, key, &state).await?;
         refusal = answer;
     }
-    let origin = Origin { user_id: None, agency_id: None, request_id: request_id.to_owned() };
-    let entry = Entry::new(AuditAction::LoginFailed, "user", account_id).with_details(json!({ "reason": reason }));
+    let origin = Origin {
+        user_id: None,
+        agency_id: None,
+        request_id: request_id.to_owned(),
+    };
+    let entry = Entry::new(AuditAction::LoginFailed, "user", account_id)
+        .with_details(json!({ "reason": reason }));
     audit::record(&mut tx, &origin, entry, now).await?;
     tx.commit().await?;
     Ok(refusal)
 }
 
 /// Ends the actor's session at once, in this process and (within seconds) in others.
-pub async fn logout(db: &Db, tokens: &TokenCache, actor: &Actor, origin: &Origin, now: DateTime<Utc>) -> AppResult<()> {
+pub async fn logout(
+    db: &Db,
+    tokens: &TokenCache,
+    actor: &Actor,
+    origin: &Origin,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     store::end_session(&mut tx, actor.session_id, now).await?;
-    audit::record(&mut tx, origin, Entry::new(AuditAction::Logout, "session", Some(actor.session_id)), now).await?;
+    audit::record(
+        &mut tx,
+        origin,
+        Entry::new(AuditAction::Logout, "session", Some(actor.session_id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tokens.evict_session(actor.session_id);
     Ok(())
@@ -102,7 +152,12 @@ pub async fn logout(db: &Db, tokens: &TokenCache, actor: &Actor, origin: &Origin
 
 /// The actor behind a bearer token, or `None` for an unknown, ended or expired token.
 /// Served from the cache when fresh; otherwise one session query and one roles query.
-pub async fn resolve(db: &Db, tokens: &TokenCache, bearer: &str, now: DateTime<Utc>) -> AppResult<Option<Actor>> {
+pub async fn resolve(
+    db: &Db,
+    tokens: &TokenCache,
+    bearer: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Actor>> {
     let hash = token::hash(bearer);
     if let Some(actor) = tokens.get(&hash, now) {
         return Ok(Some(actor));

@@ -18,10 +18,16 @@ pub const MAX_CHARS: usize = 256;
 pub fn check_policy(field: &str, password: &str) -> AppResult<()> {
     let chars = password.chars().count();
     if chars < MIN_CHARS {
-        return Err(AppError::bad_input(field, format!("must be at least {MIN_CHARS} characters")));
+        return Err(AppError::bad_input(
+            field,
+            format!("must be at least {MIN_CHARS} characters"),
+        ));
     }
     if chars > MAX_CHARS {
-        return Err(AppError::bad_input(field, format!("must be at most {MAX_CHARS} characters")));
+        return Err(AppError::bad_input(
+            field,
+            format!("must be at most {MAX_CHARS} characters"),
+        ));
     }
     Ok(())
 }
@@ -50,8 +56,11 @@ pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool>
             Some(s) => s,
             None => dummy_hash()?.to_owned(),
         };
-        let parsed = PasswordHash::new(&stored).map_err(|e| AppError::internal(anyhow::anyhow!("stored hash: {e}")))?;
-        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let parsed = PasswordHash::new(&stored)
+            .map_err(|e| AppError::internal(anyhow::anyhow!("stored hash: {e}")))?;
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         Ok(known && matches)
     })
     .await
@@ -82,8 +91,14 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let hash = hash("correct horse battery".into()).await.ok().unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(hash.clone())).await.ok().unwrap());
-        assert!(!verify("wrong horse battery".into(), Some(hash)).await.ok().unwrap());
+        assert!(verify("correct horse battery".into(), Some(hash.clone()))
+            .await
+            .ok()
+            .unwrap());
+        assert!(!verify("wrong horse battery".into(), Some(hash))
+            .await
+            .ok()
+            .unwrap());
         assert!(!verify("anything at all".into(), None).await.ok().unwrap());
     }
 }

@@ -68,11 +68,18 @@ const FORGET_FAILURES: &str = "DELETE FROM login_throttle WHERE email_key = $1";
 
 /// The account behind a normalised address, if any.
 pub async fn account(db: &Db, email_normalized: &str) -> AppResult<Option<LoginAccount>> {
-    Ok(with_db!(db, |pool| sqlx::query_as(ACCOUNT).bind(email_normalized).fetch_optional(pool).await)?)
+    Ok(with_db!(db, |pool| sqlx::query_as(ACCOUNT)
+        .bind(email_normalized)
+        .fetch_optional(pool)
+        .await)?)
 }
 
 /// The live session behind a token hash, if any.
-pub async fn session_actor(db: &Db, hash: &TokenHash, now: DateTime<Utc>) -> AppResult<Option<SessionActor>> {
+pub async fn session_actor(
+    db: &Db,
+    hash: &TokenHash,
+    now: DateTime<Utc>,
+) -> AppResult<Option<SessionActor>> {
     Ok(with_db!(db, |pool| sqlx::query_as(SESSION_ACTOR)
         .bind(&hash[..])
         .bind(now)
@@ -96,43 +103,66 @@ pub async fn insert_session(
         .bind(now)
         .bind(expires_at)
         .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Ends one session.
 pub async fn end_session(tx: &mut Tx, session_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
-    with_tx!(tx, |conn| sqlx::query(END_SESSION).bind(session_id).bind(now).execute(conn).await.map(|r| r.rows_affected()))?;
+    with_tx!(tx, |conn| sqlx::query(END_SESSION)
+        .bind(session_id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Ends every session of a user.
 pub async fn end_user_sessions(tx: &mut Tx, user_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
-    with_tx!(tx, |conn| sqlx::query(END_USER_SESSIONS).bind(user_id).bind(now).execute(conn).await.map(|r| r.rows_affected()))?;
+    with_tx!(tx, |conn| sqlx::query(END_USER_SESSIONS)
+        .bind(user_id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Ends every session of a user but one (after a password change).
-pub async fn end_other_sessions(tx: &mut Tx, user_id: Uuid, keep: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+pub async fn end_other_sessions(
+    tx: &mut Tx,
+    user_id: Uuid,
+    keep: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     with_tx!(tx, |conn| sqlx::query(END_OTHER_SESSIONS)
         .bind(user_id)
         .bind(keep)
         .bind(now)
         .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Failed sign-ins recorded for an address key.
 pub async fn failures(db: &Db, email_key: &str) -> AppResult<Option<Failures>> {
-    Ok(with_db!(db, |pool| sqlx::query_as(FAILURES).bind(email_key).fetch_optional(pool).await)?)
+    Ok(with_db!(db, |pool| sqlx::query_as(FAILURES)
+        .bind(email_key)
+        .fetch_optional(pool)
+        .await)?)
 }
 
 /// The same, locked for update on PostgreSQL so that parallel failures count one after
 /// another.
 pub async fn failures_for_update(tx: &mut Tx, email_key: &str) -> AppResult<Option<Failures>> {
     let sql = format!("{FAILURES}{}", dialect::for_update(tx));
-    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql).bind(email_key).fetch_optional(conn).await)?)
+    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(email_key)
+        .fetch_optional(conn)
+        .await)?)
 }
 
 /// Records the failures for an address key.
@@ -143,12 +173,17 @@ pub async fn save_failures(tx: &mut Tx, email_key: &str, state: &Failures) -> Ap
         .bind(state.last_failure_at)
         .bind(state.locked_until)
         .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Forgets the failures of an address key after a successful sign-in.
 pub async fn forget_failures(tx: &mut Tx, email_key: &str) -> AppResult<()> {
-    with_tx!(tx, |conn| sqlx::query(FORGET_FAILURES).bind(email_key).execute(conn).await.map(|r| r.rows_affected()))?;
+    with_tx!(tx, |conn| sqlx::query(FORGET_FAILURES)
+        .bind(email_key)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }

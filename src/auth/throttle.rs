@@ -31,12 +31,16 @@ pub struct Failures {
 pub fn gate(state: Option<&Failures>, now: DateTime<Utc>) -> Result<(), LoginRefusal> {
     let Some(state) = state else { return Ok(()) };
     if let Some(until) = state.locked_until.filter(|until| *until > now) {
-        return Err(LoginRefusal::Locked { retry_after_seconds: seconds_until(now, until) });
+        return Err(LoginRefusal::Locked {
+            retry_after_seconds: seconds_until(now, until),
+        });
     }
     if state.locked_until.is_none() && state.failures >= SLOW_DOWN_AFTER {
         let next_try = state.last_failure_at + wait_after(state.failures);
         if next_try > now {
-            return Err(LoginRefusal::SlowDown { retry_after_seconds: seconds_until(now, next_try) });
+            return Err(LoginRefusal::SlowDown {
+                retry_after_seconds: seconds_until(now, next_try),
+            });
         }
     }
     Ok(())
@@ -53,10 +57,19 @@ pub fn after_failure(state: Option<&Failures>, now: DateTime<Utc>) -> (Failures,
     let failures = earlier + 1;
     let locked_until = (failures >= LOCK_AFTER).then(|| now + Duration::minutes(LOCK_MINUTES));
     let answer = match locked_until {
-        Some(until) => LoginRefusal::Locked { retry_after_seconds: seconds_until(now, until) },
+        Some(until) => LoginRefusal::Locked {
+            retry_after_seconds: seconds_until(now, until),
+        },
         None => LoginRefusal::BadCredentials,
     };
-    (Failures { failures, last_failure_at: now, locked_until }, answer)
+    (
+        Failures {
+            failures,
+            last_failure_at: now,
+            locked_until,
+        },
+        answer,
+    )
 }
 
 /// 1 s after the third failure, doubling each time, at most a minute.
@@ -99,7 +112,12 @@ mod tests {
     fn after_the_third_failure_the_next_try_waits_a_second() {
         let (state, _) = fail_times(3, t0());
         let last = state.as_ref().map(|s| s.last_failure_at).unwrap_or_else(t0);
-        assert_eq!(gate(state.as_ref(), last), Err(LoginRefusal::SlowDown { retry_after_seconds: 1 }));
+        assert_eq!(
+            gate(state.as_ref(), last),
+            Err(LoginRefusal::SlowDown {
+                retry_after_seconds: 1
+            })
+        );
         assert_eq!(gate(state.as_ref(), last + Duration::seconds(1)), Ok(()));
     }
 
@@ -115,9 +133,19 @@ mod tests {
         let (state, _) = fail_times(9, t0());
         let now = t0() + Duration::hours(1) - Duration::seconds(1);
         let (locked, answer) = after_failure(state.as_ref(), now);
-        assert_eq!(answer, LoginRefusal::Locked { retry_after_seconds: 15 * 60 });
+        assert_eq!(
+            answer,
+            LoginRefusal::Locked {
+                retry_after_seconds: 15 * 60
+            }
+        );
         let during = now + Duration::minutes(14);
-        assert_eq!(gate(Some(&locked), during), Err(LoginRefusal::Locked { retry_after_seconds: 60 }));
+        assert_eq!(
+            gate(Some(&locked), during),
+            Err(LoginRefusal::Locked {
+                retry_after_seconds: 60
+            })
+        );
         assert_eq!(gate(Some(&locked), now + Duration::minutes(15)), Ok(()));
     }
 

@@ -111,7 +111,10 @@ impl Db {
 
     /// Checks the database answers (for `/readyz`).
     pub async fn ping(&self) -> AppResult<()> {
-        with_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|r| r.rows_affected()))?;
+        with_db!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 

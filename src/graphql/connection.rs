@@ -27,10 +27,16 @@ impl<K: DeserializeOwned> PageRequest<K> {
     pub fn parse(first: Option<i32>, after: Option<&str>) -> AppResult<Self> {
         let size = first.unwrap_or(DEFAULT_PAGE);
         if !(1..=MAX_PAGE).contains(&size) {
-            return Err(AppError::bad_input("first", format!("must be between 1 and {MAX_PAGE}")));
+            return Err(AppError::bad_input(
+                "first",
+                format!("must be between 1 and {MAX_PAGE}"),
+            ));
         }
         let after = after.map(decode_cursor).transpose()?;
-        Ok(PageRequest { size: i64::from(size), after })
+        Ok(PageRequest {
+            size: i64::from(size),
+            after,
+        })
     }
 
     /// How many rows to fetch: one more than shown, to learn whether a next page exists.
@@ -80,7 +86,9 @@ mod tests {
     #[test]
     fn a_cursor_round_trips() {
         let cursor = encode_cursor(&("Опека", 42_i64));
-        let page = PageRequest::<(String, i64)>::parse(Some(5), Some(&cursor)).ok().unwrap();
+        let page = PageRequest::<(String, i64)>::parse(Some(5), Some(&cursor))
+            .ok()
+            .unwrap();
         assert_eq!(page.after, Some(("Опека".to_owned(), 42)));
         assert_eq!(page.fetch_limit(), 6);
     }
@@ -95,6 +103,9 @@ mod tests {
     fn page_size_is_bounded() {
         assert!(PageRequest::<i64>::parse(Some(0), None).is_err());
         assert!(PageRequest::<i64>::parse(Some(101), None).is_err());
-        assert_eq!(PageRequest::<i64>::parse(None, None).ok().map(|p| p.size), Some(20));
+        assert_eq!(
+            PageRequest::<i64>::parse(None, None).ok().map(|p| p.size),
+            Some(20)
+        );
     }
 }

@@ -38,7 +38,10 @@ impl ContextExt for Context<'_> {
     }
 
     fn actor(&self) -> AppResult<&Actor> {
-        self.request().actor.as_ref().ok_or(AppError::Unauthenticated)
+        self.request()
+            .actor
+            .as_ref()
+            .ok_or(AppError::Unauthenticated)
     }
 
     fn origin(&self) -> AppResult<Origin> {

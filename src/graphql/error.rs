@@ -29,11 +29,15 @@ impl From<AppError> for async_graphql::Error {
             AppError::LoginRefused(refusal) => {
                 match refusal {
                     LoginRefusal::BadCredentials => {}
-                    LoginRefusal::SlowDown { retry_after_seconds } => {
+                    LoginRefusal::SlowDown {
+                        retry_after_seconds,
+                    } => {
                         extensions.set("reason", "SLOW_DOWN");
                         extensions.set("retryAfterSeconds", *retry_after_seconds);
                     }
-                    LoginRefusal::Locked { retry_after_seconds } => {
+                    LoginRefusal::Locked {
+                        retry_after_seconds,
+                    } => {
                         extensions.set("reason", "LOCKED");
                         extensions.set("retryAfterSeconds", *retry_after_seconds);
                     }
@@ -54,7 +58,11 @@ impl From<AppError> for async_graphql::Error {
             }
         };
         extensions.set("code", code);
-        async_graphql::Error { message: error.public_message(), source: None, extensions: Some(extensions) }
+        async_graphql::Error {
+            message: error.public_message(),
+            source: None,
+            extensions: Some(extensions),
+        }
     }
 }
 
@@ -68,7 +76,9 @@ pub fn fill_codes(response: &mut Response) {
 }
 
 fn fill_code(error: &mut ServerError) {
-    let extensions = error.extensions.get_or_insert_with(ErrorExtensionValues::default);
+    let extensions = error
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
     if extensions.get("code").is_some() {
         return;
     }
@@ -85,7 +95,9 @@ fn argument_named_in(message: &str) -> Option<String> {
     let rest = &message[start..];
     let path = &rest[..rest.find('"')?];
     // `input.roles.0` is the first role: the field is `roles`.
-    let field = path.rsplit('.').find(|segment| !segment.chars().all(|c| c.is_ascii_digit()))?;
+    let field = path
+        .rsplit('.')
+        .find(|segment| !segment.chars().all(|c| c.is_ascii_digit()))?;
     (!field.is_empty()).then(|| field.to_owned())
 }
 
@@ -107,11 +119,17 @@ mod tests {
     #[test]
     fn each_error_carries_its_code() {
         assert_eq!(code_of(AppError::Unauthenticated).0, code::UNAUTHENTICATED);
-        assert_eq!(code_of(AppError::LoginRefused(LoginRefusal::BadCredentials)).0, code::UNAUTHENTICATED);
+        assert_eq!(
+            code_of(AppError::LoginRefused(LoginRefusal::BadCredentials)).0,
+            code::UNAUTHENTICATED
+        );
         assert_eq!(code_of(AppError::Forbidden("x")).0, code::FORBIDDEN);
         assert_eq!(code_of(AppError::NotFound("case")).0, code::NOT_FOUND);
         assert_eq!(code_of(AppError::Conflict("x".into())).0, code::CONFLICT);
-        assert_eq!(code_of(AppError::internal(anyhow::anyhow!("boom"))).0, code::INTERNAL);
+        assert_eq!(
+            code_of(AppError::internal(anyhow::anyhow!("boom"))).0,
+            code::INTERNAL
+        );
     }
 
     #[test]
@@ -136,8 +154,14 @@ mod tests {
         );
         fill_code(&mut error);
         let extensions = error.extensions.unwrap_or_default();
-        assert_eq!(extensions.get("code"), Some(&Value::String(code::BAD_USER_INPUT.into())));
+        assert_eq!(
+            extensions.get("code"),
+            Some(&Value::String(code::BAD_USER_INPUT.into()))
+        );
         assert_eq!(extensions.get("field"), Some(&Value::String("kind".into())));
-        assert_eq!(argument_named_in("argument \"input.roles.0\", enum").as_deref(), Some("roles"));
+        assert_eq!(
+            argument_named_in("argument \"input.roles.0\", enum").as_deref(),
+            Some("roles")
+        );
     }
 }

@@ -20,14 +20,18 @@ pub async fn execute(
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> GraphQLResponse {
-    let request_id = headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let request_id = headers
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
     let actor = match bearer(&headers) {
         Some(token) => match auth::resolve(&state.db, &state.tokens, token, db::now()).await {
             Ok(actor) => actor,
             Err(error) => {
-                let mut response = async_graphql::Response::from_errors(vec![
-                    async_graphql::Error::from(error).into_server_error(async_graphql::Pos::default()),
-                ]);
+                let mut response =
+                    async_graphql::Response::from_errors(vec![async_graphql::Error::from(error)
+                        .into_server_error(async_graphql::Pos::default())]);
                 fill_codes(&mut response);
                 return response.into();
             }
@@ -35,7 +39,10 @@ pub async fn execute(
         None => None,
     };
     let loader = DataLoader::new(AgencyLoader(state.db.clone()), tokio::spawn);
-    let request = request.into_inner().data(RequestContext { actor, request_id }).data(loader);
+    let request = request
+        .into_inner()
+        .data(RequestContext { actor, request_id })
+        .data(loader);
     let mut response = schema.execute(request).await;
     fill_codes(&mut response);
     response.into()
@@ -43,7 +50,9 @@ pub async fn execute(
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?;
     Some(token.trim()).filter(|t| !t.is_empty())
 }
 

@@ -14,12 +14,20 @@ pub async fn healthz() -> &'static str {
 }
 
 /// 200 when the database answers, 503 otherwise.
-pub async fn readyz(State((state, _)): State<(AppState, CaseLinkSchema)>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(
+    State((state, _)): State<(AppState, CaseLinkSchema)>,
+) -> (StatusCode, Json<Value>) {
     match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready", "database": state.db.backend() }))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "database": state.db.backend() })),
+        ),
         Err(error) => {
             tracing::warn!(?error, "database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": "unreachable" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable", "database": "unreachable" })),
+            )
         }
     }
 }

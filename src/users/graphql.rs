@@ -27,7 +27,8 @@ pub struct UserNode {
 impl UserNode {
     /// Shows `user` to `viewer`: private fields only to their own agency and hub admins.
     pub fn for_viewer(user: User, viewer: &Actor) -> UserNode {
-        let private = policy::sees_private_user_fields(viewer, user.row.agency_id) || viewer.user_id == user.row.id;
+        let private = policy::sees_private_user_fields(viewer, user.row.agency_id)
+            || viewer.user_id == user.row.id;
         UserNode { user, private }
     }
 }
@@ -43,7 +44,9 @@ impl UserNode {
     }
     /// The agency the user works in; null for hub administrators.
     async fn agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
-        let Some(id) = self.user.row.agency_id else { return Ok(None) };
+        let Some(id) = self.user.row.agency_id else {
+            return Ok(None);
+        };
         let loader = ctx.data_unchecked::<DataLoader<AgencyLoader>>();
         Ok(loader.load_one(id).await?.map(AgencyNode))
     }
@@ -121,7 +124,10 @@ impl UserQuery {
     /// The signed-in user.
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
         let actor = ctx.actor()?;
-        Ok(UserNode::for_viewer(super::get(&ctx.state().db, actor.user_id).await?, actor))
+        Ok(UserNode::for_viewer(
+            super::get(&ctx.state().db, actor.user_id).await?,
+            actor,
+        ))
     }
 
     /// One user by id.
@@ -141,19 +147,35 @@ impl UserQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, UserNode>> {
         let actor = ctx.actor()?;
-        let agency = agency_id.map(|id| parse_id("agencyId", &id)).transpose()?.or(actor.agency_id);
+        let agency = agency_id
+            .map(|id| parse_id("agencyId", &id))
+            .transpose()?
+            .or(actor.agency_id);
         let page = PageRequest::<(String, Uuid)>::parse(first, after.as_deref())?;
         let f = filter.unwrap_or_default();
         let private = policy::sees_private_user_fields(actor, agency);
         let active = if private { f.active } else { Some(true) };
-        let filter = UserFilter { role: f.role, active, name_contains: f.name_contains };
+        let filter = UserFilter {
+            role: f.role,
+            active,
+            name_contains: f.name_contains,
+        };
         let db = &ctx.state().db;
-        let rows = store::list_page(db, agency, &filter, page.after.as_ref(), page.fetch_limit()).await?;
+        let rows =
+            store::list_page(db, agency, &filter, page.after.as_ref(), page.fetch_limit()).await?;
         let roles = store::roles_for(db, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
-        Ok(connection(rows, &page, |r| (input::search_key(&r.name), r.id), |row| {
-            let user = User { roles: roles.get(&row.id).cloned().unwrap_or_default(), row };
-            UserNode::for_viewer(user, actor)
-        }))
+        Ok(connection(
+            rows,
+            &page,
+            |r| (input::search_key(&r.name), r.id),
+            |row| {
+                let user = User {
+                    roles: roles.get(&row.id).cloned().unwrap_or_default(),
+                    row,
+                };
+                UserNode::for_viewer(user, actor)
+            },
+        ))
     }
 }
 
@@ -164,7 +186,11 @@ pub struct UserMutation;
 #[Object]
 impl UserMutation {
     /// Creates a user (hub administrators; agency administrators in their own agency).
-    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> async_graphql::Result<UserNode> {
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUserInput,
+    ) -> async_graphql::Result<UserNode> {
         let actor = ctx.actor()?;
         let request = CreateUser {
             agency_id: parse_id("agencyId", &input.agency_id)?,
@@ -173,24 +199,59 @@ impl UserMutation {
             password: &input.password,
             roles: &input.roles,
         };
-        let user = super::create(&ctx.state().db, actor, &ctx.origin()?, request, db::now()).await?;
+        let user =
+            super::create(&ctx.state().db, actor, &ctx.origin()?, request, db::now()).await?;
         Ok(UserNode::for_viewer(user, actor))
     }
 
     /// Changes a user; `active: false` ends their sessions at once.
-    async fn update_user(&self, ctx: &Context<'_>, id: ID, input: UpdateUserInput) -> async_graphql::Result<UserNode> {
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateUserInput,
+    ) -> async_graphql::Result<UserNode> {
         let (actor, state) = (ctx.actor()?, ctx.state());
-        let changes = UserChanges { name: input.name, email: input.email, roles: input.roles, active: input.active };
+        let changes = UserChanges {
+            name: input.name,
+            email: input.email,
+            roles: input.roles,
+            active: input.active,
+            expected_version: input.expected_version,
+        };
         let id = parse_id("id", &id)?;
-        let user = super::update(&state.db, &state.tokens, actor, &ctx.origin()?, id, changes, input.expected_version, db::now()).await?;
+        let user = super::update(
+            &state.db,
+            &state.tokens,
+            actor,
+            &ctx.origin()?,
+            id,
+            changes,
+            db::now(),
+        )
+        .await?;
         Ok(UserNode::for_viewer(user, actor))
     }
 
     /// Sets a user's password (they forgot theirs); their sessions end.
-    async fn set_user_password(&self, ctx: &Context<'_>, id: ID, password: String) -> async_graphql::Result<UserNode> {
+    async fn set_user_password(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        password: String,
+    ) -> async_graphql::Result<UserNode> {
         let (actor, state) = (ctx.actor()?, ctx.state());
         let id = parse_id("id", &id)?;
-        let user = super::set_password(&state.db, &state.tokens, actor, &ctx.origin()?, id, &password, db::now()).await?;
+        let user = super::set_password(
+            &state.db,
+            &state.tokens,
+            actor,
+            &ctx.origin()?,
+            id,
+            &password,
+            db::now(),
+        )
+        .await?;
         Ok(UserNode::for_viewer(user, actor))
     }
 }

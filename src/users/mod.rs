@@ -1,8 +1,8 @@
 //! People of the agencies: created and managed by hub administrators (any agency) and
 //! agency administrators (their own agency only).
 
-mod model;
 pub mod graphql;
+mod model;
 pub mod store;
 
 pub use model::{roles_for, NewUser, User, UserRow};
@@ -44,6 +44,8 @@ pub struct UserChanges {
     pub roles: Option<Vec<Role>>,
     /// Deactivate (ends sessions at once) or reactivate.
     pub active: Option<bool>,
+    /// The version the client read; the change is refused if it moved on.
+    pub expected_version: Option<i32>,
 }
 
 /// Loads a user with their roles.
@@ -54,13 +56,27 @@ pub async fn get(db: &Db, id: Uuid) -> AppResult<User> {
 }
 
 /// Creates a user in an agency.
-pub async fn create(db: &Db, actor: &Actor, origin: &Origin, input: CreateUser<'_>, now: DateTime<Utc>) -> AppResult<User> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    input: CreateUser<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<User> {
     policy::ensure_manages_users_of(actor, input.agency_id)?;
     let agency = match agencies::store::get(db, input.agency_id).await {
-        Err(AppError::NotFound(_)) => return Err(AppError::bad_input("agencyId", "no such agency")),
+        Err(AppError::NotFound(_)) => {
+            return Err(AppError::bad_input("agencyId", "no such agency"))
+        }
         other => other?,
     };
-    let new = NewUser::parse(agency.kind, input.name, input.email, input.password, input.roles)?;
+    let new = NewUser::parse(
+        agency.kind,
+        input.name,
+        input.email,
+        input.password,
+        input.roles,
+    )?;
     let hash = password::hash(new.password.clone()).await?;
     let mut tx = db.begin().await?;
     if store::email_taken(&mut tx, &new.email_normalized, Uuid::nil()).await? {
@@ -76,7 +92,6 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, input: CreateUser<'
 
 /// Changes a user. Deactivation ends their sessions at once; a role change takes effect
 /// on their next request. Nobody deactivates themselves (that is how admins lock out).
-#[allow(clippy::too_many_arguments)]
 pub async fn update(
     db: &Db,
     tokens: &TokenCache,
@@ -84,12 +99,14 @@ pub async fn update(
     origin: &Origin,
     id: Uuid,
     changes: UserChanges,
-    expected_version: Option<i32>,
     now: DateTime<Utc>,
 ) -> AppResult<User> {
     let mut user = get(db, id).await?;
     ensure_manages(actor, &user.row)?;
-    if expected_version.is_some_and(|v| v != user.row.version) {
+    if changes
+        .expected_version
+        .is_some_and(|v| v != user.row.version)
+    {
         return Err(AppError::Conflict(format!(
             "the user was changed by someone else (now version {}); reload and retry",
             user.row.version
@@ -119,7 +136,11 @@ pub async fn update(
     Ok(user)
 }
 
-async fn apply_changes(tx: &mut crate::db::Tx, user: &mut User, changes: UserChanges) -> AppResult<Vec<&'static str>> {
+async fn apply_changes(
+    tx: &mut crate::db::Tx,
+    user: &mut User,
+    changes: UserChanges,
+) -> AppResult<Vec<&'static str>> {
     let mut changed = Vec::new();
     if let Some(name) = changes.name {
         let name = input::name("name", &name)?;
@@ -139,7 +160,9 @@ async fn apply_changes(tx: &mut crate::db::Tx, user: &mut User, changes: UserCha
         }
     }
     if let Some(roles) = changes.roles {
-        let agency_id = user.row.agency_id.ok_or_else(|| AppError::bad_input("roles", "hub administrators hold no agency roles"))?;
+        let agency_id = user.row.agency_id.ok_or_else(|| {
+            AppError::bad_input("roles", "hub administrators hold no agency roles")
+        })?;
         let kind = agencies::store::get_in(tx, agency_id).await?.kind;
         let roles = roles_for(kind, &roles)?;
         if roles != user.roles {
@@ -154,7 +177,13 @@ async fn apply_changes(tx: &mut crate::db::Tx, user: &mut User, changes: UserCha
     Ok(changed)
 }
 
-async fn record_update(tx: &mut crate::db::Tx, origin: &Origin, row: &UserRow, changed: &[&str], now: DateTime<Utc>) -> AppResult<()> {
+async fn record_update(
+    tx: &mut crate::db::Tx,
+    origin: &Origin,
+    row: &UserRow,
+    changed: &[&str],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let action = match (changed.contains(&"active"), row.active) {
         (true, false) => AuditAction::UserDeactivated,
         (true, true) => AuditAction::UserReactivated,
@@ -188,41 +217,82 @@ fn ensure_manages(actor: &Actor, user: &UserRow) -> AppResult<()> {
     }
 }
 
-async fn reset_password(db: &Db, tokens: &TokenCache, origin: &Origin, id: Uuid, new_password: &str, now: DateTime<Utc>) -> AppResult<()> {
+async fn reset_password(
+    db: &Db,
+    tokens: &TokenCache,
+    origin: &Origin,
+    id: Uuid,
+    new_password: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let hash = password::hash(new_password.to_owned()).await?;
     let mut tx = db.begin().await?;
     store::set_password_hash(&mut tx, id, &hash, now).await?;
     auth::store::end_user_sessions(&mut tx, id, now).await?;
-    audit::record(&mut tx, origin, Entry::new(AuditAction::PasswordReset, "user", Some(id)), now).await?;
+    audit::record(
+        &mut tx,
+        origin,
+        Entry::new(AuditAction::PasswordReset, "user", Some(id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tokens.evict_user(id);
     Ok(())
 }
 
 /// `caselink admin create`: creates a hub administrator (a user of no agency).
-pub async fn create_hub_admin(db: &Db, name: &str, email: &str, password: &str, now: DateTime<Utc>) -> AppResult<Uuid> {
+pub async fn create_hub_admin(
+    db: &Db,
+    name: &str,
+    email: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Uuid> {
     let name = input::name("name", name)?;
     let (email, email_normalized) = input::email("email", email)?;
     password::check_policy("password", password)?;
-    let new = NewUser { name, email, email_normalized, password: password.to_owned(), roles: Vec::new() };
+    let new = NewUser {
+        name,
+        email,
+        email_normalized,
+        password: password.to_owned(),
+        roles: Vec::new(),
+    };
     let hash = password::hash(new.password.clone()).await?;
     let mut tx = db.begin().await?;
     if store::email_taken(&mut tx, &new.email_normalized, Uuid::nil()).await? {
         return Err(AppError::bad_input("email", "already used by another user"));
     }
     let id = store::insert(&mut tx, None, &new, &hash, now).await?;
-    let entry = Entry::new(AuditAction::UserCreated, "user", Some(id)).with_details(json!({ "hubAdmin": true }));
+    let entry = Entry::new(AuditAction::UserCreated, "user", Some(id))
+        .with_details(json!({ "hubAdmin": true }));
     audit::record(&mut tx, &Origin::command_line(), entry, now).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// `caselink admin reset-password`: sets any user's password from the command line.
-pub async fn reset_password_by_email(db: &Db, email: &str, new_password: &str, now: DateTime<Utc>) -> AppResult<Uuid> {
+pub async fn reset_password_by_email(
+    db: &Db,
+    email: &str,
+    new_password: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Uuid> {
     let (_, normalized) = input::email("email", email)?;
     password::check_policy("password", new_password)?;
-    let id = store::find_by_email(db, &normalized).await?.ok_or(AppError::NotFound("user"))?;
+    let id = store::find_by_email(db, &normalized)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
     // No other process's cache can be reached from here; theirs re-check within seconds.
-    reset_password(db, &TokenCache::new(std::time::Duration::ZERO), &Origin::command_line(), id, new_password, now).await?;
+    reset_password(
+        db,
+        &TokenCache::new(std::time::Duration::ZERO),
+        &Origin::command_line(),
+        id,
+        new_password,
+        now,
+    )
+    .await?;
     Ok(id)
 }

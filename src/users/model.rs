@@ -59,12 +59,24 @@ pub struct NewUser {
 
 impl NewUser {
     /// Checks raw input for a user of an agency of `kind`.
-    pub fn parse(kind: AgencyKind, name: &str, email: &str, password: &str, roles: &[Role]) -> AppResult<NewUser> {
+    pub fn parse(
+        kind: AgencyKind,
+        name: &str,
+        email: &str,
+        password: &str,
+        roles: &[Role],
+    ) -> AppResult<NewUser> {
         let name = input::name("name", name)?;
         let (email, email_normalized) = input::email("email", email)?;
         password::check_policy("password", password)?;
         let roles = roles_for(kind, roles)?;
-        Ok(NewUser { name, email, email_normalized, password: password.to_owned(), roles })
+        Ok(NewUser {
+            name,
+            email,
+            email_normalized,
+            password: password.to_owned(),
+            roles,
+        })
     }
 }
 
@@ -73,10 +85,17 @@ pub fn roles_for(kind: AgencyKind, roles: &[Role]) -> AppResult<Vec<Role>> {
     if roles.is_empty() {
         return Err(AppError::bad_input("roles", "name at least one role"));
     }
-    if let Some(role) = roles.iter().find(|r| r.required_agency_kind().is_some_and(|k| k != kind)) {
+    if let Some(role) = roles
+        .iter()
+        .find(|r| r.required_agency_kind().is_some_and(|k| k != kind))
+    {
         return Err(AppError::bad_input(
             "roles",
-            format!("{} belongs to a {:?} agency", role.as_str(), role.required_agency_kind().unwrap_or(kind)),
+            format!(
+                "{} belongs to a {:?} agency",
+                role.as_str(),
+                role.required_agency_kind().unwrap_or(kind)
+            ),
         ));
     }
     let mut roles = roles.to_vec();
@@ -98,7 +117,15 @@ mod tests {
 
     #[test]
     fn a_valid_user_is_accepted_with_roles_deduplicated() {
-        let user = NewUser::parse(AgencyKind::Guardianship, "Петрова Анна", "A.Petrova@Opeka.example", "twelve chars!", &[Role::GuardianshipOfficer, Role::GuardianshipOfficer]).ok().unwrap();
+        let user = NewUser::parse(
+            AgencyKind::Guardianship,
+            "Петрова Анна",
+            "A.Petrova@Opeka.example",
+            "twelve chars!",
+            &[Role::GuardianshipOfficer, Role::GuardianshipOfficer],
+        )
+        .ok()
+        .unwrap();
         assert_eq!(user.email_normalized, "a.petrova@opeka.example");
         assert_eq!(user.roles, vec![Role::GuardianshipOfficer]);
     }
@@ -107,15 +134,31 @@ mod tests {
     fn each_bad_field_is_named() {
         let k = AgencyKind::PreventionService;
         let ok_roles = [Role::Curator];
-        assert_eq!(field(NewUser::parse(k, "", "a@b.ru", "twelve chars!", &ok_roles)), "name");
-        assert_eq!(field(NewUser::parse(k, "N", "a@b", "twelve chars!", &ok_roles)), "email");
-        assert_eq!(field(NewUser::parse(k, "N", "a@b.ru", "short", &ok_roles)), "password");
-        assert_eq!(field(NewUser::parse(k, "N", "a@b.ru", "twelve chars!", &[])), "roles");
+        assert_eq!(
+            field(NewUser::parse(k, "", "a@b.ru", "twelve chars!", &ok_roles)),
+            "name"
+        );
+        assert_eq!(
+            field(NewUser::parse(k, "N", "a@b", "twelve chars!", &ok_roles)),
+            "email"
+        );
+        assert_eq!(
+            field(NewUser::parse(k, "N", "a@b.ru", "short", &ok_roles)),
+            "password"
+        );
+        assert_eq!(
+            field(NewUser::parse(k, "N", "a@b.ru", "twelve chars!", &[])),
+            "roles"
+        );
     }
 
     #[test]
     fn a_guardianship_officer_cannot_work_in_a_hospital() {
         assert!(roles_for(AgencyKind::Maternity, &[Role::GuardianshipOfficer]).is_err());
-        assert!(roles_for(AgencyKind::Maternity, &[Role::HospitalSpecialist, Role::MrgSecretary]).is_ok());
+        assert!(roles_for(
+            AgencyKind::Maternity,
+            &[Role::HospitalSpecialist, Role::MrgSecretary]
+        )
+        .is_ok());
     }
 }

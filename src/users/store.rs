@@ -12,7 +12,8 @@ use crate::error::{AppError, AppResult};
 use crate::input;
 use crate::{with_db, with_tx};
 
-const COLUMNS: &str = "id, agency_id, hub_admin, name, email, active, version, created_at, updated_at";
+const COLUMNS: &str =
+    "id, agency_id, hub_admin, name, email, active, version, created_at, updated_at";
 
 const INSERT: &str = "
     INSERT INTO users (id, agency_id, hub_admin, name, name_search, email, email_normalized,
@@ -43,7 +44,13 @@ pub struct UserFilter {
 }
 
 /// Inserts a user (`agency_id` `None` for a hub administrator) and their roles.
-pub async fn insert(tx: &mut Tx, agency_id: Option<Uuid>, new: &NewUser, password_hash: &str, now: DateTime<Utc>) -> AppResult<Uuid> {
+pub async fn insert(
+    tx: &mut Tx,
+    agency_id: Option<Uuid>,
+    new: &NewUser,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Uuid> {
     let id = Uuid::now_v7();
     let inserted = with_tx!(tx, |conn| sqlx::query(INSERT)
         .bind(id)
@@ -56,7 +63,8 @@ pub async fn insert(tx: &mut Tx, agency_id: Option<Uuid>, new: &NewUser, passwor
         .bind(password_hash)
         .bind(now)
         .execute(conn)
-        .await.map(|r| r.rows_affected()));
+        .await
+        .map(|r| r.rows_affected()));
     inserted.map_err(email_clash)?;
     set_roles(tx, id, &new.roles).await?;
     Ok(id)
@@ -75,7 +83,8 @@ pub async fn update(tx: &mut Tx, row: &UserRow) -> AppResult<()> {
         .bind(row.version)
         .bind(row.updated_at)
         .execute(conn)
-        .await.map(|r| r.rows_affected()));
+        .await
+        .map(|r| r.rows_affected()));
     updated.map_err(email_clash)?;
     Ok(())
 }
@@ -100,9 +109,18 @@ pub async fn email_taken(tx: &mut Tx, email_normalized: &str, except: Uuid) -> A
 
 /// Replaces a user's roles.
 pub async fn set_roles(tx: &mut Tx, user_id: Uuid, roles: &[Role]) -> AppResult<()> {
-    with_tx!(tx, |conn| sqlx::query(CLEAR_ROLES).bind(user_id).execute(conn).await.map(|r| r.rows_affected()))?;
+    with_tx!(tx, |conn| sqlx::query(CLEAR_ROLES)
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
     for role in roles {
-        with_tx!(tx, |conn| sqlx::query(ADD_ROLE).bind(user_id).bind(role.as_str()).execute(conn).await.map(|r| r.rows_affected()))?;
+        with_tx!(tx, |conn| sqlx::query(ADD_ROLE)
+            .bind(user_id)
+            .bind(role.as_str())
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     Ok(())
 }
@@ -110,23 +128,37 @@ pub async fn set_roles(tx: &mut Tx, user_id: Uuid, roles: &[Role]) -> AppResult<
 /// The user with `id`, or `NOT_FOUND`.
 pub async fn get(db: &Db, id: Uuid) -> AppResult<UserRow> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    with_db!(db, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?.ok_or(AppError::NotFound("user"))
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?
+    .ok_or(AppError::NotFound("user"))
 }
 
 /// The user with `id` inside a transaction, or `NOT_FOUND`.
 pub async fn get_in(tx: &mut Tx, id: Uuid) -> AppResult<UserRow> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    with_tx!(tx, |conn| sqlx::query_as(&sql).bind(id).fetch_optional(conn).await)?.ok_or(AppError::NotFound("user"))
+    with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await)?
+    .ok_or(AppError::NotFound("user"))
 }
 
 /// The id of the user with this normalised address, if any.
 pub async fn find_by_email(db: &Db, email_normalized: &str) -> AppResult<Option<Uuid>> {
-    Ok(with_db!(db, |pool| sqlx::query_scalar(BY_EMAIL).bind(email_normalized).fetch_optional(pool).await)?)
+    Ok(with_db!(db, |pool| sqlx::query_scalar(BY_EMAIL)
+        .bind(email_normalized)
+        .fetch_optional(pool)
+        .await)?)
 }
 
 /// A user's roles.
 pub async fn roles_of(db: &Db, user_id: Uuid) -> AppResult<Vec<Role>> {
-    let names: Vec<String> = with_db!(db, |pool| sqlx::query_scalar(ROLES_OF).bind(user_id).fetch_all(pool).await)?;
+    let names: Vec<String> = with_db!(db, |pool| sqlx::query_scalar(ROLES_OF)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?;
     Ok(names.iter().filter_map(|n| Role::parse(n)).collect())
 }
 
@@ -190,12 +222,26 @@ pub async fn list_page(
 
 /// A user's stored password hash.
 pub async fn password_hash(db: &Db, user_id: Uuid) -> AppResult<String> {
-    with_db!(db, |pool| sqlx::query_scalar(PASSWORD_HASH).bind(user_id).fetch_optional(pool).await)?
-        .ok_or(AppError::NotFound("user"))
+    with_db!(db, |pool| sqlx::query_scalar(PASSWORD_HASH)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?
+    .ok_or(AppError::NotFound("user"))
 }
 
 /// Stores a new password hash.
-pub async fn set_password_hash(tx: &mut Tx, user_id: Uuid, hash: &str, now: DateTime<Utc>) -> AppResult<()> {
-    with_tx!(tx, |conn| sqlx::query(SET_PASSWORD_HASH).bind(user_id).bind(hash).bind(now).execute(conn).await.map(|r| r.rows_affected()))?;
+pub async fn set_password_hash(
+    tx: &mut Tx,
+    user_id: Uuid,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(SET_PASSWORD_HASH)
+        .bind(user_id)
+        .bind(hash)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -60,7 +60,9 @@ pub async fn spawn_app() -> TestApp {
 /// Starts a hub with the test configuration changed by `adjust`.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (database_url, sqlite_file) = fresh_database().await;
-    let db = Db::connect(&database_url, 5).await.expect("connect to the test database");
+    let db = Db::connect(&database_url, 5)
+        .await
+        .expect("connect to the test database");
     migrate::run(&db).await.expect("migrate the test database");
     caselink::users::create_hub_admin(&db, "Hub Admin", ADMIN_EMAIL, PASSWORD, caselink::db::now())
         .await
@@ -70,8 +72,19 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
-    tokio::spawn(caselink::run(config, db.clone(), listener, std::future::pending()));
-    TestApp { address, db, database_url, client: reqwest::Client::new(), sqlite_file }
+    tokio::spawn(caselink::run(
+        config,
+        db.clone(),
+        listener,
+        std::future::pending(),
+    ));
+    TestApp {
+        address,
+        db,
+        database_url,
+        client: reqwest::Client::new(),
+        sqlite_file,
+    }
 }
 
 /// A new empty database: a SQLite temp file, or a new database on the PostgreSQL server
@@ -81,9 +94,17 @@ async fn fresh_database() -> (String, Option<PathBuf>) {
     match std::env::var("CASELINK_TEST_DATABASE_URL") {
         Ok(server_url) if !server_url.is_empty() => {
             use sqlx::Connection as _;
-            let mut admin = sqlx::PgConnection::connect(&server_url).await.expect("connect to the PostgreSQL test server");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create a test database");
-            let base = server_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&server_url);
+            let mut admin = sqlx::PgConnection::connect(&server_url)
+                .await
+                .expect("connect to the PostgreSQL test server");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create a test database");
+            let base = server_url
+                .rsplit_once('/')
+                .map(|(base, _)| base)
+                .unwrap_or(&server_url);
             (format!("{base}/{name}"), None)
         }
         _ => {
@@ -99,9 +120,49 @@ pub fn on_postgres() -> bool {
 }
 
 impl TestApp {
+    /// Starts another server process-alike (its own pool, cache and sealer) on this app's
+    /// database, as a second `caselink serve` would; returns a client for it.
+    pub async fn spawn_peer(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let db = Db::connect(&self.database_url, 5)
+            .await
+            .expect("connect the peer");
+        let mut config = test_config();
+        config.database_url = Some(self.database_url.clone());
+        adjust(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+        let address = format!("http://{}", listener.local_addr().expect("local address"));
+        tokio::spawn(caselink::run(
+            config,
+            db.clone(),
+            listener,
+            std::future::pending(),
+        ));
+        TestApp {
+            address,
+            db,
+            database_url: self.database_url.clone(),
+            client: reqwest::Client::new(),
+            sqlite_file: None,
+        }
+    }
+
+    /// A client for a server at `address` on this app's database (e.g. the real binary).
+    pub fn client_for(app: &TestApp, address: &str) -> TestApp {
+        TestApp {
+            address: address.to_owned(),
+            db: app.db.clone(),
+            database_url: app.database_url.clone(),
+            client: reqwest::Client::new(),
+            sqlite_file: None,
+        }
+    }
+
     /// Sends a GraphQL request, with a bearer token when given; returns the JSON body.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut request = self.client.post(format!("{}/graphql", self.address)).json(&json!({ "query": query, "variables": variables }));
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -117,13 +178,17 @@ impl TestApp {
     /// Signs in and returns the token; panics with the response if it fails.
     pub async fn login(&self, email: &str, password: &str) -> String {
         let body = self.login_response(email, password).await;
-        body["data"]["login"]["token"].as_str().map(str::to_owned).unwrap_or_else(|| panic!("login failed: {body}"))
+        body["data"]["login"]["token"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("login failed: {body}"))
     }
 
     /// The raw response to a sign-in.
     pub async fn login_response(&self, email: &str, password: &str) -> Value {
         let query = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token expiresAt user { id name } } }";
-        self.gql(None, query, json!({ "e": email, "p": password })).await
+        self.gql(None, query, json!({ "e": email, "p": password }))
+            .await
     }
 
     /// The hub administrator's token.
@@ -136,18 +201,48 @@ impl TestApp {
         let query = "mutation($i: CreateAgencyInput!) { createAgency(input: $i) { id } }";
         let input = json!({ "name": name, "kind": kind, "region": "ХМАО – Югра", "timeZone": "Asia/Yekaterinburg", "contactEmail": "office@agency.example" });
         let body = self.gql(Some(admin), query, json!({ "i": input })).await;
-        body["data"]["createAgency"]["id"].as_str().map(str::to_owned).unwrap_or_else(|| panic!("createAgency failed: {body}"))
+        body["data"]["createAgency"]["id"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("createAgency failed: {body}"))
     }
 
     /// Creates a user with `roles` in an agency, as `token`; returns the user's id.
-    pub async fn create_user(&self, token: &str, agency_id: &str, email: &str, roles: &[&str]) -> String {
-        let body = self.create_user_response(token, agency_id, "Иванова Мария Петровна", email, PASSWORD, roles).await;
-        body["data"]["createUser"]["id"].as_str().map(str::to_owned).unwrap_or_else(|| panic!("createUser failed: {body}"))
+    pub async fn create_user(
+        &self,
+        token: &str,
+        agency_id: &str,
+        email: &str,
+        roles: &[&str],
+    ) -> String {
+        let body = self
+            .create_user_response(
+                token,
+                agency_id,
+                "Иванова Мария Петровна",
+                email,
+                PASSWORD,
+                roles,
+            )
+            .await;
+        body["data"]["createUser"]["id"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("createUser failed: {body}"))
     }
 
     /// The raw response to `createUser`.
-    pub async fn create_user_response(&self, token: &str, agency_id: &str, name: &str, email: &str, password: &str, roles: &[&str]) -> Value {
-        let query = "mutation($i: CreateUserInput!) { createUser(input: $i) { id name email roles } }";
+    pub async fn create_user_response(
+        &self,
+        token: &str,
+        agency_id: &str,
+        name: &str,
+        email: &str,
+        password: &str,
+        roles: &[&str],
+    ) -> Value {
+        let query =
+            "mutation($i: CreateUserInput!) { createUser(input: $i) { id name email roles } }";
         let input = json!({ "agencyId": agency_id, "name": name, "email": email, "password": password, "roles": roles });
         self.gql(Some(token), query, json!({ "i": input })).await
     }
@@ -155,12 +250,18 @@ impl TestApp {
     /// Counts rows of a table, straight from the database.
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
-        caselink::with_db!(&self.db, |pool| sqlx::query_scalar::<_, i64>(&sql).fetch_one(pool).await).expect("count rows")
+        caselink::with_db!(&self.db, |pool| sqlx::query_scalar::<_, i64>(&sql)
+            .fetch_one(pool)
+            .await)
+        .expect("count rows")
     }
 
     /// Runs a statement straight on the database (to play a tampering DBA).
     pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
-        caselink::with_db!(&self.db, |pool| sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))
+        caselink::with_db!(&self.db, |pool| sqlx::query(sql)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
     }
 
     /// Runs the `caselink` binary against this app's database.

@@ -8,9 +8,19 @@ use crate::harness::{error_code, on_postgres, spawn_app, spawn_app_with};
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let app = spawn_app().await;
-    let health = app.http().get(format!("{}/healthz", app.address)).send().await.expect("healthz");
+    let health = app
+        .http()
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .expect("healthz");
     assert_eq!(health.status(), 200);
-    let ready = app.http().get(format!("{}/readyz", app.address)).send().await.expect("readyz");
+    let ready = app
+        .http()
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .expect("readyz");
     assert_eq!(ready.status(), 200);
     assert!(ready.headers().contains_key("x-request-id"));
     let body: serde_json::Value = ready.json().await.expect("json");
@@ -21,7 +31,12 @@ async fn health_and_readiness_answer() {
 async fn readiness_fails_when_the_database_is_gone() {
     let app = spawn_app().await;
     app.db.close().await;
-    let ready = app.http().get(format!("{}/readyz", app.address)).send().await.expect("readyz");
+    let ready = app
+        .http()
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .expect("readyz");
     assert_eq!(ready.status(), 503);
 }
 
@@ -29,11 +44,26 @@ async fn readiness_fails_when_the_database_is_gone() {
 async fn an_internal_error_leaks_nothing() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    app.execute("DROP TABLE user_roles").await.expect("break the database");
-    let body = app.gql(Some(&admin), "{ users { edges { node { name roles } } } }", json!({})).await;
+    app.execute("DROP TABLE user_roles")
+        .await
+        .expect("break the database");
+    let body = app
+        .gql(
+            Some(&admin),
+            "{ users { edges { node { name roles } } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&body), Some("INTERNAL"), "{body}");
     let text = body.to_string().to_lowercase();
-    for leak in ["user_roles", "select", "sqlx", "/tmp", "no such table", "relation"] {
+    for leak in [
+        "user_roles",
+        "select",
+        "sqlx",
+        "/tmp",
+        "no such table",
+        "relation",
+    ] {
         assert!(!text.contains(leak), "{leak} leaked: {body}");
     }
 }
@@ -54,9 +84,15 @@ async fn too_deep_and_too_complex_queries_are_refused() {
     .await;
     let admin = app.admin_token().await;
     let deep = "{ users { edges { node { agency { name } } } } }";
-    assert_eq!(error_code(&app.gql(Some(&admin), deep, json!({})).await), Some("BAD_USER_INPUT"));
+    assert_eq!(
+        error_code(&app.gql(Some(&admin), deep, json!({})).await),
+        Some("BAD_USER_INPUT")
+    );
     let wide = "{ me { id name email roles active version createdAt hubAdmin } a: me { id name email roles } }";
-    assert_eq!(error_code(&app.gql(Some(&admin), wide, json!({})).await), Some("BAD_USER_INPUT"));
+    assert_eq!(
+        error_code(&app.gql(Some(&admin), wide, json!({})).await),
+        Some("BAD_USER_INPUT")
+    );
 }
 
 #[tokio::test]
@@ -77,22 +113,49 @@ async fn an_oversized_body_is_refused() {
 async fn introspection_and_graphiql_can_be_switched_off() {
     let on = spawn_app().await;
     let introspect = "{ __schema { queryType { name } } }";
-    assert_eq!(on.gql(None, introspect, json!({})).await["data"]["__schema"]["queryType"]["name"], "Query");
-    assert_eq!(on.http().get(format!("{}/graphql", on.address)).send().await.expect("get").status(), 200);
+    assert_eq!(
+        on.gql(None, introspect, json!({})).await["data"]["__schema"]["queryType"]["name"],
+        "Query"
+    );
+    assert_eq!(
+        on.http()
+            .get(format!("{}/graphql", on.address))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        200
+    );
     let off = spawn_app_with(|c| {
         c.introspection = false;
         c.graphiql = false;
     })
     .await;
     let refused = off.gql(None, introspect, json!({})).await;
-    assert!(refused["data"]["__schema"]["queryType"]["name"].is_null(), "{refused}");
-    assert_ne!(off.http().get(format!("{}/graphql", off.address)).send().await.expect("get").status(), 200);
+    assert!(
+        refused["data"]["__schema"]["queryType"]["name"].is_null(),
+        "{refused}"
+    );
+    assert_ne!(
+        off.http()
+            .get(format!("{}/graphql", off.address))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        200
+    );
 }
 
 #[test]
 fn schema_graphql_is_the_exported_schema() {
-    let checked_in = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap_or_default();
-    assert!(checked_in == caselink::graphql::sdl(), "schema.graphql is stale: run `cargo run -- schema > schema.graphql`");
+    let checked_in =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
+            .unwrap_or_default();
+    assert!(
+        checked_in == caselink::graphql::sdl(),
+        "schema.graphql is stale: run `cargo run -- schema > schema.graphql`"
+    );
 }
 
 /// Both dialects must give the same tables and columns. Runs when PostgreSQL is there.
@@ -102,13 +165,26 @@ async fn both_migration_dialects_give_the_same_tables_and_columns() {
         return;
     }
     let postgres = spawn_app().await;
-    let sqlite_file = std::env::temp_dir().join(format!("caselink_dialects_{}.db", uuid::Uuid::new_v4().simple()));
-    let sqlite = caselink::db::Db::connect(&format!("sqlite://{}", sqlite_file.display()), 1).await.expect("sqlite");
-    caselink::db::migrate::run(&sqlite).await.expect("migrate sqlite");
+    let sqlite_file = std::env::temp_dir().join(format!(
+        "caselink_dialects_{}.db",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let sqlite = caselink::db::Db::connect(&format!("sqlite://{}", sqlite_file.display()), 1)
+        .await
+        .expect("sqlite");
+    caselink::db::migrate::run(&sqlite)
+        .await
+        .expect("migrate sqlite");
     let pg_sql = "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '\\_sqlx%' ORDER BY 1";
     let sqlite_sql = "SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' AND m.name <> 'sqlite_sequence' ORDER BY 1";
-    let mut pg: Vec<String> = caselink::with_db!(&postgres.db, |pool| sqlx::query_scalar(pg_sql).fetch_all(pool).await).expect("pg columns");
-    let mut lite: Vec<String> = caselink::with_db!(&sqlite, |pool| sqlx::query_scalar(sqlite_sql).fetch_all(pool).await).expect("sqlite columns");
+    let mut pg: Vec<String> = caselink::with_db!(&postgres.db, |pool| sqlx::query_scalar(pg_sql)
+        .fetch_all(pool)
+        .await)
+    .expect("pg columns");
+    let mut lite: Vec<String> = caselink::with_db!(&sqlite, |pool| sqlx::query_scalar(sqlite_sql)
+        .fetch_all(pool)
+        .await)
+    .expect("sqlite columns");
     pg.sort();
     lite.sort();
     let _ = std::fs::remove_file(&sqlite_file);

@@ -8,4 +8,6 @@ mod audit;
 mod auth;
 mod harness;
 mod hygiene;
+mod logs;
+mod peers;
 mod users;

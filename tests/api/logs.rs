@@ -1,0 +1,77 @@
+//! The real binary's logs: a request id on each request, no personal data.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::harness::{spawn_app, TestApp, ADMIN_EMAIL, PASSWORD};
+
+#[tokio::test]
+async fn logs_carry_request_ids_and_no_personal_data() {
+    let app = spawn_app().await;
+    let mut server = Command::new(env!("CARGO_BIN_EXE_caselink"))
+        .arg("serve")
+        .env("DATABASE_URL", &app.database_url)
+        .env("CASELINK_ADDR", "127.0.0.1:0")
+        .env("CASELINK_LOG_FORMAT", "json")
+        .env("CASELINK_LOG", "debug")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start caselink serve");
+    let (lines, received) = mpsc::channel::<String>();
+    let stderr = server.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let address = wait_for_address(&received);
+    let peer = TestApp::client_for(&app, &address);
+    let admin = peer.login(ADMIN_EMAIL, PASSWORD).await;
+    let agency = peer
+        .create_agency(&admin, "Перинатальный центр", "MATERNITY")
+        .await;
+    peer.create_user(
+        &admin,
+        &agency,
+        "smirnova.olga@hospital.example",
+        &["HOSPITAL_SPECIALIST"],
+    )
+    .await;
+    let _ = peer
+        .login_response("smirnova.olga@hospital.example", "wrong password here")
+        .await;
+    let _ = peer.gql(Some(&admin), "{ me { name } }", json!({})).await;
+    let _ = server.kill();
+    let _ = server.wait();
+    let log: Vec<String> = received.try_iter().collect();
+    let text = log.join("\n");
+    for secret in [
+        "smirnova.olga",
+        "Иванова",
+        PASSWORD,
+        "wrong password here",
+        admin.as_str(),
+        ADMIN_EMAIL,
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{secret} appears in the log:\n{text}"
+        );
+    }
+    let request_lines = log.iter().filter(|l| l.contains("\"request_id\"")).count();
+    assert!(request_lines >= 5, "request ids missing:\n{text}");
+}
+
+fn wait_for_address(lines: &mpsc::Receiver<String>) -> String {
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(30)) {
+        let parsed: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        if let Some(addr) = parsed["fields"]["addr"].as_str() {
+            return format!("http://{addr}");
+        }
+    }
+    panic!("caselink serve did not start");
+}

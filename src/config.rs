@@ -72,7 +72,12 @@ pub struct Config {
     pub log_format: LogFormat,
 
     /// Log filter, e.g. `info` or `caselink=debug,info`.
-    #[arg(long, env = "CASELINK_LOG", default_value = "info", global = true)]
+    #[arg(
+        long,
+        env = "CASELINK_LOG",
+        default_value = "info,sqlx=warn",
+        global = true
+    )]
     pub log: String,
 
     /// Serve GraphiQL at `GET /graphql`.
@@ -111,6 +116,12 @@ pub struct Config {
         global = true
     )]
     pub max_body_bytes: usize,
+
+    /// Apply pending migrations when `serve` starts. Turn off when the serving role may
+    /// not change the schema; then run `caselink migrate` with an owner role first.
+    #[arg(long, env = "CASELINK_MIGRATE_ON_START", default_value_t = true, action = ArgAction::Set,
+          value_parser = BoolishValueParser::new(), global = true)]
+    pub migrate_on_start: bool,
 
     /// Milliseconds between audit sealing rounds.
     #[arg(

@@ -129,13 +129,23 @@ const AGENCIES: &[DemoAgency] = &[
     },
 ];
 
-/// Seeds the demo unless it is already there (then it is reused as it is).
+/// Seeds the demo unless it is already there (then it is reused as it is). Refuses a
+/// database that holds anything else: the demo's published password must never land in
+/// a real hub because `DATABASE_URL` pointed at it.
 pub async fn seed(db: &Db) -> AppResult<()> {
     if users::store::find_by_email(db, ADMIN_EMAIL)
         .await?
         .is_some()
     {
         return Ok(());
+    }
+    let people: i64 = crate::with_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await)?;
+    if people > 0 {
+        return Err(crate::error::AppError::Conflict(
+            "this database is not a demo database: refusing to add demo users to it".into(),
+        ));
     }
     let now = db::now();
     let admin_id =

@@ -120,7 +120,15 @@ async fn open(config: &Config, default_url: &str) -> anyhow::Result<Db> {
 }
 
 async fn serve(config: Config, default_url: &str) -> anyhow::Result<ExitCode> {
-    let db = open(&config, default_url).await?;
+    let db = if config.migrate_on_start {
+        open(&config, default_url).await?
+    } else {
+        Db::connect_existing(
+            config.database_url_or(default_url),
+            config.db_max_connections,
+        )
+        .await?
+    };
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -160,9 +168,23 @@ fn read_password() -> anyhow::Result<String> {
     Ok(input.trim_end_matches(['\r', '\n']).to_owned())
 }
 
+/// Exit codes: 0 intact, 1 broken, 2 could not check (so a monitor can tell them apart).
 async fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {
-    let db = open(config, DEFAULT_DATABASE_URL).await?;
-    let report = audit::verify::verify(&db).await?;
+    // Read-only: no migrations, no new SQLite file for a mistyped path.
+    let url = config.database_url_or(DEFAULT_DATABASE_URL);
+    let checked = match Db::connect_existing(url, 2).await {
+        Ok(db) => audit::verify::verify(&db)
+            .await
+            .map_err(anyhow::Error::from),
+        Err(error) => Err(error),
+    };
+    let report = match checked {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("caselink: could not verify the audit log: {error:#}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     match report.broken {
         None => {
             println!(
@@ -190,6 +212,7 @@ fn init_logging(config: &Config) {
         tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder.json().init(),

@@ -107,6 +107,7 @@ pub struct AgencyQuery;
 impl AgencyQuery {
     /// The agency directory, readable by every signed-in user (to choose whom to hand a
     /// case to), ordered by name.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
     async fn agencies(
         &self,
         ctx: &Context<'_>,
@@ -157,6 +158,8 @@ impl AgencyMutation {
         ctx: &Context<'_>,
         input: CreateAgencyInput,
     ) -> async_graphql::Result<AgencyNode> {
+        // Who may ask comes before what they asked.
+        crate::access::policy::ensure_hub_admin(ctx.actor()?)?;
         let new = NewAgency::parse(
             &input.name,
             input.kind,
@@ -183,6 +186,7 @@ impl AgencyMutation {
         id: ID,
         input: UpdateAgencyInput,
     ) -> async_graphql::Result<AgencyNode> {
+        crate::access::policy::ensure_hub_admin(ctx.actor()?)?;
         let id = parse_id("id", &id)?;
         let changes = AgencyChanges::parse(
             input.name.as_deref(),

@@ -63,11 +63,15 @@ pub async fn update(
     row.version += 1;
     row.updated_at = now;
     store::update(&mut tx, &row).await?;
+    let deactivated = changed.contains(&"active") && !row.active;
+    if deactivated {
+        crate::auth::store::end_agency_sessions(&mut tx, id, now).await?;
+    }
     let entry = Entry::new(AuditAction::AgencyUpdated, "agency", Some(id))
         .with_details(json!({ "fields": changed }));
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await?;
-    if !row.active {
+    if deactivated {
         tokens.evict_agency(id);
     }
     Ok(row)

@@ -27,6 +27,20 @@ pub enum AgencyKind {
     Ngo,
 }
 
+impl AgencyKind {
+    /// The API name, e.g. `PREVENTION_SERVICE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgencyKind::Maternity => "MATERNITY",
+            AgencyKind::PreventionService => "PREVENTION_SERVICE",
+            AgencyKind::SocialProtection => "SOCIAL_PROTECTION",
+            AgencyKind::Guardianship => "GUARDIANSHIP",
+            AgencyKind::RehabilitationCentre => "REHABILITATION_CENTRE",
+            AgencyKind::Ngo => "NGO",
+        }
+    }
+}
+
 /// The language of an agency's notifications.
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]

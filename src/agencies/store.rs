@@ -20,7 +20,7 @@ const UPDATE: &str = "
     UPDATE agencies SET name = $2, name_search = $3, region = $4, time_zone = $5,
         contact_email = $6, notification_language = $7, active = $8, version = $9,
         updated_at = $10
-    WHERE id = $1";
+    WHERE id = $1 AND version = $9 - 1";
 
 /// Filters for the directory.
 #[derive(Clone, Debug, Default)]
@@ -56,9 +56,10 @@ pub async fn insert(
     get_in(tx, id).await
 }
 
-/// Writes back a changed agency.
+/// Writes back a changed agency whose `version` was bumped by one; `CONFLICT` when
+/// someone else changed it in the meantime (the row is no longer at `version - 1`).
 pub async fn update(tx: &mut Tx, row: &AgencyRow) -> AppResult<()> {
-    with_tx!(tx, |conn| sqlx::query(UPDATE)
+    let updated = with_tx!(tx, |conn| sqlx::query(UPDATE)
         .bind(row.id)
         .bind(&row.name)
         .bind(input::search_key(&row.name))
@@ -72,7 +73,7 @@ pub async fn update(tx: &mut Tx, row: &AgencyRow) -> AppResult<()> {
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    crate::db::ensure_updated(updated, "the agency")
 }
 
 /// The agency with `id`, inside a transaction, or `NOT_FOUND`.

@@ -82,6 +82,7 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// The audit log, newest first: all of it for hub administrators, their agency's
     /// people's events for agency administrators.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,

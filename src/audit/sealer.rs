@@ -1,4 +1,6 @@
-//! The sealer: chains unsealed audit events in batches, in insertion order.
+//! The sealer: chains unsealed audit events in batches. Each batch goes in insertion
+//! order; the chain's order is the order of sealing (`chain_pos`), because on PostgreSQL
+//! an event with a lower `seq` may commit after a higher one has been sealed.
 //!
 //! Only one sealer works at a time (a PostgreSQL advisory lock; SQLite's single writer),
 //! so several `caselink serve` processes can run one each safely.

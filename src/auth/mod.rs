@@ -1,5 +1,6 @@
 //! Signing in and out, and turning a bearer token into an [`Actor`] on every request.
 
+pub mod attempts;
 pub mod cache;
 pub mod graphql;
 pub mod password;
@@ -7,17 +8,16 @@ pub mod store;
 pub mod throttle;
 pub mod token;
 
+use attempts::Attempt;
 pub use cache::TokenCache;
 
 use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::access::Actor;
 use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::db::Db;
-use crate::error::{AppError, AppResult, LoginRefusal};
+use crate::error::{AppError, AppResult};
 use crate::users;
 
 /// A successful sign-in.
@@ -42,14 +42,14 @@ pub async fn login(
     ttl: Duration,
     now: DateTime<Utc>,
 ) -> AppResult<SignedIn> {
-    let normalized = email.trim().to_lowercase();
-    let key = hex::encode(Sha256::digest(normalized.as_bytes()));
-    let account = store::account(db, &normalized).await?;
-    let account_id = account.as_ref().map(|a| a.id);
-    if let Err(refusal) = throttle::gate(store::failures(db, &key).await?.as_ref(), now) {
-        refuse(db, request_id, account_id, "throttled", None, now).await?;
-        return Err(AppError::LoginRefused(refusal));
-    }
+    let account = store::account(db, &email.trim().to_lowercase()).await?;
+    let attempt = Attempt {
+        key: attempts::email_key(email),
+        account_id: account.as_ref().map(|a| a.id),
+        agency_id: account.as_ref().and_then(|a| a.agency_id),
+        request_id,
+    };
+    let if_wrong = attempts::reserve(db, &attempt, now).await?;
     // The password check is slow on purpose: no transaction (no lock) is held during it.
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     let password_ok = password::verify(password.to_owned(), hash).await?;
@@ -61,14 +61,14 @@ pub async fn login(
             } else {
                 "bad_credentials"
             };
-            let refusal = refuse(db, request_id, account_id, reason, Some(&key), now).await?;
-            return Err(AppError::LoginRefused(refusal));
+            attempts::refused(db, &attempt, reason, now).await?;
+            return Err(AppError::LoginRefused(if_wrong));
         }
     };
     let token = token::generate();
     let (session_id, expires_at) = (Uuid::now_v7(), now + ttl);
     let mut tx = db.begin().await?;
-    store::forget_failures(&mut tx, &key).await?;
+    store::forget_failures(&mut tx, &attempt.key).await?;
     store::insert_session(
         &mut tx,
         session_id,
@@ -83,49 +83,14 @@ pub async fn login(
         agency_id: account.agency_id,
         request_id: request_id.to_owned(),
     };
-    audit::record(
-        &mut tx,
-        &origin,
-        Entry::new(AuditAction::Login, "session", Some(session_id)),
-        now,
-    )
-    .await?;
+    let entry = Entry::new(AuditAction::Login, "session", Some(session_id));
+    audit::record(&mut tx, &origin, entry, now).await?;
     tx.commit().await?;
     Ok(SignedIn {
         token,
         expires_at,
         user_id: account.id,
     })
-}
-
-/// Records a refused sign-in; with `count_for`, also counts the failure against that
-/// address key and returns what to answer.
-async fn refuse(
-    db: &Db,
-    request_id: &str,
-    account_id: Option<Uuid>,
-    reason: &str,
-    count_for: Option<&str>,
-    now: DateTime<Utc>,
-) -> AppResult<LoginRefusal> {
-    let mut tx = db.begin().await?;
-    let mut refusal = LoginRefusal::BadCredentials;
-    if let Some(key) = count_for {
-        let earlier = store::failures_for_update(&mut tx, key).await?;
-        let (state, answer) = throttle::after_failure(earlier.as_ref(), now);
-        store::save_failures(&mut tx, key, &state).await?;
-        refusal = answer;
-    }
-    let origin = Origin {
-        user_id: None,
-        agency_id: None,
-        request_id: request_id.to_owned(),
-    };
-    let entry = Entry::new(AuditAction::LoginFailed, "user", account_id)
-        .with_details(json!({ "reason": reason }));
-    audit::record(&mut tx, &origin, entry, now).await?;
-    tx.commit().await?;
-    Ok(refusal)
 }
 
 /// Ends the actor's session at once, in this process and (within seconds) in others.
@@ -188,12 +153,23 @@ pub async fn change_password(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     password::check_policy("newPassword", new)?;
+    let user = users::store::get(db, actor.user_id).await?;
+    // A stolen token must not become a way to guess the password: same throttle as sign-in.
+    let attempt = Attempt {
+        key: attempts::email_key(&user.email),
+        account_id: Some(user.id),
+        agency_id: user.agency_id,
+        request_id: &origin.request_id,
+    };
+    attempts::reserve(db, &attempt, now).await?;
     let stored = users::store::password_hash(db, actor.user_id).await?;
     if !password::verify(current.to_owned(), Some(stored)).await? {
+        attempts::refused(db, &attempt, "wrong_current_password", now).await?;
         return Err(AppError::bad_input("currentPassword", "does not match"));
     }
     let hash = password::hash(new.to_owned()).await?;
     let mut tx = db.begin().await?;
+    store::forget_failures(&mut tx, &attempt.key).await?;
     users::store::set_password_hash(&mut tx, actor.user_id, &hash, now).await?;
     store::end_other_sessions(&mut tx, actor.user_id, actor.session_id, now).await?;
     let entry = Entry::new(AuditAction::PasswordChanged, "user", Some(actor.user_id));

@@ -55,6 +55,9 @@ const INSERT_SESSION: &str = "
 const END_SESSION: &str = "UPDATE sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL";
 const END_USER_SESSIONS: &str = "
     UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL";
+const END_AGENCY_SESSIONS: &str = "
+    UPDATE sessions SET ended_at = $2
+    WHERE ended_at IS NULL AND user_id IN (SELECT id FROM users WHERE agency_id = $1)";
 const END_OTHER_SESSIONS: &str = "
     UPDATE sessions SET ended_at = $3 WHERE user_id = $1 AND id <> $2 AND ended_at IS NULL";
 const FAILURES: &str = "
@@ -64,6 +67,10 @@ const SAVE_FAILURES: &str = "
     VALUES ($1, $2, $3, $4)
     ON CONFLICT (email_key) DO UPDATE SET failures = excluded.failures,
         last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until";
+const ENSURE_THROTTLE_ROW: &str = "
+    INSERT INTO login_throttle (email_key, failures, last_failure_at, locked_until)
+    VALUES ($1, 0, $2, NULL)
+    ON CONFLICT (email_key) DO NOTHING";
 const FORGET_FAILURES: &str = "DELETE FROM login_throttle WHERE email_key = $1";
 
 /// The account behind a normalised address, if any.
@@ -130,6 +137,21 @@ pub async fn end_user_sessions(tx: &mut Tx, user_id: Uuid, now: DateTime<Utc>) -
     Ok(())
 }
 
+/// Ends every session of an agency's users (the agency was deactivated).
+pub async fn end_agency_sessions(
+    tx: &mut Tx,
+    agency_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(END_AGENCY_SESSIONS)
+        .bind(agency_id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Ends every session of a user but one (after a password change).
 pub async fn end_other_sessions(
     tx: &mut Tx,
@@ -147,16 +169,23 @@ pub async fn end_other_sessions(
     Ok(())
 }
 
-/// Failed sign-ins recorded for an address key.
-pub async fn failures(db: &Db, email_key: &str) -> AppResult<Option<Failures>> {
-    Ok(with_db!(db, |pool| sqlx::query_as(FAILURES)
+/// Makes sure an address key has a throttle row, so that it can be locked.
+pub async fn ensure_throttle_row(
+    tx: &mut Tx,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(ENSURE_THROTTLE_ROW)
         .bind(email_key)
-        .fetch_optional(pool)
-        .await)?)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
-/// The same, locked for update on PostgreSQL so that parallel failures count one after
-/// another.
+/// Failed sign-ins recorded for an address key, locked for update on PostgreSQL so that
+/// parallel attempts count one after another.
 pub async fn failures_for_update(tx: &mut Tx, email_key: &str) -> AppResult<Option<Failures>> {
     let sql = format!("{FAILURES}{}", dialect::for_update(tx));
     Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)

@@ -69,9 +69,30 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+/// Turns the row count of a version-guarded `UPDATE` into `CONFLICT` when it hit nothing:
+/// someone else changed the record between our read and our write.
+pub fn ensure_updated(rows_affected: u64, what: &str) -> crate::error::AppResult<()> {
+    if rows_affected == 0 {
+        return Err(crate::error::AppError::Conflict(format!(
+            "{what} was changed by someone else at the same time; reload and retry"
+        )));
+    }
+    Ok(())
+}
+
 impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`), creating a SQLite file if missing.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+        Db::connect_with(url, max_connections, true).await
+    }
+
+    /// Connects to an existing database only: a mistyped SQLite path is an error, not a
+    /// new empty file (for `audit verify`).
+    pub async fn connect_existing(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+        Db::connect_with(url, max_connections, false).await
+    }
+
+    async fn connect_with(url: &str, max_connections: u32, create: bool) -> anyhow::Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).context("invalid DATABASE_URL")?;
             let pool = PgPoolOptions::new()
@@ -84,7 +105,7 @@ impl Db {
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .context("invalid DATABASE_URL")?
-                .create_if_missing(true)
+                .create_if_missing(create)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)

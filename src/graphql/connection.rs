@@ -14,6 +14,13 @@ pub const DEFAULT_PAGE: i32 = 20;
 /// The largest page a client may ask for.
 pub const MAX_PAGE: i32 = 100;
 
+/// The complexity of a connection field: its page size times a node's complexity, so
+/// that `first: 100` costs a hundred times `first: 1`.
+pub fn complexity(first: Option<i32>, child_complexity: usize) -> usize {
+    let size = first.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE) as usize;
+    size.saturating_mul(child_complexity).max(1)
+}
+
 /// A validated page request: how many rows to show, and the keyset to continue after.
 pub struct PageRequest<K> {
     /// Rows to show.

@@ -17,7 +17,9 @@ pub async fn healthz() -> &'static str {
 pub async fn readyz(
     State((state, _)): State<(AppState, CaseLinkSchema)>,
 ) -> (StatusCode, Json<Value>) {
-    match state.db.ping().await {
+    // Probes time out in seconds; the pool would wait for a connection far longer.
+    let ping = tokio::time::timeout(std::time::Duration::from_secs(2), state.db.ping()).await;
+    match ping.unwrap_or(Err(crate::error::AppError::Conflict("timed out".into()))) {
         Ok(()) => (
             StatusCode::OK,
             Json(json!({ "status": "ready", "database": state.db.backend() })),

@@ -1,5 +1,6 @@
 //! Routes and the layers every request passes: a request id, a log span, a body limit.
 
+use axum::body::Body;
 use axum::http::{HeaderName, Request};
 use axum::routing::get;
 use axum::Router;
@@ -16,6 +17,13 @@ use crate::graphql::CaseLinkSchema;
 /// The header carrying the request id, in and out.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Request ids are ours alone: a client's header could smuggle personal data into the
+/// logs and the sealed audit log, so it is dropped and a fresh UUID set.
+async fn forget_client_request_id(mut request: Request<Body>) -> Request<Body> {
+    request.headers_mut().remove(&REQUEST_ID);
+    request
+}
+
 /// The hub's routes.
 pub fn router(state: AppState, schema: CaseLinkSchema) -> Router {
     let max_body = state.config.max_body_bytes;
@@ -26,6 +34,7 @@ pub fn router(state: AppState, schema: CaseLinkSchema) -> Router {
         axum::routing::post(graphql::execute)
     };
     let layers = ServiceBuilder::new()
+        .layer(axum::middleware::map_request(forget_client_request_id))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(
             // The path only: a query string could carry personal data.

@@ -134,10 +134,16 @@ impl UserQuery {
     async fn user(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<UserNode> {
         let actor = ctx.actor()?;
         let user = super::get(&ctx.state().db, parse_id("id", &id)?).await?;
-        Ok(UserNode::for_viewer(user, actor))
+        let node = UserNode::for_viewer(user, actor);
+        // As in `users`: other agencies see only active people.
+        if !node.private && !node.user.row.active {
+            return Err(crate::error::AppError::NotFound("user").into());
+        }
+        Ok(node)
     }
 
     /// The users of an agency (your own when `agencyId` is omitted), ordered by name.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
     async fn users(
         &self,
         ctx: &Context<'_>,

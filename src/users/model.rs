@@ -92,9 +92,9 @@ pub fn roles_for(kind: AgencyKind, roles: &[Role]) -> AppResult<Vec<Role>> {
         return Err(AppError::bad_input(
             "roles",
             format!(
-                "{} belongs to a {:?} agency",
+                "{} belongs to a {} agency",
                 role.as_str(),
-                role.required_agency_kind().unwrap_or(kind)
+                role.required_agency_kind().unwrap_or(kind).as_str()
             ),
         ));
     }

@@ -22,7 +22,7 @@ const INSERT: &str = "
 const UPDATE: &str = "
     UPDATE users SET name = $2, name_search = $3, email = $4, email_normalized = $5,
         active = $6, version = $7, updated_at = $8
-    WHERE id = $1";
+    WHERE id = $1 AND version = $7 - 1";
 const EMAIL_TAKEN: &str = "SELECT COUNT(*) FROM users WHERE email_normalized = $1 AND id <> $2";
 const ROLES_OF: &str = "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role";
 const CLEAR_ROLES: &str = "DELETE FROM user_roles WHERE user_id = $1";
@@ -70,7 +70,8 @@ pub async fn insert(
     Ok(id)
 }
 
-/// Writes back a changed user.
+/// Writes back a changed user whose `version` was bumped by one; `CONFLICT` when someone
+/// else changed it in the meantime.
 pub async fn update(tx: &mut Tx, row: &UserRow) -> AppResult<()> {
     let normalized = row.email.to_lowercase();
     let updated = with_tx!(tx, |conn| sqlx::query(UPDATE)
@@ -85,8 +86,7 @@ pub async fn update(tx: &mut Tx, row: &UserRow) -> AppResult<()> {
         .execute(conn)
         .await
         .map(|r| r.rows_affected()));
-    updated.map_err(email_clash)?;
-    Ok(())
+    crate::db::ensure_updated(updated.map_err(email_clash)?, "the user")
 }
 
 /// A unique violation here can only be the e-mail (two admins racing for one address).
@@ -159,7 +159,9 @@ pub async fn roles_of(db: &Db, user_id: Uuid) -> AppResult<Vec<Role>> {
         .bind(user_id)
         .fetch_all(pool)
         .await)?;
-    Ok(names.iter().filter_map(|n| Role::parse(n)).collect())
+    let mut roles: Vec<Role> = names.iter().filter_map(|n| Role::parse(n)).collect();
+    roles.sort();
+    Ok(roles)
 }
 
 /// The roles of many users at once.
@@ -185,6 +187,7 @@ pub async fn roles_for(db: &Db, user_ids: &[Uuid]) -> AppResult<HashMap<Uuid, Ve
             roles.entry(user_id).or_default().push(role);
         }
     }
+    roles.values_mut().for_each(|r| r.sort());
     Ok(roles)
 }
 

@@ -144,7 +144,7 @@ async fn the_audit_log_pages_without_gaps_or_repeats() {
 async fn audit_verify_passes_on_an_intact_chain_and_names_an_edited_event() {
     let (app, _, _) = busy_hub().await;
     app.wait_until_sealed().await;
-    let ok = app.run_cli(&["audit", "verify"]);
+    let ok = app.run_cli(&["audit", "verify"]).await;
     assert!(
         ok.status.success(),
         "{}",
@@ -153,7 +153,7 @@ async fn audit_verify_passes_on_an_intact_chain_and_names_an_edited_event() {
     assert!(String::from_utf8_lossy(&ok.stdout).contains("intact"));
     drop_guards(&app).await;
     app.execute("UPDATE audit_events SET details = '{\"reason\":\"nothing happened\"}' WHERE action = 'LOGIN_FAILED'").await.expect("tamper");
-    let broken = app.run_cli(&["audit", "verify"]);
+    let broken = app.run_cli(&["audit", "verify"]).await;
     let out = String::from_utf8_lossy(&broken.stdout);
     assert_eq!(broken.status.code(), Some(1), "{out}");
     assert!(out.contains("BROKEN") && out.contains("altered"), "{out}");
@@ -167,7 +167,7 @@ async fn audit_verify_notices_a_deleted_event_in_the_middle_and_at_the_end() {
     app.execute("DELETE FROM audit_events WHERE chain_pos = 2")
         .await
         .expect("tamper");
-    let out = app.run_cli(&["audit", "verify"]);
+    let out = app.run_cli(&["audit", "verify"]).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("missing"),
@@ -183,7 +183,7 @@ async fn audit_verify_notices_a_deleted_event_in_the_middle_and_at_the_end() {
     )
     .await
     .expect("tamper");
-    let out = app.run_cli(&["audit", "verify"]);
+    let out = app.run_cli(&["audit", "verify"]).await;
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -201,6 +201,10 @@ async fn sealed_events_cannot_be_changed_or_deleted_through_sql() {
         .await
         .is_err());
     assert!(app.execute("DELETE FROM audit_events").await.is_err());
+    assert!(app.execute("DELETE FROM audit_chain_head").await.is_err());
+    if on_postgres() {
+        assert!(app.execute("TRUNCATE audit_events").await.is_err());
+    }
 }
 
 /// A DBA with full rights can drop the guards; the chain must still tell.

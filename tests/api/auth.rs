@@ -198,19 +198,20 @@ async fn changing_a_password_needs_the_current_one_and_ends_other_sessions() {
 #[tokio::test]
 async fn the_command_line_creates_a_hub_admin_and_resets_passwords() {
     let app = spawn_app().await;
-    let create = run_with_stdin(
-        &app,
-        &[
-            "admin",
-            "create",
-            "--email",
-            "second@hub.example",
-            "--name",
-            "Второй админ",
-            "--password-stdin",
-        ],
-        "a long admin password\n",
-    );
+    let create = app
+        .run_cli_with_stdin(
+            &[
+                "admin",
+                "create",
+                "--email",
+                "second@hub.example",
+                "--name",
+                "Второй админ",
+                "--password-stdin",
+            ],
+            "a long admin password\n",
+        )
+        .await;
     assert!(
         create.status.success(),
         "{}",
@@ -224,55 +225,37 @@ async fn the_command_line_creates_a_hub_admin_and_resets_passwords() {
             .await["data"]["me"]["hubAdmin"]
             == true
     );
-    let short = run_with_stdin(
-        &app,
-        &[
-            "admin",
-            "create",
-            "--email",
-            "third@hub.example",
-            "--name",
-            "X",
-            "--password-stdin",
-        ],
-        "short\n",
-    );
+    let short = app
+        .run_cli_with_stdin(
+            &[
+                "admin",
+                "create",
+                "--email",
+                "third@hub.example",
+                "--name",
+                "X",
+                "--password-stdin",
+            ],
+            "short\n",
+        )
+        .await;
     assert!(!short.status.success());
-    let reset = run_with_stdin(
-        &app,
-        &[
-            "admin",
-            "reset-password",
-            "--email",
-            ADMIN_EMAIL,
-            "--password-stdin",
-        ],
-        "another long password\n",
-    );
+    let reset = app
+        .run_cli_with_stdin(
+            &[
+                "admin",
+                "reset-password",
+                "--email",
+                ADMIN_EMAIL,
+                "--password-stdin",
+            ],
+            "another long password\n",
+        )
+        .await;
     assert!(
         reset.status.success(),
         "{}",
         String::from_utf8_lossy(&reset.stderr)
     );
     app.login(ADMIN_EMAIL, "another long password").await;
-}
-
-fn run_with_stdin(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
-    use std::io::Write as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_caselink"))
-        .args(args)
-        .env("DATABASE_URL", &app.database_url)
-        .env("CASELINK_LOG", "warn")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start caselink");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("caselink finished")
 }

@@ -170,6 +170,40 @@ impl TestApp {
         response.json().await.expect("a JSON body")
     }
 
+    /// Sends the same GraphQL request `n` times at once; returns the bodies.
+    pub async fn gql_parallel(
+        &self,
+        n: usize,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Vec<Value> {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..n {
+            let mut request = self
+                .client
+                .post(format!("{}/graphql", self.address))
+                .json(&json!({ "query": query, "variables": variables }));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            set.spawn(async move {
+                request
+                    .send()
+                    .await
+                    .expect("send")
+                    .json::<Value>()
+                    .await
+                    .expect("json")
+            });
+        }
+        let mut bodies = Vec::new();
+        while let Some(body) = set.join_next().await {
+            bodies.push(body.expect("request task"));
+        }
+        bodies
+    }
+
     /// A raw request to a path, for non-GraphQL endpoints.
     pub fn http(&self) -> &reqwest::Client {
         &self.client
@@ -264,14 +298,39 @@ impl TestApp {
             .map(|r| r.rows_affected()))
     }
 
-    /// Runs the `caselink` binary against this app's database.
-    pub fn run_cli(&self, args: &[&str]) -> std::process::Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_caselink"))
-            .args(args)
-            .env("DATABASE_URL", &self.database_url)
-            .env("CASELINK_LOG", "warn")
-            .output()
-            .expect("run caselink")
+    /// Runs the `caselink` binary against this app's database. It runs on the blocking
+    /// pool so that this test's server keeps serving (and releasing its locks) meanwhile.
+    pub async fn run_cli(&self, args: &[&str]) -> std::process::Output {
+        self.run_cli_with_stdin(args, "").await
+    }
+
+    /// Runs the `caselink` binary with `stdin` as its standard input.
+    pub async fn run_cli_with_stdin(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let (url, stdin) = (self.database_url.clone(), stdin.to_owned());
+        tokio::task::spawn_blocking(move || {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_caselink"))
+                .args(&args)
+                .env("DATABASE_URL", url)
+                .env("CASELINK_LOG", "warn")
+                .env("CASELINK_ADDR", "127.0.0.1:0")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start caselink");
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(stdin.as_bytes())
+                .expect("write stdin");
+            child.wait_with_output().expect("caselink finished")
+        })
+        .await
+        .expect("the caselink process")
     }
 
     /// Waits (bounded) until every audit event is sealed.

@@ -28,6 +28,68 @@ async fn health_and_readiness_answer() {
 }
 
 #[tokio::test]
+async fn a_client_cannot_choose_its_request_id() {
+    let app = spawn_app().await;
+    let response = app
+        .http()
+        .get(format!("{}/healthz", app.address))
+        .header("x-request-id", "Ivanova Maria 1990-01-01")
+        .send()
+        .await
+        .expect("healthz");
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "request id was {id}");
+}
+
+#[tokio::test]
+async fn page_size_counts_towards_query_complexity() {
+    let app = spawn_app_with(|c| c.max_query_complexity = 60).await;
+    let admin = app.admin_token().await;
+    let small = app
+        .gql(
+            Some(&admin),
+            "{ agencies(first: 5) { edges { node { id name } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(small["errors"].is_null(), "{small}");
+    let large = app
+        .gql(
+            Some(&admin),
+            "{ agencies(first: 100) { edges { node { id name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&large), Some("BAD_USER_INPUT"), "{large}");
+}
+
+#[tokio::test]
+async fn audit_verify_on_a_missing_database_says_it_could_not_check() {
+    let app = spawn_app().await;
+    let missing = std::env::temp_dir().join(format!(
+        "caselink_missing_{}.db",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_caselink"))
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", format!("sqlite://{}", missing.display()))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!missing.exists(), "verify must not create a database");
+    let demo = app.run_cli(&["demo"]).await;
+    assert!(
+        !demo.status.success(),
+        "demo must refuse a non-demo database"
+    );
+    assert!(String::from_utf8_lossy(&demo.stderr).contains("not a demo database"));
+}
+
+#[tokio::test]
 async fn readiness_fails_when_the_database_is_gone() {
     let app = spawn_app().await;
     app.db.close().await;

@@ -10,4 +10,5 @@ mod harness;
 mod hygiene;
 mod logs;
 mod peers;
+mod races;
 mod users;

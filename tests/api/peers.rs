@@ -35,7 +35,7 @@ async fn two_servers_share_sessions_and_one_intact_audit_chain() {
         b.login(crate::harness::ADMIN_EMAIL, PASSWORD).await;
     }
     a.wait_until_sealed().await;
-    let verified = a.run_cli(&["audit", "verify"]);
+    let verified = a.run_cli(&["audit", "verify"]).await;
     assert!(
         verified.status.success(),
         "{}",

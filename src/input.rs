@@ -27,6 +27,30 @@ pub fn name(field: &str, value: &str) -> AppResult<String> {
     Ok(trimmed.to_owned())
 }
 
+/// Free text of at most `max_chars` characters, trimmed; blank becomes `None`.
+pub fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max_chars: usize,
+) -> AppResult<Option<String>> {
+    let Some(trimmed) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if trimmed.chars().count() > max_chars {
+        return Err(AppError::bad_input(
+            field,
+            format!("must be at most {max_chars} characters"),
+        ));
+    }
+    Ok(Some(trimmed.to_owned()))
+}
+
+/// Free text that must be given: trimmed, non-empty, at most `max_chars` characters.
+pub fn required_text(field: &str, value: &str, max_chars: usize) -> AppResult<String> {
+    optional_text(field, Some(value), max_chars)?
+        .ok_or_else(|| AppError::bad_input(field, "must not be empty"))
+}
+
 /// The lowercased form searched by, since SQLite's `LIKE` folds ASCII only and names
 /// here are Cyrillic.
 pub fn search_key(name: &str) -> String {

@@ -14,6 +14,8 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod input;
+pub mod journal;
+pub mod signals;
 pub mod users;
 
 use std::future::Future;

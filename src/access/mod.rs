@@ -17,6 +17,26 @@ use uuid::Uuid;
 pub use participation::{ParticipationKind, Scope};
 pub use roles::{Role, Roles};
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_service_sees_a_signal_in_full_and_the_hospital_its_summary() {
+        let (service, hospital, other) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        assert_eq!(
+            signal_scope(Some(service), service, Some(hospital)),
+            Some(Scope::Full)
+        );
+        assert_eq!(
+            signal_scope(Some(hospital), service, Some(hospital)),
+            Some(Scope::Summary)
+        );
+        assert_eq!(signal_scope(Some(other), service, Some(hospital)), None);
+        assert_eq!(signal_scope(None, service, Some(hospital)), None);
+    }
+}
+
 /// The user a request acts as, resolved from the bearer token on every request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
@@ -31,6 +51,20 @@ pub struct Actor {
     pub hub_admin: bool,
     /// The session the token belongs to (ended by `logout`).
     pub session_id: Uuid,
+}
+
+/// What an agency sees of a signal: the receiving service everything, the sending
+/// hospital only the summary once it has passed the signal on (always, here: reporting
+/// passes it), anyone else nothing.
+pub fn signal_scope(agency: Option<Uuid>, service: Uuid, sender: Option<Uuid>) -> Option<Scope> {
+    let agency = agency?;
+    if agency == service {
+        Some(Scope::Full)
+    } else if Some(agency) == sender {
+        Some(Scope::Summary)
+    } else {
+        None
+    }
 }
 
 impl Actor {

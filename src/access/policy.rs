@@ -15,6 +15,15 @@ pub fn ensure_hub_admin(actor: &Actor) -> AppResult<()> {
     }
 }
 
+/// The actor must hold one of `roles` in their agency.
+pub fn ensure_any_role(actor: &Actor, roles: &[Role], what: &'static str) -> AppResult<()> {
+    if roles.iter().any(|r| actor.has(*r)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(what))
+    }
+}
+
 /// Hub administrators manage every agency's users; an agency administrator only their own.
 pub fn ensure_manages_users_of(actor: &Actor, agency_id: Uuid) -> AppResult<()> {
     if actor.hub_admin {

@@ -21,6 +21,11 @@ pub fn case_visible(case_id_expr: &str, agency_param: u8, now_param: u8, min: Sc
     )
 }
 
+/// The condition under which the agency bound at `$1` sees signal `s`: it is the service
+/// the signal went to (`FULL`) or the hospital that sent it (`SUMMARY`, see
+/// [`super::signal_scope`]). A NULL agency (a hub administrator) sees none.
+pub const SIGNAL_VISIBLE: &str = "(s.service_agency_id = $1 OR s.sender_agency_id = $1)";
+
 #[cfg(test)]
 mod tests {
     use super::*;

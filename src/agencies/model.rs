@@ -71,6 +71,8 @@ pub struct AgencyRow {
     pub notification_language: NotificationLanguage,
     /// Inactive agencies keep their history, but their users cannot sign in.
     pub active: bool,
+    /// How many women a curator may hold at once (9 by default, seed 001).
+    pub caseload_limit: i32,
     /// Bumped on every change, for optimistic concurrency.
     pub version: i32,
     /// When it was created.

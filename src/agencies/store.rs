@@ -9,7 +9,7 @@ use crate::input;
 use crate::{with_db, with_tx};
 
 const COLUMNS: &str = "id, name, kind, region, time_zone, contact_email, notification_language,
-    active, version, created_at, updated_at";
+    active, caseload_limit, version, created_at, updated_at";
 
 const INSERT: &str = "
     INSERT INTO agencies (id, name, name_search, kind, region, time_zone, contact_email,

@@ -47,6 +47,22 @@ pub enum AuditAction {
     UserDeactivated,
     /// A user was reactivated.
     UserReactivated,
+    /// Personal data was read (one event per request, listing what was read).
+    PersonalDataRead,
+    /// A hospital reported a signal and passed it on.
+    SignalReported,
+    /// A prevention service recorded a signal from another source.
+    SignalRecorded,
+    /// A prevention service received a signal.
+    SignalReceived,
+    /// The head of service assigned a curator.
+    CuratorAssigned,
+    /// The head of service set the visit's due time.
+    VisitDueSet,
+    /// The curator recorded the visit and the initial report.
+    VisitRecorded,
+    /// A signal was closed as not confirmed.
+    SignalDismissed,
 }
 
 impl AuditAction {
@@ -64,6 +80,14 @@ impl AuditAction {
             AuditAction::UserUpdated => "USER_UPDATED",
             AuditAction::UserDeactivated => "USER_DEACTIVATED",
             AuditAction::UserReactivated => "USER_REACTIVATED",
+            AuditAction::PersonalDataRead => "PERSONAL_DATA_READ",
+            AuditAction::SignalReported => "SIGNAL_REPORTED",
+            AuditAction::SignalRecorded => "SIGNAL_RECORDED",
+            AuditAction::SignalReceived => "SIGNAL_RECEIVED",
+            AuditAction::CuratorAssigned => "CURATOR_ASSIGNED",
+            AuditAction::VisitDueSet => "VISIT_DUE_SET",
+            AuditAction::VisitRecorded => "VISIT_RECORDED",
+            AuditAction::SignalDismissed => "SIGNAL_DISMISSED",
         }
     }
 
@@ -167,4 +191,33 @@ pub async fn record(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Records the personal data a request returned as one `PERSONAL_DATA_READ` event
+/// (nothing when it returned none).
+pub async fn record_reads(
+    db: &crate::db::Db,
+    request: &crate::graphql::RequestContext,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let reads = request.personal_reads();
+    let Some(actor) = request.actor.as_ref().filter(|_| !reads.is_empty()) else {
+        return Ok(());
+    };
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<Uuid>> =
+        std::collections::BTreeMap::new();
+    for (kind, id) in &reads {
+        by_kind.entry(kind).or_default().push(*id);
+    }
+    let case_id = match reads.as_slice() {
+        [("case", id)] => Some(*id),
+        _ => None,
+    };
+    let target = (reads.len() == 1).then(|| reads[0].1);
+    let mut entry = Entry::new(AuditAction::PersonalDataRead, reads[0].0, target)
+        .with_details(serde_json::json!(by_kind));
+    entry.case_id = case_id;
+    let mut tx = db.begin().await?;
+    record(&mut tx, &Origin::of(actor, &request.request_id), entry, now).await?;
+    tx.commit().await
 }

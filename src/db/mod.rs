@@ -66,7 +66,13 @@ macro_rules! with_tx {
 
 /// The current time as both databases keep it: UTC, truncated to microseconds.
 pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
+    truncate(Utc::now())
+}
+
+/// A time as both databases keep it: truncated to microseconds (PostgreSQL's precision),
+/// so that what we wrote and what we read back compare equal.
+pub fn truncate(time: DateTime<Utc>) -> DateTime<Utc> {
+    time.trunc_subsecs(6)
 }
 
 /// Turns the row count of a version-guarded `UPDATE` into `CONFLICT` when it hit nothing:

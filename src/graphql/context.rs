@@ -1,6 +1,10 @@
 //! What every resolver can reach: the hub's state and the request's actor.
 
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
 use async_graphql::Context;
+use uuid::Uuid;
 
 use crate::access::Actor;
 use crate::app::AppState;
@@ -14,6 +18,28 @@ pub struct RequestContext {
     pub actor: Option<Actor>,
     /// The request id, as in the logs and the `x-request-id` header.
     pub request_id: String,
+    /// Records whose personal data this request returned: written as one audit event
+    /// before the response leaves (a page of 20 cases is one event, not 20).
+    pub personal_reads: Arc<Mutex<BTreeSet<(&'static str, Uuid)>>>,
+}
+
+impl RequestContext {
+    /// A context for a request by `actor`.
+    pub fn new(actor: Option<Actor>, request_id: String) -> RequestContext {
+        RequestContext {
+            actor,
+            request_id,
+            personal_reads: Arc::default(),
+        }
+    }
+
+    /// What personal data the request read, by kind of record.
+    pub fn personal_reads(&self) -> Vec<(&'static str, Uuid)> {
+        self.personal_reads
+            .lock()
+            .map(|set| set.iter().copied().collect())
+            .unwrap_or_default()
+    }
 }
 
 /// Accessors on the resolver context.
@@ -26,6 +52,8 @@ pub trait ContextExt {
     fn actor(&self) -> AppResult<&Actor>;
     /// The audit origin of this request's actor.
     fn origin(&self) -> AppResult<Origin>;
+    /// Notes that this request returns personal data of a record (audited once).
+    fn note_personal_read(&self, kind: &'static str, id: Uuid);
 }
 
 impl ContextExt for Context<'_> {
@@ -46,5 +74,11 @@ impl ContextExt for Context<'_> {
 
     fn origin(&self) -> AppResult<Origin> {
         Ok(Origin::of(self.actor()?, &self.request().request_id))
+    }
+
+    fn note_personal_read(&self, kind: &'static str, id: Uuid) {
+        if let Ok(mut set) = self.request().personal_reads.lock() {
+            set.insert((kind, id));
+        }
     }
 }

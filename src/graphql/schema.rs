@@ -7,15 +7,16 @@ use crate::app::AppState;
 use crate::audit::graphql::AuditQuery;
 use crate::auth::graphql::AuthMutation;
 use crate::config::Config;
+use crate::signals::graphql::{SignalMutation, SignalQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
 
 /// Every query of the hub.
 #[derive(MergedObject, Default)]
-pub struct Query(UserQuery, AgencyQuery, AuditQuery);
+pub struct Query(UserQuery, AgencyQuery, SignalQuery, AuditQuery);
 
 /// Every mutation of the hub.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, AgencyMutation, UserMutation);
+pub struct Mutation(AuthMutation, AgencyMutation, UserMutation, SignalMutation);
 
 /// The hub's schema type.
 pub type CaseLinkSchema = Schema<Query, Mutation, EmptySubscription>;

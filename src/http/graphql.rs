@@ -12,7 +12,7 @@ use crate::agencies::loader::AgencyLoader;
 use crate::app::AppState;
 use crate::graphql::error::fill_codes;
 use crate::graphql::{CaseLinkSchema, RequestContext};
-use crate::{auth, db};
+use crate::{audit, auth, db};
 
 /// Runs one GraphQL request as the actor its token names (or anonymously).
 pub async fn execute(
@@ -39,11 +39,15 @@ pub async fn execute(
         None => None,
     };
     let loader = DataLoader::new(AgencyLoader(state.db.clone()), tokio::spawn);
-    let request = request
-        .into_inner()
-        .data(RequestContext { actor, request_id })
-        .data(loader);
+    let context = RequestContext::new(actor, request_id);
+    let request = request.into_inner().data(context.clone()).data(loader);
     let mut response = schema.execute(request).await;
+    // Fail closed: personal data leaves only once its reading is on the audit record.
+    if let Err(error) = audit::record_reads(&state.db, &context, db::now()).await {
+        response = async_graphql::Response::from_errors(vec![
+            async_graphql::Error::from(error).into_server_error(async_graphql::Pos::default())
+        ]);
+    }
     fill_codes(&mut response);
     response.into()
 }

@@ -1,0 +1,451 @@
+//! GraphQL for signals: the journal, one signal, and each step of its life. Personal data
+//! (the mother, the child, the situation, the report) shows only to the receiving service,
+//! and each read of it is audited.
+
+use async_graphql::connection::Connection;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::clocks::{ClockKind, ClockState};
+use super::intake::{NewSignal, RecordSignalInput, ReportSignalInput};
+use super::model::{ChildSex, Screening, SignalRow, SignalSource, SignalStatus};
+use super::store::{self, JournalFilter};
+use super::visit::VisitReport;
+use crate::access::{signal_scope, Scope};
+use crate::agencies::graphql::AgencyNode;
+use crate::agencies::loader::AgencyLoader;
+use crate::db;
+use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::ContextExt;
+use crate::ids::parse_id;
+
+/// A signal as the viewing agency may see it.
+pub struct SignalNode {
+    row: SignalRow,
+    scope: Scope,
+}
+
+impl SignalNode {
+    fn for_agency(row: SignalRow, agency: Option<Uuid>) -> Option<SignalNode> {
+        let scope = signal_scope(agency, row.service_agency_id, row.sender_agency_id)?;
+        Some(SignalNode { row, scope })
+    }
+
+    /// Whether personal data may be shown; notes the read for the audit when it is.
+    fn full(&self, ctx: &Context<'_>) -> bool {
+        let full = self.scope == Scope::Full;
+        if full {
+            ctx.note_personal_read("signal", self.row.id);
+        }
+        full
+    }
+}
+
+/// One legal clock of a signal.
+#[derive(SimpleObject)]
+pub struct SignalClock {
+    kind: ClockKind,
+    state: ClockState,
+    /// When it is due (UTC); null while nobody has set it.
+    due_at: Option<DateTime<Utc>>,
+    /// The due time in your agency's time zone, e.g. `2026-11-23T14:05:00+05:00`.
+    due_at_local: Option<String>,
+    /// When its step was done.
+    done_at: Option<DateTime<Utc>>,
+    /// How late, in whole minutes (rounded up), when late.
+    late_by_minutes: Option<i64>,
+}
+
+/// The mother, as the signal describes her (receiving service only).
+#[derive(SimpleObject)]
+pub struct SignalMother {
+    full_name: String,
+    birth_date: Option<NaiveDate>,
+    phone: Option<String>,
+    registered_address: Option<String>,
+    actual_address: Option<String>,
+    ambulance_from_address: Option<String>,
+}
+
+/// The newborn (receiving service only).
+#[derive(SimpleObject)]
+pub struct SignalChild {
+    born_at: Option<DateTime<Utc>>,
+    sex: Option<ChildSex>,
+    health_notes: Option<String>,
+}
+
+#[Object(name = "Signal")]
+impl SignalNode {
+    async fn id(&self) -> ID {
+        ID(self.row.id.to_string())
+    }
+    /// What you may see: FULL for the receiving service, SUMMARY for the sending hospital.
+    async fn scope(&self) -> Scope {
+        self.scope
+    }
+    /// The number in the hospital's journal (hospital signals).
+    async fn sender_journal_number(&self) -> Option<&str> {
+        self.row.sender_journal_no.as_deref()
+    }
+    /// The number in the prevention service's journal, once received.
+    async fn service_journal_number(&self) -> Option<&str> {
+        self.row.service_journal_no.as_deref()
+    }
+    async fn source(&self) -> SignalSource {
+        self.row.source
+    }
+    async fn status(&self) -> SignalStatus {
+        self.row.status
+    }
+    async fn service_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
+        agency(ctx, Some(self.row.service_agency_id)).await
+    }
+    async fn sender_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
+        agency(ctx, self.row.sender_agency_id).await
+    }
+    async fn in_ward_with_child(&self) -> bool {
+        self.row.in_ward_with_child
+    }
+    async fn detected_at(&self) -> Option<DateTime<Utc>> {
+        self.row.detected_at
+    }
+    async fn registered_at(&self) -> Option<DateTime<Utc>> {
+        self.row.registered_at
+    }
+    /// When the hospital passed it to the service.
+    async fn passed_at(&self) -> Option<DateTime<Utc>> {
+        self.row.passed_at
+    }
+    async fn received_at(&self) -> Option<DateTime<Utc>> {
+        self.row.received_at
+    }
+    async fn visited_at(&self) -> Option<DateTime<Utc>> {
+        self.row.visited_at
+    }
+    async fn dismissed_at(&self) -> Option<DateTime<Utc>> {
+        self.row.dismissed_at
+    }
+    /// The legal clocks, read now, with due times in your agency's time zone.
+    async fn clocks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SignalClock>> {
+        let tz = viewer_time_zone(ctx).await?;
+        let now = db::now();
+        Ok(self
+            .row
+            .clocks()
+            .into_iter()
+            .map(|clock| {
+                let reading = clock.read(now);
+                SignalClock {
+                    kind: clock.kind,
+                    state: reading.state,
+                    due_at: clock.due_at,
+                    due_at_local: clock.due_at.map(|t| t.with_timezone(&tz).to_rfc3339()),
+                    done_at: clock.done_at,
+                    late_by_minutes: reading.late_by.map(|d| (d.num_seconds() + 59) / 60),
+                }
+            })
+            .collect())
+    }
+    /// The curator assigned by the head of service.
+    async fn curator_id(&self) -> Option<ID> {
+        self.row.curator_user_id.map(|id| ID(id.to_string()))
+    }
+    /// The case opened from this signal.
+    async fn case_id(&self) -> Option<ID> {
+        self.row.case_id.map(|id| ID(id.to_string()))
+    }
+    /// The screening criteria (receiving service only).
+    async fn screening(&self, ctx: &Context<'_>) -> Option<Screening> {
+        self.full(ctx).then_some(self.row.screening)
+    }
+    /// The mother (receiving service only; each read is audited).
+    async fn mother(&self, ctx: &Context<'_>) -> Option<SignalMother> {
+        let r = &self.row;
+        self.full(ctx).then(|| SignalMother {
+            full_name: r.mother_full_name.clone(),
+            birth_date: r.mother_birth_date,
+            phone: r.mother_phone.clone(),
+            registered_address: r.address_registered.clone(),
+            actual_address: r.address_actual.clone(),
+            ambulance_from_address: r.address_ambulance_from.clone(),
+        })
+    }
+    /// The newborn (receiving service only).
+    async fn child(&self, ctx: &Context<'_>) -> Option<SignalChild> {
+        let r = &self.row;
+        self.full(ctx).then(|| SignalChild {
+            born_at: r.child_born_at,
+            sex: r.child_sex,
+            health_notes: r.child_health_notes.clone(),
+        })
+    }
+    /// The situation as reported (receiving service only).
+    async fn situation(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.full(ctx).then_some(self.row.situation.as_str())
+    }
+    /// Who reported a non-hospital signal and how to reach them (receiving service only).
+    async fn source_contact(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.full(ctx)
+            .then_some(self.row.source_contact.as_deref())
+            .flatten()
+    }
+    /// The initial visit report (receiving service only).
+    async fn visit_report(&self, ctx: &Context<'_>) -> Option<VisitReport> {
+        let text = self.row.visit_report.as_deref()?;
+        self.full(ctx)
+            .then(|| serde_json::from_str(text).unwrap_or_default())
+    }
+    /// Why the signal was closed as not confirmed (receiving service only).
+    async fn dismissal_reason(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.full(ctx)
+            .then_some(self.row.dismissal_reason.as_deref())
+            .flatten()
+    }
+    /// Whether the head went beyond the curator's caseload limit, and why.
+    async fn curator_override_reason(&self) -> Option<&str> {
+        self.row.curator_override_reason.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+    async fn version(&self) -> i32 {
+        self.row.version
+    }
+}
+
+async fn agency(ctx: &Context<'_>, id: Option<Uuid>) -> async_graphql::Result<Option<AgencyNode>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(ctx
+        .data_unchecked::<DataLoader<AgencyLoader>>()
+        .load_one(id)
+        .await?
+        .map(AgencyNode))
+}
+
+async fn viewer_time_zone(ctx: &Context<'_>) -> async_graphql::Result<chrono_tz::Tz> {
+    let Some(agency_id) = ctx.actor()?.agency_id else {
+        return Ok(chrono_tz::UTC);
+    };
+    let agency = ctx
+        .data_unchecked::<DataLoader<AgencyLoader>>()
+        .load_one(agency_id)
+        .await?;
+    Ok(agency
+        .and_then(|a| a.time_zone.parse().ok())
+        .unwrap_or(chrono_tz::UTC))
+}
+
+/// Filters for the signal journal.
+#[derive(InputObject, Default)]
+pub struct SignalFilterInput {
+    pub status: Option<SignalStatus>,
+    /// true: only signals with a late clock; false: only signals with none late.
+    pub late: Option<bool>,
+    /// Registered from this time on (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Registered before this time.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Reading signals.
+#[derive(Default)]
+pub struct SignalQuery;
+
+#[Object]
+impl SignalQuery {
+    /// Your agency's signal journal, newest first: signals your service received or
+    /// your hospital sent.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
+    async fn signals(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<SignalFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, SignalNode>> {
+        let actor = ctx.actor()?;
+        let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
+        let f = filter.unwrap_or_default();
+        let filter = JournalFilter {
+            status: f.status,
+            late: f.late,
+            from: f.from,
+            to: f.to,
+        };
+        let rows = store::journal_page(
+            &ctx.state().db,
+            actor.agency_id,
+            &filter,
+            page.after.as_ref(),
+            db::now(),
+            page.fetch_limit(),
+        )
+        .await?;
+        let agency = actor.agency_id;
+        let rows: Vec<SignalNode> = rows
+            .into_iter()
+            .filter_map(|r| SignalNode::for_agency(r, agency))
+            .collect();
+        Ok(connection(
+            rows,
+            &page,
+            |n| (n.row.created_at, n.row.id),
+            |n| n,
+        ))
+    }
+
+    /// One signal, if your agency may see it.
+    async fn signal(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<SignalNode> {
+        let actor = ctx.actor()?;
+        let row =
+            store::get_visible(&ctx.state().db, actor.agency_id, parse_id("id", &id)?).await?;
+        SignalNode::for_agency(row, actor.agency_id)
+            .ok_or_else(|| crate::error::AppError::NotFound("signal").into())
+    }
+}
+
+/// The steps of a signal's life.
+#[derive(Default)]
+pub struct SignalMutation;
+
+#[Object]
+impl SignalMutation {
+    /// A hospital's responsible specialist registers a signal and passes it to the
+    /// prevention service (now).
+    async fn report_signal(
+        &self,
+        ctx: &Context<'_>,
+        input: ReportSignalInput,
+    ) -> async_graphql::Result<SignalNode> {
+        let actor = ctx.actor()?;
+        let new = NewSignal::from_report(input, db::now())?;
+        let row = super::report(&ctx.state().db, actor, &ctx.origin()?, new, db::now()).await?;
+        node(row, actor.agency_id)
+    }
+
+    /// The prevention service records a signal from another source.
+    async fn record_signal(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordSignalInput,
+    ) -> async_graphql::Result<SignalNode> {
+        let actor = ctx.actor()?;
+        let service = actor.agency_id.ok_or(crate::error::AppError::Forbidden(
+            "hub administrators record no signals",
+        ))?;
+        let new = NewSignal::from_record(input, service, db::now())?;
+        let row = super::record(&ctx.state().db, actor, &ctx.origin()?, new, db::now()).await?;
+        node(row, actor.agency_id)
+    }
+
+    /// The prevention service receives a hospital's signal, at any hour.
+    async fn receive_signal(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<SignalNode> {
+        let actor = ctx.actor()?;
+        let row = super::receive(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            parse_id("id", &id)?,
+            db::now(),
+        )
+        .await?;
+        node(row, actor.agency_id)
+    }
+
+    /// The head of service assigns a curator; beyond the caseload limit only with a reason.
+    async fn assign_curator(
+        &self,
+        ctx: &Context<'_>,
+        signal_id: ID,
+        curator_id: ID,
+        override_reason: Option<String>,
+    ) -> async_graphql::Result<SignalNode> {
+        let actor = ctx.actor()?;
+        let (id, curator) = (
+            parse_id("signalId", &signal_id)?,
+            parse_id("curatorId", &curator_id)?,
+        );
+        let row = super::assign_curator(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            id,
+            curator,
+            override_reason,
+            db::now(),
+        )
+        .await?;
+        node(row, actor.agency_id)
+    }
+
+    /// The head of service sets when the visit is due.
+    async fn set_visit_due(
+        &self,
+        ctx: &Context<'_>,
+        signal_id: ID,
+        due_at: DateTime<Utc>,
+    ) -> async_graphql::Result<SignalNode> {
+        let actor = ctx.actor()?;
+        let row = super::set_visit_due(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            parse_id("signalId", &signal_id)?,
+            due_at,
+            db::now(),
+        )
+        .await?;
+        node(row, actor.agency_id)
+    }
+
+    /// The curator records the visit and the initial report.
+    async fn record_visit(
+        &self,
+        ctx: &Context<'_>,
+        signal_id: ID,
+        visited_at: DateTime<Utc>,
+        report: VisitReport,
+    ) -> async_graphql::Result<SignalNode> {
+        let actor = ctx.actor()?;
+        let id = parse_id("signalId", &signal_id)?;
+        let row = super::record_visit(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            id,
+            visited_at,
+            report,
+            db::now(),
+        )
+        .await?;
+        node(row, actor.agency_id)
+    }
+
+    /// Closes a signal as not confirmed.
+    async fn dismiss_signal(
+        &self,
+        ctx: &Context<'_>,
+        signal_id: ID,
+        reason: String,
+    ) -> async_graphql::Result<SignalNode> {
+        let actor = ctx.actor()?;
+        let row = super::dismiss(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            parse_id("signalId", &signal_id)?,
+            &reason,
+            db::now(),
+        )
+        .await?;
+        node(row, actor.agency_id)
+    }
+}
+
+fn node(row: SignalRow, agency: Option<Uuid>) -> async_graphql::Result<SignalNode> {
+    SignalNode::for_agency(row, agency)
+        .ok_or_else(|| crate::error::AppError::NotFound("signal").into())
+}

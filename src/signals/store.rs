@@ -1,0 +1,216 @@
+//! SQL for signals. Every read takes the actor's agency and filters in SQL: the receiving
+//! service and the sending hospital see a signal, nobody else.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::intake::NewSignal;
+use super::model::{SignalRow, SignalStatus, COLUMNS};
+use crate::access::sql::SIGNAL_VISIBLE;
+use crate::db::{Db, Tx};
+use crate::error::{AppError, AppResult};
+use crate::{with_db, with_tx};
+
+const INSERT: &str = "
+    INSERT INTO signals (id, source, sender_agency_id, sender_journal_no, service_agency_id,
+        service_journal_no, status, mother_full_name, mother_birth_date, mother_phone,
+        address_registered, address_actual, address_ambulance_from, child_born_at, child_sex,
+        child_health_notes, in_ward_with_child, source_contact, situation,
+        intent_or_fact_of_refusal, threat_of_removal, fact_of_removal,
+        risk_of_voluntary_placement, fact_of_voluntary_placement, no_housing,
+        no_means_of_living, low_parenting_competence, detected_at, registered_at, passed_at,
+        received_at, specialist_due_at, passing_due_at, visit_due_at, created_by, created_at,
+        updated_at, version)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+        $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35,
+        $36, $36, 1)";
+
+/// Where a new signal stands when it is written.
+pub struct Placement {
+    pub id: Uuid,
+    pub status: SignalStatus,
+    pub sender_agency_id: Option<Uuid>,
+    pub sender_journal_no: Option<String>,
+    pub service_journal_no: Option<String>,
+    pub passed_at: Option<DateTime<Utc>>,
+    pub received_at: Option<DateTime<Utc>>,
+    pub specialist_due_at: Option<DateTime<Utc>>,
+    pub passing_due_at: Option<DateTime<Utc>>,
+    pub visit_due_at: Option<DateTime<Utc>>,
+    pub created_by: Uuid,
+}
+
+/// Writes a new signal.
+pub async fn insert(
+    tx: &mut Tx,
+    new: &NewSignal,
+    at: &Placement,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let (m, c, s) = (&new.mother, &new.child, &new.screening);
+    with_tx!(tx, |conn| sqlx::query(INSERT)
+        .bind(at.id)
+        .bind(new.source)
+        .bind(at.sender_agency_id)
+        .bind(&at.sender_journal_no)
+        .bind(new.service_agency_id)
+        .bind(&at.service_journal_no)
+        .bind(at.status)
+        .bind(&m.full_name)
+        .bind(m.birth_date)
+        .bind(&m.phone)
+        .bind(&m.registered_address)
+        .bind(&m.actual_address)
+        .bind(&m.ambulance_from_address)
+        .bind(c.born_at)
+        .bind(c.sex)
+        .bind(&c.health_notes)
+        .bind(new.in_ward_with_child)
+        .bind(&new.source_contact)
+        .bind(&new.situation)
+        .bind(s.intent_or_fact_of_refusal)
+        .bind(s.threat_of_removal)
+        .bind(s.fact_of_removal)
+        .bind(s.risk_of_voluntary_placement)
+        .bind(s.fact_of_voluntary_placement)
+        .bind(s.no_housing)
+        .bind(s.no_means_of_living)
+        .bind(s.low_parenting_competence)
+        .bind(new.detected_at)
+        .bind(new.registered_at)
+        .bind(at.passed_at)
+        .bind(at.received_at)
+        .bind(at.specialist_due_at)
+        .bind(at.passing_due_at)
+        .bind(at.visit_due_at)
+        .bind(at.created_by)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The signal with `id` if the agency may see it, else `NOT_FOUND`.
+pub async fn get_visible(db: &Db, agency_id: Option<Uuid>, id: Uuid) -> AppResult<SignalRow> {
+    let sql = format!("SELECT {COLUMNS} FROM signals s WHERE s.id = $2 AND {SIGNAL_VISIBLE}");
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(agency_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?
+    .ok_or(AppError::NotFound("signal"))
+}
+
+/// The same inside a transaction, locked for update on PostgreSQL.
+pub async fn get_visible_for_update(
+    tx: &mut Tx,
+    agency_id: Option<Uuid>,
+    id: Uuid,
+) -> AppResult<SignalRow> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM signals s WHERE s.id = $2 AND {SIGNAL_VISIBLE}{}",
+        crate::db::dialect::for_update(tx)
+    );
+    with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(agency_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await)?
+    .ok_or(AppError::NotFound("signal"))
+}
+
+/// Filters for the registration journal.
+#[derive(Clone, Debug, Default)]
+pub struct JournalFilter {
+    pub status: Option<SignalStatus>,
+    /// Only signals with at least one clock late (true) or none late (false).
+    pub late: Option<bool>,
+    /// Registered in the agency's journal from this time on.
+    pub from: Option<DateTime<Utc>>,
+    /// … and before this time.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A clock is late when done after its due time, or still running past it at `$now`.
+const ANY_LATE: &str = "(
+    (s.specialist_due_at IS NOT NULL AND COALESCE(s.registered_at, $3) > s.specialist_due_at)
+    OR (s.passing_due_at IS NOT NULL AND COALESCE(s.passed_at, $3) > s.passing_due_at)
+    OR (s.visit_due_at IS NOT NULL AND COALESCE(s.visited_at, $3) > s.visit_due_at))";
+
+/// One page of an agency's journal, newest first, before the `(created_at, id)` keyset.
+pub async fn journal_page(
+    db: &Db,
+    agency_id: Option<Uuid>,
+    filter: &JournalFilter,
+    before: Option<&(DateTime<Utc>, Uuid)>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> AppResult<Vec<SignalRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM signals s
+         WHERE {SIGNAL_VISIBLE}
+           AND ($2 IS NULL OR s.status = $2)
+           AND ($4 IS NULL OR {ANY_LATE} = $4)
+           AND ($5 IS NULL OR s.created_at >= $5)
+           AND ($6 IS NULL OR s.created_at < $6)
+           AND ($7 IS NULL OR s.created_at < $7 OR (s.created_at = $7 AND s.id < $8))
+         ORDER BY s.created_at DESC, s.id DESC
+         LIMIT $9"
+    );
+    let (before_at, before_id) = before.copied().unzip();
+    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(agency_id)
+        .bind(filter.status)
+        .bind(now)
+        .bind(filter.late)
+        .bind(filter.from)
+        .bind(filter.to)
+        .bind(before_at)
+        .bind(before_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Writes back the workflow columns of a signal whose `version` was bumped by one.
+pub async fn update_workflow(tx: &mut Tx, row: &SignalRow) -> AppResult<()> {
+    const UPDATE: &str = "
+        UPDATE signals SET status = $2, service_journal_no = $3, received_at = $4,
+            visit_due_at = $5, curator_user_id = $6, curator_assigned_at = $7,
+            curator_override_reason = $8, visited_at = $9, visit_report = $10, case_id = $11,
+            dismissed_at = $12, dismissal_reason = $13, updated_at = $14, version = $15
+        WHERE id = $1 AND version = $15 - 1";
+    let updated = with_tx!(tx, |conn| sqlx::query(UPDATE)
+        .bind(row.id)
+        .bind(row.status)
+        .bind(&row.service_journal_no)
+        .bind(row.received_at)
+        .bind(row.visit_due_at)
+        .bind(row.curator_user_id)
+        .bind(row.curator_assigned_at)
+        .bind(&row.curator_override_reason)
+        .bind(row.visited_at)
+        .bind(&row.visit_report)
+        .bind(row.case_id)
+        .bind(row.dismissed_at)
+        .bind(&row.dismissal_reason)
+        .bind(row.updated_at)
+        .bind(row.version)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    crate::db::ensure_updated(updated, "the signal")
+}
+
+/// How many women a curator holds: open cases plus signals assigned and not yet decided.
+pub async fn caseload(tx: &mut Tx, curator: Uuid) -> AppResult<i64> {
+    const HELD: &str = "
+        SELECT (SELECT COUNT(*) FROM cases WHERE curator_user_id = $1 AND status <> 'CLOSED')
+             + (SELECT COUNT(*) FROM signals WHERE curator_user_id = $1
+                AND status IN ('CURATOR_ASSIGNED', 'VISITED'))";
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar(HELD)
+        .bind(curator)
+        .fetch_one(conn)
+        .await)?)
+}

@@ -47,6 +47,10 @@ impl AgencyNode {
     async fn active(&self) -> bool {
         self.0.active
     }
+    /// How many women (open cases and signals in work) a curator may hold at once.
+    async fn caseload_limit(&self) -> i32 {
+        self.0.caseload_limit
+    }
     /// Bumped on every change; pass it back as `expectedVersion` to avoid lost updates.
     async fn version(&self) -> i32 {
         self.0.version
@@ -95,6 +99,8 @@ pub struct UpdateAgencyInput {
     pub notification_language: Option<NotificationLanguage>,
     /// Deactivating an agency ends its users' sessions.
     pub active: Option<bool>,
+    /// Women a curator may hold at once, 1–100 (9 by default).
+    pub caseload_limit: Option<i32>,
     /// The version you read; the change is refused with CONFLICT if it moved on.
     pub expected_version: Option<i32>,
 }
@@ -188,15 +194,17 @@ impl AgencyMutation {
     ) -> async_graphql::Result<AgencyNode> {
         crate::access::policy::ensure_hub_admin(ctx.actor()?)?;
         let id = parse_id("id", &id)?;
-        let changes = AgencyChanges::parse(
-            input.name.as_deref(),
-            input.region.as_deref(),
-            input.time_zone.as_deref(),
-            input.contact_email.as_deref(),
-            input.notification_language,
-            input.active,
-            input.expected_version,
-        )?;
+        let changes = AgencyChanges {
+            name: input.name,
+            region: input.region,
+            time_zone: input.time_zone,
+            contact_email: input.contact_email,
+            notification_language: input.notification_language,
+            active: input.active,
+            caseload_limit: input.caseload_limit,
+            expected_version: input.expected_version,
+        }
+        .checked()?;
         let state = ctx.state();
         let row = super::update(
             &state.db,

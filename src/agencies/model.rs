@@ -134,33 +134,34 @@ pub struct AgencyChanges {
     pub notification_language: Option<NotificationLanguage>,
     /// Activate or deactivate.
     pub active: Option<bool>,
+    /// A new caseload limit per curator.
+    pub caseload_limit: Option<i32>,
     /// The version the client read; the change is refused if it moved on.
     pub expected_version: Option<i32>,
 }
 
 impl AgencyChanges {
-    /// Checks each given field.
-    pub fn parse(
-        name: Option<&str>,
-        region: Option<&str>,
-        time_zone: Option<&str>,
-        contact_email: Option<&str>,
-        notification_language: Option<NotificationLanguage>,
-        active: Option<bool>,
-        expected_version: Option<i32>,
-    ) -> AppResult<AgencyChanges> {
+    /// Checks each given field; returns the changes with names trimmed and the time
+    /// zone in its canonical spelling.
+    pub fn checked(self) -> AppResult<AgencyChanges> {
+        if self.caseload_limit.is_some_and(|l| !(1..=100).contains(&l)) {
+            return Err(crate::error::AppError::bad_input(
+                "caseloadLimit",
+                "must be between 1 and 100",
+            ));
+        }
         Ok(AgencyChanges {
-            name: name.map(|n| input::name("name", n)).transpose()?,
-            region: region.map(|r| input::name("region", r)).transpose()?,
-            time_zone: time_zone
-                .map(|z| input::time_zone("timeZone", z).map(|tz| tz.name().to_owned()))
+            name: self.name.map(|n| input::name("name", &n)).transpose()?,
+            region: self.region.map(|r| input::name("region", &r)).transpose()?,
+            time_zone: self
+                .time_zone
+                .map(|z| input::time_zone("timeZone", &z).map(|tz| tz.name().to_owned()))
                 .transpose()?,
-            contact_email: contact_email
-                .map(|e| input::email("contactEmail", e).map(|(given, _)| given))
+            contact_email: self
+                .contact_email
+                .map(|e| input::email("contactEmail", &e).map(|(given, _)| given))
                 .transpose()?,
-            notification_language,
-            active,
-            expected_version,
+            ..self
         })
     }
 
@@ -183,6 +184,7 @@ impl AgencyChanges {
         set!(contact_email, "contactEmail");
         set!(notification_language, "notificationLanguage");
         set!(active, "active");
+        set!(caseload_limit, "caseloadLimit");
         changed
     }
 }

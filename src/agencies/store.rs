@@ -19,7 +19,7 @@ const INSERT: &str = "
 const UPDATE: &str = "
     UPDATE agencies SET name = $2, name_search = $3, region = $4, time_zone = $5,
         contact_email = $6, notification_language = $7, active = $8, version = $9,
-        updated_at = $10
+        updated_at = $10, caseload_limit = $11
     WHERE id = $1 AND version = $9 - 1";
 
 /// Filters for the directory.
@@ -70,6 +70,7 @@ pub async fn update(tx: &mut Tx, row: &AgencyRow) -> AppResult<()> {
         .bind(row.active)
         .bind(row.version)
         .bind(row.updated_at)
+        .bind(row.caseload_limit)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

@@ -11,4 +11,5 @@ mod hygiene;
 mod logs;
 mod peers;
 mod races;
+mod signals;
 mod users;

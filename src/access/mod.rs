@@ -11,6 +11,7 @@ pub mod participation;
 pub mod policy;
 pub mod roles;
 pub mod sql;
+pub mod store;
 
 use uuid::Uuid;
 

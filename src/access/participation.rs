@@ -124,7 +124,8 @@ pub enum WorkflowEvent {
     ReferralClosed { to: Uuid },
     /// The case was put before the MRG: members see the summary.
     MrgReviewScheduled { member: Uuid },
-    /// Consent was withdrawn for these agencies: they stop seeing personal data.
+    /// Consent was withdrawn for these agencies, each of which works on the case with
+    /// `FULL` scope and is not the lead: they stop seeing personal data.
     ConsentWithdrawn { agencies: Vec<Uuid> },
 }
 
@@ -204,6 +205,7 @@ pub fn changes_for(event: &WorkflowEvent) -> Vec<Change> {
             .flat_map(|a| {
                 [
                     revoke(*a, K::ReferralRecipient),
+                    revoke(*a, K::FormerLead),
                     grant(*a, K::FormerLead, Scope::Summary),
                 ]
             })

@@ -21,6 +21,17 @@ pub fn case_visible(case_id_expr: &str, agency_param: u8, now_param: u8, min: Sc
     )
 }
 
+/// A derived table `v (case_id, scope_rank)` of the cases the agency bound at
+/// `$agency_param` reaches at the time bound at `$now_param`, with its widest scope
+/// (2 = FULL, 1 = SUMMARY). Join it: `JOIN {visible_cases(..)} ON v.case_id = c.id`.
+pub fn visible_cases(agency_param: u8, now_param: u8) -> String {
+    format!(
+        "(SELECT p.case_id, MAX(CASE WHEN p.scope = 'FULL' THEN 2 ELSE 1 END) AS scope_rank \
+         FROM participations p WHERE p.agency_id = ${agency_param} AND p.revoked_at IS NULL \
+         AND (p.expires_at IS NULL OR p.expires_at > ${now_param}) GROUP BY p.case_id) v"
+    )
+}
+
 /// The condition under which the agency bound at `$1` sees signal `s`: it is the service
 /// the signal went to (`FULL`) or the hospital that sent it (`SUMMARY`, see
 /// [`super::signal_scope`]). A NULL agency (a hub administrator) sees none.
@@ -43,6 +54,13 @@ mod tests {
     fn a_full_scope_filter_excludes_summary_participations() {
         let sql = case_visible("c.id", 1, 2, Scope::Full);
         assert!(sql.contains("p.scope = 'FULL'"));
+    }
+
+    #[test]
+    fn the_visible_cases_table_ranks_full_above_summary() {
+        let sql = visible_cases(1, 2);
+        assert!(sql.contains("p.agency_id = $1") && sql.contains("p.expires_at > $2"));
+        assert!(sql.contains("THEN 2 ELSE 1") && sql.ends_with(" v"));
     }
 
     #[test]

@@ -18,7 +18,8 @@ pub struct AgencyNode(pub AgencyRow);
 
 #[Object(name = "Agency")]
 impl AgencyNode {
-    async fn id(&self) -> ID {
+    /// The global id (also for `node(id:)`).
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Full name, e.g. «Перинатальный центр г. Сургута».

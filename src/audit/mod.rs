@@ -63,6 +63,18 @@ pub enum AuditAction {
     VisitRecorded,
     /// A signal was closed as not confirmed.
     SignalDismissed,
+    /// A signal was confirmed and a case opened from it.
+    SignalConfirmed,
+    /// A case was opened.
+    CaseOpened,
+    /// A case moved, was extended, monitored or closed.
+    CaseUpdated,
+    /// A person was added to a case.
+    CasePersonAdded,
+    /// A consent was recorded.
+    ConsentRecorded,
+    /// A consent was withdrawn: sharing with the agencies it covered stops.
+    ConsentWithdrawn,
 }
 
 impl AuditAction {
@@ -88,6 +100,12 @@ impl AuditAction {
             AuditAction::VisitDueSet => "VISIT_DUE_SET",
             AuditAction::VisitRecorded => "VISIT_RECORDED",
             AuditAction::SignalDismissed => "SIGNAL_DISMISSED",
+            AuditAction::SignalConfirmed => "SIGNAL_CONFIRMED",
+            AuditAction::CaseOpened => "CASE_OPENED",
+            AuditAction::CaseUpdated => "CASE_UPDATED",
+            AuditAction::CasePersonAdded => "CASE_PERSON_ADDED",
+            AuditAction::ConsentRecorded => "CONSENT_RECORDED",
+            AuditAction::ConsentWithdrawn => "CONSENT_WITHDRAWN",
         }
     }
 

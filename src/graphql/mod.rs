@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod context;
 pub mod error;
+pub mod node;
 pub mod schema;
 
 pub use context::{ContextExt, RequestContext};

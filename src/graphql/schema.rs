@@ -6,17 +6,32 @@ use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
 use crate::app::AppState;
 use crate::audit::graphql::AuditQuery;
 use crate::auth::graphql::AuthMutation;
+use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::config::Config;
+use crate::graphql::node::NodeQuery;
 use crate::signals::graphql::{SignalMutation, SignalQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
 
 /// Every query of the hub.
 #[derive(MergedObject, Default)]
-pub struct Query(UserQuery, AgencyQuery, SignalQuery, AuditQuery);
+pub struct Query(
+    NodeQuery,
+    UserQuery,
+    AgencyQuery,
+    SignalQuery,
+    CaseQuery,
+    AuditQuery,
+);
 
 /// Every mutation of the hub.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, AgencyMutation, UserMutation, SignalMutation);
+pub struct Mutation(
+    AuthMutation,
+    AgencyMutation,
+    UserMutation,
+    SignalMutation,
+    CaseMutation,
+);
 
 /// The hub's schema type.
 pub type CaseLinkSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -10,7 +10,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{graphql, health};
+use super::{export, graphql, health};
 use crate::app::AppState;
 use crate::graphql::CaseLinkSchema;
 
@@ -49,6 +49,7 @@ pub fn router(state: AppState, schema: CaseLinkSchema) -> Router {
         .layer(RequestBodyLimitLayer::new(max_body));
     Router::new()
         .route("/graphql", graphql_route)
+        .route("/export/signals.csv", get(export::signals_csv))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .layer(layers)

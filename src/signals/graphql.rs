@@ -28,7 +28,8 @@ pub struct SignalNode {
 }
 
 impl SignalNode {
-    fn for_agency(row: SignalRow, agency: Option<Uuid>) -> Option<SignalNode> {
+    /// Shows a signal to an agency, or `None` when it may not see it.
+    pub fn for_agency(row: SignalRow, agency: Option<Uuid>) -> Option<SignalNode> {
         let scope = signal_scope(agency, row.service_agency_id, row.sender_agency_id)?;
         Some(SignalNode { row, scope })
     }
@@ -79,7 +80,8 @@ pub struct SignalChild {
 
 #[Object(name = "Signal")]
 impl SignalNode {
-    async fn id(&self) -> ID {
+    /// The global id (also for `node(id:)`).
+    pub async fn id(&self) -> ID {
         ID(self.row.id.to_string())
     }
     /// What you may see: FULL for the receiving service, SUMMARY for the sending hospital.

@@ -4,6 +4,7 @@
 //! legal clocks ([`clocks`]), attributed and audited.
 
 pub mod clocks;
+pub mod export;
 pub mod graphql;
 pub mod intake;
 pub mod model;
@@ -293,6 +294,7 @@ async fn service_signal(tx: &mut Tx, actor: &Actor, id: Uuid) -> AppResult<Signa
     Ok(row)
 }
 
+/// Bumps the version, writes the row back, audits the step and commits.
 pub(crate) async fn finish(
     mut tx: Tx,
     origin: &Origin,

@@ -33,9 +33,17 @@ impl UserNode {
     }
 }
 
+impl UserNode {
+    /// As in `users`: other agencies see only active people.
+    pub fn visible(&self) -> bool {
+        self.private || self.user.row.active
+    }
+}
+
 #[Object(name = "User")]
 impl UserNode {
-    async fn id(&self) -> ID {
+    /// The global id (also for `node(id:)`).
+    pub async fn id(&self) -> ID {
         ID(self.user.row.id.to_string())
     }
     /// Full name.
@@ -135,8 +143,7 @@ impl UserQuery {
         let actor = ctx.actor()?;
         let user = super::get(&ctx.state().db, parse_id("id", &id)?).await?;
         let node = UserNode::for_viewer(user, actor);
-        // As in `users`: other agencies see only active people.
-        if !node.private && !node.user.row.active {
+        if !node.visible() {
             return Err(crate::error::AppError::NotFound("user").into());
         }
         Ok(node)

@@ -6,6 +6,8 @@
 mod agencies;
 mod audit;
 mod auth;
+mod cases;
+mod export;
 mod harness;
 mod hygiene;
 mod logs;

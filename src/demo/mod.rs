@@ -13,6 +13,8 @@ use crate::db::{self, Db};
 use crate::error::AppResult;
 use crate::users::{self, CreateUser};
 
+mod records;
+
 /// Where the demo lives unless `DATABASE_URL` says otherwise.
 pub const DATABASE_URL: &str = "sqlite://caselink-demo.db";
 /// Every demo user's password.
@@ -165,6 +167,7 @@ pub async fn seed(db: &Db) -> AppResult<()> {
     for agency in AGENCIES {
         seed_agency(db, &admin, &origin, agency, now).await?;
     }
+    records::seed(db, now).await?;
     crate::audit::sealer::seal_all(db).await?;
     Ok(())
 }

@@ -1,0 +1,371 @@
+//! Cases (domain.md §2): opened from a confirmed signal, led by one agency, moved through
+//! assessment, decision work and support to closure. Every move is timed, attributed,
+//! audited and written to the case's timeline.
+
+pub mod consents;
+pub mod graphql;
+pub mod model;
+pub mod rules;
+pub mod sheet;
+pub mod store;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use self::model::{
+    CaseEventRow, CaseRow, CaseStatus, ClosureReason, ExitOutcome, PersonRole, PersonRow,
+};
+use crate::access::participation::WorkflowEvent;
+use crate::access::{self, policy, Actor, Role, Scope};
+use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::db::{Db, Tx};
+use crate::error::{AppError, AppResult};
+use crate::journal::{self, Journal};
+use crate::signals::{self, rules::SignalStep};
+
+/// Roles that work on a case their agency leads (a curator only on their own cases).
+const CASE_WORKERS: &[Role] = &[
+    Role::HeadOfService,
+    Role::Curator,
+    Role::GuardianshipOfficer,
+];
+
+/// Opens a case from a visited signal: the service leads with FULL scope, the sending
+/// hospital keeps the summary; the mother and child come over from the signal.
+pub async fn open_from_signal(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    signal_id: Uuid,
+    shelter: bool,
+    now: DateTime<Utc>,
+) -> AppResult<CaseRow> {
+    policy::ensure_any_role(
+        actor,
+        &[Role::HeadOfService, Role::Curator],
+        "opening cases",
+    )?;
+    let service = crate::agencies::store::get(
+        db,
+        actor
+            .agency_id
+            .ok_or(AppError::Forbidden("opening cases"))?,
+    )
+    .await?;
+    let mut tx = db.begin().await?;
+    let mut signal = signals::step(&mut tx, actor, signal_id, SignalStep::OpenCase).await?;
+    if !actor.has(Role::HeadOfService) && signal.curator_user_id != Some(actor.user_id) {
+        return Err(AppError::Forbidden(
+            "only the assigned curator or the head of service",
+        ));
+    }
+    let case = CaseRow {
+        id: Uuid::now_v7(),
+        journal_no: journal::next_number(
+            &mut tx,
+            service.id,
+            &service.time_zone,
+            Journal::Cases,
+            now,
+        )
+        .await?,
+        lead_agency_id: service.id,
+        curator_user_id: signal.curator_user_id,
+        signal_id: Some(signal.id),
+        status: CaseStatus::Assessment,
+        shelter,
+        child_birth_date: signal.child_born_at.map(|t| t.date_naive()),
+        opened_at: now,
+        status_changed_at: now,
+        decision_due_at: None,
+        extension_reason: None,
+        support_started_at: None,
+        next_monitoring_at: None,
+        closed_at: None,
+        closure_reason: None,
+        exit_outcome: None,
+        signal_sheet: "{}".into(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    store::insert(&mut tx, &case).await?;
+    for person in people_from_signal(&signal, case.id, now) {
+        store::insert_person(&mut tx, &person).await?;
+    }
+    let event = WorkflowEvent::CaseOpened {
+        lead: service.id,
+        signal_sender: signal.sender_agency_id,
+    };
+    access::store::apply(&mut tx, case.id, &event, now).await?;
+    timeline(
+        &mut tx,
+        actor,
+        &case,
+        "OPENED",
+        None,
+        json!({ "signalId": signal.id }),
+        now,
+    )
+    .await?;
+    signal.case_id = Some(case.id);
+    let entry = Entry {
+        case_id: Some(case.id),
+        ..Entry::new(AuditAction::CaseOpened, "case", Some(case.id))
+    };
+    audit::record(&mut tx, origin, entry, now).await?;
+    signals::finish(
+        tx,
+        origin,
+        signal,
+        AuditAction::SignalConfirmed,
+        json!({ "caseId": case.id }),
+        now,
+    )
+    .await?;
+    Ok(case)
+}
+
+fn people_from_signal(
+    signal: &signals::model::SignalRow,
+    case_id: Uuid,
+    now: DateTime<Utc>,
+) -> Vec<PersonRow> {
+    let mother = PersonRow {
+        id: Uuid::now_v7(),
+        case_id,
+        role: PersonRole::Mother,
+        full_name: signal.mother_full_name.clone(),
+        birth_date: signal.mother_birth_date,
+        phone: signal.mother_phone.clone(),
+        address_registered: signal.address_registered.clone(),
+        address_actual: signal.address_actual.clone(),
+        stance: None,
+        notes: None,
+        created_at: now,
+    };
+    let child = signal.child_born_at.map(|born| PersonRow {
+        id: Uuid::now_v7(),
+        role: PersonRole::Child,
+        full_name: "Новорождённый".into(),
+        birth_date: Some(born.date_naive()),
+        phone: None,
+        address_registered: None,
+        address_actual: None,
+        notes: signal.child_health_notes.clone(),
+        ..mother.clone()
+    });
+    std::iter::once(mother).chain(child).collect()
+}
+
+/// A change to a case's status other than closing.
+pub enum Move {
+    /// ASSESSMENT → DECISION_WORK: one month starts.
+    StartDecisionWork,
+    /// DECISION_WORK → SUPPORT: she changed her decision but problems remain.
+    StartSupport,
+}
+
+/// Moves a case forward; illegal moves are `CONFLICT` naming the allowed ones.
+pub async fn advance(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    to: Move,
+    now: DateTime<Utc>,
+) -> AppResult<CaseRow> {
+    let (tx, mut case) = led_case(db, actor, id, now).await?;
+    let from = case.status;
+    match to {
+        Move::StartDecisionWork => {
+            rules::check_move(from, CaseStatus::DecisionWork)?;
+            case.status = CaseStatus::DecisionWork;
+            case.decision_due_at = Some(rules::decision_due(now));
+        }
+        Move::StartSupport => {
+            rules::check_move(from, CaseStatus::Support)?;
+            case.status = CaseStatus::Support;
+            case.support_started_at = Some(now);
+            case.next_monitoring_at = Some(rules::next_monitoring(now));
+        }
+    }
+    case.status_changed_at = now;
+    save(
+        tx,
+        actor,
+        origin,
+        case,
+        "STATUS_CHANGED",
+        Some(from),
+        json!({}),
+        now,
+    )
+    .await
+}
+
+/// Extends decision work beyond its month, with a reason (rare, seed 001).
+pub async fn extend_decision_work(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    until: DateTime<Utc>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<CaseRow> {
+    let reason = crate::input::required_text("reason", reason, 5_000)?;
+    let (tx, mut case) = led_case(db, actor, id, now).await?;
+    if case.status != CaseStatus::DecisionWork {
+        return Err(AppError::Conflict(format!(
+            "only decision work is extended; the case is in {}",
+            case.status.as_str()
+        )));
+    }
+    rules::check_extension(case.decision_due_at, until, &reason)?;
+    case.decision_due_at = Some(crate::db::truncate(until));
+    case.extension_reason = Some(reason);
+    save(
+        tx,
+        actor,
+        origin,
+        case,
+        "DECISION_WORK_EXTENDED",
+        None,
+        json!({ "until": until }),
+        now,
+    )
+    .await
+}
+
+/// Records a monitoring visit in support; the next one is due three months on.
+pub async fn record_monitoring(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<CaseRow> {
+    let (tx, mut case) = led_case(db, actor, id, now).await?;
+    if case.status != CaseStatus::Support {
+        return Err(AppError::Conflict(format!(
+            "monitoring belongs to support; the case is in {}",
+            case.status.as_str()
+        )));
+    }
+    case.next_monitoring_at = Some(rules::next_monitoring(now));
+    save(
+        tx,
+        actor,
+        origin,
+        case,
+        "MONITORING_RECORDED",
+        None,
+        json!({}),
+        now,
+    )
+    .await
+}
+
+/// Closes a case with a reason that fits its status (and an exit outcome for shelters).
+pub async fn close(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    reason: ClosureReason,
+    exit_outcome: Option<ExitOutcome>,
+    now: DateTime<Utc>,
+) -> AppResult<CaseRow> {
+    let (tx, mut case) = led_case(db, actor, id, now).await?;
+    rules::check_closure(case.status, reason, case.shelter, exit_outcome.is_some())?;
+    let from = case.status;
+    case.status = CaseStatus::Closed;
+    case.status_changed_at = now;
+    case.closed_at = Some(now);
+    case.closure_reason = Some(reason);
+    case.exit_outcome = exit_outcome;
+    save(
+        tx,
+        actor,
+        origin,
+        case,
+        "CLOSED",
+        Some(from),
+        json!({ "reason": reason }),
+        now,
+    )
+    .await
+}
+
+/// Loads a case the actor's agency leads, for a change: out of scope is `NOT_FOUND`, in
+/// scope but not the lead (or the wrong role) is `FORBIDDEN`.
+pub(crate) async fn led_case(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<(Tx, CaseRow)> {
+    let mut tx = db.begin().await?;
+    let (case, scope) = store::get_visible_for_update(&mut tx, actor.agency_id, id, now).await?;
+    if scope != Scope::Full || Some(case.lead_agency_id) != actor.agency_id {
+        return Err(AppError::Forbidden("only the lead agency changes a case"));
+    }
+    policy::ensure_any_role(actor, CASE_WORKERS, "working on cases")?;
+    let head = actor.has(Role::HeadOfService) || actor.has(Role::GuardianshipOfficer);
+    if !head && case.curator_user_id != Some(actor.user_id) {
+        return Err(AppError::Forbidden(
+            "only the case's curator or the head of service",
+        ));
+    }
+    Ok((tx, case))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn save(
+    mut tx: Tx,
+    actor: &Actor,
+    origin: &Origin,
+    mut case: CaseRow,
+    kind: &str,
+    from: Option<CaseStatus>,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<CaseRow> {
+    case.version += 1;
+    case.updated_at = now;
+    store::update_workflow(&mut tx, &case).await?;
+    timeline(&mut tx, actor, &case, kind, from, details.clone(), now).await?;
+    let entry = Entry {
+        case_id: Some(case.id),
+        ..Entry::new(AuditAction::CaseUpdated, "case", Some(case.id))
+    }
+    .with_details(json!({ "event": kind, "status": case.status }));
+    audit::record(&mut tx, origin, entry, now).await?;
+    tx.commit().await?;
+    Ok(case)
+}
+
+async fn timeline(
+    tx: &mut Tx,
+    actor: &Actor,
+    case: &CaseRow,
+    kind: &str,
+    from: Option<CaseStatus>,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let event = CaseEventRow {
+        id: Uuid::now_v7(),
+        case_id: case.id,
+        occurred_at: now,
+        actor_user_id: Some(actor.user_id),
+        actor_agency_id: actor.agency_id,
+        kind: kind.to_owned(),
+        from_status: from,
+        to_status: from.map(|_| case.status),
+        details: details.to_string(),
+    };
+    store::insert_event(tx, &event).await
+}

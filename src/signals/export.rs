@@ -1,0 +1,376 @@
+//! The signal journal as a CSV file laid out like the paper journal, for agencies that
+//! print it or keep it in a spreadsheet. Rows come from [`store::journal_page`], so an
+//! agency exports exactly what its `signals` journal shows; the receiving service's file
+//! carries personal data and its export is audited before a byte leaves.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::clocks::{Clock, ClockKind, ClockState};
+use super::model::{SignalRow, SignalSource, SignalStatus};
+use super::store::{self, JournalFilter};
+use crate::access::{signal_scope, Actor, Scope};
+use crate::agencies::{self, AgencyKind};
+use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+
+/// The most rows one export holds: the file is built in memory, since the audit event
+/// naming every exported signal must be written before the body is sent.
+pub const MAX_ROWS: usize = 10_000;
+/// Rows per keyset page while building the file.
+const PAGE: usize = 500;
+
+/// Columns both the service and the hospital get: number, source, status, journal
+/// times (detected, registered, passed, received, visit), then the 30-minute, 3-hour
+/// and visit clocks.
+const SUMMARY_HEADER: &str = "№ в журнале,Источник,Статус,Выявлен,Зарегистрирован,\
+    Передан в службу,Получен службой,Визит,Срок 30 мин,Срок 3 ч,Срок визита";
+/// The receiving service's personal columns: the mother's full name, registered address,
+/// actual address, where the ambulance brought her from, phone.
+const PERSONAL_HEADER: &str =
+    "ФИО матери,Адрес регистрации,Фактический адрес,Откуда доставлена,Телефон";
+
+/// A finished export.
+pub struct SignalsCsv {
+    /// Whose journal it is.
+    pub agency_name: String,
+    /// The agency's id.
+    pub agency_id: Uuid,
+    /// Today in the agency's time zone.
+    pub local_date: NaiveDate,
+    /// UTF-8 with a BOM and CRLF line ends, as Excel opens it without an import dialog.
+    pub body: String,
+}
+
+/// Builds the actor's agency journal as CSV (newest first, at most [`MAX_ROWS`]) and,
+/// when it holds personal data, records one `PERSONAL_DATA_READ` event first.
+pub async fn signals_csv(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    filter: &JournalFilter,
+    now: DateTime<Utc>,
+) -> AppResult<SignalsCsv> {
+    let agency_id = actor.agency_id.ok_or(AppError::Forbidden(
+        "hub administrators keep no signal journal",
+    ))?;
+    let agency = agencies::store::get(db, agency_id).await?;
+    let tz: Tz = agency.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let personal = agency.kind == AgencyKind::PreventionService;
+    let mut body = String::from("\u{feff}");
+    let personal_header = personal.then(|| PERSONAL_HEADER.split(','));
+    let header = SUMMARY_HEADER
+        .split(',')
+        .chain(personal_header.into_iter().flatten());
+    push_record(&mut body, header);
+    let (mut read, mut rows, mut before) = (Vec::new(), 0, None);
+    while rows < MAX_ROWS {
+        let limit = PAGE.min(MAX_ROWS - rows);
+        let page = store::journal_page(
+            db,
+            Some(agency_id),
+            filter,
+            before.as_ref(),
+            now,
+            limit as i64,
+        )
+        .await?;
+        for row in &page {
+            let scope = signal_scope(Some(agency_id), row.service_agency_id, row.sender_agency_id);
+            let full = personal && scope == Some(Scope::Full);
+            push_record(&mut body, journal_row(row, full, personal, tz, now));
+            if full {
+                read.push(row.id);
+            }
+        }
+        rows += page.len();
+        match page.last() {
+            Some(last) if page.len() == limit => before = Some((last.created_at, last.id)),
+            _ => break,
+        }
+    }
+    record_read(db, origin, &read, now).await?;
+    Ok(SignalsCsv {
+        agency_name: agency.name,
+        agency_id: agency.id,
+        local_date: now.with_timezone(&tz).date_naive(),
+        body,
+    })
+}
+
+/// One event for the whole file, as a GraphQL page is one event (architecture.md,
+/// "Audit"); nothing when no personal data went out.
+async fn record_read(db: &Db, origin: &Origin, ids: &[Uuid], now: DateTime<Utc>) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let target = (ids.len() == 1).then(|| ids[0]);
+    let details = json!({ "export": "signals.csv", "count": ids.len(), "signal": ids });
+    let entry = Entry::new(AuditAction::PersonalDataRead, "signal", target).with_details(details);
+    let mut tx = db.begin().await?;
+    audit::record(&mut tx, origin, entry, now).await?;
+    tx.commit().await
+}
+
+/// One journal line. `full`: this row's personal data may be shown; `personal`: the file
+/// has the personal columns (left empty when `full` is not).
+pub fn journal_row(
+    row: &SignalRow,
+    full: bool,
+    personal: bool,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Vec<String> {
+    // The viewer's own journal number: the paper journal on their desk.
+    let number = if full {
+        &row.service_journal_no
+    } else {
+        &row.sender_journal_no
+    };
+    let clocks = row.clocks();
+    let cell = |kind| clock_cell(clocks.iter().find(|c| c.kind == kind), now);
+    let mut cells = vec![
+        number.clone().unwrap_or_default(),
+        source_label(row.source).to_owned(),
+        status_label(row.status).to_owned(),
+        local_time(row.detected_at, tz),
+        local_time(row.registered_at, tz),
+        local_time(row.passed_at, tz),
+        local_time(row.received_at, tz),
+        local_time(row.visited_at, tz),
+        cell(ClockKind::SpecialistNotified),
+        cell(ClockKind::PassedToService),
+        cell(ClockKind::Visit),
+    ];
+    if personal {
+        let mother = [
+            Some(&row.mother_full_name),
+            row.address_registered.as_ref(),
+            row.address_actual.as_ref(),
+            row.address_ambulance_from.as_ref(),
+            row.mother_phone.as_ref(),
+        ];
+        cells.extend(mother.map(|v| v.filter(|_| full).cloned().unwrap_or_default()));
+    }
+    cells
+}
+
+/// A time in the agency's zone as the paper journal writes it: `2026-11-21 14:05`.
+pub fn local_time(time: Option<DateTime<Utc>>, tz: Tz) -> String {
+    time.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// A clock's cell: `в срок`, `просрочен на 45 мин`, `ожидает`, or empty when the clock
+/// does not apply to the signal.
+pub fn clock_cell(clock: Option<&Clock>, now: DateTime<Utc>) -> String {
+    let Some(reading) = clock.map(|c| c.read(now)) else {
+        return String::new();
+    };
+    match (reading.state, reading.late_by) {
+        (ClockState::Met, _) => "в срок".into(),
+        (ClockState::Pending, _) => "ожидает".into(),
+        (ClockState::Late, late_by) => {
+            // Whole minutes rounded up, as `lateByMinutes` in GraphQL.
+            let minutes = late_by.map_or(0, |d| (d.num_seconds() + 59) / 60);
+            match (minutes / 60, minutes % 60) {
+                (0, m) => format!("просрочен на {m} мин"),
+                (h, 0) => format!("просрочен на {h} ч"),
+                (h, m) => format!("просрочен на {h} ч {m} мин"),
+            }
+        }
+    }
+}
+
+/// One CSV field (RFC 4180), defused first: text a spreadsheet would run as a formula
+/// gets a leading apostrophe (OWASP "CSV injection"; tab and CR start formulas too).
+pub fn csv_field(value: &str) -> Cow<'_, str> {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    };
+    if value.contains([',', '"', '\r', '\n']) {
+        Cow::Owned(format!("\"{}\"", value.replace('"', "\"\"")))
+    } else {
+        value
+    }
+}
+
+/// Appends one record, CRLF-terminated (RFC 4180; Excel wants CRLF).
+pub fn push_record<S: AsRef<str>>(out: &mut String, fields: impl IntoIterator<Item = S>) {
+    for (i, field) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&csv_field(field.as_ref()));
+    }
+    out.push_str("\r\n");
+}
+
+fn source_label(source: SignalSource) -> &'static str {
+    match source {
+        SignalSource::Hospital => "медицинская организация",
+        SignalSource::Family => "семья",
+        SignalSource::StateBody => "государственный орган",
+        SignalSource::Ngo => "НКО",
+        SignalSource::Acquaintances => "знакомые",
+    }
+}
+
+fn status_label(status: SignalStatus) -> &'static str {
+    match status {
+        SignalStatus::Sent => "передан",
+        SignalStatus::Received => "получен",
+        SignalStatus::CuratorAssigned => "назначен куратор",
+        SignalStatus::Visited => "визит проведён",
+        SignalStatus::CaseOpened => "открыт случай",
+        SignalStatus::Dismissed => "не подтверждён",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn t(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 21, h, m, 0).unwrap()
+    }
+
+    fn hospital_signal() -> SignalRow {
+        let detected = t(21, 0);
+        SignalRow {
+            id: Uuid::nil(),
+            source: SignalSource::Hospital,
+            sender_agency_id: Some(Uuid::from_u128(1)),
+            sender_journal_no: Some("SIG-2026-0007".into()),
+            service_agency_id: Uuid::from_u128(2),
+            service_journal_no: Some("SIG-2026-0042".into()),
+            status: SignalStatus::Received,
+            mother_full_name: "Иванова, Мария \"Маша\"".into(),
+            mother_birth_date: None,
+            mother_phone: Some("+7 900 000-00-00".into()),
+            address_registered: Some("Сургут, ул. Ленина, 1".into()),
+            address_actual: None,
+            address_ambulance_from: None,
+            child_born_at: None,
+            child_sex: None,
+            child_health_notes: None,
+            in_ward_with_child: true,
+            source_contact: None,
+            situation: "Негде жить".into(),
+            screening: Default::default(),
+            detected_at: Some(detected),
+            registered_at: Some(detected + Duration::minutes(20)),
+            passed_at: Some(detected + Duration::hours(4)),
+            received_at: Some(detected + Duration::hours(5)),
+            specialist_due_at: Some(detected + Duration::minutes(30)),
+            passing_due_at: Some(detected + Duration::minutes(200)),
+            visit_due_at: Some(detected + Duration::hours(8)),
+            curator_user_id: None,
+            curator_assigned_at: None,
+            curator_override_reason: None,
+            visited_at: None,
+            visit_report: None,
+            case_id: None,
+            dismissed_at: None,
+            dismissal_reason: None,
+            created_by: Uuid::nil(),
+            created_at: detected,
+            updated_at: detected,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_field_with_a_comma_a_quote_or_a_line_break_is_quoted_with_quotes_doubled() {
+        assert_eq!(csv_field("Иванова Мария"), "Иванова Мария");
+        assert_eq!(csv_field("Сургут, ул. Ленина"), "\"Сургут, ул. Ленина\"");
+        assert_eq!(csv_field("Мария \"Маша\""), "\"Мария \"\"Маша\"\"\"");
+        assert_eq!(csv_field("дом 1\r\nкв. 2"), "\"дом 1\r\nкв. 2\"");
+    }
+
+    #[test]
+    fn a_field_that_starts_like_a_formula_gets_an_apostrophe() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+7 900 000-00-00"), "'+7 900 000-00-00");
+        assert_eq!(csv_field("-1"), "'-1");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("SIG-2026-0042"), "SIG-2026-0042");
+    }
+
+    #[test]
+    fn a_record_is_comma_separated_and_ends_with_crlf() {
+        let mut out = String::new();
+        push_record(&mut out, ["a", "b,c", ""]);
+        assert_eq!(out, "a,\"b,c\",\r\n");
+    }
+
+    #[test]
+    fn times_are_written_to_the_minute_in_the_agencys_zone() {
+        let late_evening_utc = t(21, 30) + Duration::seconds(59);
+        assert_eq!(
+            local_time(Some(late_evening_utc), chrono_tz::Europe::Moscow),
+            "2026-11-22 00:30"
+        );
+        assert_eq!(
+            local_time(Some(late_evening_utc), chrono_tz::Asia::Yekaterinburg),
+            "2026-11-22 02:30"
+        );
+        assert_eq!(local_time(None, chrono_tz::UTC), "");
+    }
+
+    #[test]
+    fn a_clock_cell_says_on_time_late_by_how_much_or_waiting() {
+        let now = t(12, 0);
+        let cell = |due, done| {
+            let clock = Clock {
+                kind: ClockKind::Visit,
+                due_at: Some(due),
+                done_at: done,
+            };
+            clock_cell(Some(&clock), now)
+        };
+        assert_eq!(cell(t(11, 0), Some(t(10, 0))), "в срок");
+        assert_eq!(cell(t(11, 0), Some(t(11, 45))), "просрочен на 45 мин");
+        let a_second_late = t(11, 0) + Duration::seconds(1);
+        assert_eq!(cell(t(11, 0), Some(a_second_late)), "просрочен на 1 мин");
+        assert_eq!(cell(t(9, 0), None), "просрочен на 3 ч");
+        assert_eq!(cell(t(8, 55), None), "просрочен на 3 ч 5 мин");
+        assert_eq!(cell(t(13, 0), None), "ожидает");
+        assert_eq!(
+            clock_cell(None, now),
+            "",
+            "a clock the signal does not have"
+        );
+    }
+
+    #[test]
+    fn the_services_row_has_its_own_number_the_clocks_and_the_mothers_data() {
+        let moscow = chrono_tz::Europe::Moscow;
+        let row = journal_row(&hospital_signal(), true, true, moscow, t(23, 0));
+        let expected = "SIG-2026-0042|медицинская организация|получен|2026-11-22 00:00|\
+            2026-11-22 00:20|2026-11-22 04:00|2026-11-22 05:00||в срок|просрочен на 40 мин|\
+            ожидает|Иванова, Мария \"Маша\"|Сургут, ул. Ленина, 1|||+7 900 000-00-00";
+        assert_eq!(row.join("|"), expected);
+    }
+
+    #[test]
+    fn the_hospitals_row_has_its_own_number_and_no_personal_cells() {
+        let yekaterinburg = chrono_tz::Asia::Yekaterinburg;
+        let row = journal_row(&hospital_signal(), false, false, yekaterinburg, t(23, 0));
+        assert_eq!(row.len(), SUMMARY_HEADER.split(',').count());
+        assert_eq!(
+            (row[0].as_str(), row[3].as_str()),
+            ("SIG-2026-0007", "2026-11-22 02:00")
+        );
+        let personal = |cell: &String| cell.contains("Иванова") || cell.contains("Ленина");
+        assert!(!row.iter().any(personal));
+    }
+}

@@ -446,3 +446,146 @@ async fn the_signal_sheet_is_kept_for_the_lead_only() {
         "{sender}"
     );
 }
+
+#[tokio::test]
+async fn relatives_join_the_case_with_their_stance() {
+    let (hub, id) = hub_with_case().await;
+    let add = "mutation($id: ID!, $i: CasePersonInput!) { addCasePerson(caseId: $id, input: $i) }";
+    let grandmother = json!({ "role": "RELATIVE", "fullName": "Иванова Галина Ивановна", "stance": "Готова помогать с ребёнком" });
+    let added = hub
+        .app
+        .gql(
+            Some(&hub.curator),
+            add,
+            json!({ "id": id, "i": grandmother }),
+        )
+        .await;
+    assert!(added["data"]["addCasePerson"].is_string(), "{added}");
+    let nameless = hub
+        .app
+        .gql(
+            Some(&hub.curator),
+            add,
+            json!({ "id": id, "i": { "role": "RELATIVE", "fullName": "" } }),
+        )
+        .await;
+    assert_eq!(crate::harness::error_field(&nameless), Some("fullName"));
+    let body = case_as(&hub, &hub.curator, &id).await;
+    let roles: Vec<&str> = body["data"]["case"]["persons"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|p| p["role"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(roles, vec!["MOTHER", "CHILD", "RELATIVE"]);
+    assert_eq!(
+        error_code(
+            &hub.app
+                .gql(Some(&hub.ngo), add, json!({ "id": id, "i": grandmother }))
+                .await
+        ),
+        Some("NOT_FOUND")
+    );
+}
+
+#[tokio::test]
+async fn a_shelter_case_closes_with_where_the_mother_went() {
+    let hub = signal_hub().await;
+    let signal = hub.reported().await;
+    hub.step(&hub.head, "receiveSignal(id: $id)", json!({ "id": signal }))
+        .await;
+    hub.step(
+        &hub.head,
+        "assignCurator(signalId: $id, curatorId: $c)",
+        json!({ "id": signal, "c": hub.curator_id }),
+    )
+    .await;
+    hub.visit_report(&hub.curator, &signal).await;
+    let open = format!(
+        "mutation($id: ID!) {{ openCase(signalId: $id, shelter: true) {{ {CASE_FIELDS} }} }}"
+    );
+    let body = hub
+        .app
+        .gql(Some(&hub.head), &open, json!({ "id": signal }))
+        .await;
+    let id = body["data"]["openCase"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let bare = act(
+        &hub,
+        &hub.head,
+        "closeCase(caseId: $id, reason: $reason)",
+        json!({ "id": id, "reason": "CLIENT_REFUSED" }),
+    )
+    .await;
+    assert_eq!(
+        crate::harness::error_field(&bare),
+        Some("exitOutcome"),
+        "{bare}"
+    );
+    let closed = act(
+        &hub,
+        &hub.head,
+        "closeCase(caseId: $id, reason: $reason, exitOutcome: $outcome)",
+        json!({ "id": id, "reason": "CLIENT_REFUSED", "outcome": "RETURNED_HOME_REGION" }),
+    )
+    .await;
+    assert_eq!(closed["data"]["closeCase"]["status"], "CLOSED", "{closed}");
+}
+
+#[tokio::test]
+async fn the_case_list_pages_newest_first() {
+    let hub = signal_hub().await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let signal = hub.reported().await;
+        hub.step(&hub.head, "receiveSignal(id: $id)", json!({ "id": signal }))
+            .await;
+        hub.step(
+            &hub.head,
+            "assignCurator(signalId: $id, curatorId: $c)",
+            json!({ "id": signal, "c": hub.curator_id }),
+        )
+        .await;
+        hub.visit_report(&hub.curator, &signal).await;
+        let body = hub
+            .app
+            .gql(
+                Some(&hub.head),
+                "mutation($id: ID!) { openCase(signalId: $id) { id } }",
+                json!({ "id": signal }),
+            )
+            .await;
+        ids.push(
+            body["data"]["openCase"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    ids.reverse();
+    let page = "query($after: String) { cases(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }";
+    let first = hub
+        .app
+        .gql(Some(&hub.head), page, json!({ "after": null }))
+        .await;
+    let second = hub
+        .app
+        .gql(
+            Some(&hub.head),
+            page,
+            json!({ "after": first["data"]["cases"]["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    let seen: Vec<String> = [&first, &second]
+        .iter()
+        .flat_map(|b| {
+            b["data"]["cases"]["edges"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|e| e["node"]["id"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(seen, ids);
+    assert_eq!(second["data"]["cases"]["pageInfo"]["hasNextPage"], false);
+}

@@ -510,3 +510,69 @@ async fn a_signal_from_the_family_has_only_the_visit_clock() {
     assert_eq!(error_field(&refused), Some("source"));
     let _ = &hub.admin;
 }
+
+#[tokio::test]
+async fn the_head_sets_the_visit_time_within_the_law() {
+    let hub = signal_hub().await;
+    let now = Utc::now();
+    let mut outside = report_input(
+        &hub.service,
+        now - Duration::minutes(40),
+        now - Duration::minutes(20),
+    );
+    outside["inWardWithChild"] = json!(false);
+    let body = hub.report(outside).await;
+    let id = body["data"]["reportSignal"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let received = hub
+        .step(&hub.head, "receiveSignal(id: $id)", json!({ "id": id }))
+        .await;
+    let visit = clock(&received["data"]["receiveSignal"], "VISIT");
+    assert_eq!(
+        (visit["state"].clone(), visit["dueAt"].clone()),
+        (json!("PENDING"), Value::Null),
+        "{received}"
+    );
+    let set = "setVisitDue(signalId: $id, dueAt: $t)";
+    let tomorrow = (now + Duration::days(1)).to_rfc3339();
+    let by_curator = hub
+        .step(&hub.curator, set, json!({ "id": id, "t": tomorrow }))
+        .await;
+    assert_eq!(error_code(&by_curator), Some("FORBIDDEN"));
+    let ok = hub
+        .step(&hub.head, set, json!({ "id": id, "t": tomorrow }))
+        .await;
+    assert!(
+        clock(&ok["data"]["setVisitDue"], "VISIT")["dueAt"].is_string(),
+        "{ok}"
+    );
+
+    let in_ward = hub.reported().await;
+    hub.step(
+        &hub.head,
+        "receiveSignal(id: $id)",
+        json!({ "id": in_ward }),
+    )
+    .await;
+    let too_late = hub
+        .step(
+            &hub.head,
+            set,
+            json!({ "id": in_ward, "t": (now + Duration::hours(4)).to_rfc3339() }),
+        )
+        .await;
+    assert_eq!(error_field(&too_late), Some("visitDueAt"), "{too_late}");
+    let earlier = hub
+        .step(
+            &hub.head,
+            set,
+            json!({ "id": in_ward, "t": (now + Duration::hours(1)).to_rfc3339() }),
+        )
+        .await;
+    assert!(
+        earlier["data"]["setVisitDue"]["id"].is_string(),
+        "{earlier}"
+    );
+}

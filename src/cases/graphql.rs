@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::consents::{self, NewPerson};
+use super::loader::PersonsLoader;
 use super::model::{
     AgeBand, CaseRow, CaseStatus, ClosureReason, ConsentKind, ExitOutcome, PersonRole,
 };
@@ -168,7 +169,8 @@ impl CaseNode {
         if !self.full(ctx) {
             return Ok(None);
         }
-        let rows = store::persons_of(&ctx.state().db, self.row.id).await?;
+        let loader = ctx.data_unchecked::<DataLoader<PersonsLoader>>();
+        let rows = loader.load_one(self.row.id).await?.unwrap_or_default();
         Ok(Some(
             rows.into_iter()
                 .map(|p| CasePerson {

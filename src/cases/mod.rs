@@ -4,6 +4,7 @@
 
 pub mod consents;
 pub mod graphql;
+pub mod loader;
 pub mod model;
 pub mod rules;
 pub mod sheet;

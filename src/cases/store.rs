@@ -197,16 +197,25 @@ pub async fn insert_person(tx: &mut Tx, p: &PersonRow) -> AppResult<()> {
     Ok(())
 }
 
-/// The people of a case, in the order they were added. Callers have checked FULL scope.
-pub async fn persons_of(db: &Db, case_id: Uuid) -> AppResult<Vec<PersonRow>> {
-    const PERSONS: &str = "
-        SELECT id, case_id, role, full_name, birth_date, phone, address_registered,
+/// The people of many cases at once, each case's in the order they were added.
+pub async fn persons_of_cases(db: &Db, case_ids: &[Uuid]) -> AppResult<Vec<PersonRow>> {
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=case_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT id, case_id, role, full_name, birth_date, phone, address_registered,
             address_actual, stance, notes, created_at
-        FROM case_persons WHERE case_id = $1 ORDER BY created_at, id";
-    Ok(with_db!(db, |pool| sqlx::query_as(PERSONS)
-        .bind(case_id)
-        .fetch_all(pool)
-        .await)?)
+         FROM case_persons WHERE case_id IN ({}) ORDER BY case_id, created_at, id",
+        placeholders.join(", ")
+    );
+    Ok(with_db!(db, |pool| {
+        let mut query = sqlx::query_as(&sql);
+        for id in case_ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await
+    })?)
 }
 
 /// Records a consent and the agencies it covers.

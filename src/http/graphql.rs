@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse};
 use super::router::REQUEST_ID;
 use crate::agencies::loader::AgencyLoader;
 use crate::app::AppState;
+use crate::cases::loader::PersonsLoader;
 use crate::graphql::error::fill_codes;
 use crate::graphql::{CaseLinkSchema, RequestContext};
 use crate::{audit, auth, db};
@@ -40,7 +41,12 @@ pub async fn execute(
     };
     let loader = DataLoader::new(AgencyLoader(state.db.clone()), tokio::spawn);
     let context = RequestContext::new(actor, request_id);
-    let request = request.into_inner().data(context.clone()).data(loader);
+    let persons = DataLoader::new(PersonsLoader(state.db.clone()), tokio::spawn);
+    let request = request
+        .into_inner()
+        .data(context.clone())
+        .data(loader)
+        .data(persons);
     let mut response = schema.execute(request).await;
     // Fail closed: personal data leaves only once its reading is on the audit record.
     if let Err(error) = audit::record_reads(&state.db, &context, db::now()).await {

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::audit::reads::ReadAudit;
 use crate::auth::TokenCache;
 use crate::config::Config;
 use crate::db::Db;
@@ -15,16 +16,21 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The token → actor cache.
     pub tokens: TokenCache,
+    /// Group-commits the audit events of personal-data reads.
+    pub read_audit: ReadAudit,
 }
 
 impl AppState {
-    /// State over an open, migrated database.
+    /// State over an open, migrated database; starts the read-audit writer, so it must
+    /// be called inside the Tokio runtime.
     pub fn new(db: Db, config: Config) -> AppState {
         let tokens = TokenCache::new(config.token_recheck());
+        let read_audit = ReadAudit::start(db.clone());
         AppState {
             db,
             config: Arc::new(config),
             tokens,
+            read_audit,
         }
     }
 }

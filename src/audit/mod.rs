@@ -7,6 +7,7 @@
 
 pub mod chain;
 pub mod graphql;
+pub mod reads;
 pub mod sealer;
 pub mod store;
 pub mod verify;
@@ -212,9 +213,9 @@ pub async fn record(
 }
 
 /// Records the personal data a request returned as one `PERSONAL_DATA_READ` event
-/// (nothing when it returned none).
+/// (nothing when it returned none), through the group-committing [`reads::ReadAudit`].
 pub async fn record_reads(
-    db: &crate::db::Db,
+    auditor: &reads::ReadAudit,
     request: &crate::graphql::RequestContext,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -235,7 +236,7 @@ pub async fn record_reads(
     let mut entry = Entry::new(AuditAction::PersonalDataRead, reads[0].0, target)
         .with_details(serde_json::json!(by_kind));
     entry.case_id = case_id;
-    let mut tx = db.begin().await?;
-    record(&mut tx, &Origin::of(actor, &request.request_id), entry, now).await?;
-    tx.commit().await
+    auditor
+        .record(Origin::of(actor, &request.request_id), entry, now)
+        .await
 }

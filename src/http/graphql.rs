@@ -49,7 +49,7 @@ pub async fn execute(
         .data(persons);
     let mut response = schema.execute(request).await;
     // Fail closed: personal data leaves only once its reading is on the audit record.
-    if let Err(error) = audit::record_reads(&state.db, &context, db::now()).await {
+    if let Err(error) = audit::record_reads(&state.read_audit, &context, db::now()).await {
         response = async_graphql::Response::from_errors(vec![
             async_graphql::Error::from(error).into_server_error(async_graphql::Pos::default())
         ]);

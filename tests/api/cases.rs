@@ -589,3 +589,30 @@ async fn the_case_list_pages_newest_first() {
     assert_eq!(seen, ids);
     assert_eq!(second["data"]["cases"]["pageInfo"]["hasNextPage"], false);
 }
+
+#[tokio::test]
+async fn personal_data_is_withheld_when_its_reading_cannot_be_audited() {
+    let (hub, id) = hub_with_case().await;
+    hub.app
+        .execute("ALTER TABLE audit_events RENAME TO audit_events_away")
+        .await
+        .expect("break the audit log");
+    let body = case_as(&hub, &hub.curator, &id).await;
+    assert_eq!(error_code(&body), Some("INTERNAL"), "{body}");
+    assert!(
+        !body.to_string().contains("Иванова"),
+        "personal data left unaudited: {body}"
+    );
+    let summary = hub
+        .app
+        .gql(
+            Some(&hub.nurse),
+            "query($id: ID!) { case(id: $id) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        summary["data"]["case"]["status"], "ASSESSMENT",
+        "a summary needs no audit: {summary}"
+    );
+}

@@ -1,0 +1,254 @@
+//! GraphQL for cases. Summary fields show to every participant; the people, consents and
+//! the signal sheet only with FULL scope, and each read of them is audited. Queries are in
+//! [`query`], mutations in [`mutation`].
+
+mod mutation;
+mod query;
+
+pub use mutation::CaseMutation;
+pub use query::CaseQuery;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::loader::PersonsLoader;
+use super::model::{
+    AgeBand, CaseRow, CaseStatus, ClosureReason, ConsentKind, ExitOutcome, PersonRole,
+};
+use super::rules;
+use super::sheet::SignalSheet;
+use super::store::{self};
+use crate::access::Scope;
+use crate::agencies::graphql::AgencyNode;
+use crate::agencies::loader::AgencyLoader;
+use crate::graphql::ContextExt;
+
+/// A case as the viewing agency may see it.
+pub struct CaseNode {
+    row: CaseRow,
+    scope: Scope,
+}
+
+impl CaseNode {
+    /// Shows a case with the scope the viewer holds on it.
+    pub fn new(row: CaseRow, scope: Scope) -> CaseNode {
+        CaseNode { row, scope }
+    }
+}
+
+/// A person of a case (FULL scope only).
+#[derive(SimpleObject)]
+pub struct CasePerson {
+    id: ID,
+    role: PersonRole,
+    full_name: String,
+    birth_date: Option<NaiveDate>,
+    phone: Option<String>,
+    registered_address: Option<String>,
+    actual_address: Option<String>,
+    /// Their position on the newborn staying in the family.
+    stance: Option<String>,
+    notes: Option<String>,
+}
+
+/// A consent (FULL scope only).
+#[derive(SimpleObject)]
+pub struct Consent {
+    id: ID,
+    kind: ConsentKind,
+    signed_by: String,
+    signed_at: DateTime<Utc>,
+    /// The agencies it covers.
+    agency_ids: Vec<ID>,
+    withdrawn_at: Option<DateTime<Utc>>,
+}
+
+/// One entry of a case's timeline.
+#[derive(SimpleObject)]
+pub struct CaseEvent {
+    occurred_at: DateTime<Utc>,
+    /// OPENED, STATUS_CHANGED, DECISION_WORK_EXTENDED, MONITORING_RECORDED, CLOSED, …
+    kind: String,
+    from_status: Option<CaseStatus>,
+    to_status: Option<CaseStatus>,
+    actor_user_id: Option<ID>,
+    actor_agency_id: Option<ID>,
+}
+
+fn id(u: Uuid) -> ID {
+    ID(u.to_string())
+}
+
+impl CaseNode {
+    fn full(&self, ctx: &Context<'_>) -> bool {
+        let full = self.scope == Scope::Full;
+        if full {
+            ctx.note_personal_read("case", self.row.id);
+        }
+        full
+    }
+}
+
+#[Object(name = "Case")]
+impl CaseNode {
+    /// The global id (also for `node(id:)`).
+    pub async fn id(&self) -> ID {
+        id(self.row.id)
+    }
+    /// The lead agency's case number, e.g. CASE-2026-0007.
+    async fn journal_number(&self) -> &str {
+        &self.row.journal_no
+    }
+    /// FULL for the lead and those working on it; SUMMARY for the sending hospital.
+    async fn scope(&self) -> Scope {
+        self.scope
+    }
+    async fn status(&self) -> CaseStatus {
+        self.row.status
+    }
+    async fn lead_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
+        Ok(ctx
+            .data_unchecked::<DataLoader<AgencyLoader>>()
+            .load_one(self.row.lead_agency_id)
+            .await?
+            .map(AgencyNode))
+    }
+    async fn curator_id(&self) -> Option<ID> {
+        self.row.curator_user_id.map(id)
+    }
+    /// A crisis-shelter case (closes with an exit outcome).
+    async fn shelter(&self) -> bool {
+        self.row.shelter
+    }
+    async fn opened_at(&self) -> DateTime<Utc> {
+        self.row.opened_at
+    }
+    async fn status_changed_at(&self) -> DateTime<Utc> {
+        self.row.status_changed_at
+    }
+    /// When decision work is due (one month, or as extended).
+    async fn decision_due_at(&self) -> Option<DateTime<Utc>> {
+        self.row.decision_due_at
+    }
+    async fn support_started_at(&self) -> Option<DateTime<Utc>> {
+        self.row.support_started_at
+    }
+    /// When the next support monitoring is due (every three months).
+    async fn next_monitoring_at(&self) -> Option<DateTime<Utc>> {
+        self.row.next_monitoring_at
+    }
+    /// The next deadline of the case's current stage.
+    async fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        match self.row.status {
+            CaseStatus::DecisionWork => self.row.decision_due_at,
+            CaseStatus::Support => self.row.next_monitoring_at,
+            _ => None,
+        }
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.row.closed_at
+    }
+    async fn closure_reason(&self) -> Option<ClosureReason> {
+        self.row.closure_reason
+    }
+    async fn exit_outcome(&self) -> Option<ExitOutcome> {
+        self.row.exit_outcome
+    }
+    /// All a summary shows of the child.
+    async fn child_age_band(&self) -> AgeBand {
+        rules::age_band(self.row.child_birth_date, Utc::now().date_naive())
+    }
+    /// Why decision work was extended (FULL scope only).
+    async fn extension_reason(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.full(ctx)
+            .then_some(self.row.extension_reason.as_deref())
+            .flatten()
+    }
+    /// The people of the case (FULL scope only; each read is audited).
+    async fn persons(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<CasePerson>>> {
+        if !self.full(ctx) {
+            return Ok(None);
+        }
+        let loader = ctx.data_unchecked::<DataLoader<PersonsLoader>>();
+        let rows = loader.load_one(self.row.id).await?.unwrap_or_default();
+        Ok(Some(
+            rows.into_iter()
+                .map(|p| CasePerson {
+                    id: id(p.id),
+                    role: p.role,
+                    full_name: p.full_name,
+                    birth_date: p.birth_date,
+                    phone: p.phone,
+                    registered_address: p.address_registered,
+                    actual_address: p.address_actual,
+                    stance: p.stance,
+                    notes: p.notes,
+                })
+                .collect(),
+        ))
+    }
+    /// The signal sheet (FULL scope only).
+    async fn signal_sheet(&self, ctx: &Context<'_>) -> Option<SignalSheet> {
+        self.full(ctx)
+            .then(|| serde_json::from_str(&self.row.signal_sheet).unwrap_or_default())
+    }
+    /// Consents (FULL scope only).
+    async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Consent>>> {
+        if !self.full(ctx) {
+            return Ok(None);
+        }
+        let rows = store::consents_of(&ctx.state().db, self.row.id).await?;
+        Ok(Some(
+            rows.into_iter()
+                .map(|(c, agencies)| Consent {
+                    id: id(c.id),
+                    kind: c.kind,
+                    signed_by: c.signed_by,
+                    signed_at: c.signed_at,
+                    agency_ids: agencies.into_iter().map(id).collect(),
+                    withdrawn_at: c.withdrawn_at,
+                })
+                .collect(),
+        ))
+    }
+    async fn version(&self) -> i32 {
+        self.row.version
+    }
+}
+
+/// Filters for the agency's cases.
+#[derive(InputObject, Default)]
+pub struct CaseFilterInput {
+    pub status: Option<CaseStatus>,
+    pub curator_id: Option<ID>,
+    /// Only cases your agency leads.
+    pub led_only: Option<bool>,
+    /// Only cases not closed.
+    pub open_only: Option<bool>,
+}
+
+/// A person to add to a case.
+#[derive(InputObject)]
+pub struct CasePersonInput {
+    pub role: PersonRole,
+    pub full_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub actual_address: Option<String>,
+    /// Their position on the newborn staying in the family.
+    pub stance: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A signed consent.
+#[derive(InputObject)]
+pub struct ConsentInput {
+    pub kind: ConsentKind,
+    /// Who signed (the mother, usually).
+    pub signed_by: String,
+    pub signed_at: DateTime<Utc>,
+    /// The agencies it covers.
+    pub agency_ids: Vec<ID>,
+}

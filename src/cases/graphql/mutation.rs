@@ -1,0 +1,253 @@
+//! Working on cases: opening, moving, closing, people, consents, the signal sheet.
+
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+
+use super::{id, CaseNode, CasePersonInput, ConsentInput};
+use crate::access::Scope;
+use crate::cases::consents::{self, NewPerson};
+use crate::cases::model::{ClosureReason, ExitOutcome};
+use crate::cases::sheet::{self, SignalSheet};
+use crate::cases::Move;
+use crate::db;
+use crate::graphql::ContextExt;
+use crate::ids::parse_id;
+
+/// Working on cases.
+#[derive(Default)]
+pub struct CaseMutation;
+
+#[Object]
+impl CaseMutation {
+    /// Confirms a visited signal and opens a case from it.
+    async fn open_case(
+        &self,
+        ctx: &Context<'_>,
+        signal_id: ID,
+        shelter: Option<bool>,
+    ) -> async_graphql::Result<CaseNode> {
+        let actor = ctx.actor()?;
+        let row = crate::cases::open_from_signal(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            parse_id("signalId", &signal_id)?,
+            shelter.unwrap_or(false),
+            db::now(),
+        )
+        .await?;
+        Ok(CaseNode {
+            row,
+            scope: Scope::Full,
+        })
+    }
+
+    /// ASSESSMENT → DECISION_WORK: one month of decision work starts.
+    async fn start_decision_work(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+    ) -> async_graphql::Result<CaseNode> {
+        advance(ctx, case_id, Move::StartDecisionWork).await
+    }
+
+    /// DECISION_WORK → SUPPORT: she changed her decision but problems remain.
+    async fn start_support(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+    ) -> async_graphql::Result<CaseNode> {
+        advance(ctx, case_id, Move::StartSupport).await
+    }
+
+    /// Extends decision work beyond its month, with a reason.
+    async fn extend_decision_work(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        until: DateTime<Utc>,
+        reason: String,
+    ) -> async_graphql::Result<CaseNode> {
+        let actor = ctx.actor()?;
+        let row = crate::cases::extend_decision_work(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            parse_id("caseId", &case_id)?,
+            until,
+            &reason,
+            db::now(),
+        )
+        .await?;
+        Ok(CaseNode {
+            row,
+            scope: Scope::Full,
+        })
+    }
+
+    /// Records a support monitoring; the next is due in three months.
+    async fn record_monitoring(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+    ) -> async_graphql::Result<CaseNode> {
+        let actor = ctx.actor()?;
+        let row = crate::cases::record_monitoring(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            parse_id("caseId", &case_id)?,
+            db::now(),
+        )
+        .await?;
+        Ok(CaseNode {
+            row,
+            scope: Scope::Full,
+        })
+    }
+
+    /// Closes a case with a reason that fits its stage (and, for a shelter, the exit outcome).
+    async fn close_case(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        reason: ClosureReason,
+        exit_outcome: Option<ExitOutcome>,
+    ) -> async_graphql::Result<CaseNode> {
+        let actor = ctx.actor()?;
+        let row = crate::cases::close(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            parse_id("caseId", &case_id)?,
+            reason,
+            exit_outcome,
+            db::now(),
+        )
+        .await?;
+        Ok(CaseNode {
+            row,
+            scope: Scope::Full,
+        })
+    }
+
+    /// Replaces the case's signal sheet.
+    async fn update_signal_sheet(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        input: SignalSheet,
+    ) -> async_graphql::Result<SignalSheet> {
+        let actor = ctx.actor()?;
+        Ok(sheet::update(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            parse_id("caseId", &case_id)?,
+            input,
+            db::now(),
+        )
+        .await?)
+    }
+
+    /// Adds a relative, close person or child to a case.
+    async fn add_case_person(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        input: CasePersonInput,
+    ) -> async_graphql::Result<ID> {
+        let actor = ctx.actor()?;
+        let person = NewPerson {
+            role: input.role,
+            full_name: input.full_name,
+            birth_date: input.birth_date,
+            phone: input.phone,
+            address_actual: input.actual_address,
+            stance: input.stance,
+            notes: input.notes,
+        };
+        let row = consents::add_person(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            parse_id("caseId", &case_id)?,
+            person,
+            db::now(),
+        )
+        .await?;
+        Ok(id(row.id))
+    }
+
+    /// Records a signed consent and the agencies it covers.
+    async fn record_consent(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        input: ConsentInput,
+    ) -> async_graphql::Result<ID> {
+        let actor = ctx.actor()?;
+        let agencies = input
+            .agency_ids
+            .iter()
+            .map(|a| parse_id("agencyIds", a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let case_id = parse_id("caseId", &case_id)?;
+        let row = consents::record(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            case_id,
+            input.kind,
+            &input.signed_by,
+            input.signed_at,
+            &agencies,
+            db::now(),
+        )
+        .await?;
+        Ok(id(row.id))
+    }
+
+    /// Withdraws a consent: the agencies it covered stop seeing personal data.
+    async fn withdraw_consent(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        consent_id: ID,
+        note: Option<String>,
+    ) -> async_graphql::Result<bool> {
+        let actor = ctx.actor()?;
+        let (case_id, consent_id) = (
+            parse_id("caseId", &case_id)?,
+            parse_id("consentId", &consent_id)?,
+        );
+        consents::withdraw(
+            &ctx.state().db,
+            actor,
+            &ctx.origin()?,
+            case_id,
+            consent_id,
+            note.as_deref(),
+            db::now(),
+        )
+        .await?;
+        Ok(true)
+    }
+}
+
+async fn advance(ctx: &Context<'_>, case_id: ID, to: Move) -> async_graphql::Result<CaseNode> {
+    let actor = ctx.actor()?;
+    let row = crate::cases::advance(
+        &ctx.state().db,
+        actor,
+        &ctx.origin()?,
+        parse_id("caseId", &case_id)?,
+        to,
+        db::now(),
+    )
+    .await?;
+    Ok(CaseNode {
+        row,
+        scope: Scope::Full,
+    })
+}

@@ -1,0 +1,132 @@
+//! Reading cases: one, the agency's list, a curator's caseload, a timeline.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{id, CaseEvent, CaseFilterInput, CaseNode};
+use crate::cases::store::{self, CaseFilter};
+use crate::db;
+use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::ContextExt;
+use crate::ids::parse_id;
+
+/// Reading cases.
+#[derive(Default)]
+pub struct CaseQuery;
+
+#[Object]
+impl CaseQuery {
+    /// One case, if your agency takes part in it.
+    async fn case(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<CaseNode> {
+        let actor = ctx.actor()?;
+        let (row, scope) = store::get_visible(
+            &ctx.state().db,
+            actor.agency_id,
+            parse_id("id", &id)?,
+            db::now(),
+        )
+        .await?;
+        Ok(CaseNode { row, scope })
+    }
+
+    /// The cases your agency takes part in, newest first.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
+    async fn cases(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CaseFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, CaseNode>> {
+        let actor = ctx.actor()?;
+        let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
+        let f = filter.unwrap_or_default();
+        let filter = CaseFilter {
+            status: f.status,
+            curator: f
+                .curator_id
+                .map(|c| parse_id("curatorId", &c))
+                .transpose()?,
+            led_only: f.led_only.unwrap_or(false),
+            open_only: f.open_only.unwrap_or(false),
+        };
+        let rows = store::list_page(
+            &ctx.state().db,
+            actor.agency_id,
+            &filter,
+            page.after.as_ref(),
+            db::now(),
+            page.fetch_limit(),
+        )
+        .await?;
+        Ok(connection(
+            rows,
+            &page,
+            |(r, _)| (r.opened_at, r.id),
+            |(row, scope)| CaseNode { row, scope },
+        ))
+    }
+
+    /// Your caseload as a curator: your open cases, each with its next deadline.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
+    async fn my_cases(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, CaseNode>> {
+        let actor = ctx.actor()?;
+        let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
+        let filter = CaseFilter {
+            curator: Some(actor.user_id),
+            open_only: true,
+            ..CaseFilter::default()
+        };
+        let rows = store::list_page(
+            &ctx.state().db,
+            actor.agency_id,
+            &filter,
+            page.after.as_ref(),
+            db::now(),
+            page.fetch_limit(),
+        )
+        .await?;
+        Ok(connection(
+            rows,
+            &page,
+            |(r, _)| (r.opened_at, r.id),
+            |(row, scope)| CaseNode { row, scope },
+        ))
+    }
+
+    /// What happened to a case, oldest first.
+    async fn case_timeline(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+    ) -> async_graphql::Result<Vec<CaseEvent>> {
+        let actor = ctx.actor()?;
+        let db = &ctx.state().db;
+        let (row, _) = store::get_visible(
+            db,
+            actor.agency_id,
+            parse_id("caseId", &case_id)?,
+            db::now(),
+        )
+        .await?;
+        Ok(store::events_of(db, row.id)
+            .await?
+            .into_iter()
+            .map(|e| CaseEvent {
+                occurred_at: e.occurred_at,
+                kind: e.kind,
+                from_status: e.from_status,
+                to_status: e.to_status,
+                actor_user_id: e.actor_user_id.map(id),
+                actor_agency_id: e.actor_agency_id.map(id),
+            })
+            .collect())
+    }
+}

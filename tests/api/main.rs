@@ -6,6 +6,7 @@
 mod agencies;
 mod audit;
 mod auth;
+mod case_records;
 mod cases;
 mod export;
 mod harness;

@@ -32,6 +32,17 @@ pub fn visible_cases(agency_param: u8, now_param: u8) -> String {
     )
 }
 
+/// The widest scope (2 = FULL, 1 = SUMMARY, NULL = none) the agency bound at
+/// `$agency_param` holds on the case `case_id_expr` at the time bound at `$now_param`:
+/// a correlated subquery over that case's few participations.
+pub fn scope_rank(case_id_expr: &str, agency_param: u8, now_param: u8) -> String {
+    format!(
+        "(SELECT MAX(CASE WHEN p.scope = 'FULL' THEN 2 ELSE 1 END) FROM participations p \
+         WHERE p.case_id = {case_id_expr} AND p.agency_id = ${agency_param} \
+         AND p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > ${now_param}))"
+    )
+}
+
 /// The condition under which the agency bound at `$1` sees signal `s`: it is the service
 /// the signal went to (`FULL`) or the hospital that sent it (`SUMMARY`, see
 /// [`super::signal_scope`]). A NULL agency (a hub administrator) sees none.

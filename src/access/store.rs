@@ -16,6 +16,14 @@ const GRANT: &str = "
 const REVOKE: &str = "
     UPDATE participations SET revoked_at = $4
     WHERE case_id = $1 AND agency_id = $2 AND kind = $3 AND revoked_at IS NULL";
+const LIST: &str = "
+    INSERT INTO agency_cases (agency_id, case_id, opened_at)
+    SELECT $1, c.id, c.opened_at FROM cases c WHERE c.id = $2
+    ON CONFLICT (agency_id, case_id) DO NOTHING";
+const UNLIST: &str = "
+    DELETE FROM agency_cases WHERE agency_id = $1 AND case_id = $2
+      AND NOT EXISTS (SELECT 1 FROM participations p
+                      WHERE p.agency_id = $1 AND p.case_id = $2 AND p.revoked_at IS NULL)";
 const SCOPE: &str = "
     SELECT MAX(CASE WHEN p.scope = 'FULL' THEN 2 ELSE 1 END) FROM participations p
     WHERE p.case_id = $1 AND p.agency_id = $2 AND p.revoked_at IS NULL
@@ -48,6 +56,7 @@ pub async fn apply(
                     .execute(conn)
                     .await
                     .map(|r| r.rows_affected()))?;
+                list(tx, LIST, *agency_id, case_id).await?;
             }
             Change::Revoke { agency_id, kind } => {
                 with_tx!(tx, |conn| sqlx::query(REVOKE)
@@ -58,10 +67,22 @@ pub async fn apply(
                     .execute(conn)
                     .await
                     .map(|r| r.rows_affected()))?;
+                list(tx, UNLIST, *agency_id, case_id).await?;
             }
         }
     }
     Ok(changes)
+}
+
+/// Keeps `agency_cases`, the ordered list a case page walks, in step with participations.
+async fn list(tx: &mut Tx, sql: &str, agency_id: Uuid, case_id: Uuid) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(sql)
+        .bind(agency_id)
+        .bind(case_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// The widest scope `agency` holds on a case now, or `None` (then the case does not

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::model::{CaseEventRow, CaseRow, CaseStatus, ConsentRow, PersonRow, COLUMNS};
-use crate::access::sql::visible_cases;
+use crate::access::sql::{scope_rank, visible_cases};
 use crate::access::store::scope_of_rank;
 use crate::access::Scope;
 use crate::db::{Db, Tx};
@@ -102,7 +102,8 @@ pub struct CaseFilter {
 }
 
 /// One page of the cases an agency reaches, newest first, before the `(opened_at, id)`
-/// keyset.
+/// keyset. It walks the agency's `agency_cases` index in page order and checks each
+/// candidate's live scope, so a page costs the same at any caseload or hub size.
 pub async fn list_page(
     db: &Db,
     agency: Option<Uuid>,
@@ -112,15 +113,20 @@ pub async fn list_page(
     limit: i64,
 ) -> AppResult<Vec<(CaseRow, Scope)>> {
     let sql = format!(
-        "SELECT {COLUMNS}, v.scope_rank FROM cases c JOIN {} ON v.case_id = c.id
-         WHERE ($3 IS NULL OR c.status = $3)
+        "SELECT {COLUMNS}, v.scope_rank FROM (
+             SELECT ac.case_id, {} AS scope_rank, ac.opened_at
+             FROM agency_cases ac
+             WHERE ac.agency_id = $1
+               AND ($7 IS NULL OR ac.opened_at < $7 OR (ac.opened_at = $7 AND ac.case_id < $8))
+         ) v JOIN cases c ON c.id = v.case_id
+         WHERE v.scope_rank IS NOT NULL
+           AND ($3 IS NULL OR c.status = $3)
            AND ($4 IS NULL OR c.curator_user_id = $4)
            AND ($5 = FALSE OR c.lead_agency_id = $1)
            AND ($6 = FALSE OR c.status <> 'CLOSED')
-           AND ($7 IS NULL OR c.opened_at < $7 OR (c.opened_at = $7 AND c.id < $8))
-         ORDER BY c.opened_at DESC, c.id DESC
+         ORDER BY v.opened_at DESC, v.case_id DESC
          LIMIT $9",
-        visible_cases(1, 2)
+        scope_rank("ac.case_id", 1, 2)
     );
     let (before_at, before_id) = before.copied().unzip();
     let rows: Vec<VisibleRow> = with_db!(db, |pool| sqlx::query_as(&sql)

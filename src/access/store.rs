@@ -24,10 +24,6 @@ const UNLIST: &str = "
     DELETE FROM agency_cases WHERE agency_id = $1 AND case_id = $2
       AND NOT EXISTS (SELECT 1 FROM participations p
                       WHERE p.agency_id = $1 AND p.case_id = $2 AND p.revoked_at IS NULL)";
-const SCOPE: &str = "
-    SELECT MAX(CASE WHEN p.scope = 'FULL' THEN 2 ELSE 1 END) FROM participations p
-    WHERE p.case_id = $1 AND p.agency_id = $2 AND p.revoked_at IS NULL
-      AND (p.expires_at IS NULL OR p.expires_at > $3)";
 
 /// Applies the participation changes of `event` to a case; returns them for the audit.
 pub async fn apply(
@@ -83,23 +79,6 @@ async fn list(tx: &mut Tx, sql: &str, agency_id: Uuid, case_id: Uuid) -> AppResu
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
-}
-
-/// The widest scope `agency` holds on a case now, or `None` (then the case does not
-/// exist for it).
-pub async fn scope_on(
-    tx: &mut Tx,
-    case_id: Uuid,
-    agency: Option<Uuid>,
-    now: DateTime<Utc>,
-) -> AppResult<Option<Scope>> {
-    let rank: Option<i32> = with_tx!(tx, |conn| sqlx::query_scalar(SCOPE)
-        .bind(case_id)
-        .bind(agency)
-        .bind(now)
-        .fetch_one(conn)
-        .await)?;
-    Ok(scope_of_rank(rank))
 }
 
 /// The agencies other than the lead that see a case's personal data now.

@@ -38,8 +38,9 @@ impl Connection {
     /// A connection to `addr` that sends `token` as a bearer token, if given. It is
     /// opened on first use.
     pub fn new(addr: SocketAddr, token: Option<&str>) -> Connection {
-        let mut common_headers =
-            format!("Host: {addr}\r\nContent-Type: application/json\r\nAccept: application/json\r\n");
+        let mut common_headers = format!(
+            "Host: {addr}\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+        );
         if let Some(token) = token {
             common_headers.push_str(&format!("Authorization: Bearer {token}\r\n"));
         }

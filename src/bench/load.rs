@@ -4,6 +4,8 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use super::cpu::{self, Usage};
+
 /// When measuring starts and when every client stops. Shared by all clients of one run.
 #[derive(Clone, Copy, Debug)]
 pub struct Window {
@@ -40,6 +42,7 @@ impl Window {
 /// What one client saw.
 #[derive(Default)]
 pub struct Sample {
+    sent: u64,
     latencies_us: Vec<u32>,
     errors: u64,
     first_error: Option<String>,
@@ -49,6 +52,7 @@ impl Sample {
     /// Records a request that started at `started` and ended now with `outcome`.
     pub fn record(&mut self, window: &Window, started: Instant, outcome: Result<(), String>) {
         let ended = Instant::now();
+        self.sent += 1;
         if !window.counts(started, ended) {
             return;
         }
@@ -71,6 +75,8 @@ impl Sample {
 pub struct Stats {
     /// Concurrent clients.
     pub clients: usize,
+    /// Requests sent, warm-up and tail included (to compare with rows written).
+    pub sent: u64,
     /// Successful requests in the measured window.
     pub requests: usize,
     /// Failed requests in the measured window.
@@ -83,14 +89,17 @@ pub struct Stats {
     pub p50: Duration,
     /// 99th percentile latency.
     pub p99: Duration,
+    /// Where the machine's CPU went during the measured window.
+    pub cpu: Usage,
 }
 
 /// Runs `clients` concurrent clients: `client(i, window)` is client `i`'s whole loop,
 /// sending requests until the window is over and recording each in its [`Sample`].
+/// `server` is the pid of the server under test, if any, for the CPU split.
 pub async fn run<F, Fut>(
     clients: usize,
-    warmup: Duration,
-    measure: Duration,
+    (warmup, measure): (Duration, Duration),
+    server: Option<u32>,
     client: F,
 ) -> anyhow::Result<Stats>
 where
@@ -98,6 +107,7 @@ where
     Fut: Future<Output = anyhow::Result<Sample>> + Send + 'static,
 {
     let window = Window::new(warmup, measure);
+    let cpu = tokio::spawn(watch_cpu(window, server));
     let tasks: Vec<_> = (0..clients)
         .map(|i| tokio::spawn(client(i, window)))
         .collect();
@@ -105,13 +115,24 @@ where
     for task in tasks {
         samples.push(task.await??);
     }
-    Ok(summarise(clients, window.measured(), samples))
+    let mut stats = summarise(clients, window.measured(), samples);
+    stats.cpu = cpu.await?;
+    Ok(stats)
+}
+
+/// CPU usage over the measured part of the window.
+async fn watch_cpu(window: Window, server: Option<u32>) -> Usage {
+    tokio::time::sleep_until(window.measure_from.into()).await;
+    let before = cpu::snapshot(server);
+    tokio::time::sleep_until(window.until.into()).await;
+    cpu::usage(before, cpu::snapshot(server))
 }
 
 fn summarise(clients: usize, measured: Duration, samples: Vec<Sample>) -> Stats {
     let mut latencies: Vec<u32> = Vec::new();
-    let (mut errors, mut first_error) = (0, None);
+    let (mut sent, mut errors, mut first_error) = (0, 0, None);
     for sample in samples {
+        sent += sample.sent;
         latencies.extend(sample.latencies_us);
         errors += sample.errors;
         first_error = first_error.or(sample.first_error);
@@ -119,12 +140,14 @@ fn summarise(clients: usize, measured: Duration, samples: Vec<Sample>) -> Stats 
     latencies.sort_unstable();
     Stats {
         clients,
+        sent,
         requests: latencies.len(),
         errors,
         first_error,
         per_second: latencies.len() as f64 / measured.as_secs_f64(),
         p50: percentile(&latencies, 50.0),
         p99: percentile(&latencies, 99.0),
+        cpu: Usage::default(),
     }
 }
 

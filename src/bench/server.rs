@@ -82,7 +82,10 @@ impl Server {
                 bail!("the server exited ({status}); see {}", self.log.display());
             }
             if started.elapsed() > START_TIMEOUT {
-                bail!("the server was not ready in time; see {}", self.log.display());
+                bail!(
+                    "the server was not ready in time; see {}",
+                    self.log.display()
+                );
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -6,7 +6,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::model::{ConsentKind, ConsentRow, PersonRole, PersonRow};
-use super::{led_case, save, store};
+use super::{ensure_open, led_case, save, store};
 use crate::access::participation::WorkflowEvent;
 use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, Entry, Origin};
@@ -52,6 +52,7 @@ pub async fn add_person(
         created_at: now,
     };
     let (mut tx, mut case) = led_case(db, actor, case_id, now).await?;
+    ensure_open(&case)?;
     store::insert_person(&mut tx, &person).await?;
     if person.role == PersonRole::Child && case.child_birth_date.is_none() {
         case.child_birth_date = person.birth_date;
@@ -124,6 +125,7 @@ pub async fn record(
         withdrawal_note: None,
     };
     let (mut tx, case) = led_case(db, actor, case_id, now).await?;
+    ensure_open(&case)?;
     store::insert_consent(&mut tx, &consent, agencies).await?;
     let entry = Entry {
         case_id: Some(case_id),

@@ -76,7 +76,10 @@ pub async fn open_from_signal(
         signal_id: Some(signal.id),
         status: CaseStatus::Assessment,
         shelter,
-        child_birth_date: signal.child_born_at.map(|t| t.date_naive()),
+        // The birth date is the date where the child was born, not in Greenwich.
+        child_birth_date: signal
+            .child_born_at
+            .map(|t| local_date(t, &service.time_zone)),
         opened_at: now,
         status_changed_at: now,
         decision_due_at: None,
@@ -92,7 +95,7 @@ pub async fn open_from_signal(
         updated_at: now,
     };
     store::insert(&mut tx, &case).await?;
-    for person in people_from_signal(&signal, case.id, now) {
+    for person in people_from_signal(&signal, case.id, &service.time_zone, now) {
         store::insert_person(&mut tx, &person).await?;
     }
     let event = WorkflowEvent::CaseOpened {
@@ -128,9 +131,17 @@ pub async fn open_from_signal(
     Ok(case)
 }
 
+fn local_date(time: DateTime<Utc>, time_zone: &str) -> chrono::NaiveDate {
+    match time_zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => time.with_timezone(&tz).date_naive(),
+        Err(_) => time.date_naive(),
+    }
+}
+
 fn people_from_signal(
     signal: &signals::model::SignalRow,
     case_id: Uuid,
+    time_zone: &str,
     now: DateTime<Utc>,
 ) -> Vec<PersonRow> {
     let mother = PersonRow {
@@ -150,7 +161,7 @@ fn people_from_signal(
         id: Uuid::now_v7(),
         role: PersonRole::Child,
         full_name: "Новорождённый".into(),
-        birth_date: Some(born.date_naive()),
+        birth_date: Some(local_date(born, time_zone)),
         phone: None,
         address_registered: None,
         address_actual: None,
@@ -298,6 +309,16 @@ pub async fn close(
         now,
     )
     .await
+}
+
+/// A closed case keeps its records as they were; only consent can still be withdrawn.
+pub(crate) fn ensure_open(case: &CaseRow) -> AppResult<()> {
+    if case.status == CaseStatus::Closed {
+        return Err(AppError::Conflict(
+            "the case is closed; its records no longer change".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Loads a case the actor's agency leads, for a change: out of scope is `NOT_FOUND`, in

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{led_case, save};
+use super::{ensure_open, led_case, save};
 use crate::access::Actor;
 use crate::audit::Origin;
 use crate::db::Db;
@@ -61,6 +61,7 @@ pub async fn update(
 ) -> AppResult<SignalSheet> {
     let sheet = sheet.checked()?;
     let (tx, mut case) = led_case(db, actor, case_id, now).await?;
+    ensure_open(&case)?;
     case.signal_sheet = serde_json::to_string(&sheet).map_err(AppError::internal)?;
     save(
         tx,

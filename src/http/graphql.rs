@@ -31,8 +31,7 @@ pub async fn execute(
             Ok(actor) => actor,
             Err(error) => {
                 let mut response =
-                    async_graphql::Response::from_errors(vec![async_graphql::Error::from(error)
-                        .into_server_error(async_graphql::Pos::default())]);
+                    async_graphql::Response::from_errors(vec![without_location(error)]);
                 fill_codes(&mut response);
                 return response.into();
             }
@@ -50,9 +49,7 @@ pub async fn execute(
     let mut response = schema.execute(request).await;
     // Fail closed: personal data leaves only once its reading is on the audit record.
     if let Err(error) = audit::record_reads(&state.read_audit, &context, db::now()).await {
-        response = async_graphql::Response::from_errors(vec![
-            async_graphql::Error::from(error).into_server_error(async_graphql::Pos::default())
-        ]);
+        response = async_graphql::Response::from_errors(vec![without_location(error)]);
     }
     fill_codes(&mut response);
     response.into()
@@ -69,4 +66,12 @@ pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// The GraphiQL page (when enabled).
 pub async fn graphiql() -> impl IntoResponse {
     Html(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+/// An error of the request as a whole: it has no place in the query, so no `locations`.
+fn without_location(error: crate::error::AppError) -> async_graphql::ServerError {
+    let error = async_graphql::Error::from(error);
+    let mut server_error = async_graphql::ServerError::new(error.message, None);
+    server_error.extensions = error.extensions;
+    server_error
 }

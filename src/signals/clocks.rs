@@ -122,13 +122,13 @@ pub fn visit_due(
     if let Some(due) = set_by_head {
         if due < received_at {
             return Err(AppError::bad_input(
-                "visitDueAt",
+                "dueAt",
                 "is before the signal was received",
             ));
         }
         if in_ward_with_child && due > received_at + VISIT_WITHIN {
             return Err(AppError::bad_input(
-                "visitDueAt",
+                "dueAt",
                 "must be within 3 hours of receipt while the mother is in the ward with the child",
             ));
         }

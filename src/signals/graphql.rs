@@ -206,9 +206,11 @@ impl SignalNode {
             .then_some(self.row.dismissal_reason.as_deref())
             .flatten()
     }
-    /// Whether the head went beyond the curator's caseload limit, and why.
-    async fn curator_override_reason(&self) -> Option<&str> {
-        self.row.curator_override_reason.as_deref()
+    /// Why the head went beyond the curator's caseload limit (receiving service only).
+    async fn curator_override_reason(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.full(ctx)
+            .then_some(self.row.curator_override_reason.as_deref())
+            .flatten()
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.row.created_at

@@ -17,7 +17,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use self::intake::NewSignal;
-use self::model::{SignalRow, SignalSource, SignalStatus};
+use self::model::{SignalRow, SignalStatus};
 use self::rules::SignalStep;
 use self::store::Placement;
 use self::visit::VisitReport;
@@ -343,9 +343,4 @@ async fn prevention_service(db: &Db, id: Uuid) -> AppResult<AgencyRow> {
         )),
         Err(other) => Err(other),
     }
-}
-
-/// Whether a signal's source has hospital clocks.
-pub fn has_hospital_clocks(source: SignalSource) -> bool {
-    source == SignalSource::Hospital
 }

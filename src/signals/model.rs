@@ -176,10 +176,11 @@ impl SignalRow {
             });
         }
         if self.received_at.is_some() {
+            // A dismissed signal's visit clock stops at the dismissal: met or late then.
             clocks.push(Clock {
                 kind: ClockKind::Visit,
                 due_at: self.visit_due_at,
-                done_at: self.visited_at,
+                done_at: self.visited_at.or(self.dismissed_at),
             });
         }
         clocks

@@ -136,7 +136,7 @@ pub struct JournalFilter {
 const ANY_LATE: &str = "(
     (s.specialist_due_at IS NOT NULL AND COALESCE(s.registered_at, $3) > s.specialist_due_at)
     OR (s.passing_due_at IS NOT NULL AND COALESCE(s.passed_at, $3) > s.passing_due_at)
-    OR (s.visit_due_at IS NOT NULL AND COALESCE(s.visited_at, $3) > s.visit_due_at))";
+    OR (s.visit_due_at IS NOT NULL AND COALESCE(s.visited_at, s.dismissed_at, $3) > s.visit_due_at))";
 
 /// One page of an agency's journal, newest first, before the `(created_at, id)` keyset.
 pub async fn journal_page(

@@ -206,3 +206,57 @@ async fn personal_data_is_withheld_when_its_reading_cannot_be_audited() {
         "a summary needs no audit: {summary}"
     );
 }
+
+#[tokio::test]
+async fn a_closed_case_keeps_its_records_but_consent_can_still_be_withdrawn() {
+    let (hub, id) = hub_with_case().await;
+    let record = "mutation($id: ID!, $a: [ID!]!) { recordConsent(caseId: $id, input: {kind: SERVICE_WORK, signedBy: \"Иванова М. П.\", signedAt: \"2026-01-10T10:00:00Z\", agencyIds: $a}) }";
+    let consent = hub
+        .app
+        .gql(
+            Some(&hub.curator),
+            record,
+            json!({ "id": id, "a": [hub.service] }),
+        )
+        .await;
+    let consent_id = consent["data"]["recordConsent"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let close = "mutation($id: ID!) { closeCase(caseId: $id, reason: CLIENT_REFUSED) { status } }";
+    assert_eq!(
+        hub.app
+            .gql(Some(&hub.curator), close, json!({ "id": id }))
+            .await["data"]["closeCase"]["status"],
+        "CLOSED"
+    );
+    let add = "mutation($id: ID!) { addCasePerson(caseId: $id, input: {role: RELATIVE, fullName: \"Петров П. П.\"}) }";
+    assert_eq!(
+        error_code(
+            &hub.app
+                .gql(Some(&hub.curator), add, json!({ "id": id }))
+                .await
+        ),
+        Some("CONFLICT")
+    );
+    let sheet = "mutation($id: ID!) { updateSignalSheet(caseId: $id, input: {closePeople: \"нет\"}) { closePeople } }";
+    assert_eq!(
+        error_code(
+            &hub.app
+                .gql(Some(&hub.curator), sheet, json!({ "id": id }))
+                .await
+        ),
+        Some("CONFLICT")
+    );
+    let withdraw = "mutation($id: ID!, $c: ID!) { withdrawConsent(caseId: $id, consentId: $c) }";
+    let out = hub
+        .app
+        .gql(
+            Some(&hub.curator),
+            withdraw,
+            json!({ "id": id, "c": consent_id }),
+        )
+        .await;
+    assert_eq!(out["data"]["withdrawConsent"], true, "{out}");
+    let _: Option<Value> = None;
+}

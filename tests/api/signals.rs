@@ -563,7 +563,7 @@ async fn the_head_sets_the_visit_time_within_the_law() {
             json!({ "id": in_ward, "t": (now + Duration::hours(4)).to_rfc3339() }),
         )
         .await;
-    assert_eq!(error_field(&too_late), Some("visitDueAt"), "{too_late}");
+    assert_eq!(error_field(&too_late), Some("dueAt"), "{too_late}");
     let earlier = hub
         .step(
             &hub.head,

@@ -1,0 +1,390 @@
+//! What the bench hub holds: 50 agencies with one user each, and 100,000 cases led by
+//! the prevention services, each sent by a maternity hospital. Rows are generated from a
+//! fixed random seed, a batch at a time, in the shapes the library stores.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use caselink::access::Role;
+use caselink::agencies::AgencyKind;
+use caselink::cases::model::{CaseRow, CaseStatus, ClosureReason, PersonRole, PersonRow};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use uuid::Uuid;
+
+/// Agencies in the hub.
+pub const AGENCIES: usize = 50;
+/// Cases in the hub.
+pub const CASES: usize = 100_000;
+/// Prevention services: they lead every case, ~3,300 each.
+const PREVENTION_SERVICES: usize = 30;
+/// Maternity hospitals: they send every case's signal, ~7,100 each.
+const HOSPITALS: usize = 14;
+/// Every bench user's password.
+pub const PASSWORD: &str = "bench-password-2026";
+/// The name of the agency written last: its presence means the seed completed.
+pub const MARKER: &str = "НКО «Точка отсчёта» (bench seed v1)";
+/// The user the bench signs in as: head and curator of the measured prevention service.
+pub const MEASURED_EMAIL: &str = "head.01@bench.caselink";
+/// How far back cases were opened.
+const HISTORY_DAYS: i64 = 3 * 365;
+
+/// An agency and its one user.
+pub struct Agency {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: AgencyKind,
+    pub region: &'static str,
+    pub time_zone: &'static str,
+    pub contact_email: String,
+    pub user: User,
+}
+
+/// An agency's user.
+pub struct User {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub roles: &'static [Role],
+}
+
+/// A participation row (`access::participation`): how an agency reaches a case.
+pub struct Participation {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub agency_id: Uuid,
+    pub kind: &'static str,
+    pub scope: &'static str,
+    pub granted_at: DateTime<Utc>,
+}
+
+/// The rows of a run of consecutive cases.
+#[derive(Default)]
+pub struct Batch {
+    pub cases: Vec<CaseRow>,
+    pub participations: Vec<Participation>,
+    pub persons: Vec<PersonRow>,
+}
+
+/// The 50 agencies: 30 prevention services, 14 maternity hospitals, and a few of the
+/// other kinds; the last one is the [`MARKER`].
+pub fn agencies() -> Vec<Agency> {
+    (0..AGENCIES).map(agency).collect()
+}
+
+fn agency(index: usize) -> Agency {
+    let n = index + 1;
+    let (kind, name, login, roles): (_, _, _, &'static [Role]) = match index {
+        i if i < PREVENTION_SERVICES => (
+            AgencyKind::PreventionService,
+            format!("Служба профилактики отказов от новорождённых №{n:02}"),
+            format!("head.{n:02}"),
+            &[Role::HeadOfService, Role::Curator],
+        ),
+        i if i < PREVENTION_SERVICES + HOSPITALS => (
+            AgencyKind::Maternity,
+            format!("Родильный дом №{n:02}"),
+            format!("hospital.{n:02}"),
+            &[Role::HospitalSpecialist],
+        ),
+        44 | 45 => (
+            AgencyKind::SocialProtection,
+            format!("Комплексный центр социального обслуживания №{n:02}"),
+            format!("social.{n:02}"),
+            &[Role::Specialist],
+        ),
+        46 | 47 => (
+            AgencyKind::Guardianship,
+            format!("Отдел опеки и попечительства №{n:02}"),
+            format!("opeka.{n:02}"),
+            &[Role::GuardianshipOfficer],
+        ),
+        48 => (
+            AgencyKind::RehabilitationCentre,
+            format!("Социально-реабилитационный центр №{n:02}"),
+            format!("rehab.{n:02}"),
+            &[Role::RehabilitationStaff],
+        ),
+        _ => (
+            AgencyKind::Ngo,
+            MARKER.to_owned(),
+            format!("ngo.{n:02}"),
+            &[Role::Curator],
+        ),
+    };
+    // Two regions, so that journal years are computed in more than one time zone.
+    let (region, time_zone) = if index % 3 == 2 {
+        ("Москва", "Europe/Moscow")
+    } else {
+        (
+            "Ханты-Мансийский автономный округ – Югра",
+            "Asia/Yekaterinburg",
+        )
+    };
+    Agency {
+        id: Uuid::now_v7(),
+        name,
+        kind,
+        region,
+        time_zone,
+        contact_email: format!("office.{n:02}@bench.caselink"),
+        user: User {
+            id: Uuid::now_v7(),
+            name: format!("{} {}", SURNAMES[index % SURNAMES.len()], "Анна Петровна"),
+            email: format!("{login}@bench.caselink"),
+            roles,
+        },
+    }
+}
+
+/// Makes case rows in batches, numbering each service's journal as it goes.
+pub struct CaseMaker<'a> {
+    services: &'a [Agency],
+    hospitals: &'a [Agency],
+    now: DateTime<Utc>,
+    rng: StdRng,
+    /// Last journal number per (service index, year).
+    journals: BTreeMap<(usize, i32), i32>,
+}
+
+impl<'a> CaseMaker<'a> {
+    /// A maker over `agencies` (as [`agencies`] returns them), with cases opened
+    /// during the [`HISTORY_DAYS`] before `now`.
+    pub fn new(agencies: &'a [Agency], now: DateTime<Utc>) -> CaseMaker<'a> {
+        let (services, rest) = agencies.split_at(PREVENTION_SERVICES);
+        CaseMaker {
+            services,
+            hospitals: &rest[..HOSPITALS],
+            now,
+            // A fixed seed: every bench hub holds the same cases.
+            rng: StdRng::seed_from_u64(2026),
+            journals: BTreeMap::new(),
+        }
+    }
+
+    /// The rows of cases number `range`: case `i` is led by service `i % 30` and was
+    /// sent by hospital `i % 14`.
+    pub fn batch(&mut self, range: Range<usize>) -> Batch {
+        let mut batch = Batch::default();
+        for i in range {
+            let (service, hospital) = (i % self.services.len(), i % self.hospitals.len());
+            let case = self.case(service);
+            batch.persons.push(self.mother(&case));
+            batch.participations.extend([
+                participation(&case, self.services[service].id, "LEAD", "FULL"),
+                participation(
+                    &case,
+                    self.hospitals[hospital].id,
+                    "SIGNAL_SENDER",
+                    "SUMMARY",
+                ),
+            ]);
+            batch.cases.push(case);
+        }
+        batch
+    }
+
+    /// The journal counters the generated cases used: (agency, year, last number).
+    pub fn journal_counters(&self) -> Vec<(Uuid, i32, i32)> {
+        self.journals
+            .iter()
+            .map(|(&(service, year), &last)| (self.services[service].id, year, last))
+            .collect()
+    }
+
+    fn case(&mut self, service: usize) -> CaseRow {
+        let agency = &self.services[service];
+        let opened_at = caselink::db::truncate(
+            self.now - Duration::seconds(self.rng.gen_range(60..HISTORY_DAYS * 86_400)),
+        );
+        let year = caselink::journal::local_year(agency.time_zone, opened_at);
+        let number = self.journals.entry((service, year)).or_default();
+        *number += 1;
+        let mut case = CaseRow {
+            id: Uuid::now_v7(),
+            journal_no: format!("CASE-{year}-{number:04}"),
+            lead_agency_id: agency.id,
+            curator_user_id: Some(agency.user.id),
+            signal_id: None,
+            status: CaseStatus::Assessment,
+            shelter: self.rng.gen_ratio(1, 20),
+            child_birth_date: Some(opened_at.date_naive() - Duration::days(3)),
+            opened_at,
+            status_changed_at: opened_at,
+            decision_due_at: None,
+            extension_reason: None,
+            support_started_at: None,
+            next_monitoring_at: None,
+            closed_at: None,
+            closure_reason: None,
+            exit_outcome: None,
+            signal_sheet: "{}".into(),
+            version: 1,
+            created_at: opened_at,
+            updated_at: opened_at,
+        };
+        self.advance(&mut case);
+        case
+    }
+
+    /// Moves a case on to a plausible stage for its age: old cases are mostly closed.
+    fn advance(&mut self, case: &mut CaseRow) {
+        let days_open = (self.now - case.opened_at).num_days();
+        let roll = self.rng.gen_range(0..100);
+        let day = |n: i64| case.opened_at + Duration::days(n);
+        if (days_open > 200 && roll < 85) || (days_open > 40 && roll < 40) {
+            let closed_at = day(self.rng.gen_range(20..40).min(days_open));
+            case.status = CaseStatus::Closed;
+            case.closure_reason = Some(if roll % 2 == 0 {
+                ClosureReason::DecisionChangedResolved
+            } else {
+                ClosureReason::SupportCompleted
+            });
+            case.closed_at = Some(closed_at);
+            case.status_changed_at = closed_at;
+            case.version = 4;
+        } else if days_open > 30 {
+            case.status = CaseStatus::Support;
+            case.support_started_at = Some(day(30));
+            case.next_monitoring_at = Some(day(120));
+            case.status_changed_at = day(30);
+            case.version = 3;
+        } else if days_open > 5 {
+            case.status = CaseStatus::DecisionWork;
+            case.decision_due_at = Some(day(35));
+            case.status_changed_at = day(5);
+            case.version = 2;
+        }
+        case.updated_at = case.status_changed_at;
+    }
+
+    fn mother(&mut self, case: &CaseRow) -> PersonRow {
+        let rng = &mut self.rng;
+        let pick = |names: &[&str], i: usize| names[i % names.len()].to_owned();
+        let (a, b, c) = (rng.gen::<usize>(), rng.gen::<usize>(), rng.gen::<usize>());
+        let age_days = rng.gen_range(17 * 365..42 * 365);
+        PersonRow {
+            id: Uuid::now_v7(),
+            case_id: case.id,
+            role: PersonRole::Mother,
+            full_name: format!(
+                "{} {} {}",
+                pick(SURNAMES, a),
+                pick(FIRST_NAMES, b),
+                pick(PATRONYMICS, c)
+            ),
+            birth_date: case
+                .opened_at
+                .date_naive()
+                .checked_sub_signed(Duration::days(age_days))
+                .or(NaiveDate::from_ymd_opt(1990, 1, 1)),
+            phone: Some(format!(
+                "+7 9{:02} {:03}-{:02}-{:02}",
+                a % 100,
+                b % 1000,
+                c % 100,
+                a % 97
+            )),
+            address_registered: Some(format!(
+                "г. Сургут, ул. {}, д. {}",
+                pick(STREETS, b),
+                a % 120 + 1
+            )),
+            address_actual: Some(format!(
+                "г. Сургут, ул. {}, д. {}, кв. {}",
+                pick(STREETS, c),
+                b % 120 + 1,
+                c % 300 + 1
+            )),
+            stance: Some("Сомневается, готова обсуждать".into()),
+            notes: None,
+            created_at: case.opened_at,
+        }
+    }
+}
+
+fn participation(
+    case: &CaseRow,
+    agency_id: Uuid,
+    kind: &'static str,
+    scope: &'static str,
+) -> Participation {
+    Participation {
+        id: Uuid::now_v7(),
+        case_id: case.id,
+        agency_id,
+        kind,
+        scope,
+        granted_at: case.opened_at,
+    }
+}
+
+const SURNAMES: &[&str] = &[
+    "Иванова",
+    "Смирнова",
+    "Кузнецова",
+    "Попова",
+    "Васильева",
+    "Петрова",
+    "Соколова",
+    "Михайлова",
+    "Новикова",
+    "Фёдорова",
+    "Морозова",
+    "Волкова",
+    "Алексеева",
+    "Лебедева",
+    "Семёнова",
+    "Егорова",
+    "Павлова",
+    "Козлова",
+    "Степанова",
+    "Николаева",
+    "Орлова",
+    "Андреева",
+    "Макарова",
+    "Никитина",
+    "Захарова",
+];
+const FIRST_NAMES: &[&str] = &[
+    "Анна",
+    "Мария",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Екатерина",
+    "Татьяна",
+    "Ирина",
+    "Светлана",
+    "Юлия",
+    "Дарья",
+    "Алина",
+    "Ксения",
+    "Виктория",
+    "Полина",
+];
+const PATRONYMICS: &[&str] = &[
+    "Александровна",
+    "Сергеевна",
+    "Андреевна",
+    "Викторовна",
+    "Игоревна",
+    "Николаевна",
+    "Павловна",
+    "Дмитриевна",
+    "Олеговна",
+    "Михайловна",
+];
+const STREETS: &[&str] = &[
+    "Ленина",
+    "Мира",
+    "Энергетиков",
+    "Университетская",
+    "Профсоюзов",
+    "Набережная",
+    "Григория Кукуевицкого",
+    "30 лет Победы",
+    "Югорская",
+    "Майская",
+];

@@ -1,0 +1,185 @@
+//! Printing the figures: one Markdown table per database (pasteable into
+//! `docs/performance.md`), the HTTP/direct ratio, and whether the targets are met.
+
+use std::time::Duration;
+
+use super::load::Stats;
+
+/// The HTTP rate of `cases(first: 20)` must reach this share of the direct rate.
+pub const TARGET_RATIO: f64 = 0.40;
+/// The p99 latency of `cases(first: 20)` must stay under this.
+pub const TARGET_P99: Duration = Duration::from_millis(15);
+
+/// Everything measured on one database.
+pub struct Results {
+    /// `SQLite` or `PostgreSQL`.
+    pub backend: &'static str,
+    /// HTTP `cases(first: 20)`.
+    pub http_list: Stats,
+    /// HTTP `case(id:)`.
+    pub http_case: Stats,
+    /// The page through `cases::store::list_page` only.
+    pub sql_list: Stats,
+    /// The page, its persons and the audit event, straight on the database.
+    pub sql_request: Stats,
+    /// A case by id through `cases::store::get_visible` only.
+    pub sql_case: Stats,
+    /// The server's VmHWM, KiB.
+    pub peak_memory_kib: u64,
+    /// Audit events written while the HTTP clients ran.
+    pub audit_events: i64,
+}
+
+impl Results {
+    /// HTTP list rate over direct list rate.
+    pub fn ratio(&self) -> f64 {
+        rate_ratio(&self.http_list, &self.sql_list)
+    }
+
+    /// Whether both targets are met.
+    pub fn targets_met(&self) -> bool {
+        self.ratio() >= TARGET_RATIO && self.http_list.p99 < TARGET_P99
+    }
+}
+
+/// Prints one database's table and verdicts.
+pub fn print(results: &Results) {
+    println!();
+    println!("### {}", results.backend);
+    println!();
+    println!(
+        "| workload | clients | requests | req/s | p50 ms | p99 ms | errors | CPU server / bench / other |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    row("HTTP `cases(first: 20)` + persons", &results.http_list);
+    row("HTTP `case(id)` + persons", &results.http_case);
+    row(
+        "direct: `store::list_page` (the same SQL)",
+        &results.sql_list,
+    );
+    row(
+        "direct: list_page + persons_of_cases + audit event",
+        &results.sql_request,
+    );
+    row(
+        "direct: `store::get_visible` (case by id)",
+        &results.sql_case,
+    );
+    println!();
+    println!("- CPU: shares of the whole machine (all cores = 100%) in the measured window; the bench's own share on the direct rows includes SQLite, which runs in-process; \"other\" is mostly PostgreSQL");
+    let sent = results.http_list.sent + results.http_case.sent;
+    println!(
+        "- server peak memory (VmHWM): {:.1} MiB",
+        results.peak_memory_kib as f64 / 1024.0
+    );
+    println!(
+        "- audit events written by the HTTP runs: {} for {} requests sent ({:.2} per request)",
+        results.audit_events,
+        sent,
+        results.audit_events as f64 / sent.max(1) as f64
+    );
+    print_verdicts(results);
+    println!(
+        "- HTTP/direct rate for case(id): {:.2} (no target; over HTTP it also loads persons and writes the audit event)",
+        rate_ratio(&results.http_case, &results.sql_case)
+    );
+    for (name, stats) in [
+        ("HTTP cases", &results.http_list),
+        ("HTTP case", &results.http_case),
+        ("direct list", &results.sql_list),
+        ("direct request", &results.sql_request),
+        ("direct case", &results.sql_case),
+    ] {
+        if let Some(error) = &stats.first_error {
+            println!("- first error of {name}: {}", shorten(error));
+        }
+    }
+}
+
+fn print_verdicts(results: &Results) {
+    let ratio = results.ratio();
+    let verdict = if ratio >= TARGET_RATIO {
+        "met".to_owned()
+    } else {
+        format!(
+            "MISSED (HTTP reaches {:.0}% of the direct rate; {:.0}% needed)",
+            ratio * 100.0,
+            TARGET_RATIO * 100.0
+        )
+    };
+    println!("- HTTP/direct rate: {ratio:.2} (target >= {TARGET_RATIO:.2}): {verdict}");
+    let p99 = results.http_list.p99;
+    let verdict = if p99 < TARGET_P99 {
+        "met".to_owned()
+    } else {
+        format!("MISSED by {:.1} ms", ms(p99 - TARGET_P99))
+    };
+    println!(
+        "- p99 of cases(first: 20): {:.1} ms (target < {} ms): {verdict}",
+        ms(p99),
+        TARGET_P99.as_millis()
+    );
+}
+
+/// Prints the one-line verdict per database at the very end.
+pub fn print_summary(all: &[Results]) {
+    println!();
+    println!("## Summary");
+    println!();
+    for results in all {
+        println!(
+            "- {}: HTTP {:.0} req/s vs direct {:.0} req/s (ratio {:.2}), p99 {:.1} ms, peak {:.1} MiB: targets {}",
+            results.backend,
+            results.http_list.per_second,
+            results.sql_list.per_second,
+            results.ratio(),
+            ms(results.http_list.p99),
+            results.peak_memory_kib as f64 / 1024.0,
+            if results.targets_met() { "MET" } else { "NOT MET" }
+        );
+    }
+}
+
+fn rate_ratio(http: &Stats, direct: &Stats) -> f64 {
+    if direct.per_second > 0.0 {
+        http.per_second / direct.per_second
+    } else {
+        0.0
+    }
+}
+
+fn row(name: &str, stats: &Stats) {
+    println!(
+        "| {name} | {} | {} | {:.0} | {:.2} | {:.2} | {} | {} |",
+        stats.clients,
+        stats.requests,
+        stats.per_second,
+        ms(stats.p50),
+        ms(stats.p99),
+        stats.errors,
+        cpu_split(stats)
+    );
+}
+
+/// The CPU split as percentages of the whole machine (all cores = 100%).
+fn cpu_split(stats: &Stats) -> String {
+    let cpu = &stats.cpu;
+    format!(
+        "{:.0}% / {:.0}% / {:.0}%",
+        cpu.server * 100.0,
+        cpu.bench * 100.0,
+        cpu.other * 100.0
+    )
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn shorten(text: &str) -> String {
+    let mut short: String = text.chars().take(300).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}

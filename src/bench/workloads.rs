@@ -1,0 +1,307 @@
+//! What the clients do: the measured GraphQL requests over HTTP, and the same page read
+//! straight from the database through the library's own store functions.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+use caselink::access::Actor;
+use caselink::audit::reads::ReadAudit;
+use caselink::cases::store::{self, CaseFilter};
+use caselink::db::Db;
+use caselink::graphql::RequestContext;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::http::Connection;
+use super::load::{self, Sample, Stats, Window};
+
+/// The measured list: one page of 20 cases with the mother's name, so it reads personal
+/// data and writes one audit event per request.
+pub const LIST_QUERY: &str =
+    "{ cases(first: 20) { edges { node { id journalNumber status openedAt persons { fullName } } } } }";
+/// The measured single read, with the same fields.
+pub const CASE_QUERY: &str = "query Case($id: ID!) { case(id: $id) { id journalNumber status openedAt persons { fullName } } }";
+/// The page size of the list, as the server fetches it (`first` + 1 to learn whether a
+/// next page exists).
+const PAGE_FETCH: i64 = 21;
+
+/// How long and how hard to load.
+#[derive(Clone, Copy)]
+pub struct Load {
+    /// Concurrent clients, each with its own connection.
+    pub clients: usize,
+    /// Unmeasured time first.
+    pub warmup: Duration,
+    /// Measured time.
+    pub measure: Duration,
+    /// The server process under test, if one runs, for the CPU split.
+    pub server: Option<u32>,
+}
+
+impl Load {
+    /// The same load, watching the CPU of the server with `pid`.
+    pub fn against(self, pid: u32) -> Load {
+        Load {
+            server: Some(pid),
+            ..self
+        }
+    }
+
+    async fn run<F, Fut>(&self, client: F) -> anyhow::Result<Stats>
+    where
+        F: Fn(usize, Window) -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<Sample>> + Send + 'static,
+    {
+        let times = (self.warmup, self.measure);
+        load::run(self.clients, times, self.server, client).await
+    }
+}
+
+/// Signs in through the `login` mutation and returns the bearer token.
+pub async fn login(addr: SocketAddr, email: &str, password: &str) -> anyhow::Result<String> {
+    let body = json!({
+        "query": "mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }",
+        "variables": { "email": email, "password": password },
+    });
+    let response = graphql(&mut Connection::new(addr, None), &body.to_string()).await?;
+    response["data"]["login"]["token"]
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("login failed: {response}"))
+}
+
+/// Sends one request, checks it fully (status, no errors, 20 cases with persons), so a
+/// wrong set-up fails loudly before anything is measured.
+pub async fn check_list(addr: SocketAddr, token: &str) -> anyhow::Result<()> {
+    let body = json!({ "query": LIST_QUERY }).to_string();
+    let response = graphql(&mut Connection::new(addr, Some(token)), &body).await?;
+    let edges = response["data"]["cases"]["edges"]
+        .as_array()
+        .with_context(|| format!("unexpected answer: {response}"))?;
+    let with_persons = edges
+        .iter()
+        .filter(|e| {
+            e["node"]["persons"]
+                .as_array()
+                .is_some_and(|p| !p.is_empty())
+        })
+        .count();
+    if edges.len() != 20 || with_persons != 20 {
+        bail!(
+            "expected 20 cases with persons, got {} ({with_persons} with persons)",
+            edges.len()
+        );
+    }
+    Ok(())
+}
+
+async fn graphql(connection: &mut Connection, body: &str) -> anyhow::Result<Value> {
+    let response = connection.send("POST", "/graphql", body).await?;
+    let value: Value = serde_json::from_slice(&response.body)
+        .with_context(|| format!("HTTP {}: {}", response.status, response.text()))?;
+    if response.status != 200 || value.get("errors").is_some() {
+        bail!("HTTP {}: {value}", response.status);
+    }
+    Ok(value)
+}
+
+/// Clients posting `cases(first: 20)`.
+pub async fn http_list(load: Load, addr: SocketAddr, token: &str) -> anyhow::Result<Stats> {
+    let body: Arc<str> = json!({ "query": LIST_QUERY }).to_string().into();
+    let token: Arc<str> = token.into();
+    load.run(|_, window| {
+        let (body, token) = (body.clone(), token.clone());
+        async move {
+            let mut connection = Connection::new(addr, Some(&token));
+            let mut sample = Sample::default();
+            while !window.is_over() {
+                let started = Instant::now();
+                let outcome = post(&mut connection, &body).await;
+                sample.record(&window, started, outcome);
+            }
+            Ok(sample)
+        }
+    })
+    .await
+}
+
+/// Clients posting `case(id:)` for ids drawn at random from `case_ids`.
+pub async fn http_case(
+    load: Load,
+    addr: SocketAddr,
+    token: &str,
+    case_ids: &[Uuid],
+) -> anyhow::Result<Stats> {
+    // Bodies are made up front: the bench's CPU is the server's CPU too.
+    let bodies: Arc<Vec<String>> = Arc::new(
+        case_ids
+            .iter()
+            .map(|id| json!({ "query": CASE_QUERY, "variables": { "id": id } }).to_string())
+            .collect(),
+    );
+    let token: Arc<str> = token.into();
+    load.run(|i, window| {
+        let (bodies, token) = (bodies.clone(), token.clone());
+        async move {
+            let mut connection = Connection::new(addr, Some(&token));
+            let mut rng = StdRng::seed_from_u64(i as u64);
+            let mut sample = Sample::default();
+            while !window.is_over() {
+                let body = &bodies[rng.gen_range(0..bodies.len())];
+                let started = Instant::now();
+                let outcome = post(&mut connection, body).await;
+                sample.record(&window, started, outcome);
+            }
+            Ok(sample)
+        }
+    })
+    .await
+}
+
+/// One measured request. Only the status and a substring are checked: parsing every
+/// answer would spend the CPU the server is measured on.
+async fn post(connection: &mut Connection, body: &str) -> Result<(), String> {
+    let response = connection
+        .send("POST", "/graphql", body)
+        .await
+        .map_err(|e| e.to_string())?;
+    if response.status != 200 || contains(&response.body, b"\"errors\"") {
+        return Err(format!("HTTP {}: {}", response.status, response.text()));
+    }
+    Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Clients reading the page through `cases::store::list_page`: the SQL the server runs
+/// for `cases(first: 20)`, with nothing around it.
+pub async fn sql_list(load: Load, db: &Db, agency: Uuid) -> anyhow::Result<Stats> {
+    load.run(|_, window| {
+        let db = db.clone();
+        async move {
+            let mut sample = Sample::default();
+            while !window.is_over() {
+                let started = Instant::now();
+                let outcome = list_page(&db, agency).await.map(|_| ());
+                sample.record(&window, started, outcome);
+            }
+            Ok(sample)
+        }
+    })
+    .await
+}
+
+/// Clients reading random cases of the agency through `cases::store::get_visible`: the
+/// SQL the server runs for `case(id:)`, with nothing around it.
+pub async fn sql_case(
+    load: Load,
+    db: &Db,
+    agency: Uuid,
+    case_ids: &[Uuid],
+) -> anyhow::Result<Stats> {
+    let case_ids: Arc<Vec<Uuid>> = Arc::new(case_ids.to_vec());
+    load.run(|i, window| {
+        let (db, case_ids) = (db.clone(), case_ids.clone());
+        async move {
+            let mut rng = StdRng::seed_from_u64(i as u64);
+            let mut sample = Sample::default();
+            while !window.is_over() {
+                let id = case_ids[rng.gen_range(0..case_ids.len())];
+                let started = Instant::now();
+                let outcome = store::get_visible(&db, Some(agency), id, caselink::db::now())
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| format!("{e:?}"));
+                sample.record(&window, started, outcome);
+            }
+            Ok(sample)
+        }
+    })
+    .await
+}
+
+/// Clients doing all the database work of one `cases(first: 20)` request, in the bench
+/// process, through the same library calls the server makes: the page
+/// (`store::list_page`), the persons of its 20 cases in one query
+/// (`store::persons_of_cases`, what the persons DataLoader runs), and the audit event
+/// (`audit::record_reads` through a group-committing `ReadAudit`, as the HTTP layer does).
+pub async fn sql_request(load: Load, db: &Db, agency: Uuid, user: Uuid) -> anyhow::Result<Stats> {
+    let actor = Actor {
+        user_id: user,
+        agency_id: Some(agency),
+        roles: Default::default(),
+        hub_admin: false,
+        session_id: Uuid::nil(),
+    };
+    let auditor = ReadAudit::start(db.clone());
+    load.run(|i, window| {
+        let (db, actor, auditor) = (db.clone(), actor.clone(), auditor.clone());
+        async move {
+            let mut sample = Sample::default();
+            let mut n = 0;
+            while !window.is_over() {
+                n += 1;
+                let started = Instant::now();
+                let request = RequestContext::new(Some(actor.clone()), format!("bench-{i}-{n}"));
+                let outcome = request_work(&db, &auditor, agency, &request).await;
+                sample.record(&window, started, outcome);
+            }
+            Ok(sample)
+        }
+    })
+    .await
+}
+
+async fn request_work(
+    db: &Db,
+    auditor: &ReadAudit,
+    agency: Uuid,
+    request: &RequestContext,
+) -> Result<(), String> {
+    let rows = list_page(db, agency).await?;
+    let ids: Vec<Uuid> = rows.iter().take(20).map(|(case, _)| case.id).collect();
+    store::persons_of_cases(db, &ids)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if let Ok(mut reads) = request.personal_reads.lock() {
+        reads.extend(ids.iter().map(|id| ("case", *id)));
+    }
+    caselink::audit::record_reads(auditor, request, caselink::db::now())
+        .await
+        .map_err(|e| format!("{e:?}"))
+}
+
+async fn list_page(
+    db: &Db,
+    agency: Uuid,
+) -> Result<Vec<(caselink::cases::model::CaseRow, caselink::access::Scope)>, String> {
+    let rows = store::list_page(
+        db,
+        Some(agency),
+        &CaseFilter::default(),
+        None,
+        caselink::db::now(),
+        PAGE_FETCH,
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?;
+    if rows.len() as i64 != PAGE_FETCH {
+        return Err(format!("expected {PAGE_FETCH} rows, got {}", rows.len()));
+    }
+    Ok(rows)
+}
+
+/// Counts audit events, to show that each measured request wrote one.
+pub async fn audit_events(db: &Db) -> anyhow::Result<i64> {
+    Ok(caselink::with_db!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events"
+    )
+    .fetch_one(pool)
+    .await)?)
+}

@@ -1,0 +1,262 @@
+//! `bench`: measures CaseLink's read path over HTTP against the same reads straight from
+//! the database, on SQLite and PostgreSQL, and prints the figures. It is a measurement,
+//! not a test: missed targets are reported, never turned into a failing exit code.
+//!
+//! Run it with `scripts/bench` (builds in release, starts a throwaway PostgreSQL). See
+//! `docs/performance.md` for what is measured and why.
+
+#[path = "../bench/mod.rs"]
+mod bench;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use caselink::db::{migrate, Db};
+use clap::Parser;
+
+use bench::report::{self, Results};
+use bench::seed::{self, Measured};
+use bench::server::{Launch, Server};
+use bench::workloads::{self, Load};
+use bench::{hub, load::Stats};
+
+/// Measures `cases(first: 20)` and `case(id)` over HTTP against the same page read
+/// straight from the database, on a seeded hub of 50 agencies and 100,000 cases.
+#[derive(Parser)]
+#[command(name = "bench")]
+struct Args {
+    /// Measure on SQLite (with neither flag, both databases are measured).
+    #[arg(long)]
+    sqlite: bool,
+    /// Measure on PostgreSQL, at `BENCH_DATABASE_URL`.
+    #[arg(long)]
+    postgres: bool,
+    /// Measured seconds per workload.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Warm-up seconds before each measurement.
+    #[arg(long, default_value_t = 2)]
+    warmup: u64,
+    /// Concurrent clients, each on its own keep-alive connection (or pool checkout).
+    #[arg(long, default_value_t = 32)]
+    clients: usize,
+    /// Database connections, of the server and of the direct reads alike.
+    #[arg(long, default_value_t = 16)]
+    pool: u32,
+    /// The SQLite file (default: `target/bench/caselink-bench.db`).
+    #[arg(long)]
+    sqlite_file: Option<PathBuf>,
+    /// The PostgreSQL database to seed and measure.
+    #[arg(long, env = "BENCH_DATABASE_URL")]
+    postgres_url: Option<String>,
+    /// The `caselink` binary to serve with (default: next to this one).
+    #[arg(long)]
+    server: Option<PathBuf>,
+}
+
+/// One database to measure.
+struct Target {
+    backend: &'static str,
+    url: String,
+    log: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("bench: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let bench_dir = bench_dir()?;
+    std::fs::create_dir_all(&bench_dir)?;
+    let server = match &args.server {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()?.with_file_name("caselink"),
+    };
+    ensure_server(&server)?;
+    print_header(&args);
+    let mut all = Vec::new();
+    for target in targets(&args, &bench_dir)? {
+        println!("\n## {} — seeding and measuring", target.backend);
+        let results = measure(&args, &target, &server)
+            .await
+            .with_context(|| format!("{} bench failed", target.backend))?;
+        report::print(&results);
+        all.push(results);
+    }
+    report::print_summary(&all);
+    Ok(())
+}
+
+/// `target/bench`, found from this binary's place (`target/release/bench`), so the bench
+/// works from any directory.
+fn bench_dir() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("cannot find the target directory")?;
+    Ok(target.join("bench"))
+}
+
+fn ensure_server(path: &Path) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        path.is_file(),
+        "no server binary at {}: run `cargo build --release --bin caselink` (scripts/bench does)",
+        path.display()
+    );
+    Ok(())
+}
+
+fn targets(args: &Args, bench_dir: &Path) -> anyhow::Result<Vec<Target>> {
+    let both = !args.sqlite && !args.postgres;
+    let mut targets = Vec::new();
+    if args.sqlite || both {
+        let file = args
+            .sqlite_file
+            .clone()
+            .unwrap_or_else(|| bench_dir.join("caselink-bench.db"));
+        targets.push(Target {
+            backend: "SQLite",
+            url: format!("sqlite://{}", file.display()),
+            log: bench_dir.join("server-sqlite.log"),
+        });
+    }
+    if args.postgres || both {
+        match &args.postgres_url {
+            Some(url) => targets.push(Target {
+                backend: "PostgreSQL",
+                url: url.clone(),
+                log: bench_dir.join("server-postgres.log"),
+            }),
+            None if args.postgres => {
+                anyhow::bail!("--postgres needs BENCH_DATABASE_URL (scripts/bench sets it)")
+            }
+            None => println!("PostgreSQL skipped: BENCH_DATABASE_URL is not set"),
+        }
+    }
+    Ok(targets)
+}
+
+fn print_header(args: &Args) {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    println!("# CaseLink bench");
+    println!();
+    println!(
+        "{cpus} CPUs ({model}); {} agencies, {} cases; {} clients, pool {}, {} s measured after {} s warm-up per workload",
+        hub::AGENCIES, hub::CASES, args.clients, args.pool, args.seconds, args.warmup
+    );
+}
+
+/// Seeds (or reuses) the database, reads the page directly, then serves it and reads it
+/// over HTTP.
+async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<Results> {
+    let load = Load {
+        clients: args.clients,
+        warmup: Duration::from_secs(args.warmup),
+        measure: Duration::from_secs(args.seconds),
+        server: None,
+    };
+    let db = Db::connect(&target.url, args.pool).await?;
+    migrate::run(&db).await?;
+    let measured = seed::ensure(&db).await?;
+    println!(
+        "  measured agency: {} cases led, {} clients",
+        measured.case_ids.len(),
+        args.clients
+    );
+    seal(&db).await?;
+    println!("  direct: list page…");
+    let sql_list = workloads::sql_list(load, &db, measured.agency_id).await?;
+    println!("  direct: list page + persons + audit…");
+    let sql_request =
+        workloads::sql_request(load, &db, measured.agency_id, measured.user_id).await?;
+    println!("  direct: case by id…");
+    let sql_case = workloads::sql_case(load, &db, measured.agency_id, &measured.case_ids).await?;
+    // The direct audit events are sealed now, so the server does not start with a backlog.
+    seal(&db).await?;
+    let http = measure_http(load, &db, target, server, args.pool, &measured).await?;
+    db.close().await;
+    Ok(Results {
+        backend: target.backend,
+        sql_list,
+        sql_request,
+        sql_case,
+        http_list: http.list,
+        http_case: http.case,
+        peak_memory_kib: http.peak_memory_kib,
+        audit_events: http.audit_events,
+    })
+}
+
+struct HttpFigures {
+    list: Stats,
+    case: Stats,
+    peak_memory_kib: u64,
+    audit_events: i64,
+}
+
+async fn measure_http(
+    load: Load,
+    db: &Db,
+    target: &Target,
+    binary: &Path,
+    pool_size: u32,
+    measured: &Measured,
+) -> anyhow::Result<HttpFigures> {
+    let server = Server::start(Launch {
+        binary,
+        database_url: &target.url,
+        pool_size,
+        log: &target.log,
+    })
+    .await?;
+    println!("  server pid {} on {}", server.pid(), server.addr);
+    let load = load.against(server.pid());
+    let token = workloads::login(server.addr, hub::MEASURED_EMAIL, hub::PASSWORD).await?;
+    workloads::check_list(server.addr, &token).await?;
+    let audit_before = workloads::audit_events(db).await?;
+    println!("  HTTP: cases(first: 20)…");
+    let list = workloads::http_list(load, server.addr, &token).await?;
+    println!("  HTTP: case(id)…");
+    let case = workloads::http_case(load, server.addr, &token, &measured.case_ids).await?;
+    let audit_events = workloads::audit_events(db).await? - audit_before;
+    let peak_memory_kib = server.peak_memory_kib()?;
+    server.stop().await?;
+    Ok(HttpFigures {
+        list,
+        case,
+        peak_memory_kib,
+        audit_events,
+    })
+}
+
+/// Seals pending audit events, saying how many and how long it took.
+async fn seal(db: &Db) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let sealed = caselink::audit::sealer::seal_all(db).await?;
+    if sealed > 0 {
+        println!(
+            "  sealed {sealed} pending audit events in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}

@@ -20,6 +20,8 @@ pub struct Results {
     pub http_case: Stats,
     /// The page through `cases::store::list_page` only.
     pub sql_list: Stats,
+    /// The page and its persons, straight on the database.
+    pub sql_persons: Stats,
     /// The page, its persons and the audit event, straight on the database.
     pub sql_request: Stats,
     /// A case by id through `cases::store::get_visible` only.
@@ -57,6 +59,7 @@ pub fn print(results: &Results) {
         "direct: `store::list_page` (the same SQL)",
         &results.sql_list,
     );
+    row("direct: list_page + persons_of_cases", &results.sql_persons);
     row(
         "direct: list_page + persons_of_cases + audit event",
         &results.sql_request,
@@ -87,6 +90,7 @@ pub fn print(results: &Results) {
         ("HTTP cases", &results.http_list),
         ("HTTP case", &results.http_case),
         ("direct list", &results.sql_list),
+        ("direct persons", &results.sql_persons),
         ("direct request", &results.sql_request),
         ("direct case", &results.sql_case),
     ] {

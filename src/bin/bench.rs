@@ -185,9 +185,11 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     seal(&db).await?;
     println!("  direct: list page…");
     let sql_list = workloads::sql_list(load, &db, measured.agency_id).await?;
+    let who = (measured.agency_id, measured.user_id);
+    println!("  direct: list page + persons…");
+    let sql_persons = workloads::sql_request(load, &db, who, false).await?;
     println!("  direct: list page + persons + audit…");
-    let sql_request =
-        workloads::sql_request(load, &db, measured.agency_id, measured.user_id).await?;
+    let sql_request = workloads::sql_request(load, &db, who, true).await?;
     println!("  direct: case by id…");
     let sql_case = workloads::sql_case(load, &db, measured.agency_id, &measured.case_ids).await?;
     // The direct audit events are sealed now, so the server does not start with a backlog.
@@ -197,6 +199,7 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     Ok(Results {
         backend: target.backend,
         sql_list,
+        sql_persons,
         sql_request,
         sql_case,
         http_list: http.list,

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{record, Entry, Origin};
+use super::{record_many, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 
@@ -79,8 +79,7 @@ async fn write_batches(db: Db, mut pending: mpsc::Receiver<Pending>) {
 
 async fn write(db: &Db, batch: &[Pending]) -> AppResult<()> {
     let mut tx = db.begin().await?;
-    for p in batch {
-        record(&mut tx, &p.origin, p.entry.clone(), p.at).await?;
-    }
+    let events: Vec<_> = batch.iter().map(|p| (&p.origin, &p.entry, p.at)).collect();
+    record_many(&mut tx, &events).await?;
     tx.commit().await
 }

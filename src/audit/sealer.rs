@@ -26,9 +26,6 @@ const UNSEALED: &str = "
     SELECT seq, id, occurred_at, actor_user_id, actor_agency_id, action, target_kind,
            target_id, case_id, request_id, details
     FROM audit_events WHERE hash IS NULL ORDER BY seq LIMIT $1";
-const SEAL: &str = "
-    UPDATE audit_events SET chain_pos = $1, prev_hash = $2, hash = $3, sealed_at = $4
-    WHERE seq = $5";
 const MOVE_HEAD: &str = "
     INSERT INTO audit_chain_head (singleton, chain_pos, hash) VALUES (1, $1, $2)
     ON CONFLICT (singleton) DO UPDATE SET chain_pos = excluded.chain_pos, hash = excluded.hash";
@@ -49,11 +46,19 @@ pub async fn seal_batch(db: &Db) -> AppResult<usize> {
         return Ok(0);
     }
     let now = db::now();
+    let mut links = Vec::with_capacity(events.len());
     for event in &events {
         pos += 1;
         let hash = link_hash(&prev, pos, event);
-        seal_one(&mut tx, event.seq, pos, &prev, &hash, now).await?;
-        prev = hash;
+        links.push(Link {
+            seq: event.seq,
+            pos,
+            prev: std::mem::replace(&mut prev, hash.clone()),
+            hash,
+        });
+    }
+    for chunk in links.chunks(SEAL_CHUNK) {
+        seal_chunk(&mut tx, chunk, now).await?;
     }
     with_tx!(&mut tx, |conn| sqlx::query(MOVE_HEAD)
         .bind(pos)
@@ -83,23 +88,47 @@ async fn chain_head(tx: &mut Tx) -> AppResult<(i64, String)> {
     Ok(head.unwrap_or((0, GENESIS.to_owned())))
 }
 
-async fn seal_one(
-    tx: &mut Tx,
+/// One event's place in the chain.
+struct Link {
     seq: i64,
     pos: i64,
-    prev: &str,
-    hash: &str,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    with_tx!(tx, |conn| sqlx::query(SEAL)
-        .bind(pos)
-        .bind(prev)
-        .bind(hash)
-        .bind(now)
-        .bind(seq)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+    prev: String,
+    hash: String,
+}
+
+/// Events sealed per `UPDATE` (4 parameters each, well inside both databases' limits).
+const SEAL_CHUNK: usize = 100;
+
+/// Seals many events with one `UPDATE … FROM (VALUES …)`: both databases name a VALUES
+/// list's columns `column1`, `column2`, ….
+async fn seal_chunk(tx: &mut Tx, links: &[Link], now: DateTime<Utc>) -> AppResult<()> {
+    let rows: Vec<String> = (0..links.len())
+        .map(|i| {
+            format!(
+                "(${}, ${}, ${}, ${})",
+                i * 4 + 2,
+                i * 4 + 3,
+                i * 4 + 4,
+                i * 4 + 5
+            )
+        })
+        .collect();
+    let sql = format!(
+        "UPDATE audit_events SET chain_pos = v.column2, prev_hash = v.column3, hash = v.column4, \
+         sealed_at = $1 FROM (VALUES {}) AS v WHERE audit_events.seq = v.column1",
+        rows.join(", ")
+    );
+    with_tx!(tx, |conn| {
+        let mut query = sqlx::query(&sql).bind(now);
+        for link in links {
+            query = query
+                .bind(link.seq)
+                .bind(link.pos)
+                .bind(&link.prev)
+                .bind(&link.hash);
+        }
+        query.execute(conn).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 

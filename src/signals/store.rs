@@ -204,7 +204,18 @@ pub async fn update_workflow(tx: &mut Tx, row: &SignalRow) -> AppResult<()> {
 }
 
 /// How many women a curator holds: open cases plus signals assigned and not yet decided.
+///
+/// Locks the curator's user row first (PostgreSQL), so that two heads assigning
+/// different signals to one curator at once count one after the other.
 pub async fn caseload(tx: &mut Tx, curator: Uuid) -> AppResult<i64> {
+    let lock = format!(
+        "SELECT id FROM users WHERE id = $1{}",
+        crate::db::dialect::for_update(tx)
+    );
+    with_tx!(tx, |conn| sqlx::query_scalar::<_, Uuid>(&lock)
+        .bind(curator)
+        .fetch_optional(conn)
+        .await)?;
     const HELD: &str = "
         SELECT (SELECT COUNT(*) FROM cases WHERE curator_user_id = $1 AND status <> 'CLOSED')
              + (SELECT COUNT(*) FROM signals WHERE curator_user_id = $1

@@ -79,3 +79,37 @@ async fn guessing_the_current_password_with_a_stolen_token_is_throttled() {
     );
     let _ = PASSWORD;
 }
+
+#[tokio::test]
+async fn two_heads_cannot_both_fill_a_curators_last_place() {
+    let hub = crate::signals::signal_hub().await;
+    let assign = "assignCurator(signalId: $id, curatorId: $c)";
+    let mut received = Vec::new();
+    for _ in 0..10 {
+        let id = hub.reported().await;
+        hub.step(&hub.head, "receiveSignal(id: $id)", json!({ "id": id }))
+            .await;
+        received.push(id);
+    }
+    for id in &received[..8] {
+        hub.step(&hub.head, assign, json!({ "id": id, "c": hub.curator_id }))
+            .await;
+    }
+    let (a, b) = tokio::join!(
+        hub.step(
+            &hub.head,
+            assign,
+            json!({ "id": received[8], "c": hub.curator_id })
+        ),
+        hub.step(
+            &hub.head,
+            assign,
+            json!({ "id": received[9], "c": hub.curator_id })
+        ),
+    );
+    let conflicts = [&a, &b]
+        .iter()
+        .filter(|b| error_code(b) == Some("CONFLICT"))
+        .count();
+    assert_eq!(conflicts, 1, "{a}\n{b}");
+}

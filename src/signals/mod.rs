@@ -28,6 +28,9 @@ use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::journal::{self, Journal};
 
+/// The service's people who register and receive signals, at any hour.
+const SERVICE_STAFF: &[Role] = &[Role::Curator, Role::HeadOfService, Role::Specialist];
+
 /// A hospital's responsible specialist reports a signal: it is registered in the
 /// hospital's journal and passed to the prevention service now, with the clocks set.
 pub async fn report(
@@ -63,12 +66,9 @@ pub async fn report(
         visit_due_at: None,
         created_by: actor.user_id,
     };
-    store::insert(&mut tx, &new, &placement, now).await?;
     let entry = Entry::new(AuditAction::SignalReported, "signal", Some(placement.id))
         .with_details(json!({ "serviceAgencyId": service.id }));
-    audit::record(&mut tx, origin, entry, now).await?;
-    tx.commit().await?;
-    store::get_visible(db, actor.agency_id, placement.id).await
+    register(db, tx, actor, origin, &new, &placement, entry, now).await
 }
 
 /// The prevention service records a signal from another source: registered in its own
@@ -81,11 +81,7 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
     let service = own_agency(db, actor, AgencyKind::PreventionService).await?;
-    policy::ensure_any_role(
-        actor,
-        &[Role::Curator, Role::HeadOfService, Role::Specialist],
-        "recording signals",
-    )?;
+    policy::ensure_any_role(actor, SERVICE_STAFF, "recording signals")?;
     let mut tx = db.begin().await?;
     let placement = Placement {
         id: Uuid::now_v7(),
@@ -109,12 +105,9 @@ pub async fn record(
         visit_due_at: clocks::visit_due(now, new.in_ward_with_child, None)?,
         created_by: actor.user_id,
     };
-    store::insert(&mut tx, &new, &placement, now).await?;
     let entry = Entry::new(AuditAction::SignalRecorded, "signal", Some(placement.id))
         .with_details(json!({ "source": new.source }));
-    audit::record(&mut tx, origin, entry, now).await?;
-    tx.commit().await?;
-    store::get_visible(db, actor.agency_id, placement.id).await
+    register(db, tx, actor, origin, &new, &placement, entry, now).await
 }
 
 /// The service receives a hospital's signal (at any hour) and registers it in its
@@ -127,11 +120,7 @@ pub async fn receive(
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
     let service = own_agency(db, actor, AgencyKind::PreventionService).await?;
-    policy::ensure_any_role(
-        actor,
-        &[Role::Curator, Role::HeadOfService, Role::Specialist],
-        "receiving signals",
-    )?;
+    policy::ensure_any_role(actor, SERVICE_STAFF, "receiving signals")?;
     let mut tx = db.begin().await?;
     let mut row = step(&mut tx, actor, id, SignalStep::Receive).await?;
     row.service_journal_no = Some(
@@ -268,6 +257,24 @@ pub async fn dismiss(
         now,
     )
     .await
+}
+
+/// Writes a new signal and its audit event, commits, and reads it back as the actor sees it.
+#[allow(clippy::too_many_arguments)]
+async fn register(
+    db: &Db,
+    mut tx: Tx,
+    actor: &Actor,
+    origin: &Origin,
+    new: &NewSignal,
+    placement: &Placement,
+    entry: Entry,
+    now: DateTime<Utc>,
+) -> AppResult<SignalRow> {
+    store::insert(&mut tx, new, placement, now).await?;
+    audit::record(&mut tx, origin, entry, now).await?;
+    tx.commit().await?;
+    store::get_visible(db, actor.agency_id, placement.id).await
 }
 
 /// Loads a signal of the actor's service for a step and moves its status.

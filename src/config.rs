@@ -131,6 +131,34 @@ pub struct Config {
         global = true
     )]
     pub audit_seal_interval_ms: u64,
+
+    /// Working days a receiving agency has to decide on a handover, counted in its own
+    /// time zone; a request past it is flagged, never decided by the hub.
+    #[arg(long, env = "CASELINK_HANDOVER_WORKING_DAYS", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(1..=30), global = true)]
+    pub handover_working_days: u32,
+
+    /// Largest attached document, in bytes (scans in PDF, JPEG or PNG).
+    #[arg(
+        long,
+        env = "CASELINK_DOCUMENT_MAX_BYTES",
+        default_value_t = 10_485_760,
+        global = true
+    )]
+    pub document_max_bytes: usize,
+
+    /// Most documents attached to one handover request.
+    #[arg(
+        long,
+        env = "CASELINK_DOCUMENT_MAX_FILES",
+        default_value_t = 10,
+        global = true
+    )]
+    pub document_max_files: usize,
+
+    /// Keep attached documents as files in this directory instead of in the database.
+    #[arg(long, env = "CASELINK_DOCUMENTS_DIR", global = true)]
+    pub documents_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -147,6 +175,13 @@ impl Config {
     /// How long a checked token is trusted.
     pub fn token_recheck(&self) -> Duration {
         Duration::from_secs(self.token_recheck_seconds)
+    }
+
+    /// The largest multipart request: the documents a handover may carry, plus the query.
+    pub fn max_upload_bytes(&self) -> usize {
+        self.document_max_bytes
+            .saturating_mul(self.document_max_files)
+            .saturating_add(self.max_body_bytes)
     }
 
     /// Interval between audit sealing rounds.

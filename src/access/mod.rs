@@ -36,6 +36,18 @@ mod tests {
         assert_eq!(signal_scope(Some(other), service, Some(hospital)), None);
         assert_eq!(signal_scope(None, service, Some(hospital)), None);
     }
+
+    #[test]
+    fn the_receiver_reads_the_package_only_while_it_decides() {
+        let (receiver, lead, hospital) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let summary = Some(Scope::Summary);
+        assert!(package_visible(Some(receiver), receiver, true, summary));
+        assert!(!package_visible(Some(receiver), receiver, false, None));
+        assert!(package_visible(Some(lead), receiver, false, Some(Scope::Full)));
+        // The sending hospital holds the summary: no package for it.
+        assert!(!package_visible(Some(hospital), receiver, true, summary));
+        assert!(!package_visible(None, receiver, true, None));
+    }
 }
 
 /// The user a request acts as, resolved from the bearer token on every request.
@@ -65,6 +77,22 @@ pub fn signal_scope(agency: Option<Uuid>, service: Uuid, sender: Option<Uuid>) -
         Some(Scope::Summary)
     } else {
         None
+    }
+}
+
+/// Whether an agency may read a handover's package (the records and documents that go
+/// with it): an agency working on the case with `FULL` scope, or the receiver while the
+/// request waits for its decision. After a decline or a cancel the receiver reads nothing.
+pub fn package_visible(
+    agency: Option<Uuid>,
+    receiver: Uuid,
+    pending: bool,
+    case_scope: Option<Scope>,
+) -> bool {
+    match agency {
+        None => false,
+        Some(_) if case_scope == Some(Scope::Full) => true,
+        Some(agency) => agency == receiver && pending,
     }
 }
 

@@ -48,6 +48,11 @@ pub fn scope_rank(case_id_expr: &str, agency_param: u8, now_param: u8) -> String
 /// [`super::signal_scope`]). A NULL agency (a hub administrator) sees none.
 pub const SIGNAL_VISIBLE: &str = "(s.service_agency_id = $1 OR s.sender_agency_id = $1)";
 
+/// The condition under which the agency bound at `$1` sees handover request `h`: it sent
+/// it or it is the receiver. Whether it also reads the package is
+/// [`super::package_visible`]'s to say. A NULL agency (a hub administrator) sees none.
+pub const HANDOVER_VISIBLE: &str = "(h.from_agency_id = $1 OR h.to_agency_id = $1)";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,11 @@ impl AgencyNode {
     async fn caseload_limit(&self) -> i32 {
         self.0.caseload_limit
     }
+    /// Days this agency keeps read-only FULL scope on a case it transferred (0: the
+    /// summary only, at once).
+    async fn former_lead_full_days(&self) -> i32 {
+        self.0.former_lead_full_days
+    }
     /// Bumped on every change; pass it back as `expectedVersion` to avoid lost updates.
     async fn version(&self) -> i32 {
         self.0.version
@@ -102,6 +107,8 @@ pub struct UpdateAgencyInput {
     pub active: Option<bool>,
     /// Women a curator may hold at once, 1–100 (9 by default).
     pub caseload_limit: Option<i32>,
+    /// Days of read-only FULL scope kept on a transferred case, 0–365 (0 by default).
+    pub former_lead_full_days: Option<i32>,
     /// The version you read; the change is refused with CONFLICT if it moved on.
     pub expected_version: Option<i32>,
 }
@@ -203,6 +210,7 @@ impl AgencyMutation {
             notification_language: input.notification_language,
             active: input.active,
             caseload_limit: input.caseload_limit,
+            former_lead_full_days: input.former_lead_full_days,
             expected_version: input.expected_version,
         }
         .checked()?;

@@ -73,6 +73,8 @@ pub struct AgencyRow {
     pub active: bool,
     /// How many women a curator may hold at once (9 by default, seed 001).
     pub caseload_limit: i32,
+    /// Days the agency keeps read-only FULL scope on a case it transferred (0: summary).
+    pub former_lead_full_days: i32,
     /// Bumped on every change, for optimistic concurrency.
     pub version: i32,
     /// When it was created.
@@ -136,6 +138,8 @@ pub struct AgencyChanges {
     pub active: Option<bool>,
     /// A new caseload limit per curator.
     pub caseload_limit: Option<i32>,
+    /// Days of read-only FULL scope after a transfer.
+    pub former_lead_full_days: Option<i32>,
     /// The version the client read; the change is refused if it moved on.
     pub expected_version: Option<i32>,
 }
@@ -148,6 +152,15 @@ impl AgencyChanges {
             return Err(crate::error::AppError::bad_input(
                 "caseloadLimit",
                 "must be between 1 and 100",
+            ));
+        }
+        if self
+            .former_lead_full_days
+            .is_some_and(|d| !(0..=365).contains(&d))
+        {
+            return Err(crate::error::AppError::bad_input(
+                "formerLeadFullDays",
+                "must be between 0 and 365",
             ));
         }
         Ok(AgencyChanges {
@@ -185,6 +198,7 @@ impl AgencyChanges {
         set!(notification_language, "notificationLanguage");
         set!(active, "active");
         set!(caseload_limit, "caseloadLimit");
+        set!(former_lead_full_days, "formerLeadFullDays");
         changed
     }
 }

@@ -76,6 +76,18 @@ pub enum AuditAction {
     ConsentRecorded,
     /// A consent was withdrawn: sharing with the agencies it covered stops.
     ConsentWithdrawn,
+    /// A transfer or referral was requested.
+    HandoverRequested,
+    /// The receiver accepted a transfer or referral.
+    HandoverAccepted,
+    /// The receiver declined a transfer or referral.
+    HandoverDeclined,
+    /// The sender cancelled a pending request.
+    HandoverCancelled,
+    /// A referral's receiver recorded the service given and closed it.
+    ReferralCompleted,
+    /// An attached document was downloaded.
+    DocumentDownloaded,
 }
 
 impl AuditAction {
@@ -107,6 +119,12 @@ impl AuditAction {
             AuditAction::CasePersonAdded => "CASE_PERSON_ADDED",
             AuditAction::ConsentRecorded => "CONSENT_RECORDED",
             AuditAction::ConsentWithdrawn => "CONSENT_WITHDRAWN",
+            AuditAction::HandoverRequested => "HANDOVER_REQUESTED",
+            AuditAction::HandoverAccepted => "HANDOVER_ACCEPTED",
+            AuditAction::HandoverDeclined => "HANDOVER_DECLINED",
+            AuditAction::HandoverCancelled => "HANDOVER_CANCELLED",
+            AuditAction::ReferralCompleted => "REFERRAL_COMPLETED",
+            AuditAction::DocumentDownloaded => "DOCUMENT_DOWNLOADED",
         }
     }
 

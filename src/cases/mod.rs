@@ -290,7 +290,13 @@ pub async fn close(
     exit_outcome: Option<ExitOutcome>,
     now: DateTime<Utc>,
 ) -> AppResult<CaseRow> {
-    let (tx, mut case) = led_case(db, actor, id, now).await?;
+    let (mut tx, mut case) = led_case(db, actor, id, now).await?;
+    // Until the receiver decides, the sender stays responsible: it cannot close under it.
+    if crate::handovers::store::transfer_pending(&mut tx, id).await? {
+        return Err(AppError::Conflict(
+            "a transfer of this case is pending; cancel it before closing the case".into(),
+        ));
+    }
     rules::check_closure(case.status, reason, case.shelter, exit_outcome.is_some())?;
     let from = case.status;
     case.status = CaseStatus::Closed;
@@ -367,6 +373,29 @@ pub(crate) async fn save(
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await?;
     Ok(case)
+}
+
+/// Writes a timeline entry that does not change the status (a handover's steps).
+pub(crate) async fn note(
+    tx: &mut Tx,
+    actor: &Actor,
+    case_id: Uuid,
+    kind: &str,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let event = CaseEventRow {
+        id: Uuid::now_v7(),
+        case_id,
+        occurred_at: now,
+        actor_user_id: Some(actor.user_id),
+        actor_agency_id: actor.agency_id,
+        kind: kind.to_owned(),
+        from_status: None,
+        to_status: None,
+        details: details.to_string(),
+    };
+    store::insert_event(tx, &event).await
 }
 
 async fn timeline(

@@ -7,6 +7,7 @@ use crate::agencies::graphql::AgencyNode;
 use crate::cases::graphql::CaseNode;
 use crate::error::AppError;
 use crate::graphql::ContextExt;
+use crate::handovers::graphql::HandoverNode;
 use crate::ids::parse_id;
 use crate::signals::graphql::SignalNode;
 use crate::users::graphql::UserNode;
@@ -22,6 +23,7 @@ pub enum Node {
     User(UserNode),
     Signal(SignalNode),
     Case(CaseNode),
+    Handover(HandoverNode),
 }
 
 /// The `node` query.
@@ -46,6 +48,9 @@ impl NodeQuery {
             .and_then(|r| SignalNode::for_agency(r, actor.agency_id))
         {
             return Ok(Node::Signal(node));
+        }
+        if let Ok(row) = crate::handovers::store::get_visible(db, actor.agency_id, id).await {
+            return Ok(Node::Handover(HandoverNode::new(row)));
         }
         if let Ok(row) = agencies::store::get(db, id).await {
             return Ok(Node::Agency(AgencyNode(row)));

@@ -9,6 +9,7 @@ use crate::auth::graphql::AuthMutation;
 use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::config::Config;
 use crate::graphql::node::NodeQuery;
+use crate::handovers::graphql::{HandoverMutation, HandoverQuery};
 use crate::signals::graphql::{SignalMutation, SignalQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
 
@@ -20,6 +21,7 @@ pub struct Query(
     AgencyQuery,
     SignalQuery,
     CaseQuery,
+    HandoverQuery,
     AuditQuery,
 );
 
@@ -31,6 +33,7 @@ pub struct Mutation(
     UserMutation,
     SignalMutation,
     CaseMutation,
+    HandoverMutation,
 );
 
 /// The hub's schema type.

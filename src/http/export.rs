@@ -91,7 +91,7 @@ fn time_param(name: &str, value: Option<&str>) -> AppResult<Option<DateTime<Utc>
         })
 }
 
-fn plain_error(error: AppError) -> Response {
+pub(super) fn plain_error(error: AppError) -> Response {
     let status = match &error {
         AppError::Unauthenticated | AppError::LoginRefused(_) => StatusCode::UNAUTHORIZED,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,

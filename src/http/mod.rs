@@ -1,5 +1,6 @@
 //! HTTP: the router, the GraphQL endpoint, health and readiness.
 
+mod documents;
 mod export;
 mod graphql;
 mod health;

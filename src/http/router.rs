@@ -5,12 +5,11 @@ use axum::http::{HeaderName, Request};
 use axum::routing::get;
 use axum::Router;
 use tower::ServiceBuilder;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{export, graphql, health};
+use super::{documents, export, graphql, health};
 use crate::app::AppState;
 use crate::graphql::CaseLinkSchema;
 
@@ -24,9 +23,46 @@ async fn forget_client_request_id(mut request: Request<Body>) -> Request<Body> {
     request
 }
 
+/// The body limits: a plain request gets `plain` bytes; a multipart request (a handover
+/// carrying documents) gets room for its documents too. Each document's own size is
+/// checked where it is stored.
+#[derive(Clone, Copy)]
+struct BodyLimits {
+    plain: usize,
+    upload: usize,
+}
+
+async fn limit_body(
+    axum::extract::State(limits): axum::extract::State<BodyLimits>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = if multipart { limits.upload } else { limits.plain };
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
 /// The hub's routes.
 pub fn router(state: AppState, schema: CaseLinkSchema) -> Router {
-    let max_body = state.config.max_body_bytes;
+    let limits = BodyLimits {
+        plain: state.config.max_body_bytes,
+        upload: state.config.max_upload_bytes(),
+    };
     let graphiql = state.config.graphiql;
     let graphql_route = if graphiql {
         get(graphql::graphiql).post(graphql::execute)
@@ -46,10 +82,11 @@ pub fn router(state: AppState, schema: CaseLinkSchema) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(RequestBodyLimitLayer::new(max_body));
+        .layer(axum::middleware::from_fn_with_state(limits, limit_body));
     Router::new()
         .route("/graphql", graphql_route)
         .route("/export/signals.csv", get(export::signals_csv))
+        .route("/documents/{id}", get(documents::download))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .layer(layers)

@@ -15,7 +15,8 @@ use uuid::Uuid;
 
 use super::loader::PersonsLoader;
 use super::model::{
-    AgeBand, CaseRow, CaseStatus, ClosureReason, ConsentKind, ExitOutcome, PersonRole,
+    AgeBand, CaseRow, CaseStatus, ClosureReason, ConsentKind, ConsentRow, ExitOutcome, PersonRole,
+    PersonRow,
 };
 use super::rules;
 use super::sheet::SignalSheet;
@@ -24,6 +25,7 @@ use crate::access::Scope;
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::graphql::ContextExt;
+use crate::handovers::graphql::HandoverNode;
 
 /// A case as the viewing agency may see it.
 pub struct CaseNode {
@@ -63,6 +65,35 @@ pub struct Consent {
     /// The agencies it covers.
     agency_ids: Vec<ID>,
     withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl From<PersonRow> for CasePerson {
+    fn from(p: PersonRow) -> CasePerson {
+        CasePerson {
+            id: id(p.id),
+            role: p.role,
+            full_name: p.full_name,
+            birth_date: p.birth_date,
+            phone: p.phone,
+            registered_address: p.address_registered,
+            actual_address: p.address_actual,
+            stance: p.stance,
+            notes: p.notes,
+        }
+    }
+}
+
+impl From<(ConsentRow, Vec<Uuid>)> for Consent {
+    fn from((c, agencies): (ConsentRow, Vec<Uuid>)) -> Consent {
+        Consent {
+            id: id(c.id),
+            kind: c.kind,
+            signed_by: c.signed_by,
+            signed_at: c.signed_at,
+            agency_ids: agencies.into_iter().map(id).collect(),
+            withdrawn_at: c.withdrawn_at,
+        }
+    }
 }
 
 /// One entry of a case's timeline.
@@ -173,21 +204,7 @@ impl CaseNode {
         }
         let loader = ctx.data_unchecked::<DataLoader<PersonsLoader>>();
         let rows = loader.load_one(self.row.id).await?.unwrap_or_default();
-        Ok(Some(
-            rows.into_iter()
-                .map(|p| CasePerson {
-                    id: id(p.id),
-                    role: p.role,
-                    full_name: p.full_name,
-                    birth_date: p.birth_date,
-                    phone: p.phone,
-                    registered_address: p.address_registered,
-                    actual_address: p.address_actual,
-                    stance: p.stance,
-                    notes: p.notes,
-                })
-                .collect(),
-        ))
+        Ok(Some(rows.into_iter().map(CasePerson::from).collect()))
     }
     /// The signal sheet (FULL scope only).
     async fn signal_sheet(&self, ctx: &Context<'_>) -> Option<SignalSheet> {
@@ -200,18 +217,21 @@ impl CaseNode {
             return Ok(None);
         }
         let rows = store::consents_of(&ctx.state().db, self.row.id).await?;
-        Ok(Some(
-            rows.into_iter()
-                .map(|(c, agencies)| Consent {
-                    id: id(c.id),
-                    kind: c.kind,
-                    signed_by: c.signed_by,
-                    signed_at: c.signed_at,
-                    agency_ids: agencies.into_iter().map(id).collect(),
-                    withdrawn_at: c.withdrawn_at,
-                })
-                .collect(),
-        ))
+        Ok(Some(rows.into_iter().map(Consent::from).collect()))
+    }
+    /// A transfer of the case waits for the receiver; until it accepts, the lead agency
+    /// stays responsible.
+    async fn handover_pending(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(crate::handovers::store::transfer_pending_of(&ctx.state().db, self.row.id).await?)
+    }
+    /// The case's transfers and referrals: who sent what to whom, when, the decision and
+    /// why (FULL scope only).
+    async fn handovers(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<HandoverNode>>> {
+        if !self.full(ctx) {
+            return Ok(None);
+        }
+        let rows = crate::handovers::store::of_case(&ctx.state().db, self.row.id).await?;
+        Ok(Some(rows.into_iter().map(HandoverNode::new).collect()))
     }
     async fn version(&self) -> i32 {
         self.row.version

@@ -1,0 +1,490 @@
+//! GraphQL for handovers: the receiver's inbox, the sender's outbox, one request, and the
+//! decisions. A request exists only for its two agencies; its package (records and
+//! documents) only for those [`crate::access::package_visible`] allows, and each read of
+//! it is audited like any personal data.
+
+use async_graphql::connection::Connection;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, InputObject, Object, SimpleObject, Upload, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+use super::model::{DocumentRow, HandoverKind, HandoverRow, HandoverStatus, PackageRecord};
+use super::store::{self, Side};
+use super::{Acceptance, NewHandover, Settings};
+use crate::access::{self, Scope};
+use crate::agencies::graphql::AgencyNode;
+use crate::agencies::loader::AgencyLoader;
+use crate::cases::graphql::{CaseNode, CasePerson, Consent};
+use crate::cases::model::CaseRow;
+use crate::cases::sheet::SignalSheet;
+use crate::error::{AppError, AppResult};
+use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::ContextExt;
+use crate::ids::parse_id;
+use crate::signals::visit::VisitReport;
+use crate::{cases, db};
+
+/// A transfer or referral as one of its two agencies sees it.
+pub struct HandoverNode {
+    row: HandoverRow,
+    /// The viewer's view of the case, looked up once per node.
+    case_view: OnceCell<Option<(CaseRow, Scope)>>,
+}
+
+impl HandoverNode {
+    /// Shows a request (the caller has checked that the viewer may see it).
+    pub fn new(row: HandoverRow) -> HandoverNode {
+        HandoverNode {
+            row,
+            case_view: OnceCell::new(),
+        }
+    }
+
+    async fn case_view(&self, ctx: &Context<'_>) -> AppResult<&Option<(CaseRow, Scope)>> {
+        self.case_view
+            .get_or_try_init(|| async {
+                let agency = ctx.actor()?.agency_id;
+                match cases::store::get_visible(&ctx.state().db, agency, self.row.case_id, db::now())
+                    .await
+                {
+                    Ok(view) => Ok(Some(view)),
+                    Err(AppError::NotFound(_)) => Ok(None),
+                    Err(other) => Err(other),
+                }
+            })
+            .await
+    }
+
+    fn pending(&self) -> bool {
+        self.row.status == HandoverStatus::Pending
+    }
+}
+
+fn id(u: Uuid) -> ID {
+    ID(u.to_string())
+}
+
+async fn agency(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<AgencyNode>> {
+    Ok(ctx
+        .data_unchecked::<DataLoader<AgencyLoader>>()
+        .load_one(id)
+        .await?
+        .map(AgencyNode))
+}
+
+#[Object(name = "Handover")]
+impl HandoverNode {
+    pub async fn id(&self) -> ID {
+        id(self.row.id)
+    }
+    async fn kind(&self) -> HandoverKind {
+        self.row.kind
+    }
+    async fn status(&self) -> HandoverStatus {
+        self.row.status
+    }
+    /// The case as your agency sees it now (null once your agency no longer takes part).
+    async fn case(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CaseNode>> {
+        Ok(self
+            .case_view(ctx)
+            .await?
+            .clone()
+            .map(|(row, scope)| CaseNode::new(row, scope)))
+    }
+    async fn from_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
+        agency(ctx, self.row.from_agency_id).await
+    }
+    async fn to_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
+        agency(ctx, self.row.to_agency_id).await
+    }
+    async fn requested_by_id(&self) -> ID {
+        id(self.row.requested_by_user_id)
+    }
+    /// Why the sender passes the case on or what service it asks for.
+    async fn reason(&self) -> &str {
+        &self.row.reason
+    }
+    async fn requested_at(&self) -> DateTime<Utc> {
+        self.row.requested_at
+    }
+    /// Minutes the request has waited (until it was decided, or until now).
+    async fn age_minutes(&self) -> i64 {
+        let until = self.row.decided_at.unwrap_or_else(db::now);
+        (until - self.row.requested_at).num_minutes().max(0)
+    }
+    /// When the receiver should have decided: the end of the third working day (a
+    /// setting) in the receiver's time zone.
+    async fn deadline_at(&self) -> DateTime<Utc> {
+        self.row.deadline_at
+    }
+    /// The deadline in the receiver's time zone, RFC 3339.
+    async fn deadline_at_local(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let receiver = ctx
+            .data_unchecked::<DataLoader<AgencyLoader>>()
+            .load_one(self.row.to_agency_id)
+            .await?;
+        let tz: chrono_tz::Tz = receiver
+            .and_then(|a| a.time_zone.parse().ok())
+            .unwrap_or(chrono_tz::UTC);
+        Ok(self.row.deadline_at.with_timezone(&tz).to_rfc3339())
+    }
+    /// Still pending past its deadline. The hub flags it; people decide.
+    async fn overdue(&self) -> bool {
+        self.pending() && db::now() >= self.row.deadline_at
+    }
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.row.decided_at
+    }
+    async fn decided_by_id(&self) -> Option<ID> {
+        self.row.decided_by_user_id.map(id)
+    }
+    /// Why the receiver declined.
+    async fn decline_reason(&self) -> Option<&str> {
+        self.row.decline_reason.as_deref()
+    }
+    /// The receiving body's order accepting the case.
+    async fn order_number(&self) -> Option<&str> {
+        self.row.order_number.as_deref()
+    }
+    async fn order_date(&self) -> Option<NaiveDate> {
+        self.row.order_date
+    }
+    /// The receiver's curator for the case.
+    async fn receiver_curator_id(&self) -> Option<ID> {
+        self.row.receiver_curator_id.map(id)
+    }
+    /// What a referral's receiver did, once it closed the referral.
+    async fn service_result(&self) -> Option<&str> {
+        self.row.service_result.as_deref()
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.row.closed_at
+    }
+    /// Which records go with the request (always shown to both agencies).
+    async fn records(&self) -> Vec<PackageRecord> {
+        self.row.package()
+    }
+    /// The package: the records and documents themselves. Null where your agency may not
+    /// read it (a receiver that declined, or an agency with the summary only).
+    async fn package(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<HandoverPackage>> {
+        let agency = ctx.actor()?.agency_id;
+        let scope = self.case_view(ctx).await?.as_ref().map(|(_, s)| *s);
+        if !access::package_visible(agency, self.row.to_agency_id, self.pending(), scope) {
+            return Ok(None);
+        }
+        ctx.note_personal_read("case", self.row.case_id);
+        Ok(Some(HandoverPackage {
+            row: self.row.clone(),
+        }))
+    }
+    async fn version(&self) -> i32 {
+        self.row.version
+    }
+}
+
+/// What goes with a request. Each record shows only if the sender included it.
+pub struct HandoverPackage {
+    row: HandoverRow,
+}
+
+impl HandoverPackage {
+    fn has(&self, record: PackageRecord) -> bool {
+        self.row.package().contains(&record)
+    }
+}
+
+/// A document attached to a request.
+#[derive(SimpleObject)]
+pub struct HandoverDocument {
+    id: ID,
+    file_name: String,
+    /// Read from the content: application/pdf, image/jpeg or image/png.
+    content_type: String,
+    size_bytes: i64,
+    /// SHA-256 of the content, hex.
+    sha256: String,
+    /// GET it with your bearer token; each download is audited.
+    download_path: String,
+}
+
+impl From<DocumentRow> for HandoverDocument {
+    fn from(d: DocumentRow) -> HandoverDocument {
+        HandoverDocument {
+            id: id(d.id),
+            download_path: format!("/documents/{}", d.id),
+            file_name: d.file_name,
+            content_type: d.content_type,
+            size_bytes: d.size_bytes,
+            sha256: d.sha256,
+        }
+    }
+}
+
+#[Object]
+impl HandoverPackage {
+    async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<HandoverDocument>> {
+        let rows = store::documents_of(&ctx.state().db, self.row.id).await?;
+        Ok(rows.into_iter().map(HandoverDocument::from).collect())
+    }
+    async fn persons(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<CasePerson>>> {
+        if !self.has(PackageRecord::Persons) {
+            return Ok(None);
+        }
+        let rows = cases::store::persons_of_cases(&ctx.state().db, &[self.row.case_id]).await?;
+        Ok(Some(rows.into_iter().map(CasePerson::from).collect()))
+    }
+    async fn signal_sheet(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SignalSheet>> {
+        if !self.has(PackageRecord::SignalSheet) {
+            return Ok(None);
+        }
+        // The receiver may hold only the summary; the package is what it reads to decide.
+        let text = store::signal_sheet_of_case(&ctx.state().db, self.row.case_id).await?;
+        Ok(text.map(|t| serde_json::from_str(&t).unwrap_or_default()))
+    }
+    async fn visit_report(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<VisitReport>> {
+        if !self.has(PackageRecord::VisitReport) {
+            return Ok(None);
+        }
+        let text = store::visit_report_of_case(&ctx.state().db, self.row.case_id).await?;
+        Ok(text.map(|t| serde_json::from_str(&t).unwrap_or_default()))
+    }
+    async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Consent>>> {
+        if !self.has(PackageRecord::Consents) {
+            return Ok(None);
+        }
+        let rows = cases::store::consents_of(&ctx.state().db, self.row.case_id).await?;
+        Ok(Some(rows.into_iter().map(Consent::from).collect()))
+    }
+}
+
+/// What goes with a request.
+#[derive(InputObject, Default)]
+pub struct HandoverPackageInput {
+    /// Which of the case's records the receiver may read before deciding.
+    #[graphql(default)]
+    pub records: Vec<PackageRecord>,
+    /// Scans (PDF, JPEG, PNG) sent as multipart uploads.
+    #[graphql(default)]
+    pub documents: Vec<Upload>,
+}
+
+/// Reading handovers.
+#[derive(Default)]
+pub struct HandoverQuery;
+
+#[Object]
+impl HandoverQuery {
+    /// Requests to your agency, the longest-waiting first: pending ones unless you ask
+    /// for other states.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
+    async fn handover_inbox(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<Vec<HandoverStatus>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, HandoverNode>> {
+        let status = status.unwrap_or_else(|| vec![HandoverStatus::Pending]);
+        page(ctx, Side::Received, &status, first, after).await
+    }
+
+    /// Requests your agency sent, oldest first, in every state unless you choose.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
+    async fn handover_outbox(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<Vec<HandoverStatus>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, HandoverNode>> {
+        page(ctx, Side::Sent, &status.unwrap_or_default(), first, after).await
+    }
+
+    /// One request your agency sent or received.
+    async fn handover(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<HandoverNode> {
+        let actor = ctx.actor()?;
+        let row =
+            store::get_visible(&ctx.state().db, actor.agency_id, parse_id("id", &id)?).await?;
+        Ok(HandoverNode::new(row))
+    }
+}
+
+async fn page(
+    ctx: &Context<'_>,
+    side: Side,
+    status: &[HandoverStatus],
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<Connection<String, HandoverNode>> {
+    let actor = ctx.actor()?;
+    let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
+    let rows = store::list_page(
+        &ctx.state().db,
+        actor.agency_id,
+        side,
+        status,
+        page.after.as_ref(),
+        page.fetch_limit(),
+    )
+    .await?;
+    Ok(connection(
+        rows,
+        &page,
+        |r| (r.requested_at, r.id),
+        HandoverNode::new,
+    ))
+}
+
+/// Passing cases on and deciding on what arrives.
+#[derive(Default)]
+pub struct HandoverMutation;
+
+#[Object]
+impl HandoverMutation {
+    /// Asks another agency to take the case over (TRANSFER, the head only) or to give a
+    /// service while your agency keeps the lead (REFERRAL). Documents go as multipart
+    /// uploads; the whole request is refused, with nothing stored, if one is refused.
+    async fn request_handover(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        to_agency_id: ID,
+        kind: HandoverKind,
+        reason: String,
+        package: Option<HandoverPackageInput>,
+    ) -> async_graphql::Result<HandoverNode> {
+        let actor = ctx.actor()?;
+        let state = ctx.state();
+        let settings = Settings::from_config(&state.config);
+        let package = package.unwrap_or_default();
+        let mut documents = Vec::with_capacity(package.documents.len());
+        for (i, upload) in package.documents.iter().enumerate() {
+            documents.push(read_upload(ctx, i, upload, settings.max_document_bytes).await?);
+        }
+        let new = NewHandover {
+            case_id: parse_id("caseId", &case_id)?,
+            to_agency_id: parse_id("toAgencyId", &to_agency_id)?,
+            kind,
+            reason,
+            records: package.records,
+            documents,
+        };
+        let row =
+            super::request(&state.db, &settings, actor, &ctx.origin()?, new, db::now()).await?;
+        Ok(HandoverNode::new(row))
+    }
+
+    /// Accepts a request to your agency. A transfer needs your order's number and date
+    /// and makes your agency the lead; `curatorId` names your curator for the case (you,
+    /// when not given). Repeating the same accept is harmless.
+    async fn accept_handover(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        order_number: Option<String>,
+        order_date: Option<NaiveDate>,
+        curator_id: Option<ID>,
+    ) -> async_graphql::Result<HandoverNode> {
+        let acceptance = Acceptance {
+            order_number,
+            order_date,
+            curator_id: curator_id
+                .map(|c| parse_id("curatorId", &c))
+                .transpose()?,
+        };
+        let row = super::accept(
+            &ctx.state().db,
+            ctx.actor()?,
+            &ctx.origin()?,
+            parse_id("id", &id)?,
+            acceptance,
+            db::now(),
+        )
+        .await?;
+        Ok(HandoverNode::new(row))
+    }
+
+    /// Declines a request to your agency, with a reason for the sender.
+    async fn decline_handover(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+    ) -> async_graphql::Result<HandoverNode> {
+        let row = super::decline(
+            &ctx.state().db,
+            ctx.actor()?,
+            &ctx.origin()?,
+            parse_id("id", &id)?,
+            &reason,
+            db::now(),
+        )
+        .await?;
+        Ok(HandoverNode::new(row))
+    }
+
+    /// Withdraws a request your agency sent, while it is pending.
+    async fn cancel_handover(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<HandoverNode> {
+        let row = super::cancel(
+            &ctx.state().db,
+            ctx.actor()?,
+            &ctx.origin()?,
+            parse_id("id", &id)?,
+            db::now(),
+        )
+        .await?;
+        Ok(HandoverNode::new(row))
+    }
+
+    /// Records the service your agency gave on an accepted referral and closes it; the
+    /// lead reads the result in the case's handover history.
+    async fn complete_referral(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        service_result: String,
+    ) -> async_graphql::Result<HandoverNode> {
+        let row = super::complete_referral(
+            &ctx.state().db,
+            ctx.actor()?,
+            &ctx.origin()?,
+            parse_id("id", &id)?,
+            &service_result,
+            db::now(),
+        )
+        .await?;
+        Ok(HandoverNode::new(row))
+    }
+}
+
+/// Reads one upload, refusing an over-size one before reading it.
+async fn read_upload(
+    ctx: &Context<'_>,
+    position: usize,
+    upload: &Upload,
+    max_bytes: usize,
+) -> AppResult<(String, Vec<u8>)> {
+    let field = format!("package.documents[{position}]");
+    let value = upload
+        .value(ctx)
+        .map_err(|_| AppError::bad_input(&field, "the upload is missing from the request"))?;
+    if value.size().is_ok_and(|size| size > max_bytes as u64) {
+        return Err(AppError::bad_input(
+            &field,
+            format!("the file is larger than {max_bytes} bytes"),
+        ));
+    }
+    let name = value.filename.clone();
+    let limit = max_bytes as u64 + 1;
+    let bytes = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        value.into_read().take(limit).read_to_end(&mut bytes).map(|_| bytes)
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    Ok((name, bytes))
+}

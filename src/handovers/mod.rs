@@ -1,0 +1,457 @@
+//! Handovers and referrals between agencies (domain.md §3).
+//!
+//! The lead agency asks another agency to take the case over (`TRANSFER`) or to give a
+//! service while it keeps the lead (`REFERRAL`), with a package: which records go with
+//! it and scanned documents. Until the receiver decides, the sender stays responsible;
+//! the receiver sees the case's summary and the package. The receiver accepts (under its
+//! own order's number and date) or declines with a reason; the sender may cancel while
+//! the request is pending. The hub flags a request past its deadline and never decides
+//! one itself. Who sees what afterwards is [`crate::access::participation`]'s rule book.
+
+pub mod documents;
+pub mod graphql;
+pub mod model;
+pub mod rules;
+pub mod store;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use self::documents::{CheckedDocument, Storage};
+use self::model::{HandoverKind, HandoverRow, HandoverStatus, PackageRecord};
+use self::rules::Decision;
+use crate::access::participation::WorkflowEvent;
+use crate::access::{self, policy, Actor, Role};
+use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::cases;
+use crate::config::Config;
+use crate::db::{Db, Tx};
+use crate::error::{AppError, AppResult};
+use crate::input;
+
+/// Heads pass a case on and decide on what their agency receives.
+const HEADS: &[Role] = &[Role::HeadOfService, Role::GuardianshipOfficer];
+/// Who may give the service of an accepted referral and record it.
+const REFERRAL_WORKERS: &[Role] = &[
+    Role::HeadOfService,
+    Role::GuardianshipOfficer,
+    Role::Curator,
+    Role::Specialist,
+    Role::RehabilitationStaff,
+];
+const MAX_TEXT: usize = 5_000;
+
+/// The operator's settings for handovers.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Working days the receiver has to decide.
+    pub working_days: u32,
+    /// Largest document.
+    pub max_document_bytes: usize,
+    /// Most documents on one request.
+    pub max_documents: usize,
+    /// Where documents are kept.
+    pub storage: Storage,
+}
+
+impl Settings {
+    /// From the hub's configuration.
+    pub fn from_config(config: &Config) -> Settings {
+        Settings {
+            working_days: config.handover_working_days,
+            max_document_bytes: config.document_max_bytes,
+            max_documents: config.document_max_files,
+            storage: Storage::from_setting(config.documents_dir.as_deref()),
+        }
+    }
+}
+
+/// A new request as the sender gives it.
+pub struct NewHandover {
+    pub case_id: Uuid,
+    pub to_agency_id: Uuid,
+    pub kind: HandoverKind,
+    pub reason: String,
+    pub records: Vec<PackageRecord>,
+    /// File name and content of each attached document.
+    pub documents: Vec<(String, Vec<u8>)>,
+}
+
+/// Sends a request: checks it whole before anything is written, then stores it, its
+/// documents, the receiver's summary view, a timeline entry and an audit event at once.
+pub async fn request(
+    db: &Db,
+    settings: &Settings,
+    actor: &Actor,
+    origin: &Origin,
+    new: NewHandover,
+    now: DateTime<Utc>,
+) -> AppResult<HandoverRow> {
+    if new.kind == HandoverKind::Transfer {
+        policy::ensure_any_role(actor, HEADS, "only the head passes a case on")?;
+    }
+    let reason = input::required_text("reason", &new.reason, MAX_TEXT)?;
+    if new.documents.len() > settings.max_documents {
+        return Err(AppError::bad_input(
+            "package.documents",
+            format!("at most {} documents", settings.max_documents),
+        ));
+    }
+    let documents = new
+        .documents
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, bytes))| documents::check(i, &name, bytes, settings.max_document_bytes))
+        .collect::<AppResult<Vec<CheckedDocument>>>()?;
+    let mut records = new.records;
+    records.sort();
+    records.dedup();
+    let receiver = crate::agencies::store::get(db, new.to_agency_id)
+        .await
+        .map_err(|_| AppError::bad_input("toAgencyId", "no such agency"))?;
+
+    let (mut tx, case) = cases::led_case(db, actor, new.case_id, now).await?;
+    cases::ensure_open(&case)?;
+    rules::check_receiver(
+        new.kind,
+        case.lead_agency_id,
+        receiver.id,
+        receiver.kind,
+        receiver.active,
+    )?;
+    if store::pending_to(&mut tx, case.id, receiver.id).await? {
+        return Err(AppError::Conflict(
+            "a request to this agency is already pending for this case".into(),
+        ));
+    }
+    if new.kind == HandoverKind::Transfer && store::transfer_pending(&mut tx, case.id).await? {
+        return Err(AppError::Conflict(
+            "a transfer of this case is already pending".into(),
+        ));
+    }
+    let time_zone = receiver.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let row = HandoverRow {
+        id: Uuid::now_v7(),
+        case_id: case.id,
+        kind: new.kind,
+        from_agency_id: case.lead_agency_id,
+        to_agency_id: receiver.id,
+        requested_by_user_id: actor.user_id,
+        reason,
+        records: serde_json::to_string(&records).unwrap_or_else(|_| "[]".into()),
+        status: HandoverStatus::Pending,
+        requested_at: now,
+        deadline_at: crate::db::truncate(rules::acceptance_deadline(
+            now,
+            time_zone,
+            settings.working_days,
+        )),
+        decided_at: None,
+        decided_by_user_id: None,
+        decline_reason: None,
+        order_number: None,
+        order_date: None,
+        receiver_curator_id: None,
+        service_result: None,
+        closed_at: None,
+        version: 1,
+        updated_at: now,
+    };
+    store::insert(&mut tx, &row).await?;
+    store::insert_documents(
+        &mut tx,
+        row.id,
+        &documents,
+        settings.storage.in_database(),
+        now,
+    )
+    .await?;
+    let event = WorkflowEvent::HandoverRequested { to: receiver.id };
+    access::store::apply(&mut tx, case.id, &event, now).await?;
+    let details = json!({
+        "handoverId": row.id,
+        "kind": row.kind,
+        "toAgencyId": row.to_agency_id,
+        "documents": documents.len(),
+    });
+    cases::note(&mut tx, actor, case.id, "HANDOVER_REQUESTED", details.clone(), now).await?;
+    record(&mut tx, origin, &row, AuditAction::HandoverRequested, details, now).await?;
+    // Files first, commit second: a failed commit removes the files again, so a refused
+    // request leaves nothing behind.
+    let files = settings.storage.write_files(&documents).await?;
+    if let Err(error) = tx.commit().await {
+        documents::remove_files(&files).await;
+        return Err(error);
+    }
+    Ok(row)
+}
+
+/// How the receiver accepts.
+pub struct Acceptance {
+    /// The receiving body's order (required for a transfer).
+    pub order_number: Option<String>,
+    pub order_date: Option<NaiveDate>,
+    /// Its curator for the case; the accepting officer when not given.
+    pub curator_id: Option<Uuid>,
+}
+
+/// The receiver accepts. A transfer moves the lead in one transaction: the receiver leads
+/// with FULL scope and its curator, the sender keeps the summary (or read-only FULL for
+/// the period its agency set). A referral gives the receiver FULL scope for its work.
+pub async fn accept(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    acceptance: Acceptance,
+    now: DateTime<Utc>,
+) -> AppResult<HandoverRow> {
+    policy::ensure_any_role(actor, HEADS, "deciding on requests to your agency")?;
+    let order_number =
+        input::optional_text("orderNumber", acceptance.order_number.as_deref(), 100)?;
+    if acceptance
+        .order_date
+        .is_some_and(|d| d > (now + Duration::days(1)).date_naive())
+    {
+        return Err(AppError::bad_input("orderDate", "is in the future"));
+    }
+    let mut tx = db.begin().await?;
+    let mut row = received(&mut tx, actor, id).await?;
+    if row.kind == HandoverKind::Transfer
+        && (order_number.is_none() || acceptance.order_date.is_none())
+    {
+        return Err(AppError::bad_input(
+            "orderNumber",
+            "a transfer is accepted under your order: give its number and date",
+        ));
+    }
+    if rules::check_accept(&row, order_number.as_deref(), acceptance.order_date)?
+        == Decision::AlreadyDone
+    {
+        return Ok(row);
+    }
+    let curator = receiving_curator(db, actor, acceptance.curator_id).await?;
+    let (mut case, _) =
+        cases::store::get_visible_for_update(&mut tx, actor.agency_id, row.case_id, now).await?;
+    cases::ensure_open(&case)?;
+    if case.lead_agency_id != row.from_agency_id {
+        return Err(AppError::Conflict(
+            "the case is no longer led by the agency that sent the request".into(),
+        ));
+    }
+    row.status = HandoverStatus::Accepted;
+    row.order_number = order_number;
+    row.order_date = acceptance.order_date;
+    row.receiver_curator_id = Some(curator);
+    decided(&mut tx, actor, &mut row, HandoverStatus::Pending, now).await?;
+    let (event, kind) = match row.kind {
+        HandoverKind::Transfer => {
+            let sender = crate::agencies::store::get_in(&mut tx, row.from_agency_id).await?;
+            let keep_full_until = (sender.former_lead_full_days > 0)
+                .then(|| now + Duration::days(i64::from(sender.former_lead_full_days)));
+            case.lead_agency_id = row.to_agency_id;
+            case.curator_user_id = Some(curator);
+            case.version += 1;
+            case.updated_at = now;
+            cases::store::update_workflow(&mut tx, &case).await?;
+            let event = WorkflowEvent::TransferAccepted {
+                from: row.from_agency_id,
+                to: row.to_agency_id,
+                keep_full_until,
+            };
+            (event, "TRANSFER_ACCEPTED")
+        }
+        HandoverKind::Referral => (
+            WorkflowEvent::ReferralAccepted {
+                to: row.to_agency_id,
+            },
+            "REFERRAL_ACCEPTED",
+        ),
+    };
+    access::store::apply(&mut tx, case.id, &event, now).await?;
+    let details = json!({
+        "handoverId": row.id,
+        "kind": row.kind,
+        "fromAgencyId": row.from_agency_id,
+        "toAgencyId": row.to_agency_id,
+        "orderNumber": row.order_number,
+        "orderDate": row.order_date,
+    });
+    cases::note(&mut tx, actor, case.id, kind, details.clone(), now).await?;
+    record(&mut tx, origin, &row, AuditAction::HandoverAccepted, details, now).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// The receiver declines, with a reason; its view of the case ends.
+pub async fn decline(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<HandoverRow> {
+    policy::ensure_any_role(actor, HEADS, "deciding on requests to your agency")?;
+    let reason = input::required_text("reason", reason, MAX_TEXT)?;
+    let mut tx = db.begin().await?;
+    let mut row = received(&mut tx, actor, id).await?;
+    if rules::check_decline(&row, &reason)? == Decision::AlreadyDone {
+        return Ok(row);
+    }
+    row.status = HandoverStatus::Declined;
+    row.decline_reason = Some(reason);
+    withdraw(tx, actor, origin, row, "HANDOVER_DECLINED", AuditAction::HandoverDeclined, now).await
+}
+
+/// The sender withdraws a pending request; the receiver's view of the case ends.
+pub async fn cancel(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<HandoverRow> {
+    let mut tx = db.begin().await?;
+    let mut row = store::get_visible_for_update(&mut tx, actor.agency_id, id).await?;
+    if Some(row.from_agency_id) != actor.agency_id {
+        return Err(AppError::Conflict(
+            "only the agency that sent the request cancels it".into(),
+        ));
+    }
+    if row.requested_by_user_id != actor.user_id {
+        policy::ensure_any_role(actor, HEADS, "only the head or whoever sent it cancels")?;
+    }
+    if rules::check_cancel(&row)? == Decision::AlreadyDone {
+        return Ok(row);
+    }
+    row.status = HandoverStatus::Cancelled;
+    withdraw(tx, actor, origin, row, "HANDOVER_CANCELLED", AuditAction::HandoverCancelled, now).await
+}
+
+/// The receiver of a referral records the service it gave and closes the referral; its
+/// FULL scope ends and the lead reads the result in the case's handover history.
+pub async fn complete_referral(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    result: &str,
+    now: DateTime<Utc>,
+) -> AppResult<HandoverRow> {
+    policy::ensure_any_role(actor, REFERRAL_WORKERS, "recording a referral's service")?;
+    let result = input::required_text("serviceResult", result, MAX_TEXT)?;
+    let mut tx = db.begin().await?;
+    let mut row = received(&mut tx, actor, id).await?;
+    if rules::check_complete(&row)? == Decision::AlreadyDone {
+        return Ok(row);
+    }
+    row.status = HandoverStatus::Completed;
+    row.service_result = Some(result);
+    row.closed_at = Some(now);
+    let from = HandoverStatus::Accepted;
+    row.version += 1;
+    row.updated_at = now;
+    store::update_decision(&mut tx, &row, from).await?;
+    let event = WorkflowEvent::ReferralClosed {
+        to: row.to_agency_id,
+    };
+    finish(tx, actor, origin, row, event, "REFERRAL_COMPLETED", AuditAction::ReferralCompleted, now).await
+}
+
+/// A request to the actor's agency, locked; the sender acting on it is a `CONFLICT`.
+async fn received(tx: &mut Tx, actor: &Actor, id: Uuid) -> AppResult<HandoverRow> {
+    let row = store::get_visible_for_update(tx, actor.agency_id, id).await?;
+    if Some(row.to_agency_id) != actor.agency_id {
+        return Err(AppError::Conflict(
+            "only the receiving agency decides on a request".into(),
+        ));
+    }
+    Ok(row)
+}
+
+/// The curator the receiver names: an active case worker of its own agency.
+async fn receiving_curator(db: &Db, actor: &Actor, named: Option<Uuid>) -> AppResult<Uuid> {
+    let Some(id) = named else {
+        return Ok(actor.user_id);
+    };
+    let fits = crate::users::get(db, id).await.ok().is_some_and(|u| {
+        u.row.agency_id == actor.agency_id
+            && u.row.active
+            && u.roles.iter().any(|r| REFERRAL_WORKERS.contains(r))
+    });
+    if fits {
+        Ok(id)
+    } else {
+        Err(AppError::bad_input(
+            "curatorId",
+            "not an active case worker of your agency",
+        ))
+    }
+}
+
+async fn decided(
+    tx: &mut Tx,
+    actor: &Actor,
+    row: &mut HandoverRow,
+    from: HandoverStatus,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    row.decided_at = Some(now);
+    row.decided_by_user_id = Some(actor.user_id);
+    row.version += 1;
+    row.updated_at = now;
+    store::update_decision(tx, row, from).await
+}
+
+async fn withdraw(
+    mut tx: Tx,
+    actor: &Actor,
+    origin: &Origin,
+    mut row: HandoverRow,
+    kind: &str,
+    action: AuditAction,
+    now: DateTime<Utc>,
+) -> AppResult<HandoverRow> {
+    decided(&mut tx, actor, &mut row, HandoverStatus::Pending, now).await?;
+    let event = WorkflowEvent::HandoverWithdrawn {
+        to: row.to_agency_id,
+    };
+    finish(tx, actor, origin, row, event, kind, action, now).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    mut tx: Tx,
+    actor: &Actor,
+    origin: &Origin,
+    row: HandoverRow,
+    event: WorkflowEvent,
+    kind: &str,
+    action: AuditAction,
+    now: DateTime<Utc>,
+) -> AppResult<HandoverRow> {
+    access::store::apply(&mut tx, row.case_id, &event, now).await?;
+    let details = json!({ "handoverId": row.id, "kind": row.kind });
+    cases::note(&mut tx, actor, row.case_id, kind, details.clone(), now).await?;
+    record(&mut tx, origin, &row, action, details, now).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+async fn record(
+    tx: &mut Tx,
+    origin: &Origin,
+    row: &HandoverRow,
+    action: AuditAction,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let entry = Entry {
+        case_id: Some(row.case_id),
+        ..Entry::new(action, "handover", Some(row.id))
+    }
+    .with_details(details);
+    audit::record(tx, origin, entry, now).await
+}

@@ -1,0 +1,129 @@
+//! Handovers (domain.md §3): one agency asks another to take over a case (a transfer) or
+//! to give a service while it keeps the lead (a referral). Only the receiver decides.
+
+use async_graphql::Enum;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What the sender asks for.
+#[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HandoverKind {
+    /// The receiver takes over the lead (e.g. the service passes the case to guardianship).
+    Transfer,
+    /// The receiver gives a service (a housing inspection, shelter, rehabilitation) while
+    /// the lead stays.
+    Referral,
+}
+
+impl HandoverKind {
+    /// The API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandoverKind::Transfer => "TRANSFER",
+            HandoverKind::Referral => "REFERRAL",
+        }
+    }
+}
+
+/// Where a request stands.
+#[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HandoverStatus {
+    /// Waiting for the receiver; the sender stays responsible.
+    Pending,
+    /// Accepted: a transfer moved the lead; a referral is being worked on.
+    Accepted,
+    /// The receiver declined, with a reason.
+    Declined,
+    /// The sender withdrew it before it was decided.
+    Cancelled,
+    /// A referral whose service was given and recorded.
+    Completed,
+}
+
+impl HandoverStatus {
+    /// The API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandoverStatus::Pending => "PENDING",
+            HandoverStatus::Accepted => "ACCEPTED",
+            HandoverStatus::Declined => "DECLINED",
+            HandoverStatus::Cancelled => "CANCELLED",
+            HandoverStatus::Completed => "COMPLETED",
+        }
+    }
+}
+
+/// A record of the case that goes with the request, for the receiver to read before it
+/// decides. Plans and MRG decisions join this list when they exist in the hub.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PackageRecord {
+    /// The people of the case: names, birth dates, contacts, addresses, stances.
+    Persons,
+    /// The signal sheet (the family's situation, risks and resources).
+    SignalSheet,
+    /// The initial visit report.
+    VisitReport,
+    /// The consents signed.
+    Consents,
+}
+
+/// A stored request.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct HandoverRow {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub kind: HandoverKind,
+    pub from_agency_id: Uuid,
+    pub to_agency_id: Uuid,
+    pub requested_by_user_id: Uuid,
+    pub reason: String,
+    /// The package's records, a JSON array of [`PackageRecord`] names.
+    pub records: String,
+    pub status: HandoverStatus,
+    pub requested_at: DateTime<Utc>,
+    /// When the receiver should have decided by (never decided by the hub).
+    pub deadline_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by_user_id: Option<Uuid>,
+    pub decline_reason: Option<String>,
+    /// The receiving body's order accepting the case (paper practice).
+    pub order_number: Option<String>,
+    pub order_date: Option<NaiveDate>,
+    /// The curator the receiver assigned on accepting.
+    pub receiver_curator_id: Option<Uuid>,
+    /// What a referral's receiver did, recorded when it closed the referral.
+    pub service_result: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl HandoverRow {
+    /// The package's records, in a stable order.
+    pub fn package(&self) -> Vec<PackageRecord> {
+        serde_json::from_str(&self.records).unwrap_or_default()
+    }
+}
+
+/// The columns of `handovers`, in [`HandoverRow`] order.
+pub const COLUMNS: &str = "h.id, h.case_id, h.kind, h.from_agency_id, h.to_agency_id,
+    h.requested_by_user_id, h.reason, h.records, h.status, h.requested_at, h.deadline_at,
+    h.decided_at, h.decided_by_user_id, h.decline_reason, h.order_number, h.order_date,
+    h.receiver_curator_id, h.service_result, h.closed_at, h.version, h.updated_at";
+
+/// A document attached to a request (without its bytes).
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct DocumentRow {
+    pub id: Uuid,
+    pub handover_id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the content, lower-case hex.
+    pub sha256: String,
+    pub uploaded_at: DateTime<Utc>,
+}

@@ -1,0 +1,138 @@
+//! `GET /documents/{id}`: a document attached to a handover, for an agency that may read
+//! the package (see [`crate::access::package_visible`]). Anyone else gets 404, whether
+//! or not the document exists. Each download is on the audit record before a byte leaves.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use uuid::Uuid;
+
+use super::export::plain_error;
+use super::graphql::bearer;
+use super::router::REQUEST_ID;
+use crate::access;
+use crate::app::AppState;
+use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::error::{AppError, AppResult};
+use crate::graphql::CaseLinkSchema;
+use crate::handovers::{documents::Storage, store};
+use crate::{auth, cases, db};
+
+/// Sends a document's bytes, or a plain-text error.
+pub async fn download(
+    State((state, _)): State<(AppState, CaseLinkSchema)>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    match fetch(&state, &headers, &id).await {
+        Ok(document) => {
+            let disposition = format!(
+                "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                ascii_name(&document.file_name),
+                percent_encode(&document.file_name)
+            );
+            let digest = base64::engine::general_purpose::STANDARD
+                .encode(hex::decode(&document.sha256).unwrap_or_default());
+            let mut response = document.bytes.into_response();
+            let h = response.headers_mut();
+            let mut set = |name: HeaderName, value: String| {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    h.insert(name, value);
+                }
+            };
+            set(header::CONTENT_TYPE, document.content_type);
+            set(header::CONTENT_DISPOSITION, disposition);
+            // Personal data: no browser or proxy keeps a copy, and no browser guesses.
+            set(header::CACHE_CONTROL, "no-store".into());
+            set(header::X_CONTENT_TYPE_OPTIONS, "nosniff".into());
+            // RFC 9530: the receiver can check it got the file that was sent.
+            set(HeaderName::from_static("repr-digest"), format!("sha-256=:{digest}:"));
+            response
+        }
+        Err(error) => plain_error(error),
+    }
+}
+
+struct Document {
+    file_name: String,
+    content_type: String,
+    sha256: String,
+    bytes: Vec<u8>,
+}
+
+async fn fetch(state: &AppState, headers: &HeaderMap, id: &str) -> AppResult<Document> {
+    let token = bearer(headers).ok_or(AppError::Unauthenticated)?;
+    let actor = auth::resolve(&state.db, &state.tokens, token, db::now())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound("document"))?;
+    let now = db::now();
+    let (row, content) = store::document(&state.db, id).await?;
+    let handover = store::get_visible(&state.db, actor.agency_id, row.handover_id)
+        .await
+        .map_err(|_| AppError::NotFound("document"))?;
+    let scope = cases::store::get_visible(&state.db, actor.agency_id, handover.case_id, now)
+        .await
+        .ok()
+        .map(|(_, scope)| scope);
+    let pending = handover.status == crate::handovers::model::HandoverStatus::Pending;
+    if !access::package_visible(actor.agency_id, handover.to_agency_id, pending, scope) {
+        return Err(AppError::NotFound("document"));
+    }
+    let bytes = match content {
+        Some(bytes) => bytes,
+        None => {
+            Storage::from_setting(state.config.documents_dir.as_deref())
+                .read_file(row.id, &row.sha256)
+                .await?
+        }
+    };
+    let request_id = headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok());
+    let origin = Origin::of(&actor, request_id.unwrap_or("-"));
+    let entry = Entry {
+        case_id: Some(handover.case_id),
+        ..Entry::new(AuditAction::DocumentDownloaded, "document", Some(row.id))
+    }
+    .with_details(serde_json::json!({ "handoverId": handover.id, "sha256": row.sha256 }));
+    let mut tx = state.db.begin().await?;
+    audit::record(&mut tx, &origin, entry, now).await?;
+    tx.commit().await?;
+    Ok(Document {
+        file_name: row.file_name,
+        content_type: row.content_type,
+        sha256: row.sha256,
+        bytes,
+    })
+}
+
+/// The name in ASCII for old clients: other characters become `_`.
+fn ascii_name(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect()
+}
+
+/// RFC 8187 encoding for `filename*`.
+fn percent_encode(name: &str) -> String {
+    let mut out = String::new();
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_in_the_header() {
+        assert_eq!(ascii_name("Акт \"1\".pdf"), "___ _1_.pdf");
+        assert_eq!(percent_encode("Акт 1.pdf"), "%D0%90%D0%BA%D1%82%201.pdf");
+    }
+}

@@ -43,7 +43,12 @@ mod tests {
         let summary = Some(Scope::Summary);
         assert!(package_visible(Some(receiver), receiver, true, summary));
         assert!(!package_visible(Some(receiver), receiver, false, None));
-        assert!(package_visible(Some(lead), receiver, false, Some(Scope::Full)));
+        assert!(package_visible(
+            Some(lead),
+            receiver,
+            false,
+            Some(Scope::Full)
+        ));
         // The sending hospital holds the summary: no package for it.
         assert!(!package_visible(Some(hospital), receiver, true, summary));
         assert!(!package_visible(None, receiver, true, None));

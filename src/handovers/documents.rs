@@ -17,7 +17,10 @@ use crate::error::{AppError, AppResult};
 const SIGNATURES: &[(&[u8], &str)] = &[
     (b"%PDF-", "application/pdf"),
     (&[0xFF, 0xD8, 0xFF], "image/jpeg"),
-    (&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A], "image/png"),
+    (
+        &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A],
+        "image/png",
+    ),
 ];
 
 /// The content type of `bytes`, if it is one the hub accepts.

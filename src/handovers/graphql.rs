@@ -46,8 +46,13 @@ impl HandoverNode {
         self.case_view
             .get_or_try_init(|| async {
                 let agency = ctx.actor()?.agency_id;
-                match cases::store::get_visible(&ctx.state().db, agency, self.row.case_id, db::now())
-                    .await
+                match cases::store::get_visible(
+                    &ctx.state().db,
+                    agency,
+                    self.row.case_id,
+                    db::now(),
+                )
+                .await
                 {
                     Ok(view) => Ok(Some(view)),
                     Err(AppError::NotFound(_)) => Ok(None),
@@ -390,9 +395,7 @@ impl HandoverMutation {
         let acceptance = Acceptance {
             order_number,
             order_date,
-            curator_id: curator_id
-                .map(|c| parse_id("curatorId", &c))
-                .transpose()?,
+            curator_id: curator_id.map(|c| parse_id("curatorId", &c)).transpose()?,
         };
         let row = super::accept(
             &ctx.state().db,
@@ -426,7 +429,11 @@ impl HandoverMutation {
     }
 
     /// Withdraws a request your agency sent, while it is pending.
-    async fn cancel_handover(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<HandoverNode> {
+    async fn cancel_handover(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<HandoverNode> {
         let row = super::cancel(
             &ctx.state().db,
             ctx.actor()?,
@@ -481,7 +488,11 @@ async fn read_upload(
     let bytes = tokio::task::spawn_blocking(move || {
         use std::io::Read;
         let mut bytes = Vec::new();
-        value.into_read().take(limit).read_to_end(&mut bytes).map(|_| bytes)
+        value
+            .into_read()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
     })
     .await
     .map_err(AppError::internal)?

@@ -175,8 +175,24 @@ pub async fn request(
         "toAgencyId": row.to_agency_id,
         "documents": documents.len(),
     });
-    cases::note(&mut tx, actor, case.id, "HANDOVER_REQUESTED", details.clone(), now).await?;
-    record(&mut tx, origin, &row, AuditAction::HandoverRequested, details, now).await?;
+    cases::note(
+        &mut tx,
+        actor,
+        case.id,
+        "HANDOVER_REQUESTED",
+        details.clone(),
+        now,
+    )
+    .await?;
+    record(
+        &mut tx,
+        origin,
+        &row,
+        AuditAction::HandoverRequested,
+        details,
+        now,
+    )
+    .await?;
     // Files first, commit second: a failed commit removes the files again, so a refused
     // request leaves nothing behind.
     let files = settings.storage.write_files(&documents).await?;
@@ -279,7 +295,15 @@ pub async fn accept(
         "orderDate": row.order_date,
     });
     cases::note(&mut tx, actor, case.id, kind, details.clone(), now).await?;
-    record(&mut tx, origin, &row, AuditAction::HandoverAccepted, details, now).await?;
+    record(
+        &mut tx,
+        origin,
+        &row,
+        AuditAction::HandoverAccepted,
+        details,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -302,7 +326,16 @@ pub async fn decline(
     }
     row.status = HandoverStatus::Declined;
     row.decline_reason = Some(reason);
-    withdraw(tx, actor, origin, row, "HANDOVER_DECLINED", AuditAction::HandoverDeclined, now).await
+    withdraw(
+        tx,
+        actor,
+        origin,
+        row,
+        "HANDOVER_DECLINED",
+        AuditAction::HandoverDeclined,
+        now,
+    )
+    .await
 }
 
 /// The sender withdraws a pending request; the receiver's view of the case ends.
@@ -327,7 +360,16 @@ pub async fn cancel(
         return Ok(row);
     }
     row.status = HandoverStatus::Cancelled;
-    withdraw(tx, actor, origin, row, "HANDOVER_CANCELLED", AuditAction::HandoverCancelled, now).await
+    withdraw(
+        tx,
+        actor,
+        origin,
+        row,
+        "HANDOVER_CANCELLED",
+        AuditAction::HandoverCancelled,
+        now,
+    )
+    .await
 }
 
 /// The receiver of a referral records the service it gave and closes the referral; its
@@ -357,7 +399,17 @@ pub async fn complete_referral(
     let event = WorkflowEvent::ReferralClosed {
         to: row.to_agency_id,
     };
-    finish(tx, actor, origin, row, event, "REFERRAL_COMPLETED", AuditAction::ReferralCompleted, now).await
+    finish(
+        tx,
+        actor,
+        origin,
+        row,
+        event,
+        "REFERRAL_COMPLETED",
+        AuditAction::ReferralCompleted,
+        now,
+    )
+    .await
 }
 
 /// A request to the actor's agency, locked; the sender acting on it is a `CONFLICT`.

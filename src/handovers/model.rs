@@ -58,7 +58,9 @@ impl HandoverStatus {
 
 /// A record of the case that goes with the request, for the receiver to read before it
 /// decides. Plans and MRG decisions join this list when they exist in the hub.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PackageRecord {
     /// The people of the case: names, birth dates, contacts, addresses, stances.

@@ -187,7 +187,11 @@ mod tests {
     #[test]
     fn three_working_days_from_a_monday_end_on_thursday_midnight() {
         // Monday 23 Nov 2026, 10:00 in Yekaterinburg (UTC+5).
-        let due = acceptance_deadline(utc("2026-11-23T05:00:00Z"), chrono_tz::Asia::Yekaterinburg, 3);
+        let due = acceptance_deadline(
+            utc("2026-11-23T05:00:00Z"),
+            chrono_tz::Asia::Yekaterinburg,
+            3,
+        );
         // Tue, Wed, Thu → due at the start of Friday, local: Thursday 19:00 UTC.
         assert_eq!(due, utc("2026-11-26T19:00:00Z"));
     }
@@ -266,7 +270,16 @@ mod tests {
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
         assert!(check_receiver(HandoverKind::Transfer, a, b, AgencyKind::Maternity, true).is_err());
         assert!(check_receiver(HandoverKind::Referral, a, b, AgencyKind::Maternity, true).is_ok());
-        assert!(check_receiver(HandoverKind::Transfer, a, a, AgencyKind::Guardianship, true).is_err());
-        assert!(check_receiver(HandoverKind::Transfer, a, b, AgencyKind::Guardianship, false).is_err());
+        assert!(
+            check_receiver(HandoverKind::Transfer, a, a, AgencyKind::Guardianship, true).is_err()
+        );
+        assert!(check_receiver(
+            HandoverKind::Transfer,
+            a,
+            b,
+            AgencyKind::Guardianship,
+            false
+        )
+        .is_err());
     }
 }

@@ -127,7 +127,11 @@ pub async fn transfer_pending(tx: &mut Tx, case_id: Uuid) -> AppResult<bool> {
 
 /// Records a decision on a request that is still `from` (the guard makes two racing
 /// deciders safe: only one UPDATE finds it there); `CONFLICT` for the loser.
-pub async fn update_decision(tx: &mut Tx, row: &HandoverRow, from: HandoverStatus) -> AppResult<()> {
+pub async fn update_decision(
+    tx: &mut Tx,
+    row: &HandoverRow,
+    from: HandoverStatus,
+) -> AppResult<()> {
     const UPDATE: &str = "
         UPDATE handovers SET status = $2, decided_at = $3, decided_by_user_id = $4,
             decline_reason = $5, order_number = $6, order_date = $7, receiver_curator_id = $8,
@@ -251,9 +255,8 @@ pub async fn document(db: &Db, id: Uuid) -> AppResult<(DocumentRow, Option<Vec<u
         row: DocumentRow,
         content: Option<Vec<u8>>,
     }
-    let sql = format!(
-        "SELECT {DOCUMENT_COLUMNS}, d.content FROM handover_documents d WHERE d.id = $1"
-    );
+    let sql =
+        format!("SELECT {DOCUMENT_COLUMNS}, d.content FROM handover_documents d WHERE d.id = $1");
     let found: Option<WithContent> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(pool)

@@ -47,7 +47,10 @@ pub async fn download(
             set(header::CACHE_CONTROL, "no-store".into());
             set(header::X_CONTENT_TYPE_OPTIONS, "nosniff".into());
             // RFC 9530: the receiver can check it got the file that was sent.
-            set(HeaderName::from_static("repr-digest"), format!("sha-256=:{digest}:"));
+            set(
+                HeaderName::from_static("repr-digest"),
+                format!("sha-256=:{digest}:"),
+            );
             response
         }
         Err(error) => plain_error(error),
@@ -109,7 +112,13 @@ async fn fetch(state: &AppState, headers: &HeaderMap, id: &str) -> AppResult<Doc
 /// The name in ASCII for old clients: other characters become `_`.
 fn ascii_name(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 

@@ -43,7 +43,11 @@ async fn limit_body(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let limit = if multipart { limits.upload } else { limits.plain };
+    let limit = if multipart {
+        limits.upload
+    } else {
+        limits.plain
+    };
     let declared = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)

@@ -11,6 +11,12 @@ pub const CASE_FIELDS: &str = "id journalNumber scope status childAgeBand decisi
 /// A hub with one case opened from a hospital's signal; returns the hub and the case id.
 pub async fn hub_with_case() -> (SignalHub, String) {
     let hub = signal_hub().await;
+    let case = open_case_in(&hub).await;
+    (hub, case)
+}
+
+/// Opens a case from a new hospital signal in `hub`; returns its id.
+pub async fn open_case_in(hub: &SignalHub) -> String {
     let signal = hub.reported().await;
     hub.step(&hub.head, "receiveSignal(id: $id)", json!({ "id": signal }))
         .await;
@@ -26,11 +32,10 @@ pub async fn hub_with_case() -> (SignalHub, String) {
         .app
         .gql(Some(&hub.curator), &query, json!({ "id": signal }))
         .await;
-    let case = body["data"]["openCase"]["id"]
+    body["data"]["openCase"]["id"]
         .as_str()
         .map(str::to_owned)
-        .unwrap_or_else(|| panic!("openCase failed: {body}"));
-    (hub, case)
+        .unwrap_or_else(|| panic!("openCase failed: {body}"))
 }
 
 pub async fn case_as(hub: &SignalHub, token: &str, id: &str) -> Value {

@@ -9,6 +9,8 @@ mod auth;
 mod case_records;
 mod cases;
 mod export;
+mod handover_documents;
+mod handovers;
 mod harness;
 mod hygiene;
 mod logs;

@@ -226,7 +226,10 @@ impl CaseNode {
     }
     /// The case's transfers and referrals: who sent what to whom, when, the decision and
     /// why (FULL scope only).
-    async fn handovers(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<HandoverNode>>> {
+    async fn handovers(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<HandoverNode>>> {
         if !self.full(ctx) {
             return Ok(None);
         }

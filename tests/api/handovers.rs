@@ -1,0 +1,657 @@
+//! Handovers and referrals: the receiver accepts or declines, the sender may cancel, the
+//! lead moves in one transaction, and every other path is refused.
+
+use serde_json::{json, Value};
+
+use crate::cases::{case_as, open_case_in};
+use crate::harness::{error_code, error_field, spawn_app, TestApp, PASSWORD};
+use crate::signals::{signal_hub_on, SignalHub};
+
+/// A case led by the prevention service, plus a guardianship authority with two
+/// officers and a social-protection agency with a head and a specialist.
+pub struct HandoverHub {
+    pub hub: SignalHub,
+    pub case: String,
+    pub guardianship: String,
+    pub officer: String,
+    pub officer2: String,
+    pub officer2_id: String,
+    pub social: String,
+    pub social_head: String,
+    pub social_worker: String,
+}
+
+pub async fn handover_hub() -> HandoverHub {
+    handover_hub_on(spawn_app().await).await
+}
+
+pub async fn handover_hub_on(app: TestApp) -> HandoverHub {
+    let hub = signal_hub_on(app).await;
+    let case = open_case_in(&hub).await;
+    let app = &hub.app;
+    let guardianship = app
+        .create_agency(&hub.admin, "Орган опеки г. Сургута", "GUARDIANSHIP")
+        .await;
+    let social = app
+        .create_agency(&hub.admin, "КЦСОН «Апрель»", "SOCIAL_PROTECTION")
+        .await;
+    let yekaterinburg = "mutation($id: ID!) { updateAgency(id: $id, input: {timeZone: \"Asia/Yekaterinburg\"}) { id } }";
+    app.gql(
+        Some(&hub.admin),
+        yekaterinburg,
+        json!({ "id": guardianship }),
+    )
+    .await;
+    app.create_user(
+        &hub.admin,
+        &guardianship,
+        "officer@opeka.example",
+        &["GUARDIANSHIP_OFFICER"],
+    )
+    .await;
+    let officer2_id = app
+        .create_user(
+            &hub.admin,
+            &guardianship,
+            "officer2@opeka.example",
+            &["GUARDIANSHIP_OFFICER"],
+        )
+        .await;
+    app.create_user(
+        &hub.admin,
+        &social,
+        "head@kcson.example",
+        &["HEAD_OF_SERVICE"],
+    )
+    .await;
+    app.create_user(&hub.admin, &social, "worker@kcson.example", &["SPECIALIST"])
+        .await;
+    HandoverHub {
+        officer: app.login("officer@opeka.example", PASSWORD).await,
+        officer2: app.login("officer2@opeka.example", PASSWORD).await,
+        social_head: app.login("head@kcson.example", PASSWORD).await,
+        social_worker: app.login("worker@kcson.example", PASSWORD).await,
+        officer2_id,
+        guardianship,
+        social,
+        case,
+        hub,
+    }
+}
+
+pub const HANDOVER_FIELDS: &str = "id kind status reason records requestedAt deadlineAt deadlineAtLocal overdue ageMinutes declineReason orderNumber orderDate receiverCuratorId serviceResult fromAgency { id } toAgency { id } case { id scope } package { persons { fullName } signalSheet { housingAndIncome } documents { id fileName contentType sizeBytes sha256 downloadPath } } version";
+
+impl HandoverHub {
+    pub fn app(&self) -> &TestApp {
+        &self.hub.app
+    }
+
+    /// Runs a handover mutation; `$id` (ID!), `$to` (ID!), `$kind` (HandoverKind!),
+    /// `$r` (String!), `$n`/`$c` (String/ID), `$d` (Date), `$p` (HandoverPackageInput).
+    pub async fn act(&self, token: &str, mutation: &str, vars: Value) -> Value {
+        let types = [
+            ("id", "ID!"),
+            ("to", "ID!"),
+            ("kind", "HandoverKind!"),
+            ("r", "String!"),
+            ("n", "String"),
+            ("d", "NaiveDate"),
+            ("c", "ID"),
+            ("p", "HandoverPackageInput"),
+        ];
+        let declared: Vec<String> = types
+            .iter()
+            .filter(|(k, _)| mutation.contains(&format!("${k}")) && vars.get(k).is_some())
+            .map(|(k, t)| format!("${k}: {t}"))
+            .collect();
+        let query = format!(
+            "mutation({}) {{ {mutation} {{ {HANDOVER_FIELDS} }} }}",
+            declared.join(", ")
+        );
+        self.app().gql(Some(token), &query, vars).await
+    }
+
+    /// The head of service asks guardianship to take the case over.
+    pub async fn transfer(&self) -> String {
+        let body = self
+            .act(
+                &self.hub.head,
+                "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r, package: $p)",
+                json!({ "id": self.case, "to": self.guardianship, "kind": "TRANSFER",
+                        "r": "Семья не выполняет обязательства; права ребёнка под угрозой",
+                        "p": { "records": ["PERSONS", "SIGNAL_SHEET"] } }),
+            )
+            .await;
+        id_of(&body, "requestHandover")
+    }
+
+    pub async fn accept(&self, token: &str, id: &str, order: &str) -> Value {
+        self.act(
+            token,
+            "acceptHandover(id: $id, orderNumber: $n, orderDate: $d, curatorId: $c)",
+            json!({ "id": id, "n": order, "d": "2026-11-23", "c": self.officer2_id }),
+        )
+        .await
+    }
+
+    pub async fn handover_as(&self, token: &str, id: &str) -> Value {
+        let query = format!("query($id: ID!) {{ handover(id: $id) {{ {HANDOVER_FIELDS} }} }}");
+        self.app()
+            .gql(Some(token), &query, json!({ "id": id }))
+            .await
+    }
+}
+
+pub fn id_of(body: &Value, field: &str) -> String {
+    body["data"][field]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{field} failed: {body}"))
+}
+
+async fn timeline_kinds(h: &HandoverHub, token: &str) -> Vec<String> {
+    let body = h
+        .app()
+        .gql(
+            Some(token),
+            "query($id: ID!) { caseTimeline(caseId: $id) { kind } }",
+            json!({ "id": h.case }),
+        )
+        .await;
+    body["data"]["caseTimeline"]
+        .as_array()
+        .map(|events| {
+            events
+                .iter()
+                .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_transfer_moves_the_lead_when_the_officer_accepts_under_an_order() {
+    let h = handover_hub().await;
+    let id = h.transfer().await;
+
+    // Until the receiver decides, the service leads and the case shows the handover.
+    let pending = h
+        .app()
+        .gql(
+            Some(&h.hub.head),
+            "query($id: ID!) { case(id: $id) { scope handoverPending leadAgency { id } } }",
+            json!({ "id": h.case }),
+        )
+        .await;
+    assert_eq!(
+        pending["data"]["case"]["handoverPending"], true,
+        "{pending}"
+    );
+    assert_eq!(pending["data"]["case"]["leadAgency"]["id"], h.hub.service);
+
+    // The officer's inbox: the request with its deadline and package; the case in summary.
+    let inbox = h
+        .app()
+        .gql(
+            Some(&h.officer),
+            &format!("{{ handoverInbox {{ edges {{ node {{ {HANDOVER_FIELDS} }} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    let request = &inbox["data"]["handoverInbox"]["edges"][0]["node"];
+    assert_eq!(request["id"], id.as_str(), "{inbox}");
+    assert_eq!(request["status"], "PENDING");
+    assert_eq!(request["overdue"], false);
+    assert!(
+        request["deadlineAtLocal"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("+05:00")),
+        "{request}"
+    );
+    assert_eq!(request["case"]["scope"], "SUMMARY");
+    assert_eq!(
+        request["package"]["persons"][0]["fullName"], "Иванова Мария Петровна",
+        "the receiver reads the package to decide: {request}"
+    );
+    let summary = case_as(&h.hub, &h.officer, &h.case).await;
+    assert_eq!(summary["data"]["case"]["scope"], "SUMMARY", "{summary}");
+    assert!(summary["data"]["case"]["persons"].is_null());
+
+    // A transfer is accepted under the receiving body's order.
+    let no_order = h
+        .act(&h.officer, "acceptHandover(id: $id)", json!({ "id": id }))
+        .await;
+    assert_eq!(error_code(&no_order), Some("BAD_USER_INPUT"), "{no_order}");
+    assert_eq!(error_field(&no_order), Some("orderNumber"));
+
+    let accepted = h.accept(&h.officer, &id, "15-о").await;
+    let node = &accepted["data"]["acceptHandover"];
+    assert_eq!(node["status"], "ACCEPTED", "{accepted}");
+    assert_eq!(node["orderNumber"], "15-о");
+    assert_eq!(node["receiverCuratorId"], h.officer2_id.as_str());
+
+    // The receiver leads with FULL scope and its curator; the service keeps the summary.
+    let led = h
+        .app()
+        .gql(
+            Some(&h.officer2),
+            "query($id: ID!) { case(id: $id) { scope curatorId handoverPending leadAgency { id } persons { fullName } handovers { status orderNumber kind } } }",
+            json!({ "id": h.case }),
+        )
+        .await;
+    let case = &led["data"]["case"];
+    assert_eq!(case["scope"], "FULL", "{led}");
+    assert_eq!(case["leadAgency"]["id"], h.guardianship.as_str());
+    assert_eq!(case["curatorId"], h.officer2_id.as_str());
+    assert_eq!(case["handoverPending"], false);
+    assert_eq!(case["handovers"][0]["orderNumber"], "15-о");
+    let former = case_as(&h.hub, &h.hub.head, &h.case).await;
+    assert_eq!(former["data"]["case"]["scope"], "SUMMARY", "{former}");
+
+    // Repeating the same accept is harmless; another order is a conflict.
+    let again = h.accept(&h.officer, &id, "15-о").await;
+    assert_eq!(
+        again["data"]["acceptHandover"]["status"], "ACCEPTED",
+        "{again}"
+    );
+    assert_eq!(
+        h.app()
+            .count("audit_events WHERE action = 'HANDOVER_ACCEPTED'")
+            .await,
+        1
+    );
+    let other = h.accept(&h.officer, &id, "16-о").await;
+    assert_eq!(error_code(&other), Some("CONFLICT"), "{other}");
+
+    // The new lead works the case; the former lead no longer changes it.
+    let moved = h
+        .app()
+        .gql(
+            Some(&h.officer2),
+            "mutation($id: ID!) { startDecisionWork(caseId: $id) { status } }",
+            json!({ "id": h.case }),
+        )
+        .await;
+    assert_eq!(
+        moved["data"]["startDecisionWork"]["status"], "DECISION_WORK",
+        "{moved}"
+    );
+    let kinds = timeline_kinds(&h, &h.officer2).await;
+    assert!(
+        kinds.contains(&"HANDOVER_REQUESTED".to_owned()),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&"TRANSFER_ACCEPTED".to_owned()), "{kinds:?}");
+    let leads = h
+        .app()
+        .count("participations WHERE kind = 'LEAD' AND revoked_at IS NULL")
+        .await;
+    assert_eq!(leads, 1);
+}
+
+#[tokio::test]
+async fn a_referral_gives_full_scope_until_the_service_is_recorded() {
+    let h = handover_hub().await;
+    // The case's curator may refer (only heads transfer).
+    let body = h
+        .act(
+            &h.hub.curator,
+            "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r)",
+            json!({ "id": h.case, "to": h.social, "kind": "REFERRAL", "r": "Обследование жилищных условий" }),
+        )
+        .await;
+    let id = id_of(&body, "requestHandover");
+    assert_eq!(
+        body["data"]["requestHandover"]["package"]["persons"],
+        Value::Null
+    );
+
+    let accepted = h
+        .act(
+            &h.social_head,
+            "acceptHandover(id: $id)",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        accepted["data"]["acceptHandover"]["status"], "ACCEPTED",
+        "{accepted}"
+    );
+    let working = case_as(&h.hub, &h.social_worker, &h.case).await;
+    assert_eq!(working["data"]["case"]["scope"], "FULL", "{working}");
+    // The lead stays.
+    let lead = case_as(&h.hub, &h.hub.head, &h.case).await;
+    assert_eq!(lead["data"]["case"]["scope"], "FULL");
+
+    let empty = h
+        .act(
+            &h.social_worker,
+            "completeReferral(id: $id, serviceResult: $r)",
+            json!({ "id": id, "r": " " }),
+        )
+        .await;
+    assert_eq!(error_code(&empty), Some("BAD_USER_INPUT"), "{empty}");
+    let done = h
+        .act(
+            &h.social_worker,
+            "completeReferral(id: $id, serviceResult: $r)",
+            json!({ "id": id, "r": "Жильё обследовано: условия удовлетворительные" }),
+        )
+        .await;
+    assert_eq!(
+        done["data"]["completeReferral"]["status"], "COMPLETED",
+        "{done}"
+    );
+    let after = case_as(&h.hub, &h.social_worker, &h.case).await;
+    assert_eq!(error_code(&after), Some("NOT_FOUND"), "{after}");
+
+    // The lead reads the result in the case's history.
+    let history = h
+        .app()
+        .gql(
+            Some(&h.hub.head),
+            "query($id: ID!) { case(id: $id) { handovers { kind status serviceResult toAgency { id } } } }",
+            json!({ "id": h.case }),
+        )
+        .await;
+    let entry = &history["data"]["case"]["handovers"][0];
+    assert_eq!(entry["status"], "COMPLETED", "{history}");
+    assert_eq!(
+        entry["serviceResult"],
+        "Жильё обследовано: условия удовлетворительные"
+    );
+    assert_eq!(entry["toAgency"]["id"], h.social.as_str());
+}
+
+#[tokio::test]
+async fn a_declined_or_cancelled_request_ends_the_receivers_view_and_cannot_be_accepted() {
+    let h = handover_hub().await;
+    let id = h.transfer().await;
+    let second = h
+        .act(
+            &h.hub.head,
+            "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r)",
+            json!({ "id": h.case, "to": h.social, "kind": "TRANSFER", "r": "ещё одна" }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&second),
+        Some("CONFLICT"),
+        "one pending transfer per case: {second}"
+    );
+
+    let no_reason = h
+        .act(
+            &h.officer,
+            "declineHandover(id: $id, reason: $r)",
+            json!({ "id": id, "r": "" }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&no_reason),
+        Some("BAD_USER_INPUT"),
+        "{no_reason}"
+    );
+    let declined = h
+        .act(
+            &h.officer,
+            "declineHandover(id: $id, reason: $r)",
+            json!({ "id": id, "r": "Нет оснований: риск не подтверждён" }),
+        )
+        .await;
+    assert_eq!(
+        declined["data"]["declineHandover"]["status"], "DECLINED",
+        "{declined}"
+    );
+    let gone = case_as(&h.hub, &h.officer, &h.case).await;
+    assert_eq!(error_code(&gone), Some("NOT_FOUND"), "{gone}");
+    let seen = h.handover_as(&h.officer, &id).await;
+    assert_eq!(seen["data"]["handover"]["status"], "DECLINED", "{seen}");
+    assert!(seen["data"]["handover"]["package"].is_null(), "{seen}");
+    assert!(seen["data"]["handover"]["case"].is_null(), "{seen}");
+    let late = h.accept(&h.officer, &id, "15-о").await;
+    assert_eq!(error_code(&late), Some("CONFLICT"), "{late}");
+
+    // The sender's outbox shows the decision and why.
+    let outbox = h
+        .app()
+        .gql(
+            Some(&h.hub.head),
+            "{ handoverOutbox { edges { node { status declineReason } } } }",
+            json!({}),
+        )
+        .await;
+    let sent = &outbox["data"]["handoverOutbox"]["edges"][0]["node"];
+    assert_eq!(sent["status"], "DECLINED", "{outbox}");
+    assert_eq!(sent["declineReason"], "Нет оснований: риск не подтверждён");
+
+    // A new request, cancelled by the sender, cannot be accepted either.
+    let again = h.transfer().await;
+    let by_receiver = h
+        .act(
+            &h.officer,
+            "cancelHandover(id: $id)",
+            json!({ "id": again }),
+        )
+        .await;
+    assert_eq!(error_code(&by_receiver), Some("CONFLICT"), "{by_receiver}");
+    let cancelled = h
+        .act(
+            &h.hub.head,
+            "cancelHandover(id: $id)",
+            json!({ "id": again }),
+        )
+        .await;
+    assert_eq!(
+        cancelled["data"]["cancelHandover"]["status"], "CANCELLED",
+        "{cancelled}"
+    );
+    let accept_cancelled = h.accept(&h.officer, &again, "15-о").await;
+    assert_eq!(
+        error_code(&accept_cancelled),
+        Some("CONFLICT"),
+        "{accept_cancelled}"
+    );
+    let lead = case_as(&h.hub, &h.hub.head, &h.case).await;
+    assert_eq!(
+        lead["data"]["case"]["scope"], "FULL",
+        "the sender still leads: {lead}"
+    );
+}
+
+async fn ask(h: &HandoverHub, token: &str, to: &str, kind: &str, reason: &str) -> Value {
+    let request = "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r)";
+    let vars = json!({ "id": h.case, "to": to, "kind": kind, "r": reason });
+    h.act(token, request, vars).await
+}
+
+#[tokio::test]
+async fn illegal_requests_and_decisions_are_refused_with_nothing_written() {
+    let h = handover_hub().await;
+    let curator = ask(&h, &h.hub.curator, &h.guardianship, "TRANSFER", "передаю").await;
+    assert_eq!(
+        error_code(&curator),
+        Some("FORBIDDEN"),
+        "only heads transfer: {curator}"
+    );
+    let hospital = ask(&h, &h.hub.head, &h.hub.hospital, "TRANSFER", "передаю").await;
+    assert_eq!(error_field(&hospital), Some("toAgencyId"), "{hospital}");
+    let itself = ask(&h, &h.hub.head, &h.hub.service, "REFERRAL", "себе").await;
+    assert_eq!(error_field(&itself), Some("toAgencyId"), "{itself}");
+    let unknown = ask(
+        &h,
+        &h.hub.head,
+        "00000000-0000-7000-8000-000000000000",
+        "REFERRAL",
+        "x",
+    )
+    .await;
+    assert_eq!(error_field(&unknown), Some("toAgencyId"), "{unknown}");
+    let blank = ask(&h, &h.hub.head, &h.guardianship, "TRANSFER", "   ").await;
+    assert_eq!(error_field(&blank), Some("reason"), "{blank}");
+    let long = ask(
+        &h,
+        &h.hub.head,
+        &h.guardianship,
+        "TRANSFER",
+        &"я".repeat(5_001),
+    )
+    .await;
+    assert_eq!(error_field(&long), Some("reason"), "{long}");
+    // Out of scope is NOT_FOUND; in scope but not the lead is FORBIDDEN.
+    let ngo = ask(&h, &h.hub.ngo, &h.guardianship, "REFERRAL", "x").await;
+    assert_eq!(error_code(&ngo), Some("NOT_FOUND"), "{ngo}");
+    let summary = ask(&h, &h.officer, &h.social, "REFERRAL", "x").await;
+    assert_eq!(error_code(&summary), Some("NOT_FOUND"), "{summary}");
+    assert_eq!(h.app().count("handovers").await, 0);
+
+    let id = h.transfer().await;
+    // Acting for another agency: the sender cannot accept, a third agency sees nothing.
+    let sender = h.accept(&h.hub.head, &id, "1").await;
+    assert_eq!(error_code(&sender), Some("CONFLICT"), "{sender}");
+    let social = h.accept(&h.social_head, &id, "1").await;
+    assert_eq!(error_code(&social), Some("NOT_FOUND"), "{social}");
+    let ngo_view = h.handover_as(&h.hub.ngo, &id).await;
+    assert_eq!(error_code(&ngo_view), Some("NOT_FOUND"), "{ngo_view}");
+    let node = h
+        .app()
+        .gql(
+            Some(&h.hub.ngo),
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(error_code(&node), Some("NOT_FOUND"), "{node}");
+    // The sender stays responsible: it cannot close the case under a pending transfer.
+    let close = h
+        .app()
+        .gql(
+            Some(&h.hub.head),
+            "mutation($id: ID!) { closeCase(caseId: $id, reason: DECISION_UNCHANGED) { status } }",
+            json!({ "id": h.case }),
+        )
+        .await;
+    assert_eq!(error_code(&close), Some("CONFLICT"), "{close}");
+    let curator_of_other_agency = h
+        .act(
+            &h.officer,
+            "acceptHandover(id: $id, orderNumber: $n, orderDate: $d, curatorId: $c)",
+            json!({ "id": id, "n": "1", "d": "2026-11-23", "c": h.hub.curator_id }),
+        )
+        .await;
+    assert_eq!(error_field(&curator_of_other_agency), Some("curatorId"));
+    let future = h
+        .act(
+            &h.officer,
+            "acceptHandover(id: $id, orderNumber: $n, orderDate: $d)",
+            json!({ "id": id, "n": "1", "d": "2099-01-01" }),
+        )
+        .await;
+    assert_eq!(error_field(&future), Some("orderDate"), "{future}");
+    assert_eq!(h.app().count("handovers WHERE status = 'PENDING'").await, 1);
+}
+
+#[tokio::test]
+async fn two_officers_accepting_at_once_leave_one_winner_and_one_lead() {
+    let h = handover_hub().await;
+    let id = h.transfer().await;
+    let (a, b) = tokio::join!(
+        h.accept(&h.officer, &id, "15-о"),
+        h.accept(&h.officer2, &id, "16-о")
+    );
+    let wins = [&a, &b]
+        .iter()
+        .filter(|r| r["data"]["acceptHandover"]["status"] == "ACCEPTED")
+        .count();
+    let conflicts = [&a, &b]
+        .iter()
+        .filter(|r| error_code(r) == Some("CONFLICT"))
+        .count();
+    assert_eq!((wins, conflicts), (1, 1), "{a}\n{b}");
+    assert_eq!(
+        h.app()
+            .count("participations WHERE kind = 'LEAD' AND revoked_at IS NULL")
+            .await,
+        1
+    );
+    assert_eq!(
+        h.app()
+            .count("case_events WHERE kind = 'TRANSFER_ACCEPTED'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_former_lead_keeps_read_only_full_scope_for_the_period_its_agency_sets() {
+    let h = handover_hub().await;
+    let keep = "mutation($id: ID!) { updateAgency(id: $id, input: {formerLeadFullDays: 30}) { formerLeadFullDays } }";
+    let set = h
+        .app()
+        .gql(Some(&h.hub.admin), keep, json!({ "id": h.hub.service }))
+        .await;
+    assert_eq!(
+        set["data"]["updateAgency"]["formerLeadFullDays"], 30,
+        "{set}"
+    );
+    let id = h.transfer().await;
+    h.accept(&h.officer, &id, "15-о").await;
+    let former = case_as(&h.hub, &h.hub.head, &h.case).await;
+    assert_eq!(former["data"]["case"]["scope"], "FULL", "{former}");
+    let change = h
+        .app()
+        .gql(
+            Some(&h.hub.head),
+            "mutation($id: ID!) { startDecisionWork(caseId: $id) { status } }",
+            json!({ "id": h.case }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&change),
+        Some("FORBIDDEN"),
+        "read-only: {change}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_past_its_deadline_is_flagged_and_left_to_people() {
+    let h = handover_hub().await;
+    let id = h.transfer().await;
+    let fresh = h.handover_as(&h.officer, &id).await;
+    let node = &fresh["data"]["handover"];
+    let requested: chrono::DateTime<chrono::Utc> = node["requestedAt"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .expect("requestedAt");
+    let deadline: chrono::DateTime<chrono::Utc> = node["deadlineAt"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .expect("deadlineAt");
+    // Three working days after today, in Yekaterinburg: at least three days, at most five.
+    let days = (deadline - requested).num_hours();
+    assert!((72..=24 * 6).contains(&days), "{node}");
+    assert_eq!(node["overdue"], false);
+
+    h.app()
+        .execute("UPDATE handovers SET deadline_at = requested_at")
+        .await
+        .expect("move the deadline");
+    let late = h.handover_as(&h.officer, &id).await;
+    assert_eq!(late["data"]["handover"]["overdue"], true, "{late}");
+    assert_eq!(
+        late["data"]["handover"]["status"], "PENDING",
+        "the hub never decides"
+    );
+    let inbox = h
+        .app()
+        .gql(
+            Some(&h.officer),
+            "{ handoverInbox { edges { node { id overdue } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        inbox["data"]["handoverInbox"]["edges"][0]["node"]["overdue"], true,
+        "{inbox}"
+    );
+}

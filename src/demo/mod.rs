@@ -13,6 +13,7 @@ use crate::db::{self, Db};
 use crate::error::AppResult;
 use crate::users::{self, CreateUser};
 
+mod handovers;
 mod records;
 
 /// Where the demo lives unless `DATABASE_URL` says otherwise.
@@ -126,7 +127,7 @@ const AGENCIES: &[DemoAgency] = &[
         people: &[(
             "Орлова Дарья Михайловна",
             "shelter@demo.caselink",
-            &[Role::Curator, Role::AgencyAdmin],
+            &[Role::HeadOfService, Role::Curator, Role::AgencyAdmin],
         )],
     },
 ];

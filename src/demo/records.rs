@@ -15,14 +15,14 @@ use crate::signals::model::{ChildSex, Screening, SignalSource};
 use crate::signals::visit::VisitReport;
 use crate::{signals, users};
 
-struct Cast {
+pub(super) struct Cast {
     hospital: Actor,
-    head: Actor,
-    curator: Actor,
+    pub(super) head: Actor,
+    pub(super) curator: Actor,
     service_id: Uuid,
 }
 
-async fn actor(db: &Db, email: &str) -> AppResult<Actor> {
+pub(super) async fn actor(db: &Db, email: &str) -> AppResult<Actor> {
     let id = users::store::find_by_email(db, email)
         .await?
         .ok_or(AppError::NotFound("demo user"))?;
@@ -36,7 +36,7 @@ async fn actor(db: &Db, email: &str) -> AppResult<Actor> {
     })
 }
 
-fn origin(actor: &Actor) -> Origin {
+pub(super) fn origin(actor: &Actor) -> Origin {
     Origin::of(actor, "demo")
 }
 
@@ -187,7 +187,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
         now - Duration::days(20),
     )
     .await?;
-    Ok(())
+    super::handovers::seed(db, &cast, now).await
 }
 
 async fn report(
@@ -263,7 +263,7 @@ async fn visit(
     Ok(())
 }
 
-async fn case(db: &Db, cast: &Cast, mother: &str, at: DateTime<Utc>) -> AppResult<Uuid> {
+pub(super) async fn case(db: &Db, cast: &Cast, mother: &str, at: DateTime<Utc>) -> AppResult<Uuid> {
     let s = received(db, cast, mother, at - Duration::hours(6)).await?;
     assign(db, cast, s, at - Duration::hours(5)).await?;
     visit(

@@ -88,6 +88,12 @@ pub fn check_closure(
             "a shelter case records where the mother went",
         ));
     }
+    if !shelter && has_exit_outcome {
+        return Err(AppError::bad_input(
+            "exitOutcome",
+            "only a shelter case records an exit outcome",
+        ));
+    }
     Ok(())
 }
 
@@ -182,6 +188,13 @@ mod tests {
             matches!(check_closure(S::Support, ClosureReason::GoalsReached, true, false), Err(AppError::BadUserInput { field, .. }) if field == "exitOutcome")
         );
         assert!(check_closure(S::Support, ClosureReason::GoalsReached, true, true).is_ok());
+    }
+
+    #[test]
+    fn only_a_shelter_case_records_an_exit_outcome() {
+        assert!(
+            matches!(check_closure(S::Support, ClosureReason::SupportCompleted, false, true), Err(AppError::BadUserInput { field, .. }) if field == "exitOutcome")
+        );
     }
 
     #[test]

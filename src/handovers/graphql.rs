@@ -98,7 +98,8 @@ impl HandoverNode {
             .clone()
             .map(|(row, scope)| CaseNode::new(row, scope)))
     }
-    async fn from_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
+    #[graphql(name = "fromAgency")]
+    async fn sending_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
         agency(ctx, self.row.from_agency_id).await
     }
     async fn to_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {

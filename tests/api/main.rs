@@ -7,6 +7,7 @@ mod agencies;
 mod audit;
 mod auth;
 mod case_records;
+mod case_work;
 mod cases;
 mod export;
 mod handover_documents;

@@ -47,6 +47,9 @@ pub enum ParticipationKind {
     SignalSender,
     /// The former lead after a transfer, keeping read-only access for a set period.
     FormerLead,
+    /// Worked on the case with `FULL` scope until the consent covering it was withdrawn:
+    /// keeps the summary only.
+    ConsentWithdrawn,
 }
 
 impl ParticipationKind {
@@ -59,6 +62,7 @@ impl ParticipationKind {
             ParticipationKind::MrgMember => "MRG_MEMBER",
             ParticipationKind::SignalSender => "SIGNAL_SENDER",
             ParticipationKind::FormerLead => "FORMER_LEAD",
+            ParticipationKind::ConsentWithdrawn => "CONSENT_WITHDRAWN",
         }
     }
 }
@@ -206,7 +210,7 @@ pub fn changes_for(event: &WorkflowEvent) -> Vec<Change> {
                 [
                     revoke(*a, K::ReferralRecipient),
                     revoke(*a, K::FormerLead),
-                    grant(*a, K::FormerLead, Scope::Summary),
+                    grant(*a, K::ConsentWithdrawn, Scope::Summary),
                 ]
             })
             .collect(),

@@ -282,8 +282,9 @@ pub async fn consents_of(db: &Db, case_id: Uuid) -> AppResult<Vec<(ConsentRow, V
         .collect())
 }
 
-/// Marks a consent withdrawn; returns the agencies it covered (`NOT_FOUND` if it is not
-/// this case's, `CONFLICT` if already withdrawn).
+/// Marks a consent withdrawn; returns the agencies it covered that no other valid consent
+/// of the same kind still covers (`NOT_FOUND` if it is not this case's, `CONFLICT` if
+/// already withdrawn).
 pub async fn withdraw_consent(
     tx: &mut Tx,
     case_id: Uuid,
@@ -295,7 +296,13 @@ pub async fn withdraw_consent(
         UPDATE consents SET withdrawn_at = $3, withdrawal_note = $4
         WHERE id = $1 AND case_id = $2 AND withdrawn_at IS NULL";
     const EXISTS: &str = "SELECT COUNT(*) FROM consents WHERE id = $1 AND case_id = $2";
-    const COVERED: &str = "SELECT agency_id FROM consent_agencies WHERE consent_id = $1";
+    const COVERED: &str = "
+        SELECT ca.agency_id FROM consent_agencies ca WHERE ca.consent_id = $1
+          AND NOT EXISTS (
+              SELECT 1 FROM consent_agencies other JOIN consents c ON c.id = other.consent_id
+              WHERE other.agency_id = ca.agency_id AND c.case_id = $2 AND c.id <> $1
+                AND c.withdrawn_at IS NULL
+                AND c.kind = (SELECT w.kind FROM consents w WHERE w.id = $1))";
     let updated = with_tx!(tx, |conn| sqlx::query(WITHDRAW)
         .bind(consent_id)
         .bind(case_id)
@@ -318,6 +325,7 @@ pub async fn withdraw_consent(
     }
     Ok(with_tx!(tx, |conn| sqlx::query_scalar(COVERED)
         .bind(consent_id)
+        .bind(case_id)
         .fetch_all(conn)
         .await)?)
 }

@@ -655,3 +655,70 @@ async fn a_request_past_its_deadline_is_flagged_and_left_to_people() {
         "{inbox}"
     );
 }
+
+#[tokio::test]
+async fn withdrawn_consent_stops_a_referral_receiver_seeing_personal_data_unless_another_covers_it()
+{
+    let h = handover_hub().await;
+    let body = h
+        .act(
+            &h.hub.head,
+            "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r)",
+            json!({ "id": h.case, "to": h.social, "kind": "REFERRAL", "r": "Патронаж семьи" }),
+        )
+        .await;
+    let id = id_of(&body, "requestHandover");
+    h.act(
+        &h.social_head,
+        "acceptHandover(id: $id)",
+        json!({ "id": id }),
+    )
+    .await;
+    let record = "mutation($id: ID!, $a: [ID!]!) { recordConsent(caseId: $id, input: {kind: PERSONAL_DATA, signedBy: \"Иванова М. П.\", signedAt: \"2026-01-10T10:00:00Z\", agencyIds: $a}) }";
+    let mut consents = Vec::new();
+    for _ in 0..2 {
+        let body = h
+            .app()
+            .gql(
+                Some(&h.hub.curator),
+                record,
+                json!({ "id": h.case, "a": [h.social] }),
+            )
+            .await;
+        consents.push(
+            body["data"]["recordConsent"]
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| panic!("{body}")),
+        );
+    }
+    let withdraw = "mutation($id: ID!, $c: ID!) { withdrawConsent(caseId: $id, consentId: $c) }";
+    h.app()
+        .gql(
+            Some(&h.hub.curator),
+            withdraw,
+            json!({ "id": h.case, "c": consents[0] }),
+        )
+        .await;
+    let still = case_as(&h.hub, &h.social_worker, &h.case).await;
+    assert_eq!(
+        still["data"]["case"]["scope"], "FULL",
+        "another consent still covers it: {still}"
+    );
+    h.app()
+        .gql(
+            Some(&h.hub.curator),
+            withdraw,
+            json!({ "id": h.case, "c": consents[1] }),
+        )
+        .await;
+    let summary = case_as(&h.hub, &h.social_worker, &h.case).await;
+    assert_eq!(summary["data"]["case"]["scope"], "SUMMARY", "{summary}");
+    assert!(summary["data"]["case"]["persons"].is_null());
+    assert_eq!(
+        h.app()
+            .count("participations WHERE kind = 'CONSENT_WITHDRAWN' AND revoked_at IS NULL")
+            .await,
+        1
+    );
+}

@@ -115,8 +115,8 @@ pub enum WorkflowEvent {
     HandoverRequested { to: Uuid },
     /// The receiver declined, or the sender cancelled: the receiver's view ends.
     HandoverWithdrawn { to: Uuid },
-    /// A transfer was accepted: the lead moves. The former lead keeps read-only `FULL`
-    /// until `keep_full_until` when its agency set such a period, else `SUMMARY`.
+    /// A transfer was accepted: the lead moves. The former lead keeps `SUMMARY`, and
+    /// read-only `FULL` until `keep_full_until` when its agency set such a period.
     TransferAccepted {
         from: Uuid,
         to: Uuid,
@@ -180,21 +180,22 @@ pub fn changes_for(event: &WorkflowEvent) -> Vec<Change> {
             to,
             keep_full_until,
         } => {
-            let former = match keep_full_until {
-                Some(until) => Change::Grant {
+            let mut changes = vec![
+                revoke(*to, K::HandoverRecipient),
+                revoke(*from, K::Lead),
+                grant(*to, K::Lead, Scope::Full),
+                // The summary stays for good; read-only FULL only for the set period.
+                grant(*from, K::FormerLead, Scope::Summary),
+            ];
+            if let Some(until) = keep_full_until {
+                changes.push(Change::Grant {
                     agency_id: *from,
                     kind: K::FormerLead,
                     scope: Scope::Full,
                     expires_at: Some(*until),
-                },
-                None => grant(*from, K::FormerLead, Scope::Summary),
-            };
-            vec![
-                revoke(*to, K::HandoverRecipient),
-                revoke(*from, K::Lead),
-                grant(*to, K::Lead, Scope::Full),
-                former,
-            ]
+                });
+            }
+            changes
         }
         WorkflowEvent::ReferralAccepted { to } => vec![
             revoke(*to, K::HandoverRecipient),
@@ -316,7 +317,7 @@ mod tests {
             scope_of(&ps, service, until - Duration::seconds(1)),
             Some(Scope::Full)
         );
-        assert_eq!(scope_of(&ps, service, until), None);
+        assert_eq!(scope_of(&ps, service, until), Some(Scope::Summary));
     }
 
     #[test]

@@ -91,7 +91,7 @@ const AGENCIES: &[DemoAgency] = &[
         people: &[(
             "Соколова Марина Олеговна",
             "social@demo.caselink",
-            &[Role::Specialist, Role::MrgSecretary],
+            &[Role::HeadOfService, Role::Specialist, Role::MrgSecretary],
         )],
     },
     DemoAgency {
@@ -115,7 +115,7 @@ const AGENCIES: &[DemoAgency] = &[
         people: &[(
             "Фёдорова Людмила Ивановна",
             "rehab@demo.caselink",
-            &[Role::RehabilitationStaff],
+            &[Role::HeadOfService, Role::RehabilitationStaff],
         )],
     },
     DemoAgency {

@@ -118,7 +118,7 @@ impl Storage {
             let path = dir.join(document.id.to_string());
             let partial = dir.join(format!(".{}.part", document.id));
             let result = async {
-                tokio::fs::write(&partial, &document.bytes).await?;
+                write_private(&partial, &document.bytes).await?;
                 tokio::fs::rename(&partial, &path).await
             }
             .await;
@@ -153,6 +153,18 @@ impl Storage {
     pub fn in_database(&self) -> bool {
         matches!(self, Storage::Database)
     }
+}
+
+/// Writes a file only the hub's own user may read: the scans carry personal data.
+async fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).await?;
+    file.write_all(bytes).await?;
+    file.sync_all().await
 }
 
 /// Removes files written for a transaction that did not commit.

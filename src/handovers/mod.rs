@@ -386,7 +386,7 @@ pub async fn complete_referral(
     let result = input::required_text("serviceResult", result, MAX_TEXT)?;
     let mut tx = db.begin().await?;
     let mut row = received(&mut tx, actor, id).await?;
-    if rules::check_complete(&row)? == Decision::AlreadyDone {
+    if rules::check_complete(&row, &result)? == Decision::AlreadyDone {
         return Ok(row);
     }
     row.status = HandoverStatus::Completed;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 /// What the sender asks for.
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum HandoverKind {
     /// The receiver takes over the lead (e.g. the service passes the case to guardianship).
     Transfer,
@@ -30,6 +31,7 @@ impl HandoverKind {
 /// Where a request stands.
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum HandoverStatus {
     /// Waiting for the receiver; the sender stays responsible.
     Pending,

@@ -104,8 +104,8 @@ pub fn check_cancel(row: &HandoverRow) -> AppResult<Decision> {
     }
 }
 
-/// Completing a referral: only an accepted referral.
-pub fn check_complete(row: &HandoverRow) -> AppResult<Decision> {
+/// Completing a referral: only an accepted referral; the same result again is harmless.
+pub fn check_complete(row: &HandoverRow, result: &str) -> AppResult<Decision> {
     if row.kind != HandoverKind::Referral {
         return Err(AppError::Conflict(
             "only a referral is completed; an accepted transfer moved the lead".into(),
@@ -113,7 +113,9 @@ pub fn check_complete(row: &HandoverRow) -> AppResult<Decision> {
     }
     match row.status {
         HandoverStatus::Accepted => Ok(Decision::Proceed),
-        HandoverStatus::Completed => Ok(Decision::AlreadyDone),
+        HandoverStatus::Completed if row.service_result.as_deref() == Some(result) => {
+            Ok(Decision::AlreadyDone)
+        }
         _ => Err(settled(row)),
     }
 }
@@ -257,12 +259,15 @@ mod tests {
 
     #[test]
     fn only_an_accepted_referral_is_completed() {
-        assert!(check_complete(&row(HandoverStatus::Accepted)).is_err());
+        assert!(check_complete(&row(HandoverStatus::Accepted), "done").is_err());
         let mut referral = row(HandoverStatus::Accepted);
         referral.kind = HandoverKind::Referral;
-        assert_eq!(check_complete(&referral).ok(), Some(Decision::Proceed));
+        assert_eq!(
+            check_complete(&referral, "done").ok(),
+            Some(Decision::Proceed)
+        );
         referral.status = HandoverStatus::Pending;
-        assert!(check_complete(&referral).is_err());
+        assert!(check_complete(&referral, "done").is_err());
     }
 
     #[test]

@@ -84,6 +84,17 @@ pub async fn get_visible(db: &Db, agency: Option<Uuid>, id: Uuid) -> AppResult<H
     .ok_or(AppError::NotFound("handover"))
 }
 
+/// A request by id for a caller that applies [`crate::access::package_visible`] itself
+/// (a document download: every agency working on the case in FULL may read it).
+pub async fn get_for_package(db: &Db, id: Uuid) -> AppResult<HandoverRow> {
+    let sql = format!("SELECT {COLUMNS} FROM handovers h WHERE h.id = $1");
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?
+    .ok_or(AppError::NotFound("handover"))
+}
+
 /// The same inside a transaction, locked for update on PostgreSQL (SQLite's writer
 /// transaction already holds the database).
 pub async fn get_visible_for_update(

@@ -72,7 +72,7 @@ async fn fetch(state: &AppState, headers: &HeaderMap, id: &str) -> AppResult<Doc
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound("document"))?;
     let now = db::now();
     let (row, content) = store::document(&state.db, id).await?;
-    let handover = store::get_visible(&state.db, actor.agency_id, row.handover_id)
+    let handover = store::get_for_package(&state.db, row.handover_id)
         .await
         .map_err(|_| AppError::NotFound("document"))?;
     let scope = cases::store::get_visible(&state.db, actor.agency_id, handover.case_id, now)

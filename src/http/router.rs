@@ -43,7 +43,12 @@ async fn limit_body(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let limit = if multipart {
+    // Room for documents only for a client that sends a token (checked next, before
+    // anything is stored); anyone else gets the plain limit.
+    let signed_in = request
+        .headers()
+        .contains_key(axum::http::header::AUTHORIZATION);
+    let limit = if multipart && signed_in {
         limits.upload
     } else {
         limits.plain
@@ -54,7 +59,8 @@ async fn limit_body(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limit) {
-        return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        let status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+        return (status, "length limit exceeded").into_response();
     }
     let (parts, body) = request.into_parts();
     let body = Body::new(http_body_util::Limited::new(body, limit));

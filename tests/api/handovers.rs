@@ -342,6 +342,14 @@ async fn a_referral_gives_full_scope_until_the_service_is_recorded() {
         done["data"]["completeReferral"]["status"], "COMPLETED",
         "{done}"
     );
+    let other = h
+        .act(
+            &h.social_worker,
+            "completeReferral(id: $id, serviceResult: $r)",
+            json!({ "id": id, "r": "Другой результат" }),
+        )
+        .await;
+    assert_eq!(error_code(&other), Some("CONFLICT"), "{other}");
     let after = case_as(&h.hub, &h.social_worker, &h.case).await;
     assert_eq!(error_code(&after), Some("NOT_FOUND"), "{after}");
 

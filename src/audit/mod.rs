@@ -76,6 +76,10 @@ pub enum AuditAction {
     ConsentRecorded,
     /// A consent was withdrawn: sharing with the agencies it covered stops.
     ConsentWithdrawn,
+    /// An administrator put a FAILED notification back in the queue.
+    NotificationResent,
+    /// A user changed which reminders they receive.
+    NotificationSettingsChanged,
 }
 
 impl AuditAction {
@@ -107,6 +111,8 @@ impl AuditAction {
             AuditAction::CasePersonAdded => "CASE_PERSON_ADDED",
             AuditAction::ConsentRecorded => "CONSENT_RECORDED",
             AuditAction::ConsentWithdrawn => "CONSENT_WITHDRAWN",
+            AuditAction::NotificationResent => "NOTIFICATION_RESENT",
+            AuditAction::NotificationSettingsChanged => "NOTIFICATION_SETTINGS_CHANGED",
         }
     }
 

@@ -9,6 +9,7 @@ use crate::auth::graphql::AuthMutation;
 use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::config::Config;
 use crate::graphql::node::NodeQuery;
+use crate::notify::graphql::{NotificationMutation, NotificationQuery};
 use crate::signals::graphql::{SignalMutation, SignalQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
 
@@ -21,6 +22,7 @@ pub struct Query(
     SignalQuery,
     CaseQuery,
     AuditQuery,
+    NotificationQuery,
 );
 
 /// Every mutation of the hub.
@@ -31,6 +33,7 @@ pub struct Mutation(
     UserMutation,
     SignalMutation,
     CaseMutation,
+    NotificationMutation,
 );
 
 /// The hub's schema type.

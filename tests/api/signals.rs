@@ -22,7 +22,11 @@ pub struct SignalHub {
 }
 
 pub async fn signal_hub() -> SignalHub {
-    let app = spawn_app().await;
+    signal_hub_on(spawn_app().await).await
+}
+
+/// The same hub on an app started by the caller (with its own settings).
+pub async fn signal_hub_on(app: TestApp) -> SignalHub {
     let admin = app.admin_token().await;
     let hospital = app
         .create_agency(&admin, "Перинатальный центр", "MATERNITY")

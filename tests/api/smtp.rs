@@ -83,7 +83,8 @@ fn decode_words(value: &str) -> String {
             .then(|| STANDARD.decode(&word[10..word.len() - 2]).ok())
             .flatten()
             .and_then(|b| String::from_utf8(b).ok());
-        if !out.is_empty() && !(last_encoded && decoded.is_some()) {
+        let joined = last_encoded && decoded.is_some();
+        if !out.is_empty() && !joined {
             out.push(' ');
         }
         last_encoded = decoded.is_some();

@@ -347,3 +347,36 @@ impl Config {
 
 /// The database used when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://caselink.db";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn retries_wait_twice_as_long_each_time_up_to_the_cap() {
+        let mut mail = Cli::parse_from(["caselink"]).config.mail;
+        mail.mail_retry_base_ms = 30_000;
+        mail.mail_retry_max_ms = 3_600_000;
+        let waits: Vec<i64> = (1..=9).map(|n| mail.retry_after(n).num_seconds()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(mail.retry_after(i32::MAX).num_seconds(), 3600);
+    }
+
+    #[test]
+    fn mail_is_not_configured_by_default_and_ports_follow_the_security() {
+        let mut mail = Cli::parse_from(["caselink"]).config.mail;
+        assert!(!mail.configured());
+        assert_eq!(mail.port(), 587);
+        mail.smtp_security = SmtpSecurity::Tls;
+        assert_eq!(mail.port(), 465);
+        mail.smtp_host = Some("smtp.example.org".into());
+        assert!(mail.configured());
+    }
+}

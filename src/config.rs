@@ -150,7 +150,7 @@ pub enum SmtpSecurity {
 
 /// E-mail settings. With no `CASELINK_SMTP_HOST` the hub still runs: notifications wait
 /// in the outbox, and `/readyz` says mail is not configured.
-#[derive(Clone, Debug, Args)]
+#[derive(Clone, Args)]
 pub struct MailConfig {
     /// SMTP server host; unset means mail is not configured (messages wait).
     #[arg(long, env = "CASELINK_SMTP_HOST", global = true)]
@@ -279,6 +279,21 @@ pub struct MailConfig {
     pub reminder_catch_up_hours: i64,
 }
 
+/// Written by hand so that the SMTP password never reaches a log or a panic message.
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.port())
+            .field("smtp_security", &self.smtp_security)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
+            .field("mail_from", &self.mail_from)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
 impl MailConfig {
     /// Whether an SMTP server is set.
     pub fn configured(&self) -> bool {
@@ -378,5 +393,7 @@ mod tests {
         assert_eq!(mail.port(), 465);
         mail.smtp_host = Some("smtp.example.org".into());
         assert!(mail.configured());
+        mail.smtp_password = Some("s3cret-pass".into());
+        assert!(!format!("{mail:?}").contains("s3cret-pass"));
     }
 }

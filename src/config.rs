@@ -159,6 +159,210 @@ pub struct Config {
     /// Keep attached documents as files in this directory instead of in the database.
     #[arg(long, env = "CASELINK_DOCUMENTS_DIR", global = true)]
     pub documents_dir: Option<std::path::PathBuf>,
+    /// E-mail notifications: SMTP, retries and reminders.
+    #[command(flatten)]
+    pub mail: MailConfig,
+}
+
+/// How the SMTP connection is secured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (required); port 587 by default.
+    Starttls,
+    /// TLS from the first byte (SMTPS); port 465 by default.
+    Tls,
+    /// No encryption; allowed only to a loopback host (a local relay); port 25 by default.
+    Plain,
+}
+
+/// E-mail settings. With no `CASELINK_SMTP_HOST` the hub still runs: notifications wait
+/// in the outbox, and `/readyz` says mail is not configured.
+#[derive(Clone, Args)]
+pub struct MailConfig {
+    /// SMTP server host; unset means mail is not configured (messages wait).
+    #[arg(long, env = "CASELINK_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+
+    /// SMTP port; defaults to 587 (starttls), 465 (tls) or 25 (plain).
+    #[arg(long, env = "CASELINK_SMTP_PORT", global = true)]
+    pub smtp_port: Option<u16>,
+
+    /// How the SMTP connection is secured.
+    #[arg(
+        long,
+        env = "CASELINK_SMTP_SECURITY",
+        value_enum,
+        default_value = "starttls",
+        global = true
+    )]
+    pub smtp_security: SmtpSecurity,
+
+    /// SMTP user name (with the password, turns on authentication).
+    #[arg(long, env = "CASELINK_SMTP_USERNAME", global = true)]
+    pub smtp_username: Option<String>,
+
+    /// SMTP password.
+    #[arg(
+        long,
+        env = "CASELINK_SMTP_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+
+    /// Seconds one SMTP exchange may take before it counts as a failed attempt.
+    #[arg(
+        long,
+        env = "CASELINK_SMTP_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub smtp_timeout_seconds: u64,
+
+    /// The sender, e.g. `CaseLink <noreply@hub.example>`; required with a host.
+    #[arg(long, env = "CASELINK_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+
+    /// The base URL of the hub's web client; links in e-mails start with it.
+    #[arg(
+        long,
+        env = "CASELINK_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    pub public_url: String,
+
+    /// Milliseconds between the mail worker's looks at the outbox.
+    #[arg(
+        long,
+        env = "CASELINK_MAIL_POLL_MS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub mail_poll_ms: u64,
+
+    /// Tries per message before it is marked FAILED (an administrator may re-send it).
+    #[arg(
+        long,
+        env = "CASELINK_MAIL_MAX_ATTEMPTS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub mail_max_attempts: i32,
+
+    /// Wait after the first failed try, in milliseconds; doubles after each further one.
+    #[arg(
+        long,
+        env = "CASELINK_MAIL_RETRY_BASE_MS",
+        default_value_t = 30_000,
+        global = true
+    )]
+    pub mail_retry_base_ms: u64,
+
+    /// Longest wait between tries, in milliseconds.
+    #[arg(
+        long,
+        env = "CASELINK_MAIL_RETRY_MAX_MS",
+        default_value_t = 3_600_000,
+        global = true
+    )]
+    pub mail_retry_max_ms: u64,
+
+    /// Seconds a worker holds the messages it took; after that another process may
+    /// take them (a worker that died mid-send).
+    #[arg(
+        long,
+        env = "CASELINK_MAIL_LEASE_SECONDS",
+        default_value_t = 600,
+        global = true
+    )]
+    pub mail_lease_seconds: u64,
+
+    /// Milliseconds between the reminder scheduler's rounds.
+    #[arg(
+        long,
+        env = "CASELINK_REMINDER_INTERVAL_MS",
+        default_value_t = 30_000,
+        global = true
+    )]
+    pub reminder_interval_ms: u64,
+
+    /// Minutes before a clock's due time that "about to pass" is sent.
+    #[arg(
+        long,
+        env = "CASELINK_REMINDER_LEAD_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub reminder_lead_minutes: i64,
+
+    /// How far back, in hours, a reminder missed while no server ran is still sent.
+    #[arg(
+        long,
+        env = "CASELINK_REMINDER_CATCH_UP_HOURS",
+        default_value_t = 72,
+        global = true
+    )]
+    pub reminder_catch_up_hours: i64,
+}
+
+/// Written by hand so that the SMTP password never reaches a log or a panic message.
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.port())
+            .field("smtp_security", &self.smtp_security)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
+            .field("mail_from", &self.mail_from)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MailConfig {
+    /// Whether an SMTP server is set.
+    pub fn configured(&self) -> bool {
+        self.smtp_host
+            .as_deref()
+            .is_some_and(|h| !h.trim().is_empty())
+    }
+
+    /// The SMTP port, by security mode when not set.
+    pub fn port(&self) -> u16 {
+        self.smtp_port.unwrap_or(match self.smtp_security {
+            SmtpSecurity::Starttls => 587,
+            SmtpSecurity::Tls => 465,
+            SmtpSecurity::Plain => 25,
+        })
+    }
+
+    /// Interval between the mail worker's rounds.
+    pub fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.mail_poll_ms.max(10))
+    }
+
+    /// Wait before the next try after `failed` tries in a row (1, 2, …): the base,
+    /// doubled per further failure, capped.
+    pub fn retry_after(&self, failed: i32) -> chrono::Duration {
+        let doublings = failed.saturating_sub(1).clamp(0, 30) as u32;
+        let wait = self
+            .mail_retry_base_ms
+            .saturating_mul(1u64 << doublings)
+            .min(self.mail_retry_max_ms.max(self.mail_retry_base_ms));
+        chrono::Duration::milliseconds(i64::try_from(wait).unwrap_or(i64::MAX / 2))
+    }
+
+    /// How long a claim on a message lasts.
+    pub fn lease(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::try_from(self.mail_lease_seconds.max(1)).unwrap_or(600))
+    }
+
+    /// Interval between reminder rounds.
+    pub fn reminder_interval(&self) -> Duration {
+        Duration::from_millis(self.reminder_interval_ms.max(10))
+    }
 }
 
 impl Config {
@@ -192,3 +396,38 @@ impl Config {
 
 /// The database used when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://caselink.db";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn retries_wait_twice_as_long_each_time_up_to_the_cap() {
+        let mut mail = Cli::parse_from(["caselink"]).config.mail;
+        mail.mail_retry_base_ms = 30_000;
+        mail.mail_retry_max_ms = 3_600_000;
+        let waits: Vec<i64> = (1..=9).map(|n| mail.retry_after(n).num_seconds()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(mail.retry_after(i32::MAX).num_seconds(), 3600);
+    }
+
+    #[test]
+    fn mail_is_not_configured_by_default_and_ports_follow_the_security() {
+        let mut mail = Cli::parse_from(["caselink"]).config.mail;
+        assert!(!mail.configured());
+        assert_eq!(mail.port(), 587);
+        mail.smtp_security = SmtpSecurity::Tls;
+        assert_eq!(mail.port(), 465);
+        mail.smtp_host = Some("smtp.example.org".into());
+        assert!(mail.configured());
+        mail.smtp_password = Some("s3cret-pass".into());
+        assert!(!format!("{mail:?}").contains("s3cret-pass"));
+    }
+}

@@ -17,6 +17,7 @@ pub mod http;
 pub mod ids;
 pub mod input;
 pub mod journal;
+pub mod notify;
 pub mod signals;
 pub mod users;
 
@@ -29,27 +30,44 @@ use crate::config::Config;
 use crate::db::Db;
 
 /// Serves the hub on `listener` over an open, migrated `db` until `shutdown` completes,
-/// then finishes in-flight requests and seals the audit log once more.
+/// then finishes in-flight requests and seals the audit log once more. Alongside run the
+/// audit sealer, the mail worker and the reminder scheduler.
 pub async fn run(
     config: Config,
     db: Db,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let mailer = notify::mailer::Mailer::from_config(&config.mail)?;
     let state = AppState::new(db.clone(), config.clone());
     let schema = graphql::build_schema(state.clone(), &config);
-    let (stop_sealer, sealer_stopped) = tokio::sync::watch::channel(false);
-    let sealer = tokio::spawn(audit::sealer::run(
-        db,
-        config.audit_seal_interval(),
-        sealer_stopped,
-    ));
+    let (stop_background, stopped) = tokio::sync::watch::channel(false);
+    let background = [
+        tokio::spawn(notify::worker::run(
+            db.clone(),
+            mailer,
+            config.mail.clone(),
+            stopped.clone(),
+        )),
+        tokio::spawn(notify::reminders::run(
+            db.clone(),
+            config.mail.clone(),
+            stopped.clone(),
+        )),
+        tokio::spawn(audit::sealer::run(
+            db,
+            config.audit_seal_interval(),
+            stopped,
+        )),
+    ];
     let app = http::router(state, schema);
     tracing::info!(addr = %listener.local_addr()?, "CaseLink is serving");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
-    let _ = stop_sealer.send(true);
-    let _ = sealer.await;
+    let _ = stop_background.send(true);
+    for task in background {
+        let _ = task.await;
+    }
     Ok(())
 }

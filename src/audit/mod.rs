@@ -88,6 +88,10 @@ pub enum AuditAction {
     ReferralCompleted,
     /// An attached document was downloaded.
     DocumentDownloaded,
+    /// An administrator put a FAILED notification back in the queue.
+    NotificationResent,
+    /// A user changed which reminders they receive.
+    NotificationSettingsChanged,
 }
 
 impl AuditAction {
@@ -125,6 +129,8 @@ impl AuditAction {
             AuditAction::HandoverCancelled => "HANDOVER_CANCELLED",
             AuditAction::ReferralCompleted => "REFERRAL_COMPLETED",
             AuditAction::DocumentDownloaded => "DOCUMENT_DOWNLOADED",
+            AuditAction::NotificationResent => "NOTIFICATION_RESENT",
+            AuditAction::NotificationSettingsChanged => "NOTIFICATION_SETTINGS_CHANGED",
         }
     }
 

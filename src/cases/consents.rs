@@ -13,6 +13,7 @@ use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::input;
+use crate::notify;
 
 /// A person to add to a case.
 pub struct NewPerson {
@@ -185,6 +186,19 @@ pub async fn withdraw(
         case_id: Some(case_id),
         ..Entry::new(AuditAction::ConsentWithdrawn, "consent", Some(consent_id))
     };
+    // The lead and its curator, and each agency that just lost personal data.
+    let mut recipients = vec![notify::Recipient::Agency(case.lead_agency_id)];
+    recipients.extend(case.curator_user_id.map(notify::Recipient::User));
+    recipients.extend(others.iter().copied().map(notify::Recipient::Agency));
+    let notice = notify::Notice {
+        kind: notify::NotificationKind::ConsentWithdrawn,
+        subject: notify::Subject::Case(case_id),
+        journal_no: case.journal_no.clone(),
+        clock: None,
+        due_at: None,
+        recipients,
+    };
+    notify::enqueue(&mut tx, &notice, now).await?;
     audit::record(
         &mut tx,
         origin,

@@ -10,6 +10,7 @@ use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::config::Config;
 use crate::graphql::node::NodeQuery;
 use crate::handovers::graphql::{HandoverMutation, HandoverQuery};
+use crate::notify::graphql::{NotificationMutation, NotificationQuery};
 use crate::signals::graphql::{SignalMutation, SignalQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
 
@@ -23,6 +24,7 @@ pub struct Query(
     CaseQuery,
     HandoverQuery,
     AuditQuery,
+    NotificationQuery,
 );
 
 /// Every mutation of the hub.
@@ -34,6 +36,7 @@ pub struct Mutation(
     SignalMutation,
     CaseMutation,
     HandoverMutation,
+    NotificationMutation,
 );
 
 /// The hub's schema type.

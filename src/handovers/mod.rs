@@ -29,6 +29,7 @@ use crate::config::Config;
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::input;
+use crate::notify::{self, Notice, NotificationKind, Recipient, Subject};
 
 /// Heads pass a case on and decide on what their agency receives.
 const HEADS: &[Role] = &[Role::HeadOfService, Role::GuardianshipOfficer];
@@ -193,6 +194,8 @@ pub async fn request(
         now,
     )
     .await?;
+    let notice = notice_of(&row, NotificationKind::HandoverRequested, &case.journal_no);
+    notify::enqueue(&mut tx, &notice, now).await?;
     // Files first, commit second: a failed commit removes the files again, so a refused
     // request leaves nothing behind.
     let files = settings.storage.write_files(&documents).await?;
@@ -304,6 +307,8 @@ pub async fn accept(
         now,
     )
     .await?;
+    let notice = notice_of(&row, NotificationKind::HandoverAccepted, &case.journal_no);
+    notify::enqueue(&mut tx, &notice, now).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -488,8 +493,47 @@ async fn finish(
     let details = json!({ "handoverId": row.id, "kind": row.kind });
     cases::note(&mut tx, actor, row.case_id, kind, details.clone(), now).await?;
     record(&mut tx, origin, &row, action, details, now).await?;
+    let told = match action {
+        AuditAction::HandoverDeclined => Some(NotificationKind::HandoverDeclined),
+        AuditAction::HandoverCancelled => Some(NotificationKind::HandoverCancelled),
+        _ => None,
+    };
+    if let Some(kind) = told {
+        let journal_no = store::journal_no_of_case(&mut tx, row.case_id).await?;
+        notify::enqueue(&mut tx, &notice_of(&row, kind, &journal_no), now).await?;
+    }
     tx.commit().await?;
     Ok(row)
+}
+
+/// Who hears of a step: the receiver of a new, cancelled or nearly late request (its
+/// address, its officers and heads); the sender of a decision (its address, whoever
+/// sent the request, its heads). Only the kind, the case number and the deadline go out.
+pub fn notice_of(row: &HandoverRow, kind: NotificationKind, journal_no: &str) -> Notice {
+    let (agency, extra) = match kind {
+        NotificationKind::HandoverAccepted | NotificationKind::HandoverDeclined => {
+            (row.from_agency_id, Some(row.requested_by_user_id))
+        }
+        _ => (row.to_agency_id, None),
+    };
+    let mut recipients = vec![
+        Recipient::Agency(agency),
+        Recipient::Role(agency, Role::HeadOfService),
+        Recipient::Role(agency, Role::GuardianshipOfficer),
+    ];
+    recipients.extend(extra.map(Recipient::User));
+    let waiting = matches!(
+        kind,
+        NotificationKind::HandoverRequested | NotificationKind::HandoverDeadlineNear
+    );
+    Notice {
+        kind,
+        subject: Subject::Handover(row.id),
+        journal_no: journal_no.to_owned(),
+        clock: None,
+        due_at: waiting.then_some(row.deadline_at),
+        recipients,
+    }
 }
 
 async fn record(

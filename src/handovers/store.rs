@@ -296,3 +296,46 @@ pub async fn signal_sheet_of_case(db: &Db, case_id: Uuid) -> AppResult<Option<St
         .fetch_optional(pool)
         .await)?)
 }
+
+/// The case's journal number, for a notice (no personal data).
+pub async fn journal_no_of_case(tx: &mut Tx, case_id: Uuid) -> AppResult<String> {
+    const SQL: &str = "SELECT journal_no FROM cases WHERE id = $1";
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar(SQL)
+        .bind(case_id)
+        .fetch_one(conn)
+        .await)?)
+}
+
+/// Pending requests whose deadline falls in `(from, to]` and that have no `occasion`
+/// reminder for that deadline yet, oldest deadline first.
+pub async fn pending_near_deadline(
+    db: &Db,
+    occasion: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: i64,
+) -> AppResult<Vec<(HandoverRow, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct Near {
+        #[sqlx(flatten)]
+        row: HandoverRow,
+        journal_no: String,
+    }
+    let sql = format!(
+        "SELECT {COLUMNS}, c.journal_no FROM handovers h JOIN cases c ON c.id = h.case_id
+         WHERE h.status = 'PENDING' AND h.deadline_at > $1 AND h.deadline_at <= $2
+           AND NOT EXISTS (
+               SELECT 1 FROM notification_reminders r
+               WHERE r.subject_kind = 'HANDOVER' AND r.subject_id = h.id AND r.occasion = $3
+                 AND r.due_at = h.deadline_at)
+         ORDER BY h.deadline_at, h.id LIMIT $4"
+    );
+    let found: Vec<Near> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(from)
+        .bind(to)
+        .bind(occasion)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    Ok(found.into_iter().map(|n| (n.row, n.journal_no)).collect())
+}

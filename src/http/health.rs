@@ -1,4 +1,5 @@
-//! `/healthz`: the process is up. `/readyz`: it can reach its database.
+//! `/healthz`: the process is up. `/readyz`: it can reach its database (and says whether
+//! mail is configured; without it the hub is still ready, and messages wait).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,7 +14,7 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// 200 when the database answers, 503 otherwise.
+/// 200 when the database answers, 503 otherwise. `mail` is `configured` or `not configured`.
 pub async fn readyz(
     State((state, _)): State<(AppState, CaseLinkSchema)>,
 ) -> (StatusCode, Json<Value>) {
@@ -22,7 +23,11 @@ pub async fn readyz(
     match ping.unwrap_or(Err(crate::error::AppError::Conflict("timed out".into()))) {
         Ok(()) => (
             StatusCode::OK,
-            Json(json!({ "status": "ready", "database": state.db.backend() })),
+            Json(json!({
+                "status": "ready",
+                "database": state.db.backend(),
+                "mail": if state.config.mail.configured() { "configured" } else { "not configured" },
+            })),
         ),
         Err(error) => {
             tracing::warn!(?error, "database unreachable");

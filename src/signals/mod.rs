@@ -27,6 +27,7 @@ use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::journal::{self, Journal};
+use crate::notify::{self, Notice, NotificationKind, Recipient, Subject};
 
 /// The service's people who register and receive signals, at any hour.
 const SERVICE_STAFF: &[Role] = &[Role::Curator, Role::HeadOfService, Role::Specialist];
@@ -68,6 +69,19 @@ pub async fn report(
     };
     let entry = Entry::new(AuditAction::SignalReported, "signal", Some(placement.id))
         .with_details(json!({ "serviceAgencyId": service.id }));
+    // At any hour: the service and its heads hear of it at once (seed 000).
+    let notice = Notice {
+        kind: NotificationKind::NewSignal,
+        subject: Subject::Signal(placement.id),
+        journal_no: placement.sender_journal_no.clone().unwrap_or_default(),
+        clock: None,
+        due_at: None,
+        recipients: vec![
+            Recipient::Agency(service.id),
+            Recipient::Role(service.id, Role::HeadOfService),
+        ],
+    };
+    notify::enqueue(&mut tx, &notice, now).await?;
     register(db, tx, actor, origin, &new, &placement, entry, now).await
 }
 
@@ -169,6 +183,20 @@ pub async fn assign_curator(
             service.caseload_limit,
             override_reason.as_deref(),
         )?;
+    }
+    if row.curator_user_id != Some(curator.row.id) {
+        let notice = Notice {
+            kind: NotificationKind::CuratorAssigned,
+            subject: Subject::Signal(row.id),
+            journal_no: row.service_journal_no.clone().unwrap_or_default(),
+            clock: None,
+            due_at: row.visit_due_at,
+            recipients: vec![
+                Recipient::Agency(service.id),
+                Recipient::User(curator.row.id),
+            ],
+        };
+        notify::enqueue(&mut tx, &notice, now).await?;
     }
     row.curator_user_id = Some(curator.row.id);
     row.curator_assigned_at = Some(now);

@@ -31,6 +31,10 @@ pub struct TestApp {
     pub database_url: String,
     client: reqwest::Client,
     sqlite_file: Option<PathBuf>,
+    server: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    )>,
 }
 
 impl Drop for TestApp {
@@ -70,20 +74,56 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = test_config();
     config.database_url = Some(database_url.clone());
     adjust(&mut config);
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
-    let address = format!("http://{}", listener.local_addr().expect("local address"));
-    tokio::spawn(caselink::run(
-        config,
-        db.clone(),
-        listener,
-        std::future::pending(),
-    ));
+    let (address, server) = serve(config, db.clone()).await;
     TestApp {
         address,
         db,
         database_url,
         client: reqwest::Client::new(),
         sqlite_file,
+        server: Some(server),
+    }
+}
+
+/// Runs `caselink::run` on a fresh port until told to stop; returns its address.
+async fn serve(
+    config: Config,
+    db: Db,
+) -> (
+    String,
+    (
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    ),
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+    let address = format!("http://{}", listener.local_addr().expect("local address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        let _ = stopped.await;
+    };
+    let handle = tokio::spawn(async move {
+        if let Err(error) = caselink::run(config, db, listener, shutdown).await {
+            panic!("the server failed: {error:#}");
+        }
+    });
+    (address, (stop, handle))
+}
+
+/// Settings that send mail to an SMTP sink on `port` of 127.0.0.1, polling and retrying
+/// fast; links start with `https://hub.example`.
+pub fn mail_to(port: u16) -> impl Fn(&mut Config) + Clone {
+    move |config: &mut Config| {
+        let mail = &mut config.mail;
+        mail.smtp_host = Some("127.0.0.1".into());
+        mail.smtp_port = Some(port);
+        mail.smtp_security = caselink::config::SmtpSecurity::Plain;
+        mail.mail_from = Some("CaseLink <noreply@hub.example>".into());
+        mail.public_url = "https://hub.example".into();
+        mail.mail_poll_ms = 25;
+        mail.mail_retry_base_ms = 50;
+        mail.mail_retry_max_ms = 200;
+        mail.smtp_timeout_seconds = 5;
     }
 }
 
@@ -129,20 +169,23 @@ impl TestApp {
         let mut config = test_config();
         config.database_url = Some(self.database_url.clone());
         adjust(&mut config);
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
-        let address = format!("http://{}", listener.local_addr().expect("local address"));
-        tokio::spawn(caselink::run(
-            config,
-            db.clone(),
-            listener,
-            std::future::pending(),
-        ));
+        let (address, server) = serve(config, db.clone()).await;
         TestApp {
             address,
             db,
             database_url: self.database_url.clone(),
             client: reqwest::Client::new(),
             sqlite_file: None,
+            server: Some(server),
+        }
+    }
+
+    /// Stops this app's server as SIGTERM would (requests finish, background tasks end)
+    /// and waits for it; the database stays.
+    pub async fn stop_server(&mut self) {
+        if let Some((stop, handle)) = self.server.take() {
+            let _ = stop.send(());
+            handle.await.expect("the server stopped cleanly");
         }
     }
 
@@ -154,6 +197,7 @@ impl TestApp {
             database_url: app.database_url.clone(),
             client: reqwest::Client::new(),
             sqlite_file: None,
+            server: None,
         }
     }
 

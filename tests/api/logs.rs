@@ -66,7 +66,7 @@ async fn logs_carry_request_ids_and_no_personal_data() {
     assert!(request_lines >= 5, "request ids missing:\n{text}");
 }
 
-fn wait_for_address(lines: &mpsc::Receiver<String>) -> String {
+pub fn wait_for_address(lines: &mpsc::Receiver<String>) -> String {
     while let Ok(line) = lines.recv_timeout(Duration::from_secs(30)) {
         let parsed: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
         if let Some(addr) = parsed["fields"]["addr"].as_str() {

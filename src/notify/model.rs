@@ -1,0 +1,183 @@
+//! What a notification is: its kind, where it stands, and its row in the outbox.
+
+use async_graphql::Enum;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::agencies::NotificationLanguage;
+
+/// The kind of event a notification tells about. Stored as its SCREAMING_SNAKE name.
+#[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationKind {
+    /// A hospital passed a new signal to the prevention service (sent at any hour).
+    NewSignal,
+    /// A signal's clock is about to pass (a reminder; users may turn it off).
+    SignalClockDueSoon,
+    /// A signal's clock passed with its step not done (a reminder; users may turn it off).
+    SignalClockPassed,
+    /// The head of service assigned a curator to a signal.
+    CuratorAssigned,
+    /// A consent was withdrawn: agencies it covered fall back to the summary.
+    ConsentWithdrawn,
+    /// A case was offered to another agency.
+    HandoverRequested,
+    /// The receiving agency accepted a handover.
+    HandoverAccepted,
+    /// The receiving agency declined a handover.
+    HandoverDeclined,
+    /// The sender withdrew a handover.
+    HandoverCancelled,
+    /// A handover waits for an answer and its deadline is near.
+    HandoverDeadlineNear,
+}
+
+impl NotificationKind {
+    /// The kinds a user may turn off for themselves: reminders. Notices of new signals
+    /// and of handovers to their agency always go out.
+    pub const OPTIONAL: [NotificationKind; 2] = [
+        NotificationKind::SignalClockDueSoon,
+        NotificationKind::SignalClockPassed,
+    ];
+
+    /// Whether a user may turn this kind off.
+    pub fn optional(self) -> bool {
+        Self::OPTIONAL.contains(&self)
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::NewSignal => "NEW_SIGNAL",
+            NotificationKind::SignalClockDueSoon => "SIGNAL_CLOCK_DUE_SOON",
+            NotificationKind::SignalClockPassed => "SIGNAL_CLOCK_PASSED",
+            NotificationKind::CuratorAssigned => "CURATOR_ASSIGNED",
+            NotificationKind::ConsentWithdrawn => "CONSENT_WITHDRAWN",
+            NotificationKind::HandoverRequested => "HANDOVER_REQUESTED",
+            NotificationKind::HandoverAccepted => "HANDOVER_ACCEPTED",
+            NotificationKind::HandoverDeclined => "HANDOVER_DECLINED",
+            NotificationKind::HandoverCancelled => "HANDOVER_CANCELLED",
+            NotificationKind::HandoverDeadlineNear => "HANDOVER_DEADLINE_NEAR",
+        }
+    }
+}
+
+/// Where a message stands.
+#[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationStatus {
+    /// Waiting to be sent, or to be tried again after a failure.
+    Pending,
+    /// Accepted by the SMTP server.
+    Sent,
+    /// Given up after the set number of tries, or refused for good by the server; an
+    /// administrator may re-send it.
+    Failed,
+}
+
+/// The record a notification is about; decides the link.
+#[derive(sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SubjectKind {
+    /// A signal: `/signals/{id}`.
+    Signal,
+    /// A case: `/cases/{id}`.
+    Case,
+    /// A handover: `/handovers/{id}`.
+    Handover,
+}
+
+impl SubjectKind {
+    /// The path of the record in the web client, below the public URL.
+    pub fn path(self, id: Uuid) -> String {
+        match self {
+            SubjectKind::Signal => format!("/signals/{id}"),
+            SubjectKind::Case => format!("/cases/{id}"),
+            SubjectKind::Handover => format!("/handovers/{id}"),
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Signal => "SIGNAL",
+            SubjectKind::Case => "CASE",
+            SubjectKind::Handover => "HANDOVER",
+        }
+    }
+}
+
+/// One message in the outbox, as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct NotificationRow {
+    /// Its id; the Message-ID is derived from it.
+    pub id: Uuid,
+    /// What happened.
+    pub kind: NotificationKind,
+    /// The receiving agency (the recipient user's agency, or the agency itself).
+    pub agency_id: Uuid,
+    /// The recipient, when a person (not the agency's own address).
+    pub recipient_user_id: Option<Uuid>,
+    /// The address it goes to.
+    pub recipient: String,
+    /// The receiving agency's language when the event happened.
+    pub language: NotificationLanguage,
+    /// The receiving agency's IANA time zone when the event happened.
+    pub time_zone: String,
+    /// The kind of record it is about.
+    pub subject_kind: SubjectKind,
+    /// The record it is about.
+    pub subject_id: Uuid,
+    /// The record's journal number, e.g. `SIG-2026-0042`.
+    pub journal_no: String,
+    /// Which clock, for clock reminders (`VISIT`, …).
+    pub clock: Option<String>,
+    /// The due time the message names, if any.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Where it stands.
+    pub status: NotificationStatus,
+    /// Tries so far, all told.
+    pub attempts: i32,
+    /// Tries since it was written or last re-sent; it fails when this reaches the limit.
+    pub round_attempts: i32,
+    /// Not to be tried before this time.
+    pub next_attempt_at: DateTime<Utc>,
+    /// When it was last tried.
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// Why the last try failed.
+    pub last_error: Option<String>,
+    /// When the SMTP server accepted it.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When the event wrote it.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The columns of [`NotificationRow`], for `SELECT`s and `RETURNING`.
+pub const COLUMNS: &str = "id, kind, agency_id, recipient_user_id, recipient, language,
+    time_zone, subject_kind, subject_id, journal_no, clock, due_at, status, attempts,
+    round_attempts, next_attempt_at, last_attempt_at, last_error, sent_at, created_at";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_reminders_may_be_turned_off() {
+        assert!(NotificationKind::SignalClockDueSoon.optional());
+        assert!(NotificationKind::SignalClockPassed.optional());
+        assert!(!NotificationKind::NewSignal.optional());
+        assert!(!NotificationKind::HandoverRequested.optional());
+        assert!(!NotificationKind::HandoverDeadlineNear.optional());
+    }
+
+    #[test]
+    fn stored_names_match_the_api_names() {
+        let json = serde_json::to_value(NotificationKind::HandoverDeadlineNear).ok();
+        assert_eq!(
+            json.as_ref().and_then(|v| v.as_str()),
+            Some(NotificationKind::HandoverDeadlineNear.as_str())
+        );
+    }
+}

@@ -730,3 +730,34 @@ async fn withdrawn_consent_stops_a_referral_receiver_seeing_personal_data_unless
         1
     );
 }
+
+#[tokio::test]
+async fn reading_a_package_is_an_audited_personal_data_read() {
+    let h = handover_hub().await;
+    let id = h.transfer().await;
+    let reads = "audit_events WHERE action = 'PERSONAL_DATA_READ'";
+    let before = h.app().count(reads).await;
+    let bare = h
+        .app()
+        .gql(
+            Some(&h.officer),
+            "query($id: ID!) { handover(id: $id) { status records } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(bare["data"]["handover"]["status"], "PENDING", "{bare}");
+    assert_eq!(h.app().count(reads).await, before, "no package, no read");
+    let with_package = h
+        .app()
+        .gql(
+            Some(&h.officer),
+            "query($id: ID!) { handover(id: $id) { package { persons { fullName } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert!(
+        with_package["data"]["handover"]["package"]["persons"].is_array(),
+        "{with_package}"
+    );
+    assert_eq!(h.app().count(reads).await, before + 1);
+}

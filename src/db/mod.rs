@@ -18,6 +18,16 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 use crate::error::AppResult;
 
+/// How much of a SQLite file each connection reads through a memory map.
+///
+/// In WAL mode every commit (a read-audit batch, a sealing round) makes every other
+/// connection drop its whole page cache when it next reads, so without a map each list
+/// query re-read its pages from the file with `pread` into freshly allocated cache pages.
+/// Through the map those pages come straight from the OS page cache, shared by all
+/// connections. It is address space, not memory: only touched pages are resident, and
+/// they are the OS's file cache, which it can reclaim.
+const SQLITE_MMAP_BYTES: u64 = 1 << 30;
+
 /// A connection pool to whichever database the hub runs on.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -115,7 +125,8 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string());
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .connect_with(options)

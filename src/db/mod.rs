@@ -8,6 +8,7 @@ pub mod dialect;
 pub mod migrate;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -15,6 +16,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::error::AppResult;
 
@@ -31,16 +33,17 @@ const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 /// A connection pool to whichever database the hub runs on.
 #[derive(Clone, Debug)]
 pub enum Db {
-    /// The embedded default: a local file.
-    Sqlite(SqlitePool),
+    /// The embedded default: a local file, and this pool's turn at its write lock.
+    Sqlite(SqlitePool, WriteTurns),
     /// Production: several `caselink serve` processes may share one.
     Postgres(PgPool),
 }
 
 /// An open transaction on either database.
 pub enum Tx {
-    /// A SQLite transaction (begun `IMMEDIATE`, see [`Db::begin`]).
-    Sqlite(Transaction<'static, Sqlite>),
+    /// A SQLite transaction (begun `IMMEDIATE`, see [`Db::begin`]), holding this process's
+    /// turn at the write lock until it ends.
+    Sqlite(Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
     /// A PostgreSQL transaction.
     Postgres(Transaction<'static, Postgres>),
 }
@@ -51,7 +54,7 @@ pub enum Tx {
 macro_rules! with_db {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Sqlite($pool, _) => $body,
             $crate::db::Db::Postgres($pool) => $body,
         }
     };
@@ -62,7 +65,7 @@ macro_rules! with_db {
 macro_rules! with_tx {
     ($tx:expr, |$conn:ident| $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite(tx) => {
+            $crate::db::Tx::Sqlite(tx, _) => {
                 let $conn = &mut **tx;
                 $body
             }
@@ -94,6 +97,32 @@ pub fn ensure_updated(rows_affected: u64, what: &str) -> crate::error::AppResult
         )));
     }
     Ok(())
+}
+
+/// The order in which one process's SQLite writers take the database's single write lock.
+///
+/// Without it, writers that find the lock taken wait in SQLite's busy handler, which
+/// sleeps and retries with growing pauses (up to 100 ms each): a read-audit batch that
+/// arrives while the sealer commits could sleep far longer than the sealer needs, with
+/// every request of the batch waiting behind it. Here they wait on a fair (FIFO) async
+/// mutex and start the moment the previous writer commits, so the sealer and the
+/// read-audit writer take turns batch by batch.
+#[derive(Clone, Debug, Default)]
+pub struct WriteTurns(Arc<Mutex<()>>);
+
+/// As long as a writer waits for its turn before it gives up, like SQLite's busy timeout.
+const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl WriteTurns {
+    async fn wait(&self) -> AppResult<OwnedMutexGuard<()>> {
+        tokio::time::timeout(WRITE_TURN_TIMEOUT, self.0.clone().lock_owned())
+            .await
+            .map_err(|_| {
+                crate::error::AppError::internal(anyhow::anyhow!(
+                    "timed out waiting for the SQLite write lock"
+                ))
+            })
+    }
 }
 
 impl Db {
@@ -132,17 +161,22 @@ impl Db {
                 .connect_with(options)
                 .await
                 .context("cannot open the SQLite database")?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(pool, WriteTurns::default()))
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://")
         }
     }
 
     /// Begins a transaction. SQLite's begins `IMMEDIATE`: it takes the write lock up front,
-    /// so two writers queue on the busy timeout instead of failing on lock upgrade.
+    /// so two writers queue instead of failing on lock upgrade. Writers of this process
+    /// first queue in order for their turn ([`WriteTurns`]); only writers of other
+    /// processes meet on SQLite's busy timeout.
     pub async fn begin(&self) -> AppResult<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool, turns) => {
+                let turn = turns.wait().await?;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -159,7 +193,7 @@ impl Db {
     /// Which backend this is, for logs and `/readyz`.
     pub fn backend(&self) -> &'static str {
         match self {
-            Db::Sqlite(_) => "sqlite",
+            Db::Sqlite(..) => "sqlite",
             Db::Postgres(_) => "postgres",
         }
     }
@@ -174,7 +208,7 @@ impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> AppResult<()> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx, _turn) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())

@@ -6,6 +6,7 @@ use crate::audit::reads::ReadAudit;
 use crate::auth::TokenCache;
 use crate::config::Config;
 use crate::db::Db;
+use crate::graphql::documents::DocumentCache;
 
 /// What every request can reach.
 #[derive(Clone)]
@@ -18,6 +19,8 @@ pub struct AppState {
     pub tokens: TokenCache,
     /// Group-commits the audit events of personal-data reads.
     pub read_audit: ReadAudit,
+    /// Parsed GraphQL documents by query text.
+    pub documents: DocumentCache,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
             config: Arc::new(config),
             tokens,
             read_audit,
+            documents: DocumentCache::default(),
         }
     }
 }

@@ -11,6 +11,12 @@ use caselink::config::{Config, LogFormat, DEFAULT_DATABASE_URL};
 use caselink::db::{self, migrate, Db};
 use caselink::{audit, demo, users};
 
+/// mimalloc instead of glibc's malloc: rows are built on SQLite's worker threads and
+/// freed on Tokio's, and glibc's per-thread arenas spent about a quarter of a list
+/// request's instructions allocating and freeing (see docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// CaseLink: the interagency hub that helps keep newborns and children with their families.
 #[derive(Parser)]
 #[command(name = "caselink", version, about)]

@@ -22,6 +22,11 @@ use bench::server::{Launch, Server};
 use bench::workloads::{self, Load};
 use bench::{hub, load::Stats};
 
+/// The server's allocator (see `src/main.rs`), so that the direct reads, which run in
+/// this process, get the same allocator as the HTTP requests they are compared with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Measures `cases(first: 20)` and `case(id)` over HTTP against the same page read
 /// straight from the database, on a seeded hub of 50 agencies and 100,000 cases.
 #[derive(Parser)]

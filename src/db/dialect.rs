@@ -7,7 +7,7 @@ use super::{Db, Tx};
 /// SQLite, which has one writer at a time anyway.
 pub fn skip_locked(db: &Db) -> &'static str {
     match db {
-        Db::Sqlite(_) => "",
+        Db::Sqlite(..) => "",
         Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
     }
 }
@@ -19,7 +19,7 @@ pub fn skip_locked(db: &Db) -> &'static str {
 /// the database's write lock (`BEGIN IMMEDIATE`), so it is always ours.
 pub async fn try_job_lock(tx: &mut Tx, key: i64) -> sqlx::Result<bool> {
     match tx {
-        Tx::Sqlite(_) => Ok(true),
+        Tx::Sqlite(..) => Ok(true),
         Tx::Postgres(tx) => {
             sqlx::query_scalar::<_, bool>("SELECT pg_try_advisory_xact_lock($1)")
                 .bind(key)
@@ -33,7 +33,7 @@ pub async fn try_job_lock(tx: &mut Tx, key: i64) -> sqlx::Result<bool> {
 /// SQLite, whose `BEGIN IMMEDIATE` transactions already run one at a time.
 pub fn for_update(tx: &Tx) -> &'static str {
     match tx {
-        Tx::Sqlite(_) => "",
+        Tx::Sqlite(..) => "",
         Tx::Postgres(_) => " FOR UPDATE",
     }
 }

@@ -8,6 +8,7 @@ pub mod dialect;
 pub mod migrate;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -15,22 +16,34 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::error::AppResult;
+
+/// How much of a SQLite file each connection reads through a memory map.
+///
+/// In WAL mode every commit (a read-audit batch, a sealing round) makes every other
+/// connection drop its whole page cache when it next reads, so without a map each list
+/// query re-read its pages from the file with `pread` into freshly allocated cache pages.
+/// Through the map those pages come straight from the OS page cache, shared by all
+/// connections. It is address space, not memory: only touched pages are resident, and
+/// they are the OS's file cache, which it can reclaim.
+const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 
 /// A connection pool to whichever database the hub runs on.
 #[derive(Clone, Debug)]
 pub enum Db {
-    /// The embedded default: a local file.
-    Sqlite(SqlitePool),
+    /// The embedded default: a local file, and this pool's turn at its write lock.
+    Sqlite(SqlitePool, WriteTurns),
     /// Production: several `caselink serve` processes may share one.
     Postgres(PgPool),
 }
 
 /// An open transaction on either database.
 pub enum Tx {
-    /// A SQLite transaction (begun `IMMEDIATE`, see [`Db::begin`]).
-    Sqlite(Transaction<'static, Sqlite>),
+    /// A SQLite transaction (begun `IMMEDIATE`, see [`Db::begin`]), holding this process's
+    /// turn at the write lock until it ends.
+    Sqlite(Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
     /// A PostgreSQL transaction.
     Postgres(Transaction<'static, Postgres>),
 }
@@ -41,7 +54,7 @@ pub enum Tx {
 macro_rules! with_db {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Sqlite($pool, _) => $body,
             $crate::db::Db::Postgres($pool) => $body,
         }
     };
@@ -52,7 +65,7 @@ macro_rules! with_db {
 macro_rules! with_tx {
     ($tx:expr, |$conn:ident| $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite(tx) => {
+            $crate::db::Tx::Sqlite(tx, _) => {
                 let $conn = &mut **tx;
                 $body
             }
@@ -86,6 +99,32 @@ pub fn ensure_updated(rows_affected: u64, what: &str) -> crate::error::AppResult
     Ok(())
 }
 
+/// The order in which one process's SQLite writers take the database's single write lock.
+///
+/// Without it, writers that find the lock taken wait in SQLite's busy handler, which
+/// sleeps and retries with growing pauses (up to 100 ms each): a read-audit batch that
+/// arrives while the sealer commits could sleep far longer than the sealer needs, with
+/// every request of the batch waiting behind it. Here they wait on a fair (FIFO) async
+/// mutex and start the moment the previous writer commits, so the sealer and the
+/// read-audit writer take turns batch by batch.
+#[derive(Clone, Debug, Default)]
+pub struct WriteTurns(Arc<Mutex<()>>);
+
+/// As long as a writer waits for its turn before it gives up, like SQLite's busy timeout.
+const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl WriteTurns {
+    async fn wait(&self) -> AppResult<OwnedMutexGuard<()>> {
+        tokio::time::timeout(WRITE_TURN_TIMEOUT, self.0.clone().lock_owned())
+            .await
+            .map_err(|_| {
+                crate::error::AppError::internal(anyhow::anyhow!(
+                    "timed out waiting for the SQLite write lock"
+                ))
+            })
+    }
+}
+
 impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`), creating a SQLite file if missing.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
@@ -115,23 +154,29 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string());
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .connect_with(options)
                 .await
                 .context("cannot open the SQLite database")?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(pool, WriteTurns::default()))
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://")
         }
     }
 
     /// Begins a transaction. SQLite's begins `IMMEDIATE`: it takes the write lock up front,
-    /// so two writers queue on the busy timeout instead of failing on lock upgrade.
+    /// so two writers queue instead of failing on lock upgrade. Writers of this process
+    /// first queue in order for their turn ([`WriteTurns`]); only writers of other
+    /// processes meet on SQLite's busy timeout.
     pub async fn begin(&self) -> AppResult<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool, turns) => {
+                let turn = turns.wait().await?;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -148,7 +193,7 @@ impl Db {
     /// Which backend this is, for logs and `/readyz`.
     pub fn backend(&self) -> &'static str {
         match self {
-            Db::Sqlite(_) => "sqlite",
+            Db::Sqlite(..) => "sqlite",
             Db::Postgres(_) => "postgres",
         }
     }
@@ -163,7 +208,7 @@ impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> AppResult<()> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx, _turn) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())

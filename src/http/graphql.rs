@@ -41,11 +41,9 @@ pub async fn execute(
     let loader = DataLoader::new(AgencyLoader(state.db.clone()), tokio::spawn);
     let context = RequestContext::new(actor, request_id);
     let persons = DataLoader::new(PersonsLoader(state.db.clone()), tokio::spawn);
-    let request = request
-        .into_inner()
-        .data(context.clone())
-        .data(loader)
-        .data(persons);
+    let mut request = request.into_inner();
+    state.documents.prepare(&mut request);
+    let request = request.data(context.clone()).data(loader).data(persons);
     let mut response = schema.execute(request).await;
     // Fail closed: personal data leaves only once its reading is on the audit record.
     if let Err(error) = audit::record_reads(&state.read_audit, &context, db::now()).await {

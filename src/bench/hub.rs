@@ -8,6 +8,7 @@ use std::ops::Range;
 use caselink::access::Role;
 use caselink::agencies::AgencyKind;
 use caselink::cases::model::{CaseRow, CaseStatus, ClosureReason, PersonRole, PersonRow};
+use caselink::handovers::model::{HandoverKind, HandoverRow, HandoverStatus, PackageRecord};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -27,6 +28,12 @@ pub const PASSWORD: &str = "bench-password-2026";
 pub const MARKER: &str = "НКО «Точка отсчёта» (bench seed v1)";
 /// The user the bench signs in as: head and curator of the measured prevention service.
 pub const MEASURED_EMAIL: &str = "head.01@bench.caselink";
+/// The user whose inbox the bench reads: the officer of the first guardianship authority.
+pub const INBOX_EMAIL: &str = "opeka.47@bench.caselink";
+/// About one case in this many has a handover (5%).
+const HANDOVER_ONE_IN: u32 = 20;
+/// Working days a receiver has to decide (the hub's default setting).
+const HANDOVER_WORKING_DAYS: u32 = 3;
 /// How far back cases were opened.
 const HISTORY_DAYS: i64 = 3 * 365;
 
@@ -57,6 +64,32 @@ pub struct Participation {
     pub kind: &'static str,
     pub scope: &'static str,
     pub granted_at: DateTime<Utc>,
+}
+
+/// An agency of a seeded hub, as read back from the database (ids differ per seed).
+pub struct SeededAgency {
+    pub id: Uuid,
+    pub kind: AgencyKind,
+    pub time_zone: String,
+    /// Its one user.
+    pub user_id: Uuid,
+}
+
+/// What the handover seed needs to know of a case.
+#[derive(sqlx::FromRow)]
+pub struct CaseSketch {
+    pub id: Uuid,
+    pub lead_agency_id: Uuid,
+    pub status: CaseStatus,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// The handovers of a seeded hub and the participations they leave.
+#[derive(Default)]
+pub struct Handovers {
+    pub rows: Vec<HandoverRow>,
+    pub participations: Vec<Participation>,
 }
 
 /// The rows of a run of consecutive cases.
@@ -301,6 +334,197 @@ impl<'a> CaseMaker<'a> {
             notes: None,
             created_at: case.opened_at,
         }
+    }
+}
+
+/// Handovers for about 5% of `cases`: TRANSFERs to a guardianship authority (three in
+/// four to `inbox`, the measured one) and REFERRALs to social protection, the
+/// rehabilitation centre or the NGO. Those of closed cases, and some of open ones, are
+/// decided; most of open cases' are PENDING, asked in the last 8 days (some past their
+/// deadline). Pending ones give the receiver `HANDOVER_RECIPIENT`/`SUMMARY` and accepted
+/// referrals `REFERRAL_RECIPIENT`/`FULL`, as `access::participation::changes_for` does.
+/// An accepted transfer does not move the lead here: the case workloads keep the cases
+/// they measured before handovers were seeded.
+pub fn handovers(
+    agencies: &[SeededAgency],
+    cases: &[CaseSketch],
+    inbox: Uuid,
+    now: DateTime<Utc>,
+) -> Handovers {
+    let of_kind = |kinds: &[AgencyKind]| -> Vec<&SeededAgency> {
+        agencies
+            .iter()
+            .filter(|a| kinds.contains(&a.kind))
+            .collect()
+    };
+    let guardianship = of_kind(&[AgencyKind::Guardianship]);
+    let measured = guardianship.iter().find(|a| a.id == inbox).copied();
+    let other_guardianship = guardianship.iter().find(|a| a.id != inbox).copied();
+    let services = of_kind(&[
+        AgencyKind::SocialProtection,
+        AgencyKind::RehabilitationCentre,
+        AgencyKind::Ngo,
+    ]);
+    let by_id: BTreeMap<Uuid, &SeededAgency> = agencies.iter().map(|a| (a.id, a)).collect();
+    let (Some(measured), Some(other_guardianship)) = (measured, other_guardianship) else {
+        return Handovers::default();
+    };
+    let mut rng = StdRng::seed_from_u64(5);
+    let mut out = Handovers::default();
+    for case in cases {
+        if !rng.gen_ratio(1, HANDOVER_ONE_IN) {
+            continue;
+        }
+        let Some(from) = by_id.get(&case.lead_agency_id) else {
+            continue;
+        };
+        let transfer = rng.gen_ratio(1, 2);
+        let to = if transfer {
+            if rng.gen_ratio(3, 4) {
+                measured
+            } else {
+                other_guardianship
+            }
+        } else {
+            services[rng.gen_range(0..services.len())]
+        };
+        let open = case.status != CaseStatus::Closed;
+        let young = now - case.opened_at < Duration::days(2);
+        let pending = open && (young || rng.gen_ratio(7, 10));
+        let requested_at = if pending {
+            let ago = Duration::seconds(rng.gen_range(600..8 * 86_400));
+            (now - ago).max(case.opened_at + Duration::seconds(30))
+        } else {
+            let end = case.closed_at.unwrap_or(now) - Duration::days(1);
+            let at = case.opened_at + Duration::seconds(rng.gen_range(86_400..15 * 86_400));
+            at.min(end).max(case.opened_at)
+        };
+        let requested_at = caselink::db::truncate(requested_at);
+        let tz: chrono_tz::Tz = to.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let deadline_at = caselink::db::truncate(caselink::handovers::rules::acceptance_deadline(
+            requested_at,
+            tz,
+            HANDOVER_WORKING_DAYS,
+        ));
+        let kind = if transfer {
+            HandoverKind::Transfer
+        } else {
+            HandoverKind::Referral
+        };
+        let records = if transfer {
+            &[
+                PackageRecord::Persons,
+                PackageRecord::SignalSheet,
+                PackageRecord::VisitReport,
+            ][..]
+        } else {
+            &[PackageRecord::Persons][..]
+        };
+        let mut row = HandoverRow {
+            id: Uuid::now_v7(),
+            case_id: case.id,
+            kind,
+            from_agency_id: from.id,
+            to_agency_id: to.id,
+            requested_by_user_id: from.user_id,
+            reason: if transfer {
+                "Мать подписала отказ; передаём для устройства ребёнка".into()
+            } else {
+                "Просим обследовать жилищные условия и помочь с вещами".into()
+            },
+            records: serde_json::to_string(records).unwrap_or_else(|_| "[]".into()),
+            status: HandoverStatus::Pending,
+            requested_at,
+            deadline_at,
+            decided_at: None,
+            decided_by_user_id: None,
+            decline_reason: None,
+            order_number: None,
+            order_date: None,
+            receiver_curator_id: None,
+            service_result: None,
+            closed_at: None,
+            version: 1,
+            updated_at: requested_at,
+        };
+        if pending {
+            out.participations.push(grant(
+                case.id,
+                to.id,
+                "HANDOVER_RECIPIENT",
+                "SUMMARY",
+                requested_at,
+            ));
+        } else {
+            let latest = case.closed_at.unwrap_or(now);
+            let decided_at = caselink::db::truncate(
+                (requested_at + Duration::seconds(rng.gen_range(3_600..3 * 86_400)))
+                    .min(latest)
+                    .max(requested_at),
+            );
+            decide(&mut row, &mut rng, to.user_id, decided_at, open);
+            if row.kind == HandoverKind::Referral && row.status == HandoverStatus::Accepted {
+                out.participations.push(grant(
+                    case.id,
+                    to.id,
+                    "REFERRAL_RECIPIENT",
+                    "FULL",
+                    decided_at,
+                ));
+            }
+        }
+        out.rows.push(row);
+    }
+    out
+}
+
+/// Decides a request: a closed case's referral was mostly COMPLETED, a transfer mostly
+/// ACCEPTED; the rest DECLINED or CANCELLED.
+fn decide(row: &mut HandoverRow, rng: &mut StdRng, receiver: Uuid, at: DateTime<Utc>, open: bool) {
+    let roll = rng.gen_range(0..100);
+    let (status, by) = match (row.kind, roll) {
+        (_, 0..=14) => (HandoverStatus::Declined, receiver),
+        (_, 15..=24) => (HandoverStatus::Cancelled, row.requested_by_user_id),
+        (HandoverKind::Referral, _) if !open => (HandoverStatus::Completed, receiver),
+        _ => (HandoverStatus::Accepted, receiver),
+    };
+    row.status = status;
+    row.decided_at = Some(at);
+    row.decided_by_user_id = Some(by);
+    row.updated_at = at;
+    row.version = 2;
+    match status {
+        HandoverStatus::Declined => {
+            row.decline_reason = Some("Не наш район: семья проживает в другом округе".into());
+        }
+        HandoverStatus::Accepted if row.kind == HandoverKind::Transfer => {
+            row.order_number = Some(format!("{}-о", roll * 7 + 11));
+            row.order_date = Some(at.date_naive());
+            row.receiver_curator_id = Some(receiver);
+        }
+        HandoverStatus::Completed => {
+            row.service_result = Some("Обследование проведено, акт приложен к делу".into());
+            row.closed_at = Some(at);
+            row.version = 3;
+        }
+        _ => {}
+    }
+}
+
+fn grant(
+    case_id: Uuid,
+    agency_id: Uuid,
+    kind: &'static str,
+    scope: &'static str,
+    granted_at: DateTime<Utc>,
+) -> Participation {
+    Participation {
+        id: Uuid::now_v7(),
+        case_id,
+        agency_id,
+        kind,
+        scope,
+        granted_at,
     }
 }
 

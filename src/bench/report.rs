@@ -26,6 +26,16 @@ pub struct Results {
     pub sql_request: Stats,
     /// A case by id through `cases::store::get_visible` only.
     pub sql_case: Stats,
+    /// HTTP `handoverInbox(first: 20)` as the guardianship officer.
+    pub http_inbox: Stats,
+    /// The inbox page through `handovers::store::list_page` only.
+    pub sql_inbox_page: Stats,
+    /// The inbox page with its senders and cases, straight on the database.
+    pub sql_inbox: Stats,
+    /// Requests pending in the measured inbox.
+    pub inbox_pending: i64,
+    /// Audit events written while the HTTP inbox clients ran.
+    pub inbox_audit_events: i64,
     /// The server's VmHWM, KiB.
     pub peak_memory_kib: u64,
     /// Audit events written while the HTTP clients ran.
@@ -36,6 +46,16 @@ impl Results {
     /// HTTP list rate over direct list rate.
     pub fn ratio(&self) -> f64 {
         rate_ratio(&self.http_list, &self.sql_list)
+    }
+
+    /// HTTP inbox rate over the direct inbox `list_page` rate.
+    pub fn inbox_ratio(&self) -> f64 {
+        rate_ratio(&self.http_inbox, &self.sql_inbox_page)
+    }
+
+    /// HTTP inbox rate over the rate of all its database work done directly.
+    pub fn inbox_whole_ratio(&self) -> f64 {
+        rate_ratio(&self.http_inbox, &self.sql_inbox)
     }
 
     /// Whether both targets are met.
@@ -68,6 +88,15 @@ pub fn print(results: &Results) {
         "direct: `store::get_visible` (case by id)",
         &results.sql_case,
     );
+    row("HTTP `handoverInbox(first: 20)`", &results.http_inbox);
+    row(
+        "direct: `handovers::store::list_page` (inbox, the same SQL)",
+        &results.sql_inbox_page,
+    );
+    row(
+        "direct: inbox list_page + senders + 20 × cases::get_visible",
+        &results.sql_inbox,
+    );
     println!();
     println!("- CPU: shares of the whole machine (all cores = 100%) in the measured window; the bench's own share on the direct rows includes SQLite, which runs in-process; \"other\" is mostly PostgreSQL");
     let sent = results.http_list.sent + results.http_case.sent;
@@ -81,10 +110,19 @@ pub fn print(results: &Results) {
         sent,
         results.audit_events as f64 / sent.max(1) as f64
     );
+    println!(
+        "- inbox: {} pending; audit events written by the HTTP inbox run: {} for {} requests sent",
+        results.inbox_pending, results.inbox_audit_events, results.http_inbox.sent
+    );
     print_verdicts(results);
     println!(
         "- HTTP/direct rate for case(id): {:.2} (no target; over HTTP it also loads persons and writes the audit event)",
         rate_ratio(&results.http_case, &results.sql_case)
+    );
+    println!(
+        "- HTTP/direct rate for handoverInbox(first: 20): {:.2} against list_page alone, {:.2} against all its database work (no target)",
+        results.inbox_ratio(),
+        results.inbox_whole_ratio()
     );
     for (name, stats) in [
         ("HTTP cases", &results.http_list),
@@ -93,6 +131,9 @@ pub fn print(results: &Results) {
         ("direct persons", &results.sql_persons),
         ("direct request", &results.sql_request),
         ("direct case", &results.sql_case),
+        ("HTTP inbox", &results.http_inbox),
+        ("direct inbox page", &results.sql_inbox_page),
+        ("direct inbox", &results.sql_inbox),
     ] {
         if let Some(error) = &stats.first_error {
             println!("- first error of {name}: {}", shorten(error));
@@ -140,6 +181,16 @@ pub fn print_summary(all: &[Results]) {
             ms(results.http_list.p99),
             results.peak_memory_kib as f64 / 1024.0,
             if results.targets_met() { "MET" } else { "NOT MET" }
+        );
+        println!(
+            "- {}: inbox HTTP {:.0} req/s, p99 {:.1} ms vs direct page {:.0} req/s (ratio {:.2}), page + senders + cases {:.0} req/s (ratio {:.2})",
+            results.backend,
+            results.http_inbox.per_second,
+            ms(results.http_inbox.p99),
+            results.sql_inbox_page.per_second,
+            results.inbox_ratio(),
+            results.sql_inbox.per_second,
+            results.inbox_whole_ratio()
         );
     }
 }

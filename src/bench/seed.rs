@@ -7,16 +7,19 @@ use std::time::Instant;
 use anyhow::{bail, Context as _};
 use caselink::cases::model::{CaseRow, PersonRow};
 use caselink::db::{Db, Tx};
+use caselink::handovers::model::HandoverRow;
 use caselink::{with_db, with_tx};
 use uuid::Uuid;
 
-use super::hub::{self, Agency, Batch, CaseMaker, Participation};
+use super::hub::{self, Agency, Batch, CaseMaker, CaseSketch, Participation, SeededAgency};
 
 /// Cases per INSERT statement. Small on purpose: sqlx-sqlite asks SQLite for each `$N`
 /// parameter's name, a linear walk of the statement's parameter list, so binding costs
 /// the square of the parameters per statement. 50 cases (1,050 values) keep that small;
 /// PostgreSQL does not mind either way.
 const CASES_PER_INSERT: usize = 50;
+/// Handovers per INSERT statement (21 values each).
+const HANDOVERS_PER_INSERT: usize = 40;
 /// Cases per transaction.
 const CASES_PER_TRANSACTION: usize = 10_000;
 
@@ -28,16 +31,27 @@ pub struct Measured {
     pub user_id: Uuid,
     /// The cases it leads.
     pub case_ids: Vec<Uuid>,
+    /// The guardianship authority whose inbox is read.
+    pub inbox: Inbox,
+}
+
+/// The guardianship authority whose handover inbox the bench reads.
+pub struct Inbox {
+    pub agency_id: Uuid,
+    /// Requests waiting in its inbox.
+    pub pending: i64,
 }
 
 /// Seeds the hub unless it is there already, then returns the measured agency.
 pub async fn ensure(db: &Db) -> anyhow::Result<Measured> {
+    let mut wrote = false;
     if is_seeded(db).await? {
         println!("  reusing the seeded hub");
     } else {
         refuse_foreign(db).await?;
         let started = Instant::now();
         seed(db).await?;
+        wrote = true;
         println!(
             "  seeded {} agencies and {} cases in {:.1} s",
             hub::AGENCIES,
@@ -45,7 +59,89 @@ pub async fn ensure(db: &Db) -> anyhow::Result<Measured> {
             started.elapsed().as_secs_f64()
         );
     }
+    // A hub seeded before handovers were part of the bench gets them now.
+    if handover_count(db).await? == 0 {
+        let started = Instant::now();
+        let (handovers, participations) = seed_handovers(db).await?;
+        wrote = true;
+        println!(
+            "  seeded {handovers} handovers ({participations} participations) in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if wrote {
+        analyze(db).await?;
+    }
     measured(db).await
+}
+
+async fn handover_count(db: &Db) -> anyhow::Result<i64> {
+    Ok(with_db!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM handovers"
+    )
+    .fetch_one(pool)
+    .await)?)
+}
+
+/// Writes the handovers ([`hub::handovers`]) of the seeded cases, their participations,
+/// and the `agency_cases` rows those add (as `access::store::apply` keeps them), in one
+/// transaction: a count above zero means they are all there.
+async fn seed_handovers(db: &Db) -> anyhow::Result<(usize, usize)> {
+    let now = caselink::db::now();
+    let agencies: Vec<(Uuid, caselink::agencies::AgencyKind, String, Uuid)> =
+        with_db!(db, |pool| sqlx::query_as(
+            "SELECT a.id, a.kind, a.time_zone, u.id FROM agencies a
+             JOIN users u ON u.agency_id = a.id ORDER BY a.id"
+        )
+        .fetch_all(pool)
+        .await)?;
+    let agencies: Vec<SeededAgency> = agencies
+        .into_iter()
+        .map(|(id, kind, time_zone, user_id)| SeededAgency {
+            id,
+            kind,
+            time_zone,
+            user_id,
+        })
+        .collect();
+    let cases: Vec<CaseSketch> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id, lead_agency_id, status, opened_at, closed_at FROM cases ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await)?;
+    let inbox = user_of(db, hub::INBOX_EMAIL).await?.1;
+    let handovers = hub::handovers(&agencies, &cases, inbox, now);
+    anyhow::ensure!(!handovers.rows.is_empty(), "no handovers generated");
+    let mut tx = db.begin().await?;
+    for rows in handovers.rows.chunks(HANDOVERS_PER_INSERT) {
+        insert_handovers(&mut tx, rows).await?;
+    }
+    for rows in handovers.participations.chunks(CASES_PER_INSERT) {
+        insert_participations(&mut tx, rows).await?;
+    }
+    const LIST: &str = "
+        INSERT INTO agency_cases (agency_id, case_id, opened_at)
+        SELECT DISTINCT p.agency_id, p.case_id, c.opened_at
+        FROM participations p JOIN cases c ON c.id = p.case_id
+        WHERE p.revoked_at IS NULL AND p.kind IN ('HANDOVER_RECIPIENT', 'REFERRAL_RECIPIENT')
+        ON CONFLICT (agency_id, case_id) DO NOTHING";
+    with_tx!(&mut tx, |conn| sqlx::query(LIST)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
+    Ok((handovers.rows.len(), handovers.participations.len()))
+}
+
+async fn user_of(db: &Db, email: &str) -> anyhow::Result<(Uuid, Uuid)> {
+    let (user_id, agency_id): (Uuid, Option<Uuid>) = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id, agency_id FROM users WHERE email_normalized = $1"
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await)
+    .with_context(|| format!("no bench user {email}"))?;
+    Ok((user_id, agency_id.context("the bench user has no agency")?))
 }
 
 async fn is_seeded(db: &Db) -> anyhow::Result<bool> {
@@ -102,8 +198,7 @@ async fn seed(db: &Db) -> anyhow::Result<()> {
     insert_journal_counters(&mut tx, &maker.journal_counters()).await?;
     insert_agencies(&mut tx, std::slice::from_ref(marker), &password_hash, now).await?;
     tx.commit().await?;
-    fill_agency_cases(db).await?;
-    analyze(db).await
+    fill_agency_cases(db).await
 }
 
 /// Fills `agency_cases`, the ordered list of an agency's cases that the access module
@@ -143,23 +238,28 @@ async fn analyze(db: &Db) -> anyhow::Result<()> {
 
 /// The measured agency: the first prevention service, whose head signs in.
 async fn measured(db: &Db) -> anyhow::Result<Measured> {
-    let (user_id, agency_id): (Uuid, Option<Uuid>) = with_db!(db, |pool| sqlx::query_as(
-        "SELECT id, agency_id FROM users WHERE email_normalized = $1"
-    )
-    .bind(hub::MEASURED_EMAIL)
-    .fetch_one(pool)
-    .await)?;
-    let agency_id = agency_id.context("the measured user has no agency")?;
+    let (user_id, agency_id) = user_of(db, hub::MEASURED_EMAIL).await?;
     let case_ids: Vec<Uuid> = with_db!(db, |pool| sqlx::query_scalar(
         "SELECT case_id FROM participations WHERE agency_id = $1 AND kind = 'LEAD'"
     )
     .bind(agency_id)
     .fetch_all(pool)
     .await)?;
+    let (_, inbox_agency) = user_of(db, hub::INBOX_EMAIL).await?;
+    let pending: i64 = with_db!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM handovers WHERE to_agency_id = $1 AND status = 'PENDING'"
+    )
+    .bind(inbox_agency)
+    .fetch_one(pool)
+    .await)?;
     Ok(Measured {
         agency_id,
         user_id,
         case_ids,
+        inbox: Inbox {
+            agency_id: inbox_agency,
+            pending,
+        },
     })
 }
 
@@ -322,6 +422,43 @@ async fn insert_participations(tx: &mut Tx, rows: &[Participation]) -> anyhow::R
                 .bind(p.granted_at)
                 .bind(None::<chrono::DateTime<chrono::Utc>>)
                 .bind(None::<chrono::DateTime<chrono::Utc>>);
+        }
+        query.execute(conn).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+async fn insert_handovers(tx: &mut Tx, rows: &[HandoverRow]) -> anyhow::Result<()> {
+    let sql = format!(
+        "INSERT INTO handovers ({}) VALUES {}",
+        caselink::handovers::model::COLUMNS.replace("h.", ""),
+        placeholders(rows.len(), 21)
+    );
+    with_tx!(tx, |conn| {
+        let mut query = sqlx::query(&sql);
+        for h in rows {
+            query = query
+                .bind(h.id)
+                .bind(h.case_id)
+                .bind(h.kind)
+                .bind(h.from_agency_id)
+                .bind(h.to_agency_id)
+                .bind(h.requested_by_user_id)
+                .bind(&h.reason)
+                .bind(&h.records)
+                .bind(h.status)
+                .bind(h.requested_at)
+                .bind(h.deadline_at)
+                .bind(h.decided_at)
+                .bind(h.decided_by_user_id)
+                .bind(&h.decline_reason)
+                .bind(&h.order_number)
+                .bind(h.order_date)
+                .bind(h.receiver_curator_id)
+                .bind(&h.service_result)
+                .bind(h.closed_at)
+                .bind(h.version)
+                .bind(h.updated_at);
         }
         query.execute(conn).await.map(|r| r.rows_affected())
     })?;

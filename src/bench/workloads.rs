@@ -25,6 +25,9 @@ pub const LIST_QUERY: &str =
     "{ cases(first: 20) { edges { node { id journalNumber status openedAt persons { fullName } } } } }";
 /// The measured single read, with the same fields.
 pub const CASE_QUERY: &str = "query Case($id: ID!) { case(id: $id) { id journalNumber status openedAt persons { fullName } } }";
+/// The measured inbox: a page of 20 pending requests with what an inbox shows. No
+/// personal data (no persons, no package), so no audit event.
+pub const INBOX_QUERY: &str = "{ handoverInbox(first: 20) { edges { node { id kind status requestedAt deadlineAt overdue ageMinutes fromAgency { name } case { journalNumber status } } } } }";
 /// The page size of the list, as the server fetches it (`first` + 1 to learn whether a
 /// next page exists).
 const PAGE_FETCH: i64 = 21;
@@ -109,9 +112,45 @@ async fn graphql(connection: &mut Connection, body: &str) -> anyhow::Result<Valu
     Ok(value)
 }
 
+/// Sends one inbox request and checks it fully: 20 requests, each with its sender and
+/// its case (so the seed's participations give the receiver the case).
+pub async fn check_inbox(addr: SocketAddr, token: &str) -> anyhow::Result<()> {
+    let body = json!({ "query": INBOX_QUERY }).to_string();
+    let response = graphql(&mut Connection::new(addr, Some(token)), &body).await?;
+    let edges = response["data"]["handoverInbox"]["edges"]
+        .as_array()
+        .with_context(|| format!("unexpected answer: {response}"))?;
+    let whole = edges
+        .iter()
+        .filter(|e| e["node"]["case"].is_object() && e["node"]["fromAgency"].is_object())
+        .count();
+    if edges.len() != 20 || whole != 20 {
+        bail!(
+            "expected 20 requests with case and sender, got {} ({whole} whole)",
+            edges.len()
+        );
+    }
+    Ok(())
+}
+
 /// Clients posting `cases(first: 20)`.
 pub async fn http_list(load: Load, addr: SocketAddr, token: &str) -> anyhow::Result<Stats> {
-    let body: Arc<str> = json!({ "query": LIST_QUERY }).to_string().into();
+    http_query(load, addr, token, LIST_QUERY).await
+}
+
+/// Clients posting `handoverInbox(first: 20)`.
+pub async fn http_inbox(load: Load, addr: SocketAddr, token: &str) -> anyhow::Result<Stats> {
+    http_query(load, addr, token, INBOX_QUERY).await
+}
+
+/// Clients posting one query without variables, back to back.
+async fn http_query(
+    load: Load,
+    addr: SocketAddr,
+    token: &str,
+    query: &str,
+) -> anyhow::Result<Stats> {
+    let body: Arc<str> = json!({ "query": query }).to_string().into();
     let token: Arc<str> = token.into();
     load.run(|_, window| {
         let (body, token) = (body.clone(), token.clone());
@@ -304,6 +343,68 @@ async fn list_page(
         return Err(format!("expected {PAGE_FETCH} rows, got {}", rows.len()));
     }
     Ok(rows)
+}
+
+/// Clients reading the inbox page straight from the database. With `whole`, also what
+/// the resolvers of [`INBOX_QUERY`] read, as the server does it: the senders in one
+/// query (`agencies::store::get_many`, what the AgencyLoader runs) and each node's case
+/// through `cases::store::get_visible` (one query per node, run concurrently, as
+/// async-graphql resolves the nodes); without it, `handovers::store::list_page` only.
+pub async fn sql_inbox(load: Load, db: &Db, agency: Uuid, whole: bool) -> anyhow::Result<Stats> {
+    load.run(|_, window| {
+        let db = db.clone();
+        async move {
+            let mut sample = Sample::default();
+            while !window.is_over() {
+                let started = Instant::now();
+                let outcome = inbox_work(&db, agency, whole).await;
+                sample.record(&window, started, outcome);
+            }
+            Ok(sample)
+        }
+    })
+    .await
+}
+
+async fn inbox_work(db: &Db, agency: Uuid, whole: bool) -> Result<(), String> {
+    use caselink::handovers::model::HandoverStatus;
+    use caselink::handovers::store::{self as handovers, Side};
+    let rows = handovers::list_page(
+        db,
+        Some(agency),
+        Side::Received,
+        &[HandoverStatus::Pending],
+        None,
+        PAGE_FETCH,
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?;
+    if rows.len() as i64 != PAGE_FETCH {
+        return Err(format!(
+            "expected {PAGE_FETCH} requests, got {}",
+            rows.len()
+        ));
+    }
+    if !whole {
+        return Ok(());
+    }
+    let page = &rows[..20];
+    let mut senders: Vec<Uuid> = page.iter().map(|r| r.from_agency_id).collect();
+    senders.sort_unstable();
+    senders.dedup();
+    let now = caselink::db::now();
+    let cases = page
+        .iter()
+        .map(|r| store::get_visible(db, Some(agency), r.case_id, now));
+    let (agencies, cases) = tokio::join!(
+        caselink::agencies::store::get_many(db, &senders),
+        async_graphql::futures_util::future::join_all(cases)
+    );
+    agencies.map_err(|e| format!("{e:?}"))?;
+    for case in cases {
+        case.map_err(|e| format!("{e:?}"))?;
+    }
+    Ok(())
 }
 
 /// Counts audit events, to show that each measured request wrote one.

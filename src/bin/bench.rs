@@ -27,8 +27,9 @@ use bench::{hub, load::Stats};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Measures `cases(first: 20)` and `case(id)` over HTTP against the same page read
-/// straight from the database, on a seeded hub of 50 agencies and 100,000 cases.
+/// Measures `cases(first: 20)`, `case(id)` and `handoverInbox(first: 20)` over HTTP
+/// against the same reads straight from the database, on a seeded hub of 50 agencies,
+/// 100,000 cases and about 5,000 handovers.
 #[derive(Parser)]
 #[command(name = "bench")]
 struct Args {
@@ -183,9 +184,10 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     migrate::run(&db).await?;
     let measured = seed::ensure(&db).await?;
     println!(
-        "  measured agency: {} cases led, {} clients",
+        "  measured agency: {} cases led, {} clients; measured inbox: {} pending",
         measured.case_ids.len(),
-        args.clients
+        args.clients,
+        measured.inbox.pending
     );
     seal(&db).await?;
     println!("  direct: list page…");
@@ -197,6 +199,11 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     let sql_request = workloads::sql_request(load, &db, who, true).await?;
     println!("  direct: case by id…");
     let sql_case = workloads::sql_case(load, &db, measured.agency_id, &measured.case_ids).await?;
+    println!("  direct: inbox page…");
+    let inbox = measured.inbox.agency_id;
+    let sql_inbox_page = workloads::sql_inbox(load, &db, inbox, false).await?;
+    println!("  direct: inbox page + senders + cases…");
+    let sql_inbox = workloads::sql_inbox(load, &db, inbox, true).await?;
     // The direct audit events are sealed now, so the server does not start with a backlog.
     seal(&db).await?;
     let http = measure_http(load, &db, target, server, args.pool, &measured).await?;
@@ -209,6 +216,11 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         sql_case,
         http_list: http.list,
         http_case: http.case,
+        http_inbox: http.inbox,
+        sql_inbox_page,
+        sql_inbox,
+        inbox_pending: measured.inbox.pending,
+        inbox_audit_events: http.inbox_audit_events,
         peak_memory_kib: http.peak_memory_kib,
         audit_events: http.audit_events,
     })
@@ -217,8 +229,10 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
 struct HttpFigures {
     list: Stats,
     case: Stats,
+    inbox: Stats,
     peak_memory_kib: u64,
     audit_events: i64,
+    inbox_audit_events: i64,
 }
 
 async fn measure_http(
@@ -246,13 +260,22 @@ async fn measure_http(
     println!("  HTTP: case(id)…");
     let case = workloads::http_case(load, server.addr, &token, &measured.case_ids).await?;
     let audit_events = workloads::audit_events(db).await? - audit_before;
+    // The inbox, as the guardianship officer. It reads no personal data: no audit events.
+    let officer = workloads::login(server.addr, hub::INBOX_EMAIL, hub::PASSWORD).await?;
+    workloads::check_inbox(server.addr, &officer).await?;
+    let inbox_before = workloads::audit_events(db).await?;
+    println!("  HTTP: handoverInbox(first: 20)…");
+    let inbox = workloads::http_inbox(load, server.addr, &officer).await?;
+    let inbox_audit_events = workloads::audit_events(db).await? - inbox_before;
     let peak_memory_kib = server.peak_memory_kib()?;
     server.stop().await?;
     Ok(HttpFigures {
         list,
         case,
+        inbox,
         peak_memory_kib,
         audit_events,
+        inbox_audit_events,
     })
 }
 

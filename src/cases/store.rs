@@ -63,6 +63,37 @@ pub async fn get_visible(
     visible(row)
 }
 
+/// Many cases by id with the agency's scope on each; cases out of scope are left out.
+/// Each case's scope is a correlated look-up of its own few participations, so the cost
+/// does not grow with the agency's caseload.
+pub async fn get_visible_many(
+    db: &Db,
+    agency: Option<Uuid>,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(CaseRow, Scope)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (3..ids.len() + 3).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS}, {} AS scope_rank FROM cases c WHERE c.id IN ({})",
+        scope_rank("c.id", 1, 2),
+        placeholders.join(", ")
+    );
+    let rows: Vec<VisibleRow> = with_db!(db, |pool| {
+        let mut query = sqlx::query_as(&sql).bind(agency).bind(now);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| scope_of_rank(r.scope_rank).map(|s| (r.case, s)))
+        .collect())
+}
+
 /// The same inside a transaction, locked for update on PostgreSQL.
 pub async fn get_visible_for_update(
     tx: &mut Tx,

@@ -7,7 +7,6 @@ use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Object, SimpleObject, Upload, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use super::model::{DocumentRow, HandoverKind, HandoverRow, HandoverStatus, PackageRecord};
@@ -17,6 +16,7 @@ use crate::access::{self, Scope};
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::cases::graphql::{CaseNode, CasePerson, Consent};
+use crate::cases::loader::VisibleCasesLoader;
 use crate::cases::model::CaseRow;
 use crate::cases::sheet::SignalSheet;
 use crate::error::{AppError, AppResult};
@@ -29,36 +29,21 @@ use crate::{cases, db};
 /// A transfer or referral as one of its two agencies sees it.
 pub struct HandoverNode {
     row: HandoverRow,
-    /// The viewer's view of the case, looked up once per node.
-    case_view: OnceCell<Option<(CaseRow, Scope)>>,
 }
 
 impl HandoverNode {
     /// Shows a request (the caller has checked that the viewer may see it).
     pub fn new(row: HandoverRow) -> HandoverNode {
-        HandoverNode {
-            row,
-            case_view: OnceCell::new(),
-        }
+        HandoverNode { row }
     }
 
-    async fn case_view(&self, ctx: &Context<'_>) -> AppResult<&Option<(CaseRow, Scope)>> {
-        self.case_view
-            .get_or_try_init(|| async {
-                let agency = ctx.actor()?.agency_id;
-                match cases::store::get_visible(
-                    &ctx.state().db,
-                    agency,
-                    self.row.case_id,
-                    db::now(),
-                )
-                .await
-                {
-                    Ok(view) => Ok(Some(view)),
-                    Err(AppError::NotFound(_)) => Ok(None),
-                    Err(other) => Err(other),
-                }
-            })
+    /// The case as the viewer's agency sees it now, if at all; one query for a page.
+    async fn case_view(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<(CaseRow, Scope)>> {
+        ctx.data_unchecked::<DataLoader<VisibleCasesLoader>>()
+            .load_one(self.row.case_id)
             .await
     }
 
@@ -95,7 +80,6 @@ impl HandoverNode {
         Ok(self
             .case_view(ctx)
             .await?
-            .clone()
             .map(|(row, scope)| CaseNode::new(row, scope)))
     }
     #[graphql(name = "fromAgency")]
@@ -176,7 +160,7 @@ impl HandoverNode {
     /// read it (a receiver that declined, or an agency with the summary only).
     async fn package(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<HandoverPackage>> {
         let agency = ctx.actor()?.agency_id;
-        let scope = self.case_view(ctx).await?.as_ref().map(|(_, s)| *s);
+        let scope = self.case_view(ctx).await?.map(|(_, s)| s);
         if !access::package_visible(agency, self.row.to_agency_id, self.pending(), scope) {
             return Ok(None);
         }

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse};
 use super::router::REQUEST_ID;
 use crate::agencies::loader::AgencyLoader;
 use crate::app::AppState;
-use crate::cases::loader::PersonsLoader;
+use crate::cases::loader::{PersonsLoader, VisibleCasesLoader};
 use crate::graphql::error::fill_codes;
 use crate::graphql::{CaseLinkSchema, RequestContext};
 use crate::{audit, auth, db};
@@ -39,11 +39,23 @@ pub async fn execute(
         None => None,
     };
     let loader = DataLoader::new(AgencyLoader(state.db.clone()), tokio::spawn);
+    let viewer_agency = actor.as_ref().and_then(|a| a.agency_id);
     let context = RequestContext::new(actor, request_id);
     let persons = DataLoader::new(PersonsLoader(state.db.clone()), tokio::spawn);
+    let cases = DataLoader::new(
+        VisibleCasesLoader {
+            db: state.db.clone(),
+            agency: viewer_agency,
+        },
+        tokio::spawn,
+    );
     let mut request = request.into_inner();
     state.documents.prepare(&mut request);
-    let request = request.data(context.clone()).data(loader).data(persons);
+    let request = request
+        .data(context.clone())
+        .data(loader)
+        .data(persons)
+        .data(cases);
     let mut response = schema.execute(request).await;
     // Fail closed: personal data leaves only once its reading is on the audit record.
     if let Err(error) = audit::record_reads(&state.read_audit, &context, db::now()).await {

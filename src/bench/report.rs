@@ -94,7 +94,7 @@ pub fn print(results: &Results) {
         &results.sql_inbox_page,
     );
     row(
-        "direct: inbox list_page + senders + 20 × cases::get_visible",
+        "direct: inbox list_page + senders + cases::get_visible_many",
         &results.sql_inbox,
     );
     println!();

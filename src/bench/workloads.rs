@@ -347,9 +347,9 @@ async fn list_page(
 
 /// Clients reading the inbox page straight from the database. With `whole`, also what
 /// the resolvers of [`INBOX_QUERY`] read, as the server does it: the senders in one
-/// query (`agencies::store::get_many`, what the AgencyLoader runs) and each node's case
-/// through `cases::store::get_visible` (one query per node, run concurrently, as
-/// async-graphql resolves the nodes); without it, `handovers::store::list_page` only.
+/// query (`agencies::store::get_many`, what the AgencyLoader runs) and the page's cases
+/// in one query (`cases::store::get_visible_many`, what the VisibleCasesLoader runs);
+/// without it, `handovers::store::list_page` only.
 pub async fn sql_inbox(load: Load, db: &Db, agency: Uuid, whole: bool) -> anyhow::Result<Stats> {
     load.run(|_, window| {
         let db = db.clone();
@@ -393,17 +393,13 @@ async fn inbox_work(db: &Db, agency: Uuid, whole: bool) -> Result<(), String> {
     senders.sort_unstable();
     senders.dedup();
     let now = caselink::db::now();
-    let cases = page
-        .iter()
-        .map(|r| store::get_visible(db, Some(agency), r.case_id, now));
+    let case_ids: Vec<Uuid> = page.iter().map(|r| r.case_id).collect();
     let (agencies, cases) = tokio::join!(
         caselink::agencies::store::get_many(db, &senders),
-        async_graphql::futures_util::future::join_all(cases)
+        store::get_visible_many(db, Some(agency), &case_ids, now)
     );
     agencies.map_err(|e| format!("{e:?}"))?;
-    for case in cases {
-        case.map_err(|e| format!("{e:?}"))?;
-    }
+    cases.map_err(|e| format!("{e:?}"))?;
     Ok(())
 }
 

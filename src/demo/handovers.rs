@@ -3,8 +3,10 @@
 //! and referrals to social protection and the shelter.
 
 use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
 
 use super::records::{actor, case, origin, Cast};
+use crate::access::Actor;
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::handovers::documents::Storage;
@@ -15,6 +17,62 @@ use crate::handovers::{self, Acceptance, NewHandover, Settings};
 const SCAN: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
+/// The service's head sending requests, each with the same records.
+struct Sender<'a> {
+    db: &'a Db,
+    head: &'a Actor,
+    settings: Settings,
+}
+
+impl Sender<'_> {
+    async fn send(
+        &self,
+        case_id: Uuid,
+        to: Uuid,
+        kind: HandoverKind,
+        reason: &str,
+        with_scan: bool,
+        at: DateTime<Utc>,
+    ) -> AppResult<Uuid> {
+        let documents = if with_scan {
+            vec![("Приказ о передаче.pdf".to_owned(), SCAN.to_vec())]
+        } else {
+            Vec::new()
+        };
+        let new = NewHandover {
+            case_id,
+            to_agency_id: to,
+            kind,
+            reason: reason.to_owned(),
+            records: vec![
+                PackageRecord::Persons,
+                PackageRecord::SignalSheet,
+                PackageRecord::VisitReport,
+            ],
+            documents,
+        };
+        let origin = origin(self.head);
+        let row = handovers::request(self.db, &self.settings, self.head, &origin, new, at).await?;
+        Ok(row.id)
+    }
+}
+
+async fn accept(
+    db: &Db,
+    by: &Actor,
+    id: Uuid,
+    order: Option<&str>,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    let acceptance = Acceptance {
+        order_number: order.map(str::to_owned),
+        order_date: order.map(|_| at.date_naive()),
+        curator_id: None,
+    };
+    handovers::accept(db, by, &origin(by), id, acceptance, at).await?;
+    Ok(())
+}
+
 pub(super) async fn seed(db: &Db, cast: &Cast, now: DateTime<Utc>) -> AppResult<()> {
     let officer = actor(db, "guardianship@demo.caselink").await?;
     let kcson = actor(db, "social@demo.caselink").await?;
@@ -24,174 +82,56 @@ pub(super) async fn seed(db: &Db, cast: &Cast, now: DateTime<Utc>) -> AppResult<
     else {
         return Ok(());
     };
-    let settings = Settings {
-        working_days: 3,
-        max_document_bytes: 1 << 20,
-        max_documents: 10,
-        storage: Storage::Database,
+    let sender = Sender {
+        db,
+        head: &cast.head,
+        settings: Settings {
+            working_days: 3,
+            max_document_bytes: 1 << 20,
+            max_documents: 10,
+            storage: Storage::Database,
+        },
     };
-    let ask = |case_id, to, kind, reason: &str, documents: Vec<(String, Vec<u8>)>| NewHandover {
-        case_id,
-        to_agency_id: to,
-        kind,
-        reason: reason.to_owned(),
-        records: vec![
-            PackageRecord::Persons,
-            PackageRecord::SignalSheet,
-            PackageRecord::VisitReport,
-        ],
-        documents,
-    };
-    let scan = || vec![("Приказ о передаче.pdf".to_owned(), SCAN.to_vec())];
-    let head = &cast.head;
-    let by_head = origin(head);
+    let days = Duration::days;
+    let transfer = HandoverKind::Transfer;
+    let referral = HandoverKind::Referral;
+    let broken = "Семья не выполняет обязательства по плану: информация передаётся в опеку (б)";
+    let endangered = "Действия семьи угрожают ребёнку: дело передаётся в опеку (в)";
 
     // Waiting for the officer, on time.
-    let c = case(db, cast, "Лаврова Юлия Сергеевна", now - Duration::days(70)).await?;
-    let reason = "Семья не выполняет обязательства по плану: информация передаётся в опеку (б)";
-    handovers::request(
-        db,
-        &settings,
-        head,
-        &by_head,
-        ask(c, opeka, HandoverKind::Transfer, reason, scan()),
-        now - Duration::hours(20),
-    )
-    .await?;
+    let c = case(db, cast, "Лаврова Юлия Сергеевна", now - days(70)).await?;
+    let at = now - Duration::hours(20);
+    sender.send(c, opeka, transfer, broken, true, at).await?;
     // Waiting past its deadline: flagged, still the officer's to decide.
-    let c = case(
-        db,
-        cast,
-        "Макарова Ольга Ильинична",
-        now - Duration::days(90),
-    )
-    .await?;
-    let reason = "Действия семьи угрожают ребёнку: дело передаётся в опеку (в)";
-    handovers::request(
-        db,
-        &settings,
-        head,
-        &by_head,
-        ask(c, opeka, HandoverKind::Transfer, reason, scan()),
-        now - Duration::days(8),
-    )
-    .await?;
+    let c = case(db, cast, "Макарова Ольга Ильинична", now - days(90)).await?;
+    sender
+        .send(c, opeka, transfer, endangered, true, now - days(8))
+        .await?;
     // Accepted under the officer's order.
-    let c = case(
-        db,
-        cast,
-        "Никитина Алёна Романовна",
-        now - Duration::days(120),
-    )
-    .await?;
-    let h = handovers::request(
-        db,
-        &settings,
-        head,
-        &by_head,
-        ask(c, opeka, HandoverKind::Transfer, reason, scan()),
-        now - Duration::days(15),
-    )
-    .await?;
-    let order = Acceptance {
-        order_number: Some("112-о".into()),
-        order_date: Some((now - Duration::days(13)).date_naive()),
-        curator_id: None,
-    };
-    handovers::accept(
-        db,
-        &officer,
-        &origin(&officer),
-        h.id,
-        order,
-        now - Duration::days(13),
-    )
-    .await?;
+    let c = case(db, cast, "Никитина Алёна Романовна", now - days(120)).await?;
+    let h = sender
+        .send(c, opeka, transfer, endangered, true, now - days(15))
+        .await?;
+    accept(db, &officer, h, Some("112-о"), now - days(13)).await?;
     // Declined, with the reason.
-    let c = case(
-        db,
-        cast,
-        "Осипова Евгения Денисовна",
-        now - Duration::days(50),
-    )
-    .await?;
-    let h = handovers::request(
-        db,
-        &settings,
-        head,
-        &by_head,
-        ask(
-            c,
-            opeka,
-            HandoverKind::Transfer,
-            "Мать уклоняется от встреч",
-            Vec::new(),
-        ),
-        now - Duration::days(6),
-    )
-    .await?;
+    let c = case(db, cast, "Осипова Евгения Денисовна", now - days(50)).await?;
+    let reason = "Мать уклоняется от встреч";
+    let h = sender
+        .send(c, opeka, transfer, reason, false, now - days(6))
+        .await?;
     let declined =
         "Оснований для передачи нет: риск для ребёнка не подтверждён, продолжайте сопровождение";
-    handovers::decline(
-        db,
-        &officer,
-        &origin(&officer),
-        h.id,
-        declined,
-        now - Duration::days(5),
-    )
-    .await?;
+    handovers::decline(db, &officer, &origin(&officer), h, declined, now - days(5)).await?;
     // Referrals: a housing inspection waiting for social protection, a shelter place given.
-    handovers::request(
-        db,
-        &settings,
-        head,
-        &by_head,
-        ask(
-            c,
-            kcson_id,
-            HandoverKind::Referral,
-            "Обследование жилищно-бытовых условий перед выпиской",
-            Vec::new(),
-        ),
-        now - Duration::hours(5),
-    )
-    .await?;
-    let c = case(
-        db,
-        cast,
-        "Павлова Ксения Артёмовна",
-        now - Duration::days(30),
-    )
-    .await?;
-    let h = handovers::request(
-        db,
-        &settings,
-        head,
-        &by_head,
-        ask(
-            c,
-            shelter_id,
-            HandoverKind::Referral,
-            "Место в кризисном центре для мамы с ребёнком",
-            Vec::new(),
-        ),
-        now - Duration::days(2),
-    )
-    .await?;
-    let shelter_place = Acceptance {
-        order_number: None,
-        order_date: None,
-        curator_id: None,
-    };
-    handovers::accept(
-        db,
-        &shelter,
-        &origin(&shelter),
-        h.id,
-        shelter_place,
-        now - Duration::days(1),
-    )
-    .await?;
-    Ok(())
+    let inspection = "Обследование жилищно-бытовых условий перед выпиской";
+    let at = now - Duration::hours(5);
+    sender
+        .send(c, kcson_id, referral, inspection, false, at)
+        .await?;
+    let c = case(db, cast, "Павлова Ксения Артёмовна", now - days(30)).await?;
+    let place = "Место в кризисном центре для мамы с ребёнком";
+    let h = sender
+        .send(c, shelter_id, referral, place, false, now - days(2))
+        .await?;
+    accept(db, &shelter, h, None, now - days(1)).await
 }

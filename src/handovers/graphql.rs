@@ -23,6 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::connection::{connection, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
+use crate::ids::to_id as id;
 use crate::signals::visit::VisitReport;
 use crate::{cases, db};
 
@@ -50,10 +51,6 @@ impl HandoverNode {
     fn pending(&self) -> bool {
         self.row.status == HandoverStatus::Pending
     }
-}
-
-fn id(u: Uuid) -> ID {
-    ID(u.to_string())
 }
 
 async fn agency(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<AgencyNode>> {

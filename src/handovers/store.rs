@@ -125,11 +125,12 @@ pub async fn pending_to(tx: &mut Tx, case_id: Uuid, to: Uuid) -> AppResult<bool>
     Ok(n > 0)
 }
 
+const TRANSFER_PENDING: &str = "SELECT COUNT(*) FROM handovers
+    WHERE case_id = $1 AND kind = 'TRANSFER' AND status = 'PENDING'";
+
 /// Whether a transfer of the case is pending (the case shows "handover pending").
 pub async fn transfer_pending(tx: &mut Tx, case_id: Uuid) -> AppResult<bool> {
-    const SQL: &str = "SELECT COUNT(*) FROM handovers
-        WHERE case_id = $1 AND kind = 'TRANSFER' AND status = 'PENDING'";
-    let n: i64 = with_tx!(tx, |conn| sqlx::query_scalar(SQL)
+    let n: i64 = with_tx!(tx, |conn| sqlx::query_scalar(TRANSFER_PENDING)
         .bind(case_id)
         .fetch_one(conn)
         .await)?;
@@ -235,9 +236,7 @@ pub async fn of_case(db: &Db, case_id: Uuid) -> AppResult<Vec<HandoverRow>> {
 
 /// Whether a transfer of the case is pending, outside a transaction.
 pub async fn transfer_pending_of(db: &Db, case_id: Uuid) -> AppResult<bool> {
-    const SQL: &str = "SELECT COUNT(*) FROM handovers
-        WHERE case_id = $1 AND kind = 'TRANSFER' AND status = 'PENDING'";
-    let n: i64 = with_db!(db, |pool| sqlx::query_scalar(SQL)
+    let n: i64 = with_db!(db, |pool| sqlx::query_scalar(TRANSFER_PENDING)
         .bind(case_id)
         .fetch_one(pool)
         .await)?;

@@ -17,6 +17,11 @@ pub async fn hub_with_case() -> (SignalHub, String) {
 
 /// Opens a case from a new hospital signal in `hub`; returns its id.
 pub async fn open_case_in(hub: &SignalHub) -> String {
+    open_case_with(hub, false).await
+}
+
+/// The same, as a crisis-shelter case when `shelter`.
+pub async fn open_case_with(hub: &SignalHub, shelter: bool) -> String {
     let signal = hub.reported().await;
     hub.step(&hub.head, "receiveSignal(id: $id)", json!({ "id": signal }))
         .await;
@@ -27,10 +32,16 @@ pub async fn open_case_in(hub: &SignalHub) -> String {
     )
     .await;
     hub.visit_report(&hub.curator, &signal).await;
-    let query = format!("mutation($id: ID!) {{ openCase(signalId: $id) {{ {CASE_FIELDS} }} }}");
+    let query = format!(
+        "mutation($id: ID!, $s: Boolean) {{ openCase(signalId: $id, shelter: $s) {{ {CASE_FIELDS} }} }}"
+    );
     let body = hub
         .app
-        .gql(Some(&hub.curator), &query, json!({ "id": signal }))
+        .gql(
+            Some(&hub.curator),
+            &query,
+            json!({ "id": signal, "s": shelter }),
+        )
         .await;
     body["data"]["openCase"]["id"]
         .as_str()
@@ -320,27 +331,7 @@ async fn node_finds_a_case_only_for_those_in_scope() {
 #[tokio::test]
 async fn a_shelter_case_closes_with_where_the_mother_went() {
     let hub = signal_hub().await;
-    let signal = hub.reported().await;
-    hub.step(&hub.head, "receiveSignal(id: $id)", json!({ "id": signal }))
-        .await;
-    hub.step(
-        &hub.head,
-        "assignCurator(signalId: $id, curatorId: $c)",
-        json!({ "id": signal, "c": hub.curator_id }),
-    )
-    .await;
-    hub.visit_report(&hub.curator, &signal).await;
-    let open = format!(
-        "mutation($id: ID!) {{ openCase(signalId: $id, shelter: true) {{ {CASE_FIELDS} }} }}"
-    );
-    let body = hub
-        .app
-        .gql(Some(&hub.head), &open, json!({ "id": signal }))
-        .await;
-    let id = body["data"]["openCase"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let id = open_case_with(&hub, true).await;
     let bare = act(
         &hub,
         &hub.head,

@@ -26,6 +26,7 @@ use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::graphql::ContextExt;
 use crate::handovers::graphql::HandoverNode;
+use crate::ids::to_id as id;
 
 /// A case as the viewing agency may see it.
 pub struct CaseNode {
@@ -106,10 +107,6 @@ pub struct CaseEvent {
     to_status: Option<CaseStatus>,
     actor_user_id: Option<ID>,
     actor_agency_id: Option<ID>,
-}
-
-fn id(u: Uuid) -> ID {
-    ID(u.to_string())
 }
 
 impl CaseNode {

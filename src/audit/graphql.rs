@@ -102,6 +102,10 @@ impl AuditQuery {
             from: f.from,
             to: f.to,
         };
+        if page.after.is_none() {
+            // The first page shows every read up to now, not only those already moved.
+            super::staged::flush(&ctx.state().db).await?;
+        }
         let rows = store::list_page(
             &ctx.state().db,
             view,

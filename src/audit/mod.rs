@@ -9,6 +9,7 @@ pub mod chain;
 pub mod graphql;
 pub mod reads;
 pub mod sealer;
+pub mod staged;
 pub mod store;
 pub mod verify;
 
@@ -233,49 +234,6 @@ pub async fn record(
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-/// Records many events in one multi-row `INSERT` (the read-audit batches), in order.
-pub async fn record_many(
-    tx: &mut Tx,
-    events: &[(&Origin, &Entry, DateTime<Utc>)],
-) -> AppResult<()> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<String> = (0..events.len())
-        .map(|i| {
-            let p: Vec<String> = (1..=10).map(|k| format!("${}", i * 10 + k)).collect();
-            format!("({})", p.join(", "))
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO audit_events (id, occurred_at, actor_user_id, actor_agency_id, action, \
-         target_kind, target_id, case_id, request_id, details) VALUES {}",
-        rows.join(", ")
-    );
-    let details: Vec<String> = events
-        .iter()
-        .map(|(_, e, _)| e.details.to_string())
-        .collect();
-    with_tx!(tx, |conn| {
-        let mut query = sqlx::query(&sql);
-        for ((origin, entry, at), details) in events.iter().zip(&details) {
-            query = query
-                .bind(Uuid::now_v7())
-                .bind(*at)
-                .bind(origin.user_id)
-                .bind(origin.agency_id)
-                .bind(entry.action.as_str())
-                .bind(entry.target_kind)
-                .bind(entry.target_id)
-                .bind(entry.case_id)
-                .bind(&origin.request_id)
-                .bind(details);
-        }
-        query.execute(conn).await.map(|r| r.rows_affected())
-    })?;
     Ok(())
 }
 

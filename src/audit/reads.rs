@@ -1,12 +1,13 @@
 //! Group commit for read audits. Every request that returned personal data waits until
 //! its `PERSONAL_DATA_READ` event is committed — nothing leaves unaudited — but the events
 //! of concurrent requests share one transaction, so 32 readers cost one commit, not 32
-//! (on SQLite, 32 turns at the single write lock).
+//! (on SQLite, 32 turns at the single write lock). Events are staged
+//! ([`super::staged`]) and reach `audit_events` with the sealer's next round.
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{record_many, Entry, Origin};
+use super::{staged, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 
@@ -78,8 +79,6 @@ async fn write_batches(db: Db, mut pending: mpsc::Receiver<Pending>) {
 }
 
 async fn write(db: &Db, batch: &[Pending]) -> AppResult<()> {
-    let mut tx = db.begin().await?;
     let events: Vec<_> = batch.iter().map(|p| (&p.origin, &p.entry, p.at)).collect();
-    record_many(&mut tx, &events).await?;
-    tx.commit().await
+    staged::stage(db, &events).await
 }

@@ -1,4 +1,5 @@
-//! The sealer: chains unsealed audit events in batches. Each batch goes in insertion
+//! The sealer: moves staged read events into the log ([`super::staged`]) and chains
+//! unsealed audit events in batches. Each batch goes in insertion
 //! order; the chain's order is the order of sealing (`chain_pos`), because on PostgreSQL
 //! an event with a lower `seq` may commit after a higher one has been sealed.
 //!
@@ -11,6 +12,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 use super::chain::{link_hash, EventContent, GENESIS};
+use super::staged;
 use crate::db::{self, dialect, Db, Tx};
 use crate::error::AppResult;
 use crate::with_tx;
@@ -37,12 +39,16 @@ pub async fn seal_batch(db: &Db) -> AppResult<usize> {
     if !dialect::try_job_lock(&mut tx, SEALER_LOCK_KEY).await? {
         return Ok(0);
     }
+    let moved = staged::move_into_log(db, &mut tx, BATCH).await?;
     let (mut pos, mut prev) = chain_head(&mut tx).await?;
     let events: Vec<EventContent> = with_tx!(&mut tx, |conn| sqlx::query_as(UNSEALED)
         .bind(BATCH)
         .fetch_all(conn)
         .await)?;
     if events.is_empty() {
+        // Anything moved was in the log already (a round cut short before its clean-up).
+        tx.commit().await?;
+        staged::forget(db, moved).await?;
         return Ok(0);
     }
     let now = db::now();
@@ -67,10 +73,11 @@ pub async fn seal_batch(db: &Db) -> AppResult<usize> {
         .await
         .map(|r| r.rows_affected()))?;
     tx.commit().await?;
+    staged::forget(db, moved).await?;
     Ok(events.len())
 }
 
-/// Seals everything pending, batch after batch.
+/// Seals everything pending, staged read events included, batch after batch.
 pub async fn seal_all(db: &Db) -> AppResult<usize> {
     let mut total = 0;
     loop {

@@ -405,6 +405,7 @@ async fn inbox_work(db: &Db, agency: Uuid, whole: bool) -> Result<(), String> {
 
 /// Counts audit events, to show that each measured request wrote one.
 pub async fn audit_events(db: &Db) -> anyhow::Result<i64> {
+    caselink::audit::staged::flush(db).await?;
     Ok(caselink::with_db!(db, |pool| sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events"
     )

@@ -12,7 +12,7 @@ static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 /// sqlx takes a lock on PostgreSQL, and SQLite has one writer.
 pub async fn run(db: &Db) -> anyhow::Result<()> {
     match db {
-        Db::Sqlite(pool, _) => SQLITE.run(pool).await?,
+        Db::Sqlite(pool, ..) => SQLITE.run(pool).await?,
         Db::Postgres(pool) => POSTGRES.run(pool).await?,
     }
     Ok(())

@@ -33,8 +33,10 @@ const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 /// A connection pool to whichever database the hub runs on.
 #[derive(Clone, Debug)]
 pub enum Db {
-    /// The embedded default: a local file, and this pool's turn at its write lock.
-    Sqlite(SqlitePool, WriteTurns),
+    /// The embedded default: a local file, this pool's turn at its write lock, and the
+    /// companion file where read audits wait ([`crate::audit::staged`]; `None` for the
+    /// companion itself).
+    Sqlite(SqlitePool, WriteTurns, Option<Arc<Db>>),
     /// Production: several `caselink serve` processes may share one.
     Postgres(PgPool),
 }
@@ -54,7 +56,7 @@ pub enum Tx {
 macro_rules! with_db {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool, _) => $body,
+            $crate::db::Db::Sqlite($pool, ..) => $body,
             $crate::db::Db::Postgres($pool) => $body,
         }
     };
@@ -125,6 +127,11 @@ impl WriteTurns {
     }
 }
 
+/// Whether a SQLite URL names an in-memory database (`sqlite::memory:`, `mode=memory`).
+fn in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
 impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`), creating a SQLite file if missing.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
@@ -156,12 +163,19 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string());
+            let companion =
+                crate::audit::staged::open_sqlite_companion(options.get_filename(), in_memory(url))
+                    .await?;
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .connect_with(options)
                 .await
                 .context("cannot open the SQLite database")?;
-            Ok(Db::Sqlite(pool, WriteTurns::default()))
+            Ok(Db::Sqlite(
+                pool,
+                WriteTurns::default(),
+                Some(Arc::new(companion)),
+            ))
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://")
         }
@@ -173,12 +187,21 @@ impl Db {
     /// processes meet on SQLite's busy timeout.
     pub async fn begin(&self) -> AppResult<Tx> {
         Ok(match self {
-            Db::Sqlite(pool, turns) => {
+            Db::Sqlite(pool, turns, _) => {
                 let turn = turns.wait().await?;
                 Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
+    }
+
+    /// Where read audits wait for the sealer: on SQLite the companion file's pool, so
+    /// that their commits never touch the main file; on PostgreSQL this same database.
+    pub fn staging(&self) -> &Db {
+        match self {
+            Db::Sqlite(_, _, Some(companion)) => companion,
+            _ => self,
+        }
     }
 
     /// Checks the database answers (for `/readyz`).
@@ -200,6 +223,9 @@ impl Db {
 
     /// Closes the pool, waiting for connections to return.
     pub async fn close(&self) {
+        if let Db::Sqlite(_, _, Some(companion)) = self {
+            Box::pin(companion.close()).await;
+        }
         with_db!(self, |pool| pool.close().await)
     }
 }

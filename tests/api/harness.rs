@@ -40,7 +40,7 @@ pub struct TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(file) = &self.sqlite_file {
-            for suffix in ["", "-wal", "-shm"] {
+            for suffix in ["", "-wal", "-shm", "-reads", "-reads-wal", "-reads-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
             }
         }
@@ -327,6 +327,12 @@ impl TestApp {
 
     /// Counts rows of a table, straight from the database.
     pub async fn count(&self, table: &str) -> i64 {
+        if table.starts_with("audit_events") {
+            // Read events wait in staging until the sealer's next round; count them too.
+            caselink::audit::staged::flush(&self.db)
+                .await
+                .expect("move staged read events");
+        }
         let sql = format!("SELECT COUNT(*) FROM {table}");
         caselink::with_db!(&self.db, |pool| sqlx::query_scalar::<_, i64>(&sql)
             .fetch_one(pool)

@@ -247,9 +247,18 @@ async fn both_migration_dialects_give_the_same_tables_and_columns() {
         .fetch_all(pool)
         .await)
     .expect("sqlite columns");
+    // On SQLite the read-audit staging table lives in the companion file.
+    let companion: Vec<String> =
+        caselink::with_db!(sqlite.staging(), |pool| sqlx::query_scalar(sqlite_sql)
+            .fetch_all(pool)
+            .await)
+        .expect("companion columns");
+    lite.extend(companion);
     pg.sort();
     lite.sort();
-    let _ = std::fs::remove_file(&sqlite_file);
+    for suffix in ["", "-wal", "-shm", "-reads", "-reads-wal", "-reads-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", sqlite_file.display()));
+    }
     assert!(!pg.is_empty());
     assert_eq!(pg, lite);
 }

@@ -19,6 +19,7 @@ mod logs;
 mod notifications;
 mod peers;
 mod races;
+mod read_audit;
 mod signals;
 mod smtp;
 mod users;

@@ -1,0 +1,263 @@
+//! Where read-audit events wait for the sealer: `audit_reads_pending`.
+//!
+//! Every request that returns personal data writes one `PERSONAL_DATA_READ` event, so
+//! reads commit hundreds of times a second. On SQLite in WAL mode every commit to a file
+//! makes every other connection to that file drop its page cache on its next read, so if
+//! those commits went to the main file, each list query would first rebuild its cache;
+//! the bench measured that as more than half the cost of a read. Read events therefore
+//! commit to a companion file (`<database file>-reads`) with a pool and a write turn of its
+//! own, and the sealer moves them into `audit_events` about once a second, where they are
+//! chained like every other event. On PostgreSQL the table is an ordinary one in the same
+//! database; the SQL is the same text on both ([`Db::staging`] picks the pool).
+//!
+//! Nothing is lost and nothing doubles: an event keeps its id when it moves, the move
+//! skips ids already in `audit_events`, and a staged row is deleted only after its copy
+//! is committed, so a crash between the two steps repeats the move harmlessly.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use uuid::Uuid;
+
+use super::{Entry, Origin};
+use crate::db::{Db, Tx, WriteTurns};
+use crate::error::AppResult;
+use crate::{with_db, with_tx};
+
+/// The columns an event has before it is chained, in both tables.
+const COLUMNS: &str = "id, occurred_at, actor_user_id, actor_agency_id, action, target_kind, \
+                       target_id, case_id, request_id, details";
+
+/// The companion file's table; on PostgreSQL migration 0008 creates the same table.
+const SQLITE_TABLE: &str = "
+    CREATE TABLE IF NOT EXISTS audit_reads_pending (
+        seq             INTEGER PRIMARY KEY,
+        id              BLOB NOT NULL UNIQUE,
+        occurred_at     TEXT NOT NULL,
+        actor_user_id   BLOB,
+        actor_agency_id BLOB,
+        action          TEXT NOT NULL,
+        target_kind     TEXT NOT NULL,
+        target_id       BLOB,
+        case_id         BLOB,
+        request_id      TEXT NOT NULL,
+        details         TEXT NOT NULL
+    )";
+
+/// Connections to the companion: the read-audit writer and the sealer.
+const SQLITE_CONNECTIONS: u32 = 2;
+
+/// The companion file of the SQLite database at `main`: beside it, named `<main>-reads`
+/// like SQLite's own `-wal` and `-shm`, so that they are found and copied together.
+pub fn sqlite_companion(main: &Path) -> String {
+    format!("{}-reads", main.to_string_lossy())
+}
+
+/// Opens (creating when missing) the companion of the SQLite database at `main`, with the
+/// main file's durability settings. An in-memory database gets an in-memory companion.
+pub async fn open_sqlite_companion(main: &Path, in_memory: bool) -> anyhow::Result<Db> {
+    let options = if in_memory {
+        SqliteConnectOptions::from_str("sqlite::memory:")?
+    } else {
+        SqliteConnectOptions::new().filename(sqlite_companion(main))
+    };
+    let options = options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(SQLITE_CONNECTIONS)
+        .connect_with(options)
+        .await
+        .context("cannot open the read-audit file beside the SQLite database")?;
+    sqlx::query(SQLITE_TABLE)
+        .execute(&pool)
+        .await
+        .context("cannot create the read-audit table")?;
+    Ok(Db::Sqlite(pool, WriteTurns::default(), None))
+}
+
+/// Stages events in one multi-row `INSERT` and one commit, in order. Once this returns,
+/// the events are durable: the sealer will move and chain them.
+pub async fn stage(db: &Db, events: &[(&Origin, &Entry, DateTime<Utc>)]) -> AppResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO audit_reads_pending ({COLUMNS}) VALUES {}",
+        placeholders(events.len())
+    );
+    let details: Vec<String> = events
+        .iter()
+        .map(|(_, e, _)| e.details.to_string())
+        .collect();
+    let mut tx = db.staging().begin().await?;
+    with_tx!(&mut tx, |conn| {
+        let mut query = sqlx::query(&sql);
+        for ((origin, entry, at), details) in events.iter().zip(&details) {
+            query = query
+                .bind(Uuid::now_v7())
+                .bind(*at)
+                .bind(origin.user_id)
+                .bind(origin.agency_id)
+                .bind(entry.action.as_str())
+                .bind(entry.target_kind)
+                .bind(entry.target_id)
+                .bind(entry.case_id)
+                .bind(&origin.request_id)
+                .bind(details);
+        }
+        query.execute(conn).await.map(|r| r.rows_affected())
+    })?;
+    tx.commit().await
+}
+
+/// A staged event, as the move reads it.
+#[derive(sqlx::FromRow)]
+struct StagedRow {
+    seq: i64,
+    id: Uuid,
+    occurred_at: DateTime<Utc>,
+    actor_user_id: Option<Uuid>,
+    actor_agency_id: Option<Uuid>,
+    action: String,
+    target_kind: String,
+    target_id: Option<Uuid>,
+    case_id: Option<Uuid>,
+    request_id: String,
+    details: String,
+}
+
+/// Staged events moved into the log in a transaction that has yet to commit; hand them
+/// to [`forget`] once it has.
+#[must_use = "forget the moved events once the transaction commits"]
+pub struct Moved(Vec<i64>);
+
+impl Moved {
+    /// How many events were read from staging.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether none were.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Copies up to `limit` staged events, oldest first, into `audit_events` in `tx` (the
+/// sealer's), skipping ids already there (a move whose clean-up did not run).
+pub async fn move_into_log(db: &Db, tx: &mut Tx, limit: i64) -> AppResult<Moved> {
+    let select = format!("SELECT seq, {COLUMNS} FROM audit_reads_pending ORDER BY seq LIMIT $1");
+    let rows: Vec<StagedRow> = with_db!(db.staging(), |pool| sqlx::query_as(&select)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    // 10 parameters a row: 500 rows stay inside both databases' parameter limits.
+    for chunk in rows.chunks(500) {
+        let insert = format!(
+            "INSERT INTO audit_events ({COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING",
+            placeholders(chunk.len())
+        );
+        with_tx!(&mut *tx, |conn| {
+            let mut query = sqlx::query(&insert);
+            for r in chunk {
+                query = query
+                    .bind(r.id)
+                    .bind(r.occurred_at)
+                    .bind(r.actor_user_id)
+                    .bind(r.actor_agency_id)
+                    .bind(&r.action)
+                    .bind(&r.target_kind)
+                    .bind(r.target_id)
+                    .bind(r.case_id)
+                    .bind(&r.request_id)
+                    .bind(&r.details);
+            }
+            query.execute(conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(Moved(rows.iter().map(|r| r.seq).collect()))
+}
+
+/// Deletes moved events from staging, once the transaction that copied them committed.
+pub async fn forget(db: &Db, moved: Moved) -> AppResult<()> {
+    for chunk in moved.0.chunks(500) {
+        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "DELETE FROM audit_reads_pending WHERE seq IN ({})",
+            list.join(", ")
+        );
+        let mut tx = db.staging().begin().await?;
+        with_tx!(&mut tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for seq in chunk {
+                query = query.bind(*seq);
+            }
+            query.execute(conn).await.map(|r| r.rows_affected())
+        })?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Moves every staged event into `audit_events` now, unsealed, without waiting for the
+/// sealer: for readers of the log who must see every read up to this moment.
+pub async fn flush(db: &Db) -> AppResult<usize> {
+    let mut total = 0;
+    loop {
+        let mut tx = db.begin().await?;
+        let moved = move_into_log(db, &mut tx, 5_000).await?;
+        tx.commit().await?;
+        let n = moved.len();
+        forget(db, moved).await?;
+        total += n;
+        if n < 5_000 {
+            return Ok(total);
+        }
+    }
+}
+
+/// How many read events wait to be moved (for tests and the bench).
+pub async fn pending(db: &Db) -> AppResult<i64> {
+    Ok(with_db!(db.staging(), |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_reads_pending"
+    )
+    .fetch_one(pool)
+    .await)?)
+}
+
+/// `($1, …, $10), ($11, …, $20), …` for `rows` events of 10 columns.
+fn placeholders(rows: usize) -> String {
+    let rows: Vec<String> = (0..rows)
+        .map(|i| {
+            let p: Vec<String> = (1..=10).map(|k| format!("${}", i * 10 + k)).collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    rows.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_companion_sits_beside_the_main_file() {
+        assert_eq!(
+            sqlite_companion(Path::new("/var/lib/caselink/caselink.db")),
+            "/var/lib/caselink/caselink.db-reads"
+        );
+    }
+
+    #[test]
+    fn placeholders_number_every_column_of_every_row() {
+        let two = placeholders(2);
+        assert!(two.starts_with("($1, $2, $3,") && two.ends_with("$19, $20)"));
+    }
+}

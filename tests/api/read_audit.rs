@@ -1,0 +1,161 @@
+//! Read audits wait in staging (src/audit/staged.rs) until the sealer moves them into the
+//! chained log: each is durable before its response leaves, none is lost or doubled when a
+//! move is cut short, and on SQLite none of them commits to the main file (whose commits
+//! would reset every reader's page cache).
+
+use caselink::audit::{sealer, staged};
+use serde_json::json;
+
+use crate::cases::{case_as, open_case_in};
+use crate::harness::{on_postgres, spawn_app_with};
+use crate::signals::{signal_hub_on, SignalHub};
+
+const READS: &str = "SELECT COUNT(*) FROM audit_events WHERE action = 'PERSONAL_DATA_READ'";
+
+/// A hub with one case whose sealer and reminders never run on their own, so the test
+/// decides when events move.
+async fn quiet_hub() -> (SignalHub, String) {
+    let app = spawn_app_with(|c| {
+        c.audit_seal_interval_ms = 3_600_000;
+        c.mail.reminder_interval_ms = 3_600_000;
+    })
+    .await;
+    let hub = signal_hub_on(app).await;
+    let case = open_case_in(&hub).await;
+    sealer::seal_all(&hub.app.db)
+        .await
+        .expect("seal the set-up");
+    (hub, case)
+}
+
+/// Counts in the log itself, without moving staged events first (as `TestApp::count`
+/// does), so that the test sees where each event is.
+async fn in_log(hub: &SignalHub, sql: &str) -> i64 {
+    caselink::with_db!(&hub.app.db, |pool| sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(pool)
+        .await)
+    .expect("count audit events")
+}
+
+async fn staged_now(hub: &SignalHub) -> i64 {
+    staged::pending(&hub.app.db).await.expect("count staged")
+}
+
+#[tokio::test]
+async fn a_read_is_staged_before_its_response_and_chained_by_the_sealer() {
+    let (hub, id) = quiet_hub().await;
+    let before = in_log(&hub, READS).await;
+    let body = case_as(&hub, &hub.curator, &id).await;
+    assert!(body["data"]["case"]["persons"].is_array(), "{body}");
+    assert_eq!(staged_now(&hub).await, 1, "staged when the response left");
+    assert_eq!(in_log(&hub, READS).await, before, "not in the log yet");
+
+    sealer::seal_all(&hub.app.db).await.expect("seal");
+    assert_eq!(staged_now(&hub).await, 0);
+    assert_eq!(in_log(&hub, READS).await, before + 1);
+    let unsealed = "SELECT COUNT(*) FROM audit_events WHERE hash IS NULL";
+    assert_eq!(
+        in_log(&hub, unsealed).await,
+        0,
+        "moved and chained together"
+    );
+    let verify = hub.app.run_cli(&["audit", "verify"]).await;
+    let out = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success() && out.contains("intact"), "{out}");
+}
+
+#[tokio::test]
+async fn a_move_cut_short_before_its_clean_up_neither_loses_nor_doubles_an_event() {
+    let (hub, id) = quiet_hub().await;
+    let before = in_log(&hub, READS).await;
+    case_as(&hub, &hub.curator, &id).await;
+    case_as(&hub, &hub.curator, &id).await;
+    assert_eq!(staged_now(&hub).await, 2);
+
+    // A sealer that copied the events and died before deleting them from staging.
+    let mut tx = hub.app.db.begin().await.expect("begin");
+    let copied = staged::move_into_log(&hub.app.db, &mut tx, 100)
+        .await
+        .expect("move");
+    tx.commit().await.expect("commit the copy");
+    assert_eq!(copied.len(), 2);
+    drop(copied);
+    assert_eq!(
+        staged_now(&hub).await,
+        2,
+        "still staged: the clean-up never ran"
+    );
+
+    sealer::seal_all(&hub.app.db).await.expect("the next round");
+    assert_eq!(staged_now(&hub).await, 0);
+    assert_eq!(in_log(&hub, READS).await, before + 2, "each read once");
+}
+
+#[tokio::test]
+async fn the_audit_log_shows_reads_that_still_wait_in_staging() {
+    let (hub, id) = quiet_hub().await;
+    case_as(&hub, &hub.curator, &id).await;
+    assert_eq!(staged_now(&hub).await, 1);
+    let body = hub
+        .app
+        .gql(
+            Some(&hub.admin),
+            "{ auditEvents(first: 5, filter: { action: PERSONAL_DATA_READ }) { edges { node { targetId sealed } } } }",
+            json!({}),
+        )
+        .await;
+    let edges = body["data"]["auditEvents"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let unsealed: Vec<_> = edges
+        .iter()
+        .filter(|e| e["node"]["sealed"] == json!(false))
+        .collect();
+    assert_eq!(
+        unsealed.len(),
+        1,
+        "only the newest read is not chained yet: {body}"
+    );
+    assert_eq!(
+        edges[0]["node"]["targetId"],
+        json!(id),
+        "newest first: {body}"
+    );
+    assert_eq!(edges[0]["node"]["sealed"], json!(false), "{body}");
+    assert_eq!(staged_now(&hub).await, 0);
+}
+
+#[tokio::test]
+async fn on_sqlite_reading_personal_data_commits_nothing_to_the_main_file() {
+    if on_postgres() {
+        return; // The companion file is SQLite's; PostgreSQL keeps one database.
+    }
+    let (hub, id) = quiet_hub().await;
+    case_as(&hub, &hub.curator, &id).await; // sessions, caches: warm
+    let caselink::db::Db::Sqlite(pool, ..) = &hub.app.db else {
+        unreachable!("not on PostgreSQL");
+    };
+    let mut watcher = pool.acquire().await.expect("a connection");
+    // `data_version` changes when another connection commits to that file.
+    let version = "PRAGMA main.data_version";
+    let main_before: i64 = sqlx::query_scalar(version)
+        .fetch_one(&mut *watcher)
+        .await
+        .expect("data_version");
+    let staged_before = staged_now(&hub).await;
+    for _ in 0..3 {
+        let body = case_as(&hub, &hub.curator, &id).await;
+        assert!(body["data"]["case"]["persons"].is_array(), "{body}");
+    }
+    let main_after: i64 = sqlx::query_scalar(version)
+        .fetch_one(&mut *watcher)
+        .await
+        .expect("data_version");
+    assert_eq!(main_before, main_after, "a read committed to the main file");
+    assert_eq!(
+        staged_now(&hub).await,
+        staged_before + 3,
+        "each read audited"
+    );
+}

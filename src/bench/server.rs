@@ -93,13 +93,28 @@ impl Server {
 
     /// The server's peak resident memory so far (`VmHWM`), in KiB.
     pub fn peak_memory_kib(&self) -> anyhow::Result<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
-            .context("cannot read the server's /proc status")?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .context("no VmHWM in the server's /proc status")
+        status_kib(self.pid(), "VmHWM:")
+    }
+
+    /// Samples the server's heap (`RssAnon`: resident memory that is not a mapped file)
+    /// every 100 ms until the returned handle is stopped, keeping the largest. VmHWM also
+    /// counts the SQLite file pages each connection maps, once per connection.
+    pub fn sample_heap(&self) -> HeapSampler {
+        let pid = self.pid();
+        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let mut peak = 0;
+            loop {
+                if let Ok(kib) = status_kib(pid, "RssAnon:") {
+                    peak = peak.max(kib);
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                    _ = &mut stopped => return peak,
+                }
+            }
+        });
+        HeapSampler { stop, task }
     }
 
     /// Stops the server as an operator would (SIGTERM: finish requests, seal the audit
@@ -140,4 +155,29 @@ impl Drop for Server {
 fn free_port() -> anyhow::Result<u16> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     Ok(listener.local_addr()?.port())
+}
+
+/// A running heap sampler (see [`Server::sample_heap`]).
+pub struct HeapSampler {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<u64>,
+}
+
+impl HeapSampler {
+    /// Stops sampling; returns the largest `RssAnon` seen, in KiB.
+    pub async fn peak_kib(self) -> u64 {
+        let _ = self.stop.send(());
+        self.task.await.unwrap_or(0)
+    }
+}
+
+/// A `kB` field of `/proc/<pid>/status`.
+fn status_kib(pid: u32, field: &str) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .context("cannot read the server's /proc status")?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .with_context(|| format!("no {field} in the server's /proc status"))
 }

@@ -222,6 +222,7 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         inbox_pending: measured.inbox.pending,
         inbox_audit_events: http.inbox_audit_events,
         peak_memory_kib: http.peak_memory_kib,
+        peak_heap_kib: http.peak_heap_kib,
         audit_events: http.audit_events,
     })
 }
@@ -231,6 +232,7 @@ struct HttpFigures {
     case: Stats,
     inbox: Stats,
     peak_memory_kib: u64,
+    peak_heap_kib: u64,
     audit_events: i64,
     inbox_audit_events: i64,
 }
@@ -254,6 +256,7 @@ async fn measure_http(
     let load = load.against(server.pid());
     let token = workloads::login(server.addr, hub::MEASURED_EMAIL, hub::PASSWORD).await?;
     workloads::check_list(server.addr, &token).await?;
+    let heap = server.sample_heap();
     let audit_before = workloads::audit_events(db).await?;
     println!("  HTTP: cases(first: 20)…");
     let list = workloads::http_list(load, server.addr, &token).await?;
@@ -267,6 +270,7 @@ async fn measure_http(
     println!("  HTTP: handoverInbox(first: 20)…");
     let inbox = workloads::http_inbox(load, server.addr, &officer).await?;
     let inbox_audit_events = workloads::audit_events(db).await? - inbox_before;
+    let peak_heap_kib = heap.peak_kib().await;
     let peak_memory_kib = server.peak_memory_kib()?;
     server.stop().await?;
     Ok(HttpFigures {
@@ -274,6 +278,7 @@ async fn measure_http(
         case,
         inbox,
         peak_memory_kib,
+        peak_heap_kib,
         audit_events,
         inbox_audit_events,
     })

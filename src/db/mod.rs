@@ -163,14 +163,15 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string());
-            let companion =
-                crate::audit::staged::open_sqlite_companion(options.get_filename(), in_memory(url))
-                    .await?;
+            let main_file = options.get_filename().to_owned();
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .connect_with(options)
                 .await
                 .context("cannot open the SQLite database")?;
+            // Only beside a main file that opened: a mistyped path leaves no stray companion.
+            let companion =
+                crate::audit::staged::open_sqlite_companion(&main_file, in_memory(url)).await?;
             Ok(Db::Sqlite(
                 pool,
                 WriteTurns::default(),

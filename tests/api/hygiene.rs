@@ -81,6 +81,11 @@ async fn audit_verify_on_a_missing_database_says_it_could_not_check() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(!missing.exists(), "verify must not create a database");
+    let companion = format!("{}-reads", missing.display());
+    assert!(
+        !std::path::Path::new(&companion).exists(),
+        "verify must not leave a read-audit file beside a missing database"
+    );
     let demo = app.run_cli(&["demo"]).await;
     assert!(
         !demo.status.success(),

@@ -165,10 +165,19 @@ impl Moved {
 /// sealer's), skipping ids already there (a move whose clean-up did not run).
 pub async fn move_into_log(db: &Db, tx: &mut Tx, limit: i64) -> AppResult<Moved> {
     let select = format!("SELECT seq, {COLUMNS} FROM audit_reads_pending ORDER BY seq LIMIT $1");
-    let rows: Vec<StagedRow> = with_db!(db.staging(), |pool| sqlx::query_as(&select)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?;
+    let rows: Vec<StagedRow> = if std::ptr::eq(db.staging(), db) {
+        // One database (PostgreSQL): read in the sealer's own transaction, so that a pool
+        // of one connection is enough.
+        with_tx!(&mut *tx, |conn| sqlx::query_as(&select)
+            .bind(limit)
+            .fetch_all(conn)
+            .await)?
+    } else {
+        with_db!(db.staging(), |pool| sqlx::query_as(&select)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?
+    };
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let insert = format!(
             "INSERT INTO audit_events ({COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING",

@@ -159,3 +159,22 @@ async fn on_sqlite_reading_personal_data_commits_nothing_to_the_main_file() {
         "each read audited"
     );
 }
+
+#[tokio::test]
+async fn a_hub_with_a_single_database_connection_still_seals_its_reads() {
+    let (hub, id) = quiet_hub().await;
+    case_as(&hub, &hub.curator, &id).await;
+    assert_eq!(staged_now(&hub).await, 1);
+    // CASELINK_DB_MAX_CONNECTIONS=1: the sealer must not wait for a second connection
+    // while its transaction holds the only one.
+    let lone = caselink::db::Db::connect(&hub.app.database_url, 1)
+        .await
+        .expect("connect with one connection");
+    let sealed = tokio::time::timeout(std::time::Duration::from_secs(5), sealer::seal_all(&lone))
+        .await
+        .expect("sealing finished within 5 s")
+        .expect("seal");
+    assert_eq!(sealed, 1);
+    assert_eq!(staged_now(&hub).await, 0);
+    lone.close().await;
+}

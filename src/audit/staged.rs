@@ -33,9 +33,12 @@ const COLUMNS: &str = "id, occurred_at, actor_user_id, actor_agency_id, action, 
                        target_id, case_id, request_id, details";
 
 /// The companion file's table; on PostgreSQL migration 0008 creates the same table.
+/// `AUTOINCREMENT`, because moved rows are deleted by `seq`: a number is never given
+/// again, even after the table empties, so a second process's late clean-up cannot hit
+/// a newer event.
 const SQLITE_TABLE: &str = "
     CREATE TABLE IF NOT EXISTS audit_reads_pending (
-        seq             INTEGER PRIMARY KEY,
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
         id              BLOB NOT NULL UNIQUE,
         occurred_at     TEXT NOT NULL,
         actor_user_id   BLOB,

@@ -178,3 +178,24 @@ async fn a_hub_with_a_single_database_connection_still_seals_its_reads() {
     assert_eq!(staged_now(&hub).await, 0);
     lone.close().await;
 }
+
+#[tokio::test]
+async fn a_staging_number_is_never_given_twice_even_after_the_table_empties() {
+    // Moved rows are deleted by number: a reused number would let a late clean-up (another
+    // process's sealer) delete an event that was never moved.
+    let (hub, id) = quiet_hub().await;
+    let staged_seq = || async {
+        caselink::with_db!(hub.app.db.staging(), |pool| sqlx::query_scalar::<_, i64>(
+            "SELECT MAX(seq) FROM audit_reads_pending"
+        )
+        .fetch_one(pool)
+        .await)
+        .expect("staged seq")
+    };
+    case_as(&hub, &hub.curator, &id).await;
+    let first = staged_seq().await;
+    sealer::seal_all(&hub.app.db).await.expect("seal");
+    assert_eq!(staged_now(&hub).await, 0, "the table is empty");
+    case_as(&hub, &hub.curator, &id).await;
+    assert!(staged_seq().await > first);
+}

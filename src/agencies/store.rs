@@ -103,10 +103,9 @@ pub async fn get_many(db: &Db, ids: &[Uuid]) -> AppResult<Vec<AgencyRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT {COLUMNS} FROM agencies WHERE id IN ({})",
-        placeholders.join(", ")
+        crate::db::params::list(1, ids.len())
     );
     Ok(with_db!(db, |pool| {
         let mut query = sqlx::query_as(&sql);

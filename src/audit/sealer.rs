@@ -13,7 +13,7 @@ use tokio::sync::watch;
 
 use super::chain::{link_hash, EventContent, GENESIS};
 use super::staged;
-use crate::db::{self, dialect, Db, Tx};
+use crate::db::{self, dialect, params, Db, Tx};
 use crate::error::AppResult;
 use crate::with_tx;
 
@@ -109,21 +109,10 @@ const SEAL_CHUNK: usize = 100;
 /// Seals many events with one `UPDATE … FROM (VALUES …)`: both databases name a VALUES
 /// list's columns `column1`, `column2`, ….
 async fn seal_chunk(tx: &mut Tx, links: &[Link], now: DateTime<Utc>) -> AppResult<()> {
-    let rows: Vec<String> = (0..links.len())
-        .map(|i| {
-            format!(
-                "(${}, ${}, ${}, ${})",
-                i * 4 + 2,
-                i * 4 + 3,
-                i * 4 + 4,
-                i * 4 + 5
-            )
-        })
-        .collect();
     let sql = format!(
         "UPDATE audit_events SET chain_pos = v.column2, prev_hash = v.column3, hash = v.column4, \
          sealed_at = $1 FROM (VALUES {}) AS v WHERE audit_events.seq = v.column1",
-        rows.join(", ")
+        params::rows(2, links.len(), 4)
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query(&sql).bind(now);

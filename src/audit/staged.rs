@@ -24,7 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use uuid::Uuid;
 
 use super::{Entry, Origin};
-use crate::db::{Db, Tx, WriteTurns};
+use crate::db::{params, Db, Tx, WriteTurns};
 use crate::error::AppResult;
 use crate::{with_db, with_tx};
 
@@ -108,7 +108,7 @@ pub async fn stage(db: &Db, events: &[(&Origin, &Entry, DateTime<Utc>)]) -> AppR
     {
         let sql = format!(
             "INSERT INTO audit_reads_pending ({COLUMNS}) VALUES {}",
-            placeholders(chunk.len())
+            params::rows(1, chunk.len(), 10)
         );
         with_tx!(&mut tx, |conn| {
             let mut query = sqlx::query(&sql);
@@ -184,7 +184,7 @@ pub async fn move_into_log(db: &Db, tx: &mut Tx, limit: i64) -> AppResult<Moved>
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let insert = format!(
             "INSERT INTO audit_events ({COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING",
-            placeholders(chunk.len())
+            params::rows(1, chunk.len(), 10)
         );
         with_tx!(&mut *tx, |conn| {
             let mut query = sqlx::query(&insert);
@@ -214,10 +214,9 @@ pub async fn forget(db: &Db, moved: Moved) -> AppResult<()> {
     }
     let mut tx = db.staging().begin().await?;
     for chunk in moved.0.chunks(ROWS_PER_INSERT) {
-        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "DELETE FROM audit_reads_pending WHERE seq IN ({})",
-            list.join(", ")
+            params::list(1, chunk.len())
         );
         with_tx!(&mut tx, |conn| {
             let mut query = sqlx::query(&sql);
@@ -256,17 +255,6 @@ pub async fn pending(db: &Db) -> AppResult<i64> {
     .await)?)
 }
 
-/// `($1, …, $10), ($11, …, $20), …` for `rows` events of 10 columns.
-fn placeholders(rows: usize) -> String {
-    let rows: Vec<String> = (0..rows)
-        .map(|i| {
-            let p: Vec<String> = (1..=10).map(|k| format!("${}", i * 10 + k)).collect();
-            format!("({})", p.join(", "))
-        })
-        .collect();
-    rows.join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,11 +265,5 @@ mod tests {
             sqlite_companion(Path::new("/var/lib/caselink/caselink.db")),
             "/var/lib/caselink/caselink.db-reads"
         );
-    }
-
-    #[test]
-    fn placeholders_number_every_column_of_every_row() {
-        let two = placeholders(2);
-        assert!(two.starts_with("($1, $2, $3,") && two.ends_with("$19, $20)"));
     }
 }

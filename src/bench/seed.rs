@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 use caselink::cases::model::{CaseRow, PersonRow};
-use caselink::db::{Db, Tx};
+use caselink::db::{params, Db, Tx};
 use caselink::handovers::model::HandoverRow;
 use caselink::{with_db, with_tx};
 use uuid::Uuid;
@@ -263,19 +263,6 @@ async fn measured(db: &Db) -> anyhow::Result<Measured> {
     })
 }
 
-/// `($1, $2, …), (…)`: placeholders for `rows` rows of `columns` values each.
-fn placeholders(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|row| {
-            let values: Vec<String> = (1..=columns)
-                .map(|column| format!("${}", row * columns + column))
-                .collect();
-            format!("({})", values.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 async fn insert_agencies(
     tx: &mut Tx,
     agencies: &[Agency],
@@ -285,7 +272,7 @@ async fn insert_agencies(
     let sql = format!(
         "INSERT INTO agencies (id, name, name_search, kind, region, time_zone, contact_email,
             notification_language, active, version, created_at, updated_at) VALUES {}",
-        placeholders(agencies.len(), 12)
+        params::rows(1, agencies.len(), 12)
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query(&sql);
@@ -318,7 +305,7 @@ async fn insert_users(
     let sql = format!(
         "INSERT INTO users (id, agency_id, hub_admin, name, name_search, email, email_normalized,
             password_hash, active, version, created_at, updated_at) VALUES {}",
-        placeholders(agencies.len(), 12)
+        params::rows(1, agencies.len(), 12)
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query(&sql);
@@ -346,7 +333,7 @@ async fn insert_users(
         .collect();
     let sql = format!(
         "INSERT INTO user_roles (user_id, role) VALUES {}",
-        placeholders(roles.len(), 2)
+        params::rows(1, roles.len(), 2)
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query(&sql);
@@ -371,7 +358,7 @@ async fn insert_cases(tx: &mut Tx, cases: &[CaseRow]) -> anyhow::Result<()> {
             extension_reason, support_started_at, next_monitoring_at, closed_at,
             closure_reason, exit_outcome, signal_sheet, version, created_at, updated_at)
          VALUES {}",
-        placeholders(cases.len(), 21)
+        params::rows(1, cases.len(), 21)
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query(&sql);
@@ -408,7 +395,7 @@ async fn insert_participations(tx: &mut Tx, rows: &[Participation]) -> anyhow::R
     let sql = format!(
         "INSERT INTO participations (id, case_id, agency_id, kind, scope, granted_at,
             expires_at, revoked_at) VALUES {}",
-        placeholders(rows.len(), 8)
+        params::rows(1, rows.len(), 8)
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query(&sql);
@@ -432,7 +419,7 @@ async fn insert_handovers(tx: &mut Tx, rows: &[HandoverRow]) -> anyhow::Result<(
     let sql = format!(
         "INSERT INTO handovers ({}) VALUES {}",
         caselink::handovers::model::COLUMNS.replace("h.", ""),
-        placeholders(rows.len(), 21)
+        params::rows(1, rows.len(), 21)
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query(&sql);
@@ -469,7 +456,7 @@ async fn insert_persons(tx: &mut Tx, rows: &[PersonRow]) -> anyhow::Result<()> {
     let sql = format!(
         "INSERT INTO case_persons (id, case_id, role, full_name, birth_date, phone,
             address_registered, address_actual, stance, notes, created_at) VALUES {}",
-        placeholders(rows.len(), 11)
+        params::rows(1, rows.len(), 11)
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query(&sql);
@@ -495,7 +482,7 @@ async fn insert_persons(tx: &mut Tx, rows: &[PersonRow]) -> anyhow::Result<()> {
 async fn insert_journal_counters(tx: &mut Tx, counters: &[(Uuid, i32, i32)]) -> anyhow::Result<()> {
     let sql = format!(
         "INSERT INTO journal_counters (agency_id, journal, year, last_number) VALUES {}",
-        placeholders(counters.len(), 4)
+        params::rows(1, counters.len(), 4)
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query(&sql);
@@ -505,14 +492,4 @@ async fn insert_journal_counters(tx: &mut Tx, counters: &[(Uuid, i32, i32)]) -> 
         query.execute(conn).await.map(|r| r.rows_affected())
     })?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_number_every_value_in_row_order() {
-        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-    }
 }

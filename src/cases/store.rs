@@ -75,11 +75,10 @@ pub async fn get_visible_many(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (3..ids.len() + 3).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT {COLUMNS}, {} AS scope_rank FROM cases c WHERE c.id IN ({})",
         scope_rank("c.id", 1, 2),
-        placeholders.join(", ")
+        crate::db::params::list(3, ids.len())
     );
     let rows: Vec<VisibleRow> = with_db!(db, |pool| {
         let mut query = sqlx::query_as(&sql).bind(agency).bind(now);
@@ -239,12 +238,11 @@ pub async fn persons_of_cases(db: &Db, case_ids: &[Uuid]) -> AppResult<Vec<Perso
     if case_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=case_ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT id, case_id, role, full_name, birth_date, phone, address_registered,
             address_actual, stance, notes, created_at
          FROM case_persons WHERE case_id IN ({}) ORDER BY case_id, created_at, id",
-        placeholders.join(", ")
+        crate::db::params::list(1, case_ids.len())
     );
     Ok(with_db!(db, |pool| {
         let mut query = sqlx::query_as(&sql);

@@ -6,6 +6,7 @@
 
 pub mod dialect;
 pub mod migrate;
+pub mod params;
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -169,10 +169,9 @@ pub async fn roles_for(db: &Db, user_ids: &[Uuid]) -> AppResult<HashMap<Uuid, Ve
     if user_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let placeholders: Vec<String> = (1..=user_ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT user_id, role FROM user_roles WHERE user_id IN ({}) ORDER BY user_id, role",
-        placeholders.join(", ")
+        crate::db::params::list(1, user_ids.len())
     );
     let rows: Vec<(Uuid, String)> = with_db!(db, |pool| {
         let mut query = sqlx::query_as(&sql);

@@ -117,6 +117,23 @@ pub struct Config {
     )]
     pub max_body_bytes: usize,
 
+    /// Seconds a client has to send its whole request body (a stalled or trickling
+    /// upload is answered 408 after it).
+    #[arg(long, env = "CASELINK_REQUEST_BODY_TIMEOUT_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub request_body_timeout_seconds: u64,
+
+    /// Seconds one request may take in all, body and work (answered 503 after it).
+    #[arg(long, env = "CASELINK_REQUEST_TIMEOUT_SECONDS", default_value_t = 120,
+          value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub request_timeout_seconds: u64,
+
+    /// Answer schema introspection only to signed-in users (GraphiQL then needs the
+    /// `Authorization` header set before it can load the schema).
+    #[arg(long, env = "CASELINK_INTROSPECTION_REQUIRES_TOKEN", default_value_t = false,
+          action = ArgAction::Set, value_parser = BoolishValueParser::new(), global = true)]
+    pub introspection_requires_token: bool,
+
     /// Apply pending migrations when `serve` starts. Turn off when the serving role may
     /// not change the schema; then run `caselink migrate` with an owner role first.
     #[arg(long, env = "CASELINK_MIGRATE_ON_START", default_value_t = true, action = ArgAction::Set,
@@ -386,6 +403,14 @@ impl Config {
         self.document_max_bytes
             .saturating_mul(self.document_max_files)
             .saturating_add(self.max_body_bytes)
+    }
+
+    /// The two request deadlines ([`crate::http::deadlines`]).
+    pub fn request_deadlines(&self) -> crate::http::deadlines::Deadlines {
+        crate::http::deadlines::Deadlines {
+            body: Duration::from_secs(self.request_body_timeout_seconds.max(1)),
+            whole: Duration::from_secs(self.request_timeout_seconds.max(1)),
+        }
     }
 
     /// Interval between audit sealing rounds.

@@ -51,6 +51,12 @@ pub fn required_text(field: &str, value: &str, max_chars: usize) -> AppResult<St
         .ok_or_else(|| AppError::bad_input(field, "must not be empty"))
 }
 
+/// A search for part of a name: trimmed, at most [`MAX_NAME_CHARS`] characters (nothing
+/// longer can match a name); blank means no search.
+pub fn name_search(field: &str, value: Option<String>) -> AppResult<Option<String>> {
+    optional_text(field, value.as_deref(), MAX_NAME_CHARS)
+}
+
 /// The lowercased form searched by, since SQLite's `LIKE` folds ASCII only and names
 /// here are Cyrillic.
 pub fn search_key(name: &str) -> String {
@@ -105,6 +111,19 @@ mod tests {
             name("name", "  Иванова Мария ").ok().as_deref(),
             Some("Иванова Мария")
         );
+    }
+
+    #[test]
+    fn a_name_search_is_no_longer_than_a_name() {
+        assert_eq!(
+            name_search("nameContains", Some(" опека ".into())).ok(),
+            Some(Some("опека".into()))
+        );
+        assert_eq!(
+            name_search("nameContains", Some("  ".into())).ok(),
+            Some(None)
+        );
+        assert!(name_search("nameContains", Some("я".repeat(201))).is_err());
     }
 
     #[test]

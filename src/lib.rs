@@ -40,7 +40,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mailer = notify::mailer::Mailer::from_config(&config.mail)?;
     let state = AppState::new(db.clone(), config.clone());
-    let schema = graphql::build_schema(state.clone(), &config);
+    let schemas = graphql::build_schemas(state.clone(), &config);
     let (stop_background, stopped) = tokio::sync::watch::channel(false);
     let background = [
         tokio::spawn(notify::worker::run(
@@ -60,7 +60,7 @@ pub async fn run(
             stopped,
         )),
     ];
-    let app = http::router(state, schema);
+    let app = http::router(state, schemas);
     tracing::info!(addr = %listener.local_addr()?, "CaseLink is serving");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -135,7 +135,7 @@ impl AgencyQuery {
         let filter = AgencyFilter {
             kind: f.kind,
             active: f.active,
-            name_contains: f.name_contains,
+            name_contains: crate::input::name_search("nameContains", f.name_contains)?,
         };
         let rows = store::list_page(
             &ctx.state().db,

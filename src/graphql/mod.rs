@@ -6,7 +6,8 @@ pub mod context;
 pub mod documents;
 pub mod error;
 pub mod node;
+pub mod request_limits;
 pub mod schema;
 
 pub use context::{ContextExt, RequestContext};
-pub use schema::{build_schema, sdl, CaseLinkSchema};
+pub use schema::{build_schemas, sdl, CaseLinkSchema, Schemas};

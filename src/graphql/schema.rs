@@ -1,5 +1,6 @@
 //! Assembles the schema from the domain modules' queries and mutations, with limits.
 
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection};
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
@@ -46,16 +47,83 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
-/// The schema served by `run`, with the configured limits.
-pub fn build_schema(state: AppState, config: &Config) -> CaseLinkSchema {
-    let mut builder = builder()
-        .data(state)
-        .limit_depth(config.max_query_depth)
-        .limit_complexity(config.max_query_complexity);
-    if !config.introspection {
-        builder = builder.disable_introspection();
+/// How deep an introspection-only query may go. Tools ask for a type's wrappers
+/// (`ofType { ofType { … } }`) about ten levels down, deeper than any query of the hub's
+/// own data needs, so such queries get a limit of their own.
+pub const INTROSPECTION_DEPTH: usize = 32;
+
+/// The schema twice over: with the configured limits for every query, and with room for
+/// the depth of a standard introspection query, for queries that select nothing but
+/// `__schema`, `__type` and `__typename` (see [`introspection_only`]).
+#[derive(Clone)]
+pub struct Schemas {
+    /// For every request.
+    pub api: CaseLinkSchema,
+    /// For introspection-only requests; it answers nothing else.
+    pub introspection: CaseLinkSchema,
+}
+
+/// The schemas served by `run`, with the configured limits.
+pub fn build_schemas(state: AppState, config: &Config) -> Schemas {
+    let limited = |depth: usize| {
+        let builder = builder()
+            .data(state.clone())
+            .limit_depth(depth)
+            .limit_complexity(config.max_query_complexity);
+        match config.introspection {
+            true => builder,
+            false => builder.disable_introspection(),
+        }
+    };
+    let introspection = limited(INTROSPECTION_DEPTH.max(config.max_query_depth));
+    // Answers the schema and nothing else; with introspection off, not even that.
+    let introspection = match config.introspection {
+        true => introspection.introspection_only(),
+        false => introspection,
+    };
+    Schemas {
+        api: limited(config.max_query_depth).finish(),
+        introspection: introspection.finish(),
     }
-    builder.finish()
+}
+
+/// Whether the operation the request runs selects the schema (`__schema` or `__type`, with
+/// `__typename` at most beside them) and nothing else at its root,
+/// as GraphiQL's and client generators' schema queries do. Fragments at the root make it
+/// an ordinary query, held to the ordinary limits.
+pub fn introspection_only(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
+    let operation = match (&document.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => operation,
+        (DocumentOperations::Multiple(operations), Some(name)) => match operations.get(name) {
+            Some(operation) => operation,
+            None => return false,
+        },
+        // One named operation and no name given: that one runs.
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            match operations.values().next() {
+                Some(operation) => operation,
+                None => return false,
+            }
+        }
+        (DocumentOperations::Multiple(_), None) => return false,
+    };
+    let root_fields: Option<Vec<&str>> = operation
+        .node
+        .selection_set
+        .node
+        .items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(field) => Some(field.node.name.node.as_str()),
+            _ => None,
+        })
+        .collect();
+    root_fields.is_some_and(|names| {
+        names.iter().any(|n| matches!(*n, "__schema" | "__type"))
+            && names
+                .iter()
+                .all(|n| matches!(*n, "__schema" | "__type" | "__typename"))
+    })
 }
 
 /// The schema in SDL, as checked in at `schema.graphql` (`caselink schema`).

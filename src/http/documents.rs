@@ -15,13 +15,13 @@ use crate::access;
 use crate::app::AppState;
 use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::error::{AppError, AppResult};
-use crate::graphql::CaseLinkSchema;
+use crate::graphql::Schemas;
 use crate::handovers::{documents::Storage, store};
 use crate::{auth, cases, db};
 
 /// Sends a document's bytes, or a plain-text error.
 pub async fn download(
-    State((state, _)): State<(AppState, CaseLinkSchema)>,
+    State((state, _)): State<(AppState, Schemas)>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {

@@ -15,7 +15,7 @@ use super::router::REQUEST_ID;
 use crate::app::AppState;
 use crate::audit::Origin;
 use crate::error::{AppError, AppResult};
-use crate::graphql::CaseLinkSchema;
+use crate::graphql::Schemas;
 use crate::signals::{export, store::JournalFilter};
 use crate::{auth, db};
 
@@ -28,7 +28,7 @@ pub struct ExportParams {
 
 /// Sends the caller's agency journal as CSV, or a plain-text error.
 pub async fn signals_csv(
-    State((state, _)): State<(AppState, CaseLinkSchema)>,
+    State((state, _)): State<(AppState, Schemas)>,
     headers: HeaderMap,
     params: Result<Query<ExportParams>, QueryRejection>,
 ) -> Response {

@@ -7,7 +7,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::AppState;
-use crate::graphql::CaseLinkSchema;
+use crate::graphql::Schemas;
 
 /// Always 200 while the process serves.
 pub async fn healthz() -> &'static str {
@@ -15,9 +15,7 @@ pub async fn healthz() -> &'static str {
 }
 
 /// 200 when the database answers, 503 otherwise. `mail` is `configured` or `not configured`.
-pub async fn readyz(
-    State((state, _)): State<(AppState, CaseLinkSchema)>,
-) -> (StatusCode, Json<Value>) {
+pub async fn readyz(State((state, _)): State<(AppState, Schemas)>) -> (StatusCode, Json<Value>) {
     // Probes time out in seconds; the pool would wait for a connection far longer.
     let ping = tokio::time::timeout(std::time::Duration::from_secs(2), state.db.ping()).await;
     match ping.unwrap_or(Err(crate::error::AppError::Conflict("timed out".into()))) {

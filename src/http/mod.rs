@@ -1,5 +1,6 @@
 //! HTTP: the router, the GraphQL endpoint, health and readiness.
 
+pub mod deadlines;
 mod documents;
 mod export;
 mod graphql;

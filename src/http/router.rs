@@ -1,4 +1,5 @@
-//! Routes and the layers every request passes: a request id, a log span, a body limit.
+//! Routes and the layers every request passes: a request id, a log span, deadlines, a
+//! body limit.
 
 use axum::body::Body;
 use axum::http::{HeaderName, Request};
@@ -9,9 +10,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{documents, export, graphql, health};
+use super::{deadlines, documents, export, graphql, health};
 use crate::app::AppState;
-use crate::graphql::CaseLinkSchema;
+use crate::graphql::Schemas;
 
 /// The header carrying the request id, in and out.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -68,11 +69,12 @@ async fn limit_body(
 }
 
 /// The hub's routes.
-pub fn router(state: AppState, schema: CaseLinkSchema) -> Router {
+pub fn router(state: AppState, schemas: Schemas) -> Router {
     let limits = BodyLimits {
         plain: state.config.max_body_bytes,
         upload: state.config.max_upload_bytes(),
     };
+    let deadlines = state.config.request_deadlines();
     let graphiql = state.config.graphiql;
     let graphql_route = if graphiql {
         get(graphql::graphiql).post(graphql::execute)
@@ -92,6 +94,7 @@ pub fn router(state: AppState, schema: CaseLinkSchema) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(axum::middleware::from_fn_with_state(deadlines, deadlines::enforce))
         .layer(axum::middleware::from_fn_with_state(limits, limit_body));
     Router::new()
         .route("/graphql", graphql_route)
@@ -100,5 +103,5 @@ pub fn router(state: AppState, schema: CaseLinkSchema) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .layer(layers)
-        .with_state((state, schema))
+        .with_state((state, schemas))
 }

@@ -171,7 +171,7 @@ impl UserQuery {
         let filter = UserFilter {
             role: f.role,
             active,
-            name_contains: f.name_contains,
+            name_contains: crate::input::name_search("nameContains", f.name_contains)?,
         };
         let db = &ctx.state().db;
         let rows =

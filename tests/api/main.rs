@@ -14,6 +14,8 @@ mod handover_documents;
 mod handover_notices;
 mod handovers;
 mod harness;
+mod hostile_generated;
+mod hostile_inputs;
 mod hygiene;
 mod logs;
 mod notifications;

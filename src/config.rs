@@ -117,6 +117,11 @@ pub struct Config {
     )]
     pub max_body_bytes: usize,
 
+    /// Seconds a client has to send a request's line and headers once it starts one.
+    #[arg(long, env = "CASELINK_REQUEST_HEADER_TIMEOUT_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
+    pub request_header_timeout_seconds: u64,
+
     /// Seconds a client has to send its whole request body (a stalled or trickling
     /// upload is answered 408 after it).
     #[arg(long, env = "CASELINK_REQUEST_BODY_TIMEOUT_SECONDS", default_value_t = 60,
@@ -403,6 +408,11 @@ impl Config {
         self.document_max_bytes
             .saturating_mul(self.document_max_files)
             .saturating_add(self.max_body_bytes)
+    }
+
+    /// How long a client has to send a request's line and headers.
+    pub fn request_header_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_header_timeout_seconds.max(1))
     }
 
     /// The two request deadlines ([`crate::http::deadlines`]).

@@ -62,9 +62,7 @@ pub async fn run(
     ];
     let app = http::router(state, schemas);
     tracing::info!(addr = %listener.local_addr()?, "CaseLink is serving");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    http::serve(listener, app, config.request_header_timeout(), shutdown).await?;
     let _ = stop_background.send(true);
     for task in background {
         let _ = task.await;

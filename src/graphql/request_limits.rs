@@ -18,7 +18,9 @@
 use async_graphql::parser::types::{
     Directive, DocumentOperations, ExecutableDocument, Selection, SelectionSet,
 };
-use async_graphql::Positioned;
+use std::collections::HashMap;
+
+use async_graphql::{Name, Positioned};
 use async_graphql_value::{ConstValue, Value};
 
 use crate::error::{AppError, AppResult};
@@ -90,21 +92,67 @@ fn document_nesting_exceeds(text: &[u8], max: usize) -> bool {
     false
 }
 
-/// Checks the variables: nesting, then every string in them.
-pub fn check_variables(variables: &async_graphql::Variables) -> AppResult<()> {
+/// Where a value sits, for the error: `field` is what `extensions.field` names (the input
+/// field or argument nearest the fault, as every parser of the hub names it), `path` the
+/// whole way to it from the variable or argument, told in the message.
+#[derive(Clone, Debug)]
+struct At {
+    field: String,
+    path: String,
+}
+
+impl At {
+    fn root(field: &str, path: &str) -> At {
+        At {
+            field: field.to_owned(),
+            path: path.to_owned(),
+        }
+    }
+
+    fn key(&self, key: &str) -> At {
+        At {
+            field: key.to_owned(),
+            path: format!("{}.{}", self.path, key),
+        }
+    }
+
+    fn index(&self, index: usize) -> At {
+        At {
+            field: self.field.clone(),
+            path: format!("{}[{}]", self.path, index),
+        }
+    }
+
+    fn refuse(&self, message: impl std::fmt::Display) -> AppError {
+        match self.path == self.field {
+            true => AppError::bad_input(&self.field, message.to_string()),
+            false => AppError::bad_input(&self.field, format!("{message} (at {})", self.path)),
+        }
+    }
+}
+
+/// Which argument or input field each variable is passed to, so that a fault in a
+/// variable is named by the field that takes it.
+pub type VariableUses = HashMap<String, String>;
+
+/// Checks the variables: nesting and every string in them. A variable is named by the
+/// field it is passed to when the document says, else by its own name.
+pub fn check_variables(variables: &async_graphql::Variables, uses: &VariableUses) -> AppResult<()> {
     for (name, value) in variables.iter() {
-        let field = format!("${name}");
-        check_json(&field, value)?;
+        let path = format!("${name}");
+        let field = uses.get(name.as_str()).unwrap_or(&path);
+        check_json(At::root(field, &path), value)?;
     }
     Ok(())
 }
 
-/// Checks the request's extensions like variables.
-pub fn check_extensions(extensions: &async_graphql::Request) -> AppResult<()> {
-    for (name, value) in &extensions.extensions.0 {
-        check_json(&format!("extensions.{name}"), value)?;
+/// Checks the request's extensions like variables, and its operation name.
+pub fn check_extensions(request: &async_graphql::Request) -> AppResult<()> {
+    for (name, value) in &request.extensions.0 {
+        let field = format!("extensions.{name}");
+        check_json(At::root(&field, &field), value)?;
     }
-    if let Some(name) = &extensions.operation_name {
+    if let Some(name) = &request.operation_name {
         check_string("operationName", name)?;
     }
     Ok(())
@@ -112,26 +160,23 @@ pub fn check_extensions(extensions: &async_graphql::Request) -> AppResult<()> {
 
 /// Walks one JSON value without recursion: depth first, so the first fault found is
 /// named by its path.
-fn check_json(field: &str, value: &ConstValue) -> AppResult<()> {
-    let mut stack: Vec<(String, &ConstValue, usize)> = vec![(field.to_owned(), value, 1)];
-    while let Some((path, value, depth)) = stack.pop() {
+fn check_json(root: At, value: &ConstValue) -> AppResult<()> {
+    let mut stack: Vec<(At, &ConstValue, usize)> = vec![(root.clone(), value, 1)];
+    while let Some((at, value, depth)) = stack.pop() {
         if depth > MAX_JSON_NESTING {
-            return Err(AppError::bad_input(
-                field,
-                format!("nested more than {MAX_JSON_NESTING} levels deep"),
-            ));
+            return Err(root.refuse(format!("nested more than {MAX_JSON_NESTING} levels deep")));
         }
         match value {
-            ConstValue::String(text) => check_string(&path, text)?,
+            ConstValue::String(text) => check_text(&at, text)?,
             ConstValue::List(items) => {
                 for (index, item) in items.iter().enumerate().rev() {
-                    stack.push((format!("{}[{}]", path, index), item, depth + 1));
+                    stack.push((at.index(index), item, depth + 1));
                 }
             }
             ConstValue::Object(fields) => {
                 for (key, item) in fields.iter().rev() {
-                    check_string(&path, key)?;
-                    stack.push((format!("{}.{}", path, key), item, depth + 1));
+                    check_text(&at, key)?;
+                    stack.push((at.key(key), item, depth + 1));
                 }
             }
             _ => {}
@@ -140,92 +185,104 @@ fn check_json(field: &str, value: &ConstValue) -> AppResult<()> {
     Ok(())
 }
 
-/// Checks every string literal in a parsed document: arguments of fields and
-/// directives, and variables' default values. Recursion here is bounded, because the
-/// text was held to [`MAX_DOCUMENT_NESTING`] before it was parsed.
-pub fn check_document_strings(document: &ExecutableDocument) -> AppResult<()> {
+/// Checks every string literal in a parsed document (arguments of fields and
+/// directives, variables' default values) and returns where each variable is used.
+/// Recursion here is bounded: the text was held to [`MAX_DOCUMENT_NESTING`] before it
+/// was parsed.
+pub fn check_document_strings(document: &ExecutableDocument) -> AppResult<VariableUses> {
+    let mut uses = VariableUses::new();
     let operations: Vec<_> = match &document.operations {
         DocumentOperations::Single(operation) => vec![operation],
         DocumentOperations::Multiple(operations) => operations.values().collect(),
     };
     for operation in operations {
         for variable in &operation.node.variable_definitions {
-            let field = format!("${}", variable.node.name.node);
+            let path = format!("${}", variable.node.name.node);
             if let Some(default) = &variable.node.default_value {
-                check_json(&field, &default.node)?;
+                check_json(At::root(&path, &path), &default.node)?;
             }
-            check_directives(&variable.node.directives)?;
+            check_directives(&variable.node.directives, &mut uses)?;
         }
-        check_directives(&operation.node.directives)?;
-        check_selection_set(&operation.node.selection_set.node)?;
+        check_directives(&operation.node.directives, &mut uses)?;
+        check_selection_set(&operation.node.selection_set.node, &mut uses)?;
     }
     for fragment in document.fragments.values() {
-        check_directives(&fragment.node.directives)?;
-        check_selection_set(&fragment.node.selection_set.node)?;
+        check_directives(&fragment.node.directives, &mut uses)?;
+        check_selection_set(&fragment.node.selection_set.node, &mut uses)?;
     }
-    Ok(())
+    Ok(uses)
 }
 
-fn check_selection_set(set: &SelectionSet) -> AppResult<()> {
+fn check_selection_set(set: &SelectionSet, uses: &mut VariableUses) -> AppResult<()> {
     for selection in &set.items {
         match &selection.node {
             Selection::Field(field) => {
-                for (name, value) in &field.node.arguments {
-                    check_literal(&name.node, &value.node)?;
-                }
-                check_directives(&field.node.directives)?;
-                check_selection_set(&field.node.selection_set.node)?;
+                check_arguments(&field.node.arguments, uses)?;
+                check_directives(&field.node.directives, uses)?;
+                check_selection_set(&field.node.selection_set.node, uses)?;
             }
-            Selection::FragmentSpread(spread) => check_directives(&spread.node.directives)?,
+            Selection::FragmentSpread(spread) => check_directives(&spread.node.directives, uses)?,
             Selection::InlineFragment(fragment) => {
-                check_directives(&fragment.node.directives)?;
-                check_selection_set(&fragment.node.selection_set.node)?;
+                check_directives(&fragment.node.directives, uses)?;
+                check_selection_set(&fragment.node.selection_set.node, uses)?;
             }
         }
     }
     Ok(())
 }
 
-fn check_directives(directives: &[Positioned<Directive>]) -> AppResult<()> {
-    for directive in directives {
-        for (name, value) in &directive.node.arguments {
-            check_literal(&name.node, &value.node)?;
-        }
-    }
-    Ok(())
+fn check_directives(
+    directives: &[Positioned<Directive>],
+    uses: &mut VariableUses,
+) -> AppResult<()> {
+    directives
+        .iter()
+        .try_for_each(|directive| check_arguments(&directive.node.arguments, uses))
 }
 
-fn check_literal(path: &str, value: &Value) -> AppResult<()> {
+fn check_arguments(
+    arguments: &[(Positioned<Name>, Positioned<Value>)],
+    uses: &mut VariableUses,
+) -> AppResult<()> {
+    arguments.iter().try_for_each(|(name, value)| {
+        check_literal(&At::root(&name.node, &name.node), &value.node, uses)
+    })
+}
+
+fn check_literal(at: &At, value: &Value, uses: &mut VariableUses) -> AppResult<()> {
     match value {
-        Value::String(text) => check_string(path, text),
+        Value::String(text) => check_text(at, text),
+        Value::Variable(name) => {
+            uses.entry(name.to_string())
+                .or_insert_with(|| at.field.clone());
+            Ok(())
+        }
         Value::List(items) => items
             .iter()
             .enumerate()
-            .try_for_each(|(index, item)| check_literal(&format!("{path}[{index}]"), item)),
+            .try_for_each(|(index, item)| check_literal(&at.index(index), item, uses)),
         Value::Object(fields) => fields
             .iter()
-            .try_for_each(|(key, item)| check_literal(&format!("{path}.{key}"), item)),
+            .try_for_each(|(key, item)| check_literal(&at.key(key), item, uses)),
         _ => Ok(()),
     }
 }
 
 /// One string: no control characters but tab and line breaks, and not over-long.
 pub fn check_string(field: &str, text: &str) -> AppResult<()> {
+    check_text(&At::root(field, field), text)
+}
+
+fn check_text(at: &At, text: &str) -> AppResult<()> {
     if text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
-        return Err(AppError::bad_input(
-            field,
-            "must not contain NUL or other control characters",
-        ));
+        return Err(at.refuse("must not contain NUL or other control characters"));
     }
     // Cheap first: a string of at most MAX bytes has at most MAX characters.
     if text.len() > MAX_STRING_CHARS && text.chars().count() > MAX_STRING_CHARS {
-        return Err(AppError::bad_input(
-            field,
-            format!("must be at most {MAX_STRING_CHARS} characters"),
-        ));
+        return Err(at.refuse(format!("must be at most {MAX_STRING_CHARS} characters")));
     }
     Ok(())
 }
@@ -302,12 +359,12 @@ mod tests {
         for _ in 0..40 {
             value = ConstValue::List(vec![value]);
         }
-        let error = check_json("$filter", &value)
+        let error = check_json(At::root("filter", "$f"), &value)
             .err()
             .map(|e| e.public_message());
         assert_eq!(
             error.as_deref(),
-            Some("$filter: nested more than 32 levels deep")
+            Some("filter: nested more than 32 levels deep (at $f)")
         );
     }
 
@@ -315,12 +372,12 @@ mod tests {
     fn a_bad_string_deep_in_the_variables_is_named_by_its_path() {
         let value: ConstValue = serde_json::from_str(r#"{"mother": {"fullName": "a\u0000"}}"#)
             .unwrap_or(ConstValue::Null);
-        let error = check_json("$input", &value)
+        let error = check_json(At::root("$input", "$input"), &value)
             .err()
             .map(|e| e.public_message());
         assert_eq!(
             error.as_deref(),
-            Some("$input.mother.fullName: must not contain NUL or other control characters")
+            Some("fullName: must not contain NUL or other control characters (at $input.mother.fullName)")
         );
     }
 }

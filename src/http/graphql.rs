@@ -96,18 +96,19 @@ pub async fn execute(
 }
 
 /// The request's bounds, in the order that keeps each check safe: the text's nesting
-/// before it is parsed, the JSON parts' nesting before their strings are walked, and the
-/// document's strings once it is parsed (from the cache when it was seen before).
+/// before it is parsed; then the document's strings (from the cache when it was seen
+/// before), and the variables' and extensions' nesting and strings, walked without
+/// recursion, each variable named by the field it is passed to.
 fn within_limits(state: &AppState, request: &mut async_graphql::Request) -> AppResult<()> {
     request_limits::check_document_nesting(&request.query)?;
-    request_limits::check_variables(&request.variables)?;
-    request_limits::check_extensions(request)?;
     state.documents.prepare(request);
     // A document that does not parse is left to the schema, which reports where.
-    if let Ok(document) = request.parsed_query() {
-        request_limits::check_document_strings(document)?;
-    }
-    Ok(())
+    let uses = match request.parsed_query() {
+        Ok(document) => request_limits::check_document_strings(document)?,
+        Err(_) => request_limits::VariableUses::new(),
+    };
+    request_limits::check_variables(&request.variables, &uses)?;
+    request_limits::check_extensions(request)
 }
 
 /// Answers a request refused as a whole: one error with its code, no `data`.

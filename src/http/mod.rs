@@ -6,5 +6,7 @@ mod export;
 mod graphql;
 mod health;
 mod router;
+mod serve;
 
 pub use router::router;
+pub use serve::serve;

@@ -167,9 +167,11 @@ async fn a_hub_with_a_single_database_connection_still_seals_its_reads() {
     assert_eq!(staged_now(&hub).await, 1);
     // CASELINK_DB_MAX_CONNECTIONS=1: the sealer must not wait for a second connection
     // while its transaction holds the only one.
+    let keys = hub.app.db.audit_keys().cloned().expect("the app's keys");
     let lone = caselink::db::Db::connect(&hub.app.database_url, 1)
         .await
-        .expect("connect with one connection");
+        .expect("connect with one connection")
+        .with_audit_keys(keys);
     let sealed = tokio::time::timeout(std::time::Duration::from_secs(5), sealer::seal_all(&lone))
         .await
         .expect("sealing finished within 5 s")

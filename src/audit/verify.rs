@@ -380,6 +380,14 @@ fn check_link(keys: &Keyring, row: &SealedRow, at: &mut Cursor) -> Result<(), St
                  rewritten without the audit key (a forged or re-hashed event)"
             ));
         }
+        if row.mac.mac.is_some() || row.mac.mac_key_id.is_some() {
+            // The sealer links an event the legacy way only when it has no MAC (recorded
+            // before the keys existed).
+            return Err(format!(
+                "event {id} carries a MAC but has a plain SHA-256 link: it was re-hashed \
+                 without the audit key"
+            ));
+        }
         if legacy_link(&at.prev, expected, row.seq, &row.content) != row.hash {
             return Err(format!("event {id} was altered (a legacy, hash-only link)"));
         }
@@ -541,8 +549,8 @@ pub fn describe(report: &Report, key_file: &Path) -> String {
         }
     }
     out.push_str(&format!(
-        "  {} events sealed and signed (covered by a checkpoint, up to position {})\n",
-        report.signed, report.signed
+        "  {} events sealed and signed (covered by a checkpoint)\n",
+        report.signed
     ));
     out.push_str(&format!(
         "  {} events sealed after the last checkpoint\n",

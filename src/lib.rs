@@ -45,6 +45,7 @@ pub async fn run(
         "no audit key is loaded: serving would record events it cannot MAC"
     );
     let checkpoints = audit::checkpoints::CheckpointLog::new(&config.audit_checkpoint_file);
+    let checkpoint_mail = notify::audit_checkpoint::CheckpointMail::from_config(&config)?;
     let mailer = notify::mailer::Mailer::from_config(&config.mail)?;
     let state = AppState::new(db.clone(), config.clone());
     let schema = graphql::build_schema(state.clone(), &config);
@@ -65,6 +66,7 @@ pub async fn run(
             db,
             config.audit_seal_interval(),
             checkpoints,
+            checkpoint_mail,
             stopped,
         )),
     ];

@@ -29,3 +29,45 @@ WHEN OLD.hash IS NULL AND (
 BEGIN
     SELECT RAISE(ABORT, 'an unsealed audit event changes only by being sealed');
 END;
+
+-- The latest checkpoint may be mailed to an auditor through the outbox
+-- (src/notify/audit_checkpoint.rs). That message goes to no agency, and carries the
+-- checkpoint (position, hash, key id, signature: no personal data) in `details`. SQLite
+-- cannot drop a NOT NULL, so the table is rebuilt (nothing references it).
+CREATE TABLE notifications_new (
+    id                BLOB PRIMARY KEY NOT NULL,
+    kind              TEXT NOT NULL,
+    agency_id         BLOB REFERENCES agencies (id),
+    recipient_user_id BLOB REFERENCES users (id),
+    recipient         TEXT NOT NULL,
+    language          TEXT NOT NULL,
+    time_zone         TEXT NOT NULL,
+    subject_kind      TEXT NOT NULL,
+    subject_id        BLOB NOT NULL,
+    journal_no        TEXT NOT NULL,
+    clock             TEXT,
+    due_at            TEXT,
+    status            TEXT NOT NULL,
+    attempts          INTEGER NOT NULL,
+    round_attempts    INTEGER NOT NULL,
+    next_attempt_at   TEXT NOT NULL,
+    lease_owner       BLOB,
+    lease_until       TEXT,
+    last_attempt_at   TEXT,
+    last_error        TEXT,
+    sent_at           TEXT,
+    created_at        TEXT NOT NULL,
+    details           TEXT
+);
+INSERT INTO notifications_new (id, kind, agency_id, recipient_user_id, recipient, language,
+    time_zone, subject_kind, subject_id, journal_no, clock, due_at, status, attempts,
+    round_attempts, next_attempt_at, lease_owner, lease_until, last_attempt_at, last_error,
+    sent_at, created_at)
+SELECT id, kind, agency_id, recipient_user_id, recipient, language, time_zone, subject_kind,
+    subject_id, journal_no, clock, due_at, status, attempts, round_attempts, next_attempt_at,
+    lease_owner, lease_until, last_attempt_at, last_error, sent_at, created_at
+FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_new RENAME TO notifications;
+CREATE INDEX notifications_queue ON notifications (status, next_attempt_at);
+CREATE INDEX notifications_by_agency ON notifications (agency_id, id);

@@ -22,6 +22,7 @@ use super::keys::Keyring;
 use super::{require_keys, staged};
 use crate::db::{self, dialect, params, Db, Tx};
 use crate::error::{AppError, AppResult};
+use crate::notify::audit_checkpoint::{send_if_due, CheckpointMail};
 use crate::{with_db, with_tx};
 
 /// The advisory-lock key that makes the sealer a singleton across processes.
@@ -287,11 +288,13 @@ async fn seal_chunk(tx: &mut Tx, links: &[Link], now: DateTime<Utc>) -> AppResul
 }
 
 /// Runs the sealer every `interval` until `shutdown` turns true, then seals once more.
-/// After each round that sealed something it appends a signed checkpoint to `log`.
+/// After each round that sealed something it appends a signed checkpoint to `log`, and
+/// with `mail` set, mails it to the auditor when this period's mail has not gone yet.
 pub async fn run(
     db: Db,
     interval: Duration,
     log: CheckpointLog,
+    mail: Option<CheckpointMail>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut ticker = tokio::time::interval(interval);
@@ -301,13 +304,28 @@ pub async fn run(
             _ = ticker.tick() => {}
             _ = shutdown.changed() => break,
         }
-        round(&db, &log).await;
+        round(&db, &log, mail.as_ref()).await;
     }
-    round(&db, &log).await;
+    round(&db, &log, mail.as_ref()).await;
 }
 
-/// One round of [`run`]: seal, then checkpoint what was sealed.
-async fn round(db: &Db, log: &CheckpointLog) -> Option<Checkpoint> {
+/// One round of [`run`]: seal, then checkpoint what was sealed (and mail it when due).
+async fn round(db: &Db, log: &CheckpointLog, mail: Option<&CheckpointMail>) {
+    let Some(checkpoint) = seal_and_sign(db, log).await else {
+        return;
+    };
+    if let Some(mail) = mail {
+        if let Err(error) = send_if_due(db, mail, &checkpoint, db::now()).await {
+            tracing::warn!(
+                ?error,
+                "cannot write the audit checkpoint mail; will try after the next round"
+            );
+        }
+    }
+}
+
+/// Seals, then appends the checkpoint of what was sealed; the checkpoint when written.
+async fn seal_and_sign(db: &Db, log: &CheckpointLog) -> Option<Checkpoint> {
     let round = match seal_round(db).await {
         Ok(round) => round,
         Err(error) => {

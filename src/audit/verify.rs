@@ -165,25 +165,29 @@ pub async fn verify(db: &Db, keys: &Keyring, checkpoint_files: &[PathBuf]) -> Ap
             ),
         );
     }
-    for (position, list) in signed {
-        for s in list {
-            let place = Place::Checkpoint(s.file, s.line);
-            if !walk.intact {
-                report.warnings.push(format!(
-                    "the checkpoint at {place} (position {position}) was not checked: the chain \
-                     breaks before it"
-                ));
-            } else {
-                report.problem(
-                    place,
-                    format!(
-                        "a checkpoint signed at {} says the chain reached position {position}, \
-                         but it ends at position {}: sealed events after position {} were \
-                         deleted",
-                        s.checkpoint.sealed_at, walk.end, walk.end
-                    ),
-                );
-            }
+    let beyond: Vec<(i64, Signed)> = signed
+        .into_iter()
+        .flat_map(|(position, list)| list.into_iter().map(move |s| (position, s)))
+        .collect();
+    if !walk.intact && !beyond.is_empty() {
+        report.warnings.push(format!(
+            "{} checkpoints of positions after the break were not checked",
+            beyond.len()
+        ));
+    } else {
+        for (position, s) in beyond {
+            report.problem(
+                Place::Chain(walk.end + 1),
+                format!(
+                    "sealed events from position {} on were deleted: the checkpoint at {} \
+                     (signed at {}) says the chain reached position {position}, but it ends at \
+                     position {}",
+                    walk.end + 1,
+                    Place::Checkpoint(s.file, s.line),
+                    s.checkpoint.sealed_at,
+                    walk.end
+                ),
+            );
         }
     }
     check_pending(db, keys, &mut report, walk.keyed).await?;
@@ -585,4 +589,98 @@ pub fn describe(report: &Report, key_file: &Path) -> String {
         out.push_str(&format!("  warning: {warning}\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+    use chrono::TimeZone;
+
+    fn keys() -> Keyring {
+        let line = |secret: u8| {
+            let key = super::super::keys::AuditKey::from_secret(&[secret; 32], "x");
+            format!(
+                "v1 {} x {}\n",
+                key.id(),
+                base64::engine::general_purpose::STANDARD.encode([secret; 32])
+            )
+        };
+        Keyring::parse(&format!("{}{}", line(1), line(2))).expect("two keys")
+    }
+
+    fn row(keys: &Keyring, mac_key: usize, sealed_at: DateTime<Utc>) -> SealedRow {
+        let content = EventContent {
+            id: uuid::Uuid::from_u128(9),
+            occurred_at: Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
+            actor_user_id: None,
+            actor_agency_id: None,
+            action: "LOGIN".into(),
+            target_kind: "session".into(),
+            target_id: None,
+            case_id: None,
+            request_id: "r".into(),
+            details: "{}".into(),
+        };
+        let key = &keys.keys()[mac_key];
+        SealedRow {
+            chain_pos: 5,
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+            seq: 5,
+            seal_key_id: Some(keys.current().id().to_owned()),
+            sealed_at: Some(sealed_at),
+            mac: EventMac {
+                mac_key_id: Some(key.id().to_owned()),
+                mac: Some(super::super::chain::event_mac(key, &content)),
+            },
+            content,
+        }
+    }
+
+    #[test]
+    fn an_old_key_is_taken_while_processes_restart_and_flagged_after() {
+        let keys = keys();
+        let rotated = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+        let at = Cursor {
+            pos: 4,
+            prev: GENESIS.into(),
+            keyed: true,
+            seal_rank: Some(1),
+            first_sealed: vec![(0, rotated - chrono::Duration::days(30)), (1, rotated)],
+        };
+        let soon = rotated + chrono::Duration::minutes(5);
+        assert_eq!(check_sealed_mac(&keys, &row(&keys, 0, soon), &at), None);
+        assert_eq!(check_sealed_mac(&keys, &row(&keys, 1, soon), &at), None);
+        let late = rotated + ROTATION_GRACE + chrono::Duration::seconds(1);
+        let flagged = check_sealed_mac(&keys, &row(&keys, 0, late), &at);
+        assert!(
+            flagged.as_deref().is_some_and(|f| f.contains("old key")),
+            "{flagged:?}"
+        );
+        assert_eq!(check_sealed_mac(&keys, &row(&keys, 1, late), &at), None);
+    }
+
+    #[test]
+    fn a_sealed_event_with_an_altered_or_missing_mac_is_named() {
+        let keys = keys();
+        let at = Cursor {
+            pos: 4,
+            prev: GENESIS.into(),
+            keyed: true,
+            seal_rank: Some(1),
+            first_sealed: Vec::new(),
+        };
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+        let mut altered = row(&keys, 1, now);
+        altered.content.details = "{\"x\":1}".into();
+        assert!(check_sealed_mac(&keys, &altered, &at)
+            .is_some_and(|f| f.contains("does not match its MAC")));
+        let mut bare = row(&keys, 1, now);
+        bare.mac = EventMac {
+            mac_key_id: None,
+            mac: None,
+        };
+        assert!(check_sealed_mac(&keys, &bare, &at).is_some_and(|f| f.contains("no MAC")));
+    }
 }

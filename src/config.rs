@@ -2,6 +2,7 @@
 //! with no set-up. `caselink --help` lists each with its variable.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::BoolishValueParser;
@@ -154,6 +155,48 @@ pub struct Config {
     )]
     pub audit_seal_interval_ms: u64,
 
+    /// The audit key file: the keys that MAC audit events, seal the chain and sign
+    /// checkpoints. Created (0600) on first start when missing. Keep it apart from the
+    /// database and its backups, and give every `serve` on one database the same file.
+    #[arg(
+        long,
+        env = "CASELINK_AUDIT_KEY_FILE",
+        default_value = "caselink-audit.key",
+        global = true
+    )]
+    pub audit_key_file: PathBuf,
+
+    /// Where this process's sealer appends signed audit checkpoints (one JSON line per
+    /// sealing round). Give each process on one database its own file, kept apart from
+    /// the database; `audit verify` reads the default or each `--checkpoints FILE`.
+    #[arg(
+        long,
+        env = "CASELINK_AUDIT_CHECKPOINT_FILE",
+        default_value = "caselink-audit-checkpoints.jsonl",
+        global = true
+    )]
+    pub audit_checkpoint_file: PathBuf,
+
+    /// An auditor's e-mail address: the latest audit checkpoint is mailed there through
+    /// the outbox, at most once per `CASELINK_AUDIT_CHECKPOINT_EMAIL_HOURS`. Unset: no mail.
+    #[arg(long, env = "CASELINK_AUDIT_CHECKPOINT_EMAIL", global = true)]
+    pub audit_checkpoint_email: Option<String>,
+
+    /// Hours between checkpoint mails to the auditor (default: daily).
+    #[arg(long, env = "CASELINK_AUDIT_CHECKPOINT_EMAIL_HOURS", default_value_t = 24,
+          value_parser = clap::value_parser!(u32).range(1..=8760), global = true)]
+    pub audit_checkpoint_email_hours: u32,
+
+    /// The language of checkpoint mails to the auditor.
+    #[arg(
+        long,
+        env = "CASELINK_AUDIT_CHECKPOINT_EMAIL_LANGUAGE",
+        value_enum,
+        default_value = "ru",
+        global = true
+    )]
+    pub audit_checkpoint_email_language: MailLanguage,
+
     /// Working days a receiving agency has to decide on a handover, counted in its own
     /// time zone; a request past it is flagged, never decided by the hub.
     #[arg(long, env = "CASELINK_HANDOVER_WORKING_DAYS", default_value_t = 3,
@@ -184,6 +227,24 @@ pub struct Config {
     /// E-mail notifications: SMTP, retries and reminders.
     #[command(flatten)]
     pub mail: MailConfig,
+}
+
+/// A language for mail that goes to no agency (whose setting would decide).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MailLanguage {
+    /// Russian.
+    Ru,
+    /// English.
+    En,
+}
+
+impl From<MailLanguage> for crate::agencies::NotificationLanguage {
+    fn from(language: MailLanguage) -> Self {
+        match language {
+            MailLanguage::Ru => crate::agencies::NotificationLanguage::Ru,
+            MailLanguage::En => crate::agencies::NotificationLanguage::En,
+        }
+    }
 }
 
 /// How the SMTP connection is secured.

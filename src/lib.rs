@@ -29,15 +29,23 @@ use crate::app::AppState;
 use crate::config::Config;
 use crate::db::Db;
 
-/// Serves the hub on `listener` over an open, migrated `db` until `shutdown` completes,
-/// then finishes in-flight requests and seals the audit log once more. Alongside run the
-/// audit sealer, the mail worker and the reminder scheduler.
+/// Serves the hub on `listener` over an open, migrated `db` that carries the audit keys
+/// ([`Db::with_audit_keys`]) until `shutdown` completes, then finishes in-flight requests
+/// and seals the audit log once more. Alongside run the audit sealer (which appends
+/// signed checkpoints to `CASELINK_AUDIT_CHECKPOINT_FILE`), the mail worker and the
+/// reminder scheduler.
 pub async fn run(
     config: Config,
     db: Db,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        db.audit_keys().is_some(),
+        "no audit key is loaded: serving would record events it cannot MAC"
+    );
+    let checkpoints = audit::checkpoints::CheckpointLog::new(&config.audit_checkpoint_file);
+    let checkpoint_mail = notify::audit_checkpoint::CheckpointMail::from_config(&config)?;
     let mailer = notify::mailer::Mailer::from_config(&config.mail)?;
     let state = AppState::new(db.clone(), config.clone());
     let schemas = graphql::build_schemas(state.clone(), &config);
@@ -57,6 +65,8 @@ pub async fn run(
         tokio::spawn(audit::sealer::run(
             db,
             config.audit_seal_interval(),
+            checkpoints,
+            checkpoint_mail,
             stopped,
         )),
     ];

@@ -7,6 +7,8 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
+use caselink::audit::checkpoints::CheckpointLog;
+use caselink::audit::keys::Keyring;
 use caselink::config::{Config, LogFormat, DEFAULT_DATABASE_URL};
 use caselink::db::{self, migrate, Db};
 use caselink::{audit, demo, users};
@@ -72,8 +74,18 @@ enum AdminCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the audit chain; exits 1 and says where it breaks if it does.
-    Verify,
+    /// Check the audit log: every event's MAC, the keyed chain, and the signed
+    /// checkpoints. Exits 0 when intact, 1 (saying where) when not, 2 when it could not
+    /// check.
+    Verify {
+        /// A checkpoint file to check the chain against (repeatable: one per `serve`
+        /// process). Defaults to `CASELINK_AUDIT_CHECKPOINT_FILE`.
+        #[arg(long = "checkpoints", value_name = "FILE")]
+        checkpoints: Vec<std::path::PathBuf>,
+    },
+    /// Append a new key to the audit key file; the old keys stay to verify what they
+    /// made. Restart every process with the changed file afterwards.
+    RotateKey,
 }
 
 #[tokio::main]
@@ -94,20 +106,27 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config, DEFAULT_DATABASE_URL).await,
         Command::Migrate => {
+            // Migrations record no audit events, so they need no keys.
             open(&config, DEFAULT_DATABASE_URL).await?;
             println!("migrations applied");
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let db = open(&config, demo::DATABASE_URL).await?;
+            let db = open(&config, demo::DATABASE_URL)
+                .await?
+                .with_audit_keys(Keyring::open_for_recording(&config.audit_key_file)?);
             demo::seed(&db).await?;
+            audit::sealer::checkpoint_current_head(&db, &checkpoint_log(&config)).await?;
             println!("{}", demo::welcome(&config));
             serve(config, demo::DATABASE_URL).await
         }
         Command::Admin { command } => admin(&config, command).await,
         Command::Audit {
-            command: AuditCommand::Verify,
-        } => verify_audit(&config).await,
+            command: AuditCommand::Verify { checkpoints },
+        } => verify_audit(&config, checkpoints).await,
+        Command::Audit {
+            command: AuditCommand::RotateKey,
+        } => rotate_key(&config),
         Command::Schema => {
             print!("{}", caselink::graphql::sdl());
             Ok(ExitCode::SUCCESS)
@@ -125,7 +144,12 @@ async fn open(config: &Config, default_url: &str) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+fn checkpoint_log(config: &Config) -> CheckpointLog {
+    CheckpointLog::new(&config.audit_checkpoint_file)
+}
+
 async fn serve(config: Config, default_url: &str) -> anyhow::Result<ExitCode> {
+    let keys = Keyring::open_for_recording(&config.audit_key_file)?;
     let db = if config.migrate_on_start {
         open(&config, default_url).await?
     } else {
@@ -135,6 +159,7 @@ async fn serve(config: Config, default_url: &str) -> anyhow::Result<ExitCode> {
         )
         .await?
     };
+    let db = db.with_audit_keys(keys);
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -143,7 +168,9 @@ async fn serve(config: Config, default_url: &str) -> anyhow::Result<ExitCode> {
 }
 
 async fn admin(config: &Config, command: AdminCommand) -> anyhow::Result<ExitCode> {
-    let db = open(config, DEFAULT_DATABASE_URL).await?;
+    let db = open(config, DEFAULT_DATABASE_URL)
+        .await?
+        .with_audit_keys(Keyring::open_for_recording(&config.audit_key_file)?);
     let password = read_password()?;
     let result = match command {
         AdminCommand::Create { email, name, .. } => {
@@ -153,7 +180,7 @@ async fn admin(config: &Config, command: AdminCommand) -> anyhow::Result<ExitCod
             users::reset_password_by_email(&db, &email, &password, db::now()).await
         }
     };
-    audit::sealer::seal_all(&db).await?;
+    audit::sealer::seal_and_checkpoint(&db, &checkpoint_log(config)).await?;
     match result {
         Ok(id) => {
             println!("done: user {id}");
@@ -175,42 +202,61 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 /// Exit codes: 0 intact, 1 broken, 2 could not check (so a monitor can tell them apart).
-async fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {
+async fn verify_audit(
+    config: &Config,
+    mut checkpoints: Vec<std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    if checkpoints.is_empty() {
+        checkpoints.push(config.audit_checkpoint_file.clone());
+    }
+    let could_not = |error: anyhow::Error| {
+        eprintln!("caselink: could not verify the audit log: {error:#}");
+        Ok(ExitCode::from(2))
+    };
+    // Never created here: a verifier with a fresh key would find every event forged.
+    let keys = match Keyring::load(&config.audit_key_file) {
+        Ok(keys) => keys,
+        Err(error) => {
+            return could_not(error.context(format!(
+                "verify needs the audit key file that `serve` uses (CASELINK_AUDIT_KEY_FILE or \
+                 --audit-key-file, now {})",
+                config.audit_key_file.display()
+            )))
+        }
+    };
     // Read-only: no migrations, no new SQLite file for a mistyped path.
     let url = config.database_url_or(DEFAULT_DATABASE_URL);
     let checked = match Db::connect_existing(url, 2).await {
-        Ok(db) => audit::verify::verify(&db)
+        Ok(db) => audit::verify::verify(&db, &keys, &checkpoints)
             .await
             .map_err(anyhow::Error::from),
         Err(error) => Err(error),
     };
     let report = match checked {
         Ok(report) => report,
-        Err(error) => {
-            eprintln!("caselink: could not verify the audit log: {error:#}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(error) => return could_not(error),
     };
-    match report.broken {
-        None => {
-            println!(
-                "audit chain intact: {} events sealed, {} not sealed yet",
-                report.sealed, report.unsealed
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(broken) => {
-            println!(
-                "audit chain BROKEN at position {}: {}",
-                broken.chain_pos, broken.reason
-            );
-            println!(
-                "{} events verified before the break, {} not sealed yet",
-                report.sealed, report.unsealed
-            );
-            Ok(ExitCode::FAILURE)
-        }
-    }
+    print!(
+        "{}",
+        audit::verify::describe(&report, &config.audit_key_file)
+    );
+    Ok(if report.intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn rotate_key(config: &Config) -> anyhow::Result<ExitCode> {
+    let path = &config.audit_key_file;
+    let id = Keyring::rotate(path)?;
+    println!(
+        "added audit key {id} to {}; it is now the current key. Restart every `caselink` \
+         process that uses this file (on PostgreSQL: every `serve`) so that they record, seal \
+         and sign with it; the older keys stay in the file to verify what they made.",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn init_logging(config: &Config) {

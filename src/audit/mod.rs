@@ -1,12 +1,17 @@
-//! The append-only, hash-chained audit log (152-FZ: every access is auditable).
+//! The append-only, keyed and chained audit log (152-FZ: every access is auditable).
 //!
-//! Requests [`record`] events unchained, in the same transaction as the change they
-//! describe, so nothing is lost and no writer waits for another. One [`sealer`] chains
-//! them in batches; [`verify`] checks the chain. Events never hold a password, a token or
-//! personal data: only ids, the action and field names.
+//! Requests [`record`] events unchained, each with its MAC, in the same transaction as
+//! the change they describe, so nothing is lost and no writer waits for another. One
+//! [`sealer`] chains them in batches with keyed links and appends a signed checkpoint to
+//! a file outside the database ([`checkpoints`]); [`verify`] checks MACs, links and
+//! checkpoints. The keys live in a file outside the database ([`keys`]), so someone who
+//! can write the database cannot rewrite the log unseen. Events never hold a password, a
+//! token or personal data: only ids, the action and field names.
 
 pub mod chain;
+pub mod checkpoints;
 pub mod graphql;
+pub mod keys;
 pub mod reads;
 pub mod sealer;
 pub mod staged;
@@ -20,8 +25,11 @@ use uuid::Uuid;
 
 use crate::access::Actor;
 use crate::db::Tx;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::with_tx;
+
+use self::chain::{event_mac, EventContent};
+use self::keys::Keyring;
 
 /// What happened. Stored as its SCREAMING_SNAKE name.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,33 +212,67 @@ impl Entry {
         self.details = details;
         self
     }
+
+    /// The event as stored, with a new id, by `origin` at `at`.
+    pub fn content(&self, origin: &Origin, at: DateTime<Utc>) -> EventContent {
+        EventContent {
+            id: Uuid::now_v7(),
+            occurred_at: crate::db::truncate(at),
+            actor_user_id: origin.user_id,
+            actor_agency_id: origin.agency_id,
+            action: self.action.as_str().to_owned(),
+            target_kind: self.target_kind.to_owned(),
+            target_id: self.target_id,
+            case_id: self.case_id,
+            request_id: origin.request_id.clone(),
+            details: self.details.to_string(),
+        }
+    }
+}
+
+/// The keys, or an internal error: an event is never recorded without its MAC, so a
+/// code path that forgot to load the keys fails at once instead of writing events that
+/// `audit verify` would flag.
+pub fn require_keys(keys: Option<&std::sync::Arc<Keyring>>) -> AppResult<&Keyring> {
+    keys.map(|k| &**k).ok_or_else(|| {
+        AppError::internal(anyhow::anyhow!(
+            "no audit key is loaded: load the key file (Db::with_audit_keys) before recording \
+             audit events"
+        ))
+    })
 }
 
 const INSERT: &str = "
     INSERT INTO audit_events
         (id, occurred_at, actor_user_id, actor_agency_id, action, target_kind, target_id,
-         case_id, request_id, details)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+         case_id, request_id, details, mac_key_id, mac)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
-/// Records an event in the caller's transaction: it commits or rolls back with the change.
+/// Records an event with its MAC in the caller's transaction: it commits or rolls back
+/// with the change.
 pub async fn record(
     tx: &mut Tx,
     origin: &Origin,
     entry: Entry,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let details = entry.details.to_string();
+    let keys = tx.audit_keys().cloned();
+    let key = require_keys(keys.as_ref())?.current();
+    let event = entry.content(origin, now);
+    let mac = event_mac(key, &event);
     with_tx!(tx, |conn| sqlx::query(INSERT)
-        .bind(Uuid::now_v7())
-        .bind(now)
-        .bind(origin.user_id)
-        .bind(origin.agency_id)
-        .bind(entry.action.as_str())
-        .bind(entry.target_kind)
-        .bind(entry.target_id)
-        .bind(entry.case_id)
-        .bind(&origin.request_id)
-        .bind(&details)
+        .bind(event.id)
+        .bind(event.occurred_at)
+        .bind(event.actor_user_id)
+        .bind(event.actor_agency_id)
+        .bind(&event.action)
+        .bind(&event.target_kind)
+        .bind(event.target_id)
+        .bind(event.case_id)
+        .bind(&event.request_id)
+        .bind(&event.details)
+        .bind(key.id())
+        .bind(&mac)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

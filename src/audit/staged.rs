@@ -13,6 +13,9 @@
 //! Nothing is lost and nothing doubles: an event keeps its id when it moves, the move
 //! skips ids already in `audit_events`, and a staged row is deleted only after its copy
 //! is committed, so a crash between the two steps repeats the move harmlessly.
+//!
+//! Each staged event carries its MAC from the start and keeps it when it moves, so an
+//! event altered while it waits here shows in `audit verify` like any other.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -23,14 +26,18 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use uuid::Uuid;
 
-use super::{Entry, Origin};
-use crate::db::{params, Db, Tx, WriteTurns};
+use super::chain::{event_mac, EventContent, EventMac};
+use super::{require_keys, Entry, Origin};
+use crate::db::{params, AuditKeys, Db, Tx, WriteTurns};
 use crate::error::AppResult;
 use crate::{with_db, with_tx};
 
 /// The columns an event has before it is chained, in both tables.
 const COLUMNS: &str = "id, occurred_at, actor_user_id, actor_agency_id, action, target_kind, \
-                       target_id, case_id, request_id, details";
+                       target_id, case_id, request_id, details, mac_key_id, mac";
+
+/// How many columns [`COLUMNS`] names.
+const COLUMN_COUNT: usize = 12;
 
 /// The companion file's table; on PostgreSQL migration 0008 creates the same table.
 /// `AUTOINCREMENT`, because moved rows are deleted by `seq`: a number is never given
@@ -48,8 +55,15 @@ const SQLITE_TABLE: &str = "
         target_id       BLOB,
         case_id         BLOB,
         request_id      TEXT NOT NULL,
-        details         TEXT NOT NULL
+        details         TEXT NOT NULL,
+        mac_key_id      TEXT,
+        mac             TEXT
     )";
+
+/// Columns added to the companion's table since it was first created, with their type:
+/// an existing companion file gets them when it is opened (PostgreSQL gets them from its
+/// migrations).
+const SQLITE_ADDED_COLUMNS: [(&str, &str); 2] = [("mac_key_id", "TEXT"), ("mac", "TEXT")];
 
 /// Rows per multi-row statement. SQLite looks bound parameters up by name in a list, so
 /// a statement's parsing and binding cost grows with the square of its parameters: 256
@@ -88,63 +102,122 @@ pub async fn open_sqlite_companion(main: &Path, in_memory: bool) -> anyhow::Resu
         .execute(&pool)
         .await
         .context("cannot create the read-audit table")?;
-    Ok(Db::Sqlite(pool, WriteTurns::default(), None))
+    upgrade_sqlite_companion(&pool).await?;
+    Ok(Db::Sqlite(
+        pool,
+        WriteTurns::default(),
+        None,
+        AuditKeys::default(),
+    ))
 }
 
-/// Stages events in one multi-row `INSERT` and one commit, in order. Once this returns,
-/// the events are durable: the sealer will move and chain them.
+/// Adds the columns an older companion file lacks. Its rows from before have no MAC:
+/// they are legacy events, like those recorded in the main file before the keys.
+async fn upgrade_sqlite_companion(pool: &sqlx::SqlitePool) -> anyhow::Result<()> {
+    let present: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('audit_reads_pending')")
+            .fetch_all(pool)
+            .await
+            .context("cannot read the read-audit table's columns")?;
+    for (column, kind) in SQLITE_ADDED_COLUMNS {
+        if !present.iter().any(|p| p == column) {
+            sqlx::query(&format!(
+                "ALTER TABLE audit_reads_pending ADD COLUMN {column} {kind}"
+            ))
+            .execute(pool)
+            .await
+            .with_context(|| format!("cannot add {column} to the read-audit table"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Stages events, each with its MAC under the current key of `db`'s keys, in one
+/// multi-row `INSERT` and one commit, in order. Once this returns, the events are
+/// durable: the sealer will move and chain them.
 pub async fn stage(db: &Db, events: &[(&Origin, &Entry, DateTime<Utc>)]) -> AppResult<()> {
     if events.is_empty() {
         return Ok(());
     }
-    let details: Vec<String> = events
+    let key = require_keys(db.audit_keys())?.current();
+    let rows: Vec<StagedRow> = events
         .iter()
-        .map(|(_, e, _)| e.details.to_string())
+        .map(|(origin, entry, at)| {
+            let content = entry.content(origin, *at);
+            let mac = event_mac(key, &content);
+            StagedRow::new(content, key.id(), mac)
+        })
         .collect();
     let mut tx = db.staging().begin().await?;
-    for (chunk, details) in events
-        .chunks(ROWS_PER_INSERT)
-        .zip(details.chunks(ROWS_PER_INSERT))
-    {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
         let sql = format!(
             "INSERT INTO audit_reads_pending ({COLUMNS}) VALUES {}",
-            params::rows(1, chunk.len(), 10)
+            params::rows(1, chunk.len(), COLUMN_COUNT)
         );
-        with_tx!(&mut tx, |conn| {
-            let mut query = sqlx::query(&sql);
-            for ((origin, entry, at), details) in chunk.iter().zip(details) {
-                query = query
-                    .bind(Uuid::now_v7())
-                    .bind(*at)
-                    .bind(origin.user_id)
-                    .bind(origin.agency_id)
-                    .bind(entry.action.as_str())
-                    .bind(entry.target_kind)
-                    .bind(entry.target_id)
-                    .bind(entry.case_id)
-                    .bind(&origin.request_id)
-                    .bind(details);
-            }
-            query.execute(conn).await.map(|r| r.rows_affected())
-        })?;
+        with_tx!(&mut tx, |conn| bind_rows(sqlx::query(&sql), chunk)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     tx.commit().await
 }
 
-/// A staged event, as the move reads it.
+/// Binds the [`COLUMNS`] of each row, in order.
+fn bind_rows<'q, DB>(
+    mut query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    rows: &'q [StagedRow],
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<Uuid>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for r in rows {
+        let c = &r.content;
+        query = query
+            .bind(c.id)
+            .bind(c.occurred_at)
+            .bind(c.actor_user_id)
+            .bind(c.actor_agency_id)
+            .bind(c.action.as_str())
+            .bind(c.target_kind.as_str())
+            .bind(c.target_id)
+            .bind(c.case_id)
+            .bind(c.request_id.as_str())
+            .bind(c.details.as_str())
+            .bind(r.mac.mac_key_id.as_deref())
+            .bind(r.mac.mac.as_deref());
+    }
+    query
+}
+
+/// A staged event: its staging number, content and MAC.
 #[derive(sqlx::FromRow)]
-struct StagedRow {
-    seq: i64,
-    id: Uuid,
-    occurred_at: DateTime<Utc>,
-    actor_user_id: Option<Uuid>,
-    actor_agency_id: Option<Uuid>,
-    action: String,
-    target_kind: String,
-    target_id: Option<Uuid>,
-    case_id: Option<Uuid>,
-    request_id: String,
-    details: String,
+pub struct StagedRow {
+    /// The staging number (not the event's `seq` in the log).
+    pub seq: i64,
+    /// The event.
+    #[sqlx(flatten)]
+    pub content: EventContent,
+    /// Its MAC.
+    #[sqlx(flatten)]
+    pub mac: EventMac,
+}
+
+impl StagedRow {
+    fn new(content: EventContent, key_id: &str, mac: String) -> StagedRow {
+        StagedRow {
+            seq: 0,
+            content,
+            mac: EventMac {
+                mac_key_id: Some(key_id.to_owned()),
+                mac: Some(mac),
+            },
+        }
+    }
 }
 
 /// Staged events moved into the log in a transaction that has yet to commit; hand them
@@ -184,25 +257,12 @@ pub async fn move_into_log(db: &Db, tx: &mut Tx, limit: i64) -> AppResult<Moved>
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let insert = format!(
             "INSERT INTO audit_events ({COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING",
-            params::rows(1, chunk.len(), 10)
+            params::rows(1, chunk.len(), COLUMN_COUNT)
         );
-        with_tx!(&mut *tx, |conn| {
-            let mut query = sqlx::query(&insert);
-            for r in chunk {
-                query = query
-                    .bind(r.id)
-                    .bind(r.occurred_at)
-                    .bind(r.actor_user_id)
-                    .bind(r.actor_agency_id)
-                    .bind(&r.action)
-                    .bind(&r.target_kind)
-                    .bind(r.target_id)
-                    .bind(r.case_id)
-                    .bind(&r.request_id)
-                    .bind(&r.details);
-            }
-            query.execute(conn).await.map(|r| r.rows_affected())
-        })?;
+        with_tx!(&mut *tx, |conn| bind_rows(sqlx::query(&insert), chunk)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     Ok(Moved(rows.iter().map(|r| r.seq).collect()))
 }
@@ -244,6 +304,14 @@ pub async fn flush(db: &Db) -> AppResult<usize> {
             return Ok(total);
         }
     }
+}
+
+/// Every staged event, oldest first, for `audit verify` to check their MACs.
+pub async fn all(db: &Db) -> AppResult<Vec<StagedRow>> {
+    let sql = format!("SELECT seq, {COLUMNS} FROM audit_reads_pending ORDER BY seq");
+    Ok(with_db!(db.staging(), |pool| sqlx::query_as(&sql)
+        .fetch_all(pool)
+        .await)?)
 }
 
 /// How many read events wait to be moved (for tests and the bench).

@@ -1,28 +1,114 @@
-//! `caselink audit verify`: walks the sealed chain and says where it breaks.
+//! `caselink audit verify`: walks the sealed chain, checks every event's MAC (sealed,
+//! unsealed and staged), every keyed link, that the chain never goes back to an older
+//! key, and every signed checkpoint; says where and what it found.
+//!
+//! It needs the key file (the keys are what someone who can write the database lacks)
+//! and reads the checkpoint files the sealers wrote. It only reads.
 
-use super::chain::{link_hash, EventContent, GENESIS};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::chain::{
+    event_mac_matches, keyed_link, legacy_link, link_matches, EventContent, EventMac, LinkInput,
+    GENESIS,
+};
+use super::checkpoints::{self, Checkpoint};
+use super::keys::Keyring;
+use super::staged;
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::with_db;
 
+/// How long after a newer key first sealed the chain an event MAC'd with an older key is
+/// still taken as honest: processes not yet restarted after `audit rotate-key` record
+/// with the old key until they are. Past it, such an event is flagged: that is what an
+/// old key that leaked looks like.
+pub const ROTATION_GRACE: chrono::Duration = chrono::Duration::hours(1);
+
+/// The most problems listed; the count says how many more there were.
+const MAX_PROBLEMS: usize = 50;
+
 /// The outcome of a verification.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Report {
-    /// Events checked in the sealed chain.
+    /// Events checked in the sealed chain, from position 1 (legacy ones included).
     pub sealed: i64,
-    /// Events recorded but not sealed yet (the sealer will chain them).
+    /// Of those, the hash-only (legacy) links at the start of the chain: sealed before the
+    /// keys existed, so someone who can write the database could have rewritten them; the
+    /// first keyed link covers their last hash.
+    pub legacy: i64,
+    /// The highest position that a valid signed checkpoint covers ("sealed and signed").
+    pub signed: i64,
+    /// Events recorded but not sealed yet, whose MACs were checked.
     pub unsealed: i64,
-    /// The first break found, if any.
-    pub broken: Option<Break>,
+    /// Read events waiting in staging, whose MACs were checked.
+    pub staged: i64,
+    /// Unsealed or staged events without a MAC, recorded before the keys existed.
+    pub unkeyed_pending: i64,
+    /// Valid checkpoints read.
+    pub checkpoints: usize,
+    /// Things the operator should know that are not breaks (a missing checkpoint file).
+    pub warnings: Vec<String>,
+    /// Everything found wrong, first found first (at most [`MAX_PROBLEMS`]).
+    pub problems: Vec<Problem>,
+    /// Problems found beyond those listed.
+    pub more_problems: usize,
 }
 
-/// Where and how the chain breaks.
+impl Report {
+    /// Whether nothing is wrong.
+    pub fn intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Sealed events after the last checkpoint.
+    pub fn unsigned(&self) -> i64 {
+        self.sealed - self.signed
+    }
+
+    fn problem(&mut self, place: Place, reason: String) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(Problem { place, reason });
+        } else {
+            self.more_problems += 1;
+        }
+    }
+}
+
+/// Something found wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Break {
-    /// The chain position at which the break shows.
-    pub chain_pos: i64,
-    /// What is wrong, in words for the operator.
+pub struct Problem {
+    /// Where.
+    pub place: Place,
+    /// What, in words for the operator.
     pub reason: String,
+}
+
+/// Where a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// At this position of the sealed chain.
+    Chain(i64),
+    /// An unsealed event in `audit_events`, by its `seq`.
+    Unsealed(i64),
+    /// A read event waiting in staging, by its staging number.
+    Staged(i64),
+    /// A line of a checkpoint file.
+    Checkpoint(PathBuf, usize),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Chain(pos) => write!(f, "position {pos}"),
+            Place::Unsealed(seq) => write!(f, "unsealed event seq {seq}"),
+            Place::Staged(seq) => write!(f, "staged read event {seq}"),
+            Place::Checkpoint(file, line) => write!(f, "{} line {line}", file.display()),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -30,90 +116,571 @@ struct SealedRow {
     chain_pos: i64,
     prev_hash: String,
     hash: String,
+    seq: i64,
+    seal_key_id: Option<String>,
+    sealed_at: Option<DateTime<Utc>>,
     #[sqlx(flatten)]
     content: EventContent,
+    #[sqlx(flatten)]
+    mac: EventMac,
 }
 
-const PAGE: &str = "
-    SELECT chain_pos, prev_hash, hash, seq, id, occurred_at, actor_user_id, actor_agency_id,
-           action, target_kind, target_id, case_id, request_id, details
-    FROM audit_events WHERE chain_pos > $1 ORDER BY chain_pos LIMIT 1000";
-const UNSEALED: &str = "SELECT COUNT(*) FROM audit_events WHERE hash IS NULL";
-const HEAD: &str = "SELECT chain_pos, hash FROM audit_chain_head WHERE singleton = 1";
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    seq: i64,
+    #[sqlx(flatten)]
+    content: EventContent,
+    #[sqlx(flatten)]
+    mac: EventMac,
+}
 
-/// Checks every sealed event in order, then the recorded head of the chain.
-pub async fn verify(db: &Db) -> AppResult<Report> {
-    let unsealed: i64 = with_db!(db, |pool| sqlx::query_scalar(UNSEALED)
-        .fetch_one(pool)
-        .await)?;
-    let (mut pos, mut prev) = (0_i64, GENESIS.to_owned());
-    let report = |pos, broken| {
-        Ok(Report {
-            sealed: pos,
-            unsealed,
-            broken,
-        })
+const EVENT_COLUMNS: &str = "seq, id, occurred_at, actor_user_id, actor_agency_id, action, \
+                             target_kind, target_id, case_id, request_id, details, mac_key_id, mac";
+const HEAD: &str = "SELECT chain_pos, hash FROM audit_chain_head WHERE singleton = 1";
+const PAGE: i64 = 1000;
+
+/// A checkpoint to hold against the chain, and where it was read.
+struct Signed {
+    checkpoint: Checkpoint,
+    file: PathBuf,
+    line: usize,
+}
+
+/// Checks the log in `db` with `keys` against the checkpoint files `checkpoint_files`.
+pub async fn verify(db: &Db, keys: &Keyring, checkpoint_files: &[PathBuf]) -> AppResult<Report> {
+    let mut report = Report::default();
+    // The head first: the chain may grow while we walk it, never shrink.
+    let head: Option<(i64, String)> =
+        with_db!(db, |pool| sqlx::query_as(HEAD).fetch_optional(pool).await)?;
+    let (head_pos, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
+    let mut signed = read_checkpoints(keys, checkpoint_files, &mut report);
+    let walk = walk_chain(db, keys, &mut report, head_pos, &head_hash, &mut signed).await?;
+    if walk.intact && walk.end < head_pos {
+        report.problem(
+            Place::Chain(walk.end + 1),
+            format!(
+                "the chain ends at position {} but its recorded head is at position \
+                 {head_pos}: the newest sealed events were deleted",
+                walk.end
+            ),
+        );
+    }
+    let beyond: Vec<(i64, Signed)> = signed
+        .into_iter()
+        .flat_map(|(position, list)| list.into_iter().map(move |s| (position, s)))
+        .collect();
+    if !walk.intact && !beyond.is_empty() {
+        report.warnings.push(format!(
+            "{} checkpoints of positions after the break were not checked",
+            beyond.len()
+        ));
+    } else {
+        for (position, s) in beyond {
+            report.problem(
+                Place::Chain(walk.end + 1),
+                format!(
+                    "sealed events from position {} on were deleted: the checkpoint at {} \
+                     (signed at {}) says the chain reached position {position}, but it ends at \
+                     position {}",
+                    walk.end + 1,
+                    Place::Checkpoint(s.file, s.line),
+                    s.checkpoint.sealed_at,
+                    walk.end
+                ),
+            );
+        }
+    }
+    check_pending(db, keys, &mut report, walk.keyed).await?;
+    Ok(report)
+}
+
+/// Reads and checks the signatures of every checkpoint; the valid ones by position.
+fn read_checkpoints(
+    keys: &Keyring,
+    files: &[PathBuf],
+    report: &mut Report,
+) -> BTreeMap<i64, Vec<Signed>> {
+    let mut signed: BTreeMap<i64, Vec<Signed>> = BTreeMap::new();
+    if files.is_empty() {
+        report.warnings.push(
+            "no checkpoint file was given: no sealed event is covered by a signed checkpoint"
+                .into(),
+        );
+    }
+    for file in files {
+        let lines = match checkpoints::read(file) {
+            Ok(lines) => lines,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                report.warnings.push(format!(
+                    "the checkpoint file {} does not exist: what it would cover is reported as \
+                     sealed after the last checkpoint, and deleting the newest events would \
+                     not show",
+                    file.display()
+                ));
+                continue;
+            }
+            Err(error) => {
+                report.warnings.push(format!(
+                    "the checkpoint file {} cannot be read: {error}",
+                    file.display()
+                ));
+                continue;
+            }
+        };
+        if lines.is_empty() {
+            report
+                .warnings
+                .push(format!("the checkpoint file {} is empty", file.display()));
+        }
+        for line in lines {
+            let place = Place::Checkpoint(file.clone(), line.number);
+            let checkpoint = match line.checkpoint {
+                Ok(checkpoint) => checkpoint,
+                Err(reason) => {
+                    report.problem(place, reason);
+                    continue;
+                }
+            };
+            if let Err(reason) = checkpoint.check_signature(keys) {
+                report.problem(
+                    place,
+                    format!("checkpoint of position {}: {reason}", checkpoint.position),
+                );
+                continue;
+            }
+            report.checkpoints += 1;
+            signed.entry(checkpoint.position).or_default().push(Signed {
+                checkpoint,
+                file: file.clone(),
+                line: line.number,
+            });
+        }
+    }
+    signed
+}
+
+/// Where the walk of the sealed chain ended.
+struct Walk {
+    /// The last position verified.
+    end: i64,
+    /// Whether the chain verified to its end (MAC problems of single events aside).
+    intact: bool,
+    /// Whether the chain has a keyed link.
+    keyed: bool,
+}
+
+/// The walk's state between events.
+struct Cursor {
+    pos: i64,
+    prev: String,
+    keyed: bool,
+    /// The newest seal key so far (its rank in the key file).
+    seal_rank: Option<usize>,
+    /// When each seal key first sealed, in chain order (ranks rise).
+    first_sealed: Vec<(usize, DateTime<Utc>)>,
+}
+
+async fn walk_chain(
+    db: &Db,
+    keys: &Keyring,
+    report: &mut Report,
+    head_pos: i64,
+    head_hash: &str,
+    signed: &mut BTreeMap<i64, Vec<Signed>>,
+) -> AppResult<Walk> {
+    let sql = format!(
+        "SELECT chain_pos, prev_hash, hash, seal_key_id, sealed_at, {EVENT_COLUMNS}
+         FROM audit_events WHERE chain_pos > $1 ORDER BY chain_pos LIMIT {PAGE}"
+    );
+    let mut at = Cursor {
+        pos: 0,
+        prev: GENESIS.to_owned(),
+        keyed: false,
+        seal_rank: None,
+        first_sealed: Vec::new(),
     };
     loop {
-        let rows: Vec<SealedRow> = with_db!(db, |pool| sqlx::query_as(PAGE)
-            .bind(pos)
+        let rows: Vec<SealedRow> = with_db!(db, |pool| sqlx::query_as(&sql)
+            .bind(at.pos)
             .fetch_all(pool)
             .await)?;
         if rows.is_empty() {
             break;
         }
         for row in rows {
-            if let Some(broken) = check_link(&row, pos + 1, &prev) {
-                return report(pos, Some(broken));
+            let expected = at.pos + 1;
+            if let Err(reason) = check_link(keys, &row, &mut at) {
+                report.problem(Place::Chain(expected), reason);
+                return Ok(Walk {
+                    end: at.pos,
+                    intact: false,
+                    keyed: at.keyed,
+                });
             }
-            pos = row.chain_pos;
-            prev = row.hash;
+            if let Some(reason) = check_sealed_mac(keys, &row, &at) {
+                report.problem(Place::Chain(expected), reason);
+            }
+            at.pos = row.chain_pos;
+            at.prev = row.hash;
+            report.sealed = at.pos;
+            if row.seal_key_id.is_none() {
+                report.legacy += 1;
+            }
+            if at.pos == head_pos && at.prev != head_hash {
+                report.problem(
+                    Place::Chain(at.pos),
+                    format!(
+                        "the recorded head at position {head_pos} does not match the chain \
+                         there: the head or the newest events were altered"
+                    ),
+                );
+            }
+            for s in signed.remove(&at.pos).unwrap_or_default() {
+                if s.checkpoint.hash == at.prev {
+                    report.signed = at.pos;
+                } else {
+                    report.problem(
+                        Place::Chain(at.pos),
+                        format!(
+                            "the chain's hash here differs from the one signed in the \
+                             checkpoint at {} (sealed at {}): the chain up to this position was \
+                             rewritten",
+                            Place::Checkpoint(s.file, s.line),
+                            s.checkpoint.sealed_at
+                        ),
+                    );
+                }
+            }
         }
     }
-    let head: Option<(i64, String)> =
-        with_db!(db, |pool| sqlx::query_as(HEAD).fetch_optional(pool).await)?;
-    let (head_pos, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
-    if head_pos != pos || head_hash != prev {
-        let reason = format!(
-            "the chain ends at position {pos} but its recorded head is at position {head_pos}: \
-             the newest sealed events were deleted or altered"
-        );
-        return report(
-            pos,
-            Some(Break {
-                chain_pos: pos + 1,
-                reason,
-            }),
-        );
-    }
-    report(pos, None)
+    Ok(Walk {
+        end: at.pos,
+        intact: true,
+        keyed: at.keyed,
+    })
 }
 
-fn check_link(row: &SealedRow, expected_pos: i64, prev: &str) -> Option<Break> {
-    let at = |reason: String| {
-        Some(Break {
-            chain_pos: expected_pos,
-            reason,
-        })
-    };
-    if row.chain_pos != expected_pos {
-        return at(format!(
-            "events at positions {expected_pos}..{} are missing (deleted)",
+/// Checks one sealed event's place and link; advances the key state. An error breaks
+/// the chain here: nothing after it can be trusted.
+fn check_link(keys: &Keyring, row: &SealedRow, at: &mut Cursor) -> Result<(), String> {
+    let expected = at.pos + 1;
+    let id = row.content.id;
+    if row.chain_pos != expected {
+        return Err(format!(
+            "events at positions {expected}..{} are missing (deleted)",
             row.chain_pos - 1
         ));
     }
-    if row.prev_hash != prev {
-        return at(format!(
-            "event {} (position {expected_pos}) does not link to its predecessor: \
-             an earlier event was altered or removed",
-            row.content.id
+    if row.prev_hash != at.prev {
+        return Err(format!(
+            "event {id} does not link to its predecessor: an earlier event was altered or \
+             removed"
         ));
     }
-    if link_hash(prev, expected_pos, &row.content) != row.hash {
-        return at(format!(
-            "event {} (position {expected_pos}) was altered",
-            row.content.id
+    let Some(key_id) = row.seal_key_id.as_deref() else {
+        if at.keyed {
+            return Err(format!(
+                "event {id} has a plain SHA-256 link after keyed links: it was sealed or \
+                 rewritten without the audit key (a forged or re-hashed event)"
+            ));
+        }
+        if row.mac.mac.is_some() || row.mac.mac_key_id.is_some() {
+            // The sealer links an event the legacy way only when it has no MAC (recorded
+            // before the keys existed).
+            return Err(format!(
+                "event {id} carries a MAC but has a plain SHA-256 link: it was re-hashed \
+                 without the audit key"
+            ));
+        }
+        if legacy_link(&at.prev, expected, row.seq, &row.content) != row.hash {
+            return Err(format!("event {id} was altered (a legacy, hash-only link)"));
+        }
+        return Ok(());
+    };
+    let (Some(key), Some(rank)) = (keys.get(key_id), keys.rank(key_id)) else {
+        return Err(format!(
+            "event {id} is sealed with key {key_id}, which is not in the key file: forged, \
+             or verified with the wrong key file"
+        ));
+    };
+    if let Some(newest) = at.seal_rank.filter(|newest| rank < *newest) {
+        return Err(format!(
+            "event {id} is sealed with key {key_id} although the newer key {} already sealed \
+             earlier events: the chain went back to an older key (a leaked old key?)",
+            keys.keys()[newest].id()
         ));
     }
-    None
+    let Some(sealed_at) = row.sealed_at else {
+        return Err(format!("event {id} has a keyed link but no seal time"));
+    };
+    let input = LinkInput {
+        chain_pos: expected,
+        seq: row.seq,
+        sealed_at,
+        content: &row.content,
+        mac: &row.mac,
+    };
+    if !link_matches(&keyed_link(key, &at.prev, &input), &row.hash) {
+        return Err(format!(
+            "event {id}'s link does not match under key {key_id}: the event or its place was \
+             altered, or its hash recomputed without the key"
+        ));
+    }
+    at.keyed = true;
+    if at.seal_rank != Some(rank) {
+        at.first_sealed.push((rank, sealed_at));
+        at.seal_rank = Some(rank);
+    }
+    Ok(())
+}
+
+/// Checks a keyed sealed event's MAC: `None` when it is fine. Legacy events have none.
+fn check_sealed_mac(keys: &Keyring, row: &SealedRow, at: &Cursor) -> Option<String> {
+    row.seal_key_id.as_ref()?;
+    let id = row.content.id;
+    if let Err(reason) = check_mac(keys, &row.content, &row.mac) {
+        return Some(format!(
+            "event {id}: {reason} (the link is intact, so it was altered or forged before \
+             it was sealed)"
+        ));
+    }
+    // An event MAC'd with an older key long after a newer one took over the chain.
+    let rank = row.mac.mac_key_id.as_deref().and_then(|k| keys.rank(k))?;
+    let sealed_at = row.sealed_at?;
+    let (newer_rank, since) = at.first_sealed.iter().find(|(r, _)| *r > rank)?;
+    (sealed_at - *since > ROTATION_GRACE).then(|| {
+        format!(
+            "event {id} was recorded with the old key {} though key {} had sealed the chain \
+             since {since}, more than {} hours before: recorded with an old key after a \
+             rotation (a leaked old key, or a process never restarted)",
+            keys.keys()[rank].id(),
+            keys.keys()[*newer_rank].id(),
+            ROTATION_GRACE.num_hours()
+        )
+    })
+}
+
+/// Checks an event's MAC against the key it names.
+fn check_mac(keys: &Keyring, content: &EventContent, mac: &EventMac) -> Result<(), String> {
+    let (Some(key_id), Some(stored)) = (mac.mac_key_id.as_deref(), mac.mac.as_deref()) else {
+        return Err("it has no MAC".into());
+    };
+    let Some(key) = keys.get(key_id) else {
+        return Err(format!("its MAC key {key_id} is not in the key file"));
+    };
+    if !event_mac_matches(key, content, stored) {
+        return Err(format!("its content does not match its MAC (key {key_id})"));
+    }
+    Ok(())
+}
+
+/// Checks the MACs of unsealed and staged events. Events without a MAC are from before
+/// the keys only while the chain has no keyed link yet.
+async fn check_pending(db: &Db, keys: &Keyring, report: &mut Report, keyed: bool) -> AppResult<()> {
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM audit_events WHERE hash IS NULL AND seq > $1 ORDER BY seq \
+         LIMIT {PAGE}"
+    );
+    let mut after = 0_i64;
+    loop {
+        let rows: Vec<PendingRow> = with_db!(db, |pool| sqlx::query_as(&sql)
+            .bind(after)
+            .fetch_all(pool)
+            .await)?;
+        let Some(last) = rows.last() else { break };
+        after = last.seq;
+        for row in &rows {
+            report.unsealed += 1;
+            check_pending_mac(
+                keys,
+                report,
+                keyed,
+                Place::Unsealed(row.seq),
+                &row.content,
+                &row.mac,
+            );
+        }
+    }
+    for row in staged::all(db).await? {
+        report.staged += 1;
+        check_pending_mac(
+            keys,
+            report,
+            keyed,
+            Place::Staged(row.seq),
+            &row.content,
+            &row.mac,
+        );
+    }
+    Ok(())
+}
+
+fn check_pending_mac(
+    keys: &Keyring,
+    report: &mut Report,
+    keyed: bool,
+    place: Place,
+    content: &EventContent,
+    mac: &EventMac,
+) {
+    if mac.mac.is_none() && mac.mac_key_id.is_none() && !keyed {
+        report.unkeyed_pending += 1;
+        return;
+    }
+    if let Err(reason) = check_mac(keys, content, mac) {
+        report.problem(
+            place,
+            format!(
+                "event {}: {reason}: it was altered or forged before sealing",
+                content.id
+            ),
+        );
+    }
+}
+
+/// The report in words, as `audit verify` prints it.
+pub fn describe(report: &Report, key_file: &Path) -> String {
+    let mut out = String::new();
+    if report.intact() {
+        out.push_str("audit log intact\n");
+    } else {
+        out.push_str("audit log BROKEN\n");
+        for p in &report.problems {
+            out.push_str(&format!("  BROKEN at {}: {}\n", p.place, p.reason));
+        }
+        if report.more_problems > 0 {
+            out.push_str(&format!("  … and {} more problems\n", report.more_problems));
+        }
+    }
+    out.push_str(&format!(
+        "  {} events sealed and signed (covered by a checkpoint)\n",
+        report.signed
+    ));
+    out.push_str(&format!(
+        "  {} events sealed after the last checkpoint\n",
+        report.unsigned()
+    ));
+    out.push_str(&format!(
+        "  {} events not yet sealed ({} in the log, {} read events in staging), MACs checked\n",
+        report.unsealed + report.staged,
+        report.unsealed,
+        report.staged
+    ));
+    if report.legacy > 0 {
+        out.push_str(&format!(
+            "  {} events at the start of the chain are hash-only (sealed before the audit keys \
+             existed): their links are plain SHA-256, which anyone who can write the database \
+             can recompute; the first keyed link covers their last hash\n",
+            report.legacy
+        ));
+    }
+    if report.unkeyed_pending > 0 {
+        out.push_str(&format!(
+            "  {} pending events have no MAC (recorded before the audit keys existed)\n",
+            report.unkeyed_pending
+        ));
+    }
+    out.push_str(&format!(
+        "  {} checkpoints read; keys from {}\n",
+        report.checkpoints,
+        key_file.display()
+    ));
+    for warning in &report.warnings {
+        out.push_str(&format!("  warning: {warning}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+    use chrono::TimeZone;
+
+    fn keys() -> Keyring {
+        let line = |secret: u8| {
+            let key = super::super::keys::AuditKey::from_secret(&[secret; 32], "x");
+            format!(
+                "v1 {} x {}\n",
+                key.id(),
+                base64::engine::general_purpose::STANDARD.encode([secret; 32])
+            )
+        };
+        Keyring::parse(&format!("{}{}", line(1), line(2))).expect("two keys")
+    }
+
+    fn row(keys: &Keyring, mac_key: usize, sealed_at: DateTime<Utc>) -> SealedRow {
+        let content = EventContent {
+            id: uuid::Uuid::from_u128(9),
+            occurred_at: Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
+            actor_user_id: None,
+            actor_agency_id: None,
+            action: "LOGIN".into(),
+            target_kind: "session".into(),
+            target_id: None,
+            case_id: None,
+            request_id: "r".into(),
+            details: "{}".into(),
+        };
+        let key = &keys.keys()[mac_key];
+        SealedRow {
+            chain_pos: 5,
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+            seq: 5,
+            seal_key_id: Some(keys.current().id().to_owned()),
+            sealed_at: Some(sealed_at),
+            mac: EventMac {
+                mac_key_id: Some(key.id().to_owned()),
+                mac: Some(super::super::chain::event_mac(key, &content)),
+            },
+            content,
+        }
+    }
+
+    #[test]
+    fn an_old_key_is_taken_while_processes_restart_and_flagged_after() {
+        let keys = keys();
+        let rotated = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+        let at = Cursor {
+            pos: 4,
+            prev: GENESIS.into(),
+            keyed: true,
+            seal_rank: Some(1),
+            first_sealed: vec![(0, rotated - chrono::Duration::days(30)), (1, rotated)],
+        };
+        let soon = rotated + chrono::Duration::minutes(5);
+        assert_eq!(check_sealed_mac(&keys, &row(&keys, 0, soon), &at), None);
+        assert_eq!(check_sealed_mac(&keys, &row(&keys, 1, soon), &at), None);
+        let late = rotated + ROTATION_GRACE + chrono::Duration::seconds(1);
+        let flagged = check_sealed_mac(&keys, &row(&keys, 0, late), &at);
+        assert!(
+            flagged.as_deref().is_some_and(|f| f.contains("old key")),
+            "{flagged:?}"
+        );
+        assert_eq!(check_sealed_mac(&keys, &row(&keys, 1, late), &at), None);
+    }
+
+    #[test]
+    fn a_sealed_event_with_an_altered_or_missing_mac_is_named() {
+        let keys = keys();
+        let at = Cursor {
+            pos: 4,
+            prev: GENESIS.into(),
+            keyed: true,
+            seal_rank: Some(1),
+            first_sealed: Vec::new(),
+        };
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+        let mut altered = row(&keys, 1, now);
+        altered.content.details = "{\"x\":1}".into();
+        assert!(check_sealed_mac(&keys, &altered, &at)
+            .is_some_and(|f| f.contains("does not match its MAC")));
+        let mut bare = row(&keys, 1, now);
+        bare.mac = EventMac {
+            mac_key_id: None,
+            mac: None,
+        };
+        assert!(check_sealed_mac(&keys, &bare, &at).is_some_and(|f| f.contains("no MAC")));
+    }
 }

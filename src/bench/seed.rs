@@ -230,7 +230,7 @@ async fn fill_agency_cases(db: &Db) -> anyhow::Result<()> {
 /// it long ago; here the bench starts a second after the load. SQLite gets none: the hub
 /// never runs `ANALYZE` on it, so the bench measures the plans it really gets.
 async fn analyze(db: &Db) -> anyhow::Result<()> {
-    if let Db::Postgres(pool) = db {
+    if let Db::Postgres(pool, ..) = db {
         sqlx::query("VACUUM ANALYZE").execute(pool).await?;
     }
     Ok(())

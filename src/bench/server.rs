@@ -35,6 +35,10 @@ pub struct Launch<'a> {
     pub pool_size: u32,
     /// Where its output goes.
     pub log: &'a Path,
+    /// Its `CASELINK_AUDIT_KEY_FILE`: the bench's own, which seeded the database.
+    pub audit_key_file: &'a Path,
+    /// Its `CASELINK_AUDIT_CHECKPOINT_FILE`.
+    pub audit_checkpoint_file: &'a Path,
 }
 
 impl Server {
@@ -48,6 +52,11 @@ impl Server {
             .env("DATABASE_URL", launch.database_url)
             .env("CASELINK_ADDR", addr.to_string())
             .env("CASELINK_DB_MAX_CONNECTIONS", launch.pool_size.to_string())
+            .env("CASELINK_AUDIT_KEY_FILE", launch.audit_key_file)
+            .env(
+                "CASELINK_AUDIT_CHECKPOINT_FILE",
+                launch.audit_checkpoint_file,
+            )
             // Warnings only: a log line per request would be the logger's cost, not the API's.
             .env("CASELINK_LOG", "warn")
             .stdin(Stdio::null())

@@ -67,6 +67,11 @@ struct Target {
     backend: &'static str,
     url: String,
     log: PathBuf,
+    /// The audit key file: the bench seeds through the product, which MACs every event,
+    /// and the server it starts must seal with the same keys.
+    audit_key_file: PathBuf,
+    /// Where the server's sealer appends its checkpoints.
+    audit_checkpoint_file: PathBuf,
 }
 
 #[tokio::main]
@@ -135,6 +140,8 @@ fn targets(args: &Args, bench_dir: &Path) -> anyhow::Result<Vec<Target>> {
             backend: "SQLite",
             url: format!("sqlite://{}", file.display()),
             log: bench_dir.join("server-sqlite.log"),
+            audit_key_file: bench_dir.join("caselink-bench-audit.key"),
+            audit_checkpoint_file: bench_dir.join("checkpoints-sqlite.jsonl"),
         });
     }
     if args.postgres || both {
@@ -143,6 +150,8 @@ fn targets(args: &Args, bench_dir: &Path) -> anyhow::Result<Vec<Target>> {
                 backend: "PostgreSQL",
                 url: url.clone(),
                 log: bench_dir.join("server-postgres.log"),
+                audit_key_file: bench_dir.join("caselink-bench-audit.key"),
+                audit_checkpoint_file: bench_dir.join("checkpoints-postgres.jsonl"),
             }),
             None if args.postgres => {
                 anyhow::bail!("--postgres needs BENCH_DATABASE_URL (scripts/bench sets it)")
@@ -180,7 +189,10 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         measure: Duration::from_secs(args.seconds),
         server: None,
     };
-    let db = Db::connect(&target.url, args.pool).await?;
+    let keys = caselink::audit::keys::Keyring::open_for_recording(&target.audit_key_file)?;
+    let db = Db::connect(&target.url, args.pool)
+        .await?
+        .with_audit_keys(keys);
     migrate::run(&db).await?;
     let measured = seed::ensure(&db).await?;
     println!(
@@ -250,6 +262,8 @@ async fn measure_http(
         database_url: &target.url,
         pool_size,
         log: &target.log,
+        audit_key_file: &target.audit_key_file,
+        audit_checkpoint_file: &target.audit_checkpoint_file,
     })
     .await?;
     println!("  server pid {} on {}", server.pid(), server.addr);

@@ -8,7 +8,7 @@ use super::{Db, Tx};
 pub fn skip_locked(db: &Db) -> &'static str {
     match db {
         Db::Sqlite(..) => "",
-        Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+        Db::Postgres(..) => " FOR UPDATE SKIP LOCKED",
     }
 }
 
@@ -20,7 +20,7 @@ pub fn skip_locked(db: &Db) -> &'static str {
 pub async fn try_job_lock(tx: &mut Tx, key: i64) -> sqlx::Result<bool> {
     match tx {
         Tx::Sqlite(..) => Ok(true),
-        Tx::Postgres(tx) => {
+        Tx::Postgres(tx, _) => {
             sqlx::query_scalar::<_, bool>("SELECT pg_try_advisory_xact_lock($1)")
                 .bind(key)
                 .fetch_one(&mut **tx)
@@ -34,6 +34,6 @@ pub async fn try_job_lock(tx: &mut Tx, key: i64) -> sqlx::Result<bool> {
 pub fn for_update(tx: &Tx) -> &'static str {
     match tx {
         Tx::Sqlite(..) => "",
-        Tx::Postgres(_) => " FOR UPDATE",
+        Tx::Postgres(..) => " FOR UPDATE",
     }
 }

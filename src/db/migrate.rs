@@ -13,7 +13,7 @@ static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 pub async fn run(db: &Db) -> anyhow::Result<()> {
     match db {
         Db::Sqlite(pool, ..) => SQLITE.run(pool).await?,
-        Db::Postgres(pool) => POSTGRES.run(pool).await?,
+        Db::Postgres(pool, ..) => POSTGRES.run(pool).await?,
     }
     Ok(())
 }

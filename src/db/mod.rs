@@ -19,6 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use crate::audit::keys::Keyring;
 use crate::error::AppResult;
 
 /// How much of a SQLite file each connection reads through a memory map.
@@ -34,21 +35,28 @@ const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 /// A connection pool to whichever database the hub runs on.
 #[derive(Clone, Debug)]
 pub enum Db {
-    /// The embedded default: a local file, this pool's turn at its write lock, and the
+    /// The embedded default: a local file, this pool's turn at its write lock, the
     /// companion file where read audits wait ([`crate::audit::staged`]; `None` for the
-    /// companion itself).
-    Sqlite(SqlitePool, WriteTurns, Option<Arc<Db>>),
+    /// companion itself), and the audit keys.
+    Sqlite(SqlitePool, WriteTurns, Option<Arc<Db>>, AuditKeys),
     /// Production: several `caselink serve` processes may share one.
-    Postgres(PgPool),
+    Postgres(PgPool, AuditKeys),
 }
+
+/// The audit keys a handle carries, so that [`crate::audit::record`] can MAC an event
+/// inside any transaction without a process-wide global (tests run several hubs with
+/// different key files in one process). `None` until [`Db::with_audit_keys`]: recording
+/// an event then fails, so a code path that forgot to load the keys shows at once.
+#[derive(Clone, Debug, Default)]
+pub struct AuditKeys(Option<Arc<Keyring>>);
 
 /// An open transaction on either database.
 pub enum Tx {
     /// A SQLite transaction (begun `IMMEDIATE`, see [`Db::begin`]), holding this process's
     /// turn at the write lock until it ends.
-    Sqlite(Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
+    Sqlite(Transaction<'static, Sqlite>, OwnedMutexGuard<()>, AuditKeys),
     /// A PostgreSQL transaction.
-    Postgres(Transaction<'static, Postgres>),
+    Postgres(Transaction<'static, Postgres>, AuditKeys),
 }
 
 /// Runs the same body against whichever pool we hold. The body is type-checked
@@ -58,7 +66,7 @@ macro_rules! with_db {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
             $crate::db::Db::Sqlite($pool, ..) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
+            $crate::db::Db::Postgres($pool, ..) => $body,
         }
     };
 }
@@ -68,11 +76,11 @@ macro_rules! with_db {
 macro_rules! with_tx {
     ($tx:expr, |$conn:ident| $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite(tx, _) => {
+            $crate::db::Tx::Sqlite(tx, ..) => {
                 let $conn = &mut **tx;
                 $body
             }
-            $crate::db::Tx::Postgres(tx) => {
+            $crate::db::Tx::Postgres(tx, ..) => {
                 let $conn = &mut **tx;
                 $body
             }
@@ -154,7 +162,7 @@ impl Db {
                 .connect_with(options)
                 .await
                 .context("cannot connect to PostgreSQL")?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::Postgres(pool, AuditKeys::default()))
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .context("invalid DATABASE_URL")?
@@ -177,6 +185,7 @@ impl Db {
                 pool,
                 WriteTurns::default(),
                 Some(Arc::new(companion)),
+                AuditKeys::default(),
             ))
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://")
@@ -189,19 +198,41 @@ impl Db {
     /// processes meet on SQLite's busy timeout.
     pub async fn begin(&self) -> AppResult<Tx> {
         Ok(match self {
-            Db::Sqlite(pool, turns, _) => {
+            Db::Sqlite(pool, turns, _, keys) => {
                 let turn = turns.wait().await?;
-                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+                Tx::Sqlite(
+                    pool.begin_with("BEGIN IMMEDIATE").await?,
+                    turn,
+                    keys.clone(),
+                )
             }
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Db::Postgres(pool, keys) => Tx::Postgres(pool.begin().await?, keys.clone()),
         })
+    }
+
+    /// This handle (and every transaction it begins) with the audit keys, which
+    /// [`crate::audit::record`], the read-audit staging and the sealer need.
+    pub fn with_audit_keys(self, keys: Arc<Keyring>) -> Db {
+        match self {
+            Db::Sqlite(pool, turns, companion, _) => {
+                Db::Sqlite(pool, turns, companion, AuditKeys(Some(keys)))
+            }
+            Db::Postgres(pool, _) => Db::Postgres(pool, AuditKeys(Some(keys))),
+        }
+    }
+
+    /// The audit keys, when loaded.
+    pub fn audit_keys(&self) -> Option<&Arc<Keyring>> {
+        match self {
+            Db::Sqlite(.., keys) | Db::Postgres(_, keys) => keys.0.as_ref(),
+        }
     }
 
     /// Where read audits wait for the sealer: on SQLite the companion file's pool, so
     /// that their commits never touch the main file; on PostgreSQL this same database.
     pub fn staging(&self) -> &Db {
         match self {
-            Db::Sqlite(_, _, Some(companion)) => companion,
+            Db::Sqlite(_, _, Some(companion), _) => companion,
             _ => self,
         }
     }
@@ -219,13 +250,13 @@ impl Db {
     pub fn backend(&self) -> &'static str {
         match self {
             Db::Sqlite(..) => "sqlite",
-            Db::Postgres(_) => "postgres",
+            Db::Postgres(..) => "postgres",
         }
     }
 
     /// Closes the pool, waiting for connections to return.
     pub async fn close(&self) {
-        if let Db::Sqlite(_, _, Some(companion)) = self {
+        if let Db::Sqlite(_, _, Some(companion), _) = self {
             Box::pin(companion.close()).await;
         }
         with_db!(self, |pool| pool.close().await)
@@ -236,9 +267,16 @@ impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> AppResult<()> {
         match self {
-            Tx::Sqlite(tx, _turn) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+            Tx::Sqlite(tx, _turn, _) => tx.commit().await?,
+            Tx::Postgres(tx, _) => tx.commit().await?,
         }
         Ok(())
+    }
+
+    /// The audit keys of the handle that began this transaction, when loaded.
+    pub fn audit_keys(&self) -> Option<&Arc<Keyring>> {
+        match self {
+            Tx::Sqlite(.., keys) | Tx::Postgres(_, keys) => keys.0.as_ref(),
+        }
     }
 }

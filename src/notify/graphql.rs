@@ -25,9 +25,10 @@ impl NotificationNode {
     async fn status(&self) -> NotificationStatus {
         self.0.status
     }
-    /// The receiving agency.
-    async fn agency_id(&self) -> ID {
-        ID(self.0.agency_id.to_string())
+    /// The receiving agency; null for mail to no agency (the audit checkpoint sent to
+    /// the auditor).
+    async fn agency_id(&self) -> Option<ID> {
+        self.0.agency_id.map(|id| ID(id.to_string()))
     }
     /// The person it went to; null when it went to the agency's own address.
     async fn recipient_user_id(&self) -> Option<ID> {

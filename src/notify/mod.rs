@@ -43,6 +43,7 @@
 //!   time, across rounds and processes. Add the scan that finds due handovers to
 //!   [`reminders::round`].
 
+pub mod audit_checkpoint;
 pub mod graphql;
 pub mod mailer;
 pub mod model;

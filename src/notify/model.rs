@@ -32,6 +32,9 @@ pub enum NotificationKind {
     HandoverCancelled,
     /// A handover waits for an answer and its deadline is near.
     HandoverDeadlineNear,
+    /// The latest signed audit checkpoint, for the auditor named in
+    /// `CASELINK_AUDIT_CHECKPOINT_EMAIL` (position, hash, key id, signature).
+    AuditCheckpoint,
 }
 
 impl NotificationKind {
@@ -60,6 +63,7 @@ impl NotificationKind {
             NotificationKind::HandoverDeclined => "HANDOVER_DECLINED",
             NotificationKind::HandoverCancelled => "HANDOVER_CANCELLED",
             NotificationKind::HandoverDeadlineNear => "HANDOVER_DEADLINE_NEAR",
+            NotificationKind::AuditCheckpoint => "AUDIT_CHECKPOINT",
         }
     }
 }
@@ -87,6 +91,8 @@ pub enum SubjectKind {
     Case,
     /// A handover: `/handovers/{id}`.
     Handover,
+    /// The audit log (an audit checkpoint mail): no page of its own, so no link.
+    AuditLog,
 }
 
 impl SubjectKind {
@@ -96,6 +102,7 @@ impl SubjectKind {
             SubjectKind::Signal => format!("/signals/{id}"),
             SubjectKind::Case => format!("/cases/{id}"),
             SubjectKind::Handover => format!("/handovers/{id}"),
+            SubjectKind::AuditLog => "/".to_owned(),
         }
     }
 
@@ -105,6 +112,7 @@ impl SubjectKind {
             SubjectKind::Signal => "SIGNAL",
             SubjectKind::Case => "CASE",
             SubjectKind::Handover => "HANDOVER",
+            SubjectKind::AuditLog => "AUDIT_LOG",
         }
     }
 }
@@ -116,8 +124,9 @@ pub struct NotificationRow {
     pub id: Uuid,
     /// What happened.
     pub kind: NotificationKind,
-    /// The receiving agency (the recipient user's agency, or the agency itself).
-    pub agency_id: Uuid,
+    /// The receiving agency (the recipient user's agency, or the agency itself); `None`
+    /// for mail to no agency (the auditor's checkpoint).
+    pub agency_id: Option<Uuid>,
     /// The recipient, when a person (not the agency's own address).
     pub recipient_user_id: Option<Uuid>,
     /// The address it goes to.
@@ -152,12 +161,15 @@ pub struct NotificationRow {
     pub sent_at: Option<DateTime<Utc>>,
     /// When the event wrote it.
     pub created_at: DateTime<Utc>,
+    /// What some kinds carry besides the row's fields, as JSON: the signed checkpoint of
+    /// an `AUDIT_CHECKPOINT` message.
+    pub details: Option<String>,
 }
 
 /// The columns of [`NotificationRow`], for `SELECT`s and `RETURNING`.
 pub const COLUMNS: &str = "id, kind, agency_id, recipient_user_id, recipient, language,
     time_zone, subject_kind, subject_id, journal_no, clock, due_at, status, attempts,
-    round_attempts, next_attempt_at, last_attempt_at, last_error, sent_at, created_at";
+    round_attempts, next_attempt_at, last_attempt_at, last_error, sent_at, created_at, details";
 
 #[cfg(test)]
 mod tests {

@@ -59,6 +59,54 @@ pub async fn insert(
     Ok(())
 }
 
+/// Writes one message to an address of no agency (the auditor's audit checkpoint): no
+/// recipient user, `details` for what the template shows; it waits as `PENDING`.
+pub async fn insert_unaffiliated(
+    tx: &mut Tx,
+    id: Uuid,
+    message: &Unaffiliated<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    const SQL: &str = "
+        INSERT INTO notifications (id, kind, agency_id, recipient_user_id, recipient, language,
+            time_zone, subject_kind, subject_id, journal_no, clock, due_at, status, attempts,
+            round_attempts, next_attempt_at, created_at, details)
+        VALUES ($1, $2, NULL, NULL, $3, $4, 'UTC', $5, $6, $7, NULL, NULL, 'PENDING', 0, 0,
+            $8, $8, $9)";
+    with_tx!(tx, |conn| sqlx::query(SQL)
+        .bind(id)
+        .bind(message.kind)
+        .bind(message.to)
+        .bind(message.language)
+        .bind(message.subject_kind)
+        .bind(message.subject_id)
+        .bind(message.journal_no)
+        .bind(now)
+        .bind(message.details)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A message to an address of no agency.
+pub struct Unaffiliated<'a> {
+    /// What it tells.
+    pub kind: NotificationKind,
+    /// The address.
+    pub to: &'a str,
+    /// Its language.
+    pub language: NotificationLanguage,
+    /// What it is about.
+    pub subject_kind: super::SubjectKind,
+    /// Which record.
+    pub subject_id: Uuid,
+    /// The record's number as shown in the outbox.
+    pub journal_no: &'a str,
+    /// What the template shows besides (JSON).
+    pub details: &'a str,
+}
+
 /// An active agency's own address.
 pub async fn agency_address(tx: &mut Tx, agency: Uuid) -> AppResult<Option<Address>> {
     const SQL: &str = "

@@ -34,6 +34,9 @@ struct Words {
 
 /// Renders the message for `row`; links start with `public_url`.
 pub fn render(row: &NotificationRow, public_url: &str) -> Rendered {
+    if row.kind == NotificationKind::AuditCheckpoint {
+        return render_checkpoint(row);
+    }
     let lang = row.language;
     let w = words(row.kind, lang);
     let headline = match (&row.clock, row.kind) {
@@ -108,6 +111,7 @@ fn words(kind: NotificationKind, lang: NotificationLanguage) -> Words {
         (NotificationLanguage::Ru, K::HandoverDeadlineNear) => {
             "Срок ответа на передачу случая скоро истекает"
         }
+        (NotificationLanguage::Ru, K::AuditCheckpoint) => "Контрольная точка журнала аудита",
         (NotificationLanguage::En, K::NewSignal) => "New signal",
         (NotificationLanguage::En, K::SignalClockDueSoon) => "A signal's deadline is near",
         (NotificationLanguage::En, K::SignalClockPassed) => "A signal's deadline has passed",
@@ -120,6 +124,7 @@ fn words(kind: NotificationKind, lang: NotificationLanguage) -> Words {
         (NotificationLanguage::En, K::HandoverDeadlineNear) => {
             "The deadline to answer a case handover is near"
         }
+        (NotificationLanguage::En, K::AuditCheckpoint) => "Audit log checkpoint",
     };
     match lang {
         NotificationLanguage::Ru => Words {
@@ -138,6 +143,126 @@ fn words(kind: NotificationKind, lang: NotificationLanguage) -> Words {
             open: "Open in CaseLink",
             footer: "Sent automatically by CaseLink. The details are in CaseLink only, after signing in.",
         },
+    }
+}
+
+/// The words of the audit checkpoint mail in one language.
+struct CheckpointWords {
+    intro: &'static str,
+    position: &'static str,
+    hash: &'static str,
+    sealed_at: &'static str,
+    key_id: &'static str,
+    signature: &'static str,
+    keep: &'static str,
+    footer: &'static str,
+}
+
+fn checkpoint_words(lang: NotificationLanguage) -> CheckpointWords {
+    match lang {
+        NotificationLanguage::Ru => CheckpointWords {
+            intro: "Журнал аудита CaseLink подписал эту контрольную точку. Она подтверждает, каким \
+                    журнал был в момент подписи.",
+            position: "Позиция в цепочке",
+            hash: "Хеш",
+            sealed_at: "Запечатано",
+            key_id: "Ключ",
+            signature: "Подпись (Ed25519, base64)",
+            keep: "Сохраните это письмо отдельно от CaseLink. Команда `caselink audit verify` сверяет \
+                   журнал с контрольными точками: если цепочка не доходит до этой позиции или хеш \
+                   в ней другой, журнал изменён.",
+            footer: "Письмо отправлено CaseLink автоматически. Персональных данных в нём нет.",
+        },
+        NotificationLanguage::En => CheckpointWords {
+            intro: "The CaseLink audit log signed this checkpoint. It attests what the log was \
+                    when it was signed.",
+            position: "Chain position",
+            hash: "Hash",
+            sealed_at: "Sealed at",
+            key_id: "Key",
+            signature: "Signature (Ed25519, base64)",
+            keep: "Keep this message apart from CaseLink. `caselink audit verify` checks the log \
+                   against its checkpoints: if the chain does not reach this position, or its \
+                   hash there differs, the log was altered.",
+            footer: "Sent automatically by CaseLink. It holds no personal data.",
+        },
+    }
+}
+
+/// The auditor's checkpoint mail: the checkpoint's fields from `row.details`, no link.
+fn render_checkpoint(row: &NotificationRow) -> Rendered {
+    let lang = row.language;
+    let w = checkpoint_words(lang);
+    let headline = words(row.kind, lang).headline;
+    let checkpoint: Option<crate::audit::checkpoints::Checkpoint> = row
+        .details
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok());
+    let field = |f: fn(&crate::audit::checkpoints::Checkpoint) -> String| {
+        checkpoint.as_ref().map(f).unwrap_or_else(|| "—".into())
+    };
+    let sealed_at = checkpoint
+        .as_ref()
+        .and_then(|c| DateTime::parse_from_rfc3339(&c.sealed_at).ok())
+        .map(|t| {
+            format!(
+                "{} ({})",
+                local_time(t.with_timezone(&Utc), &row.time_zone, lang),
+                checkpoint
+                    .as_ref()
+                    .map(|c| c.sealed_at.clone())
+                    .unwrap_or_default()
+            )
+        })
+        .unwrap_or_else(|| "—".into());
+    let facts = [
+        (w.position, field(|c| c.position.to_string())),
+        (w.hash, field(|c| c.hash.clone())),
+        (w.sealed_at, sealed_at),
+        (w.key_id, field(|c| c.key_id.clone())),
+        (w.signature, field(|c| c.signature.clone())),
+    ];
+    let lines: Vec<String> = facts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    let text = format!(
+        "{headline}\n\n{}\n\n{}\n\n{}\n\n-- \n{}\n",
+        w.intro,
+        lines.join("\n"),
+        w.keep,
+        w.footer
+    );
+    let rows: String = facts
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<tr><th align=\"left\">{}</th><td><code>{}</code></td></tr>\n",
+                escape(k),
+                escape(v)
+            )
+        })
+        .collect();
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n<h1>{}</h1>\n<p>{}</p>\n<table>\n{rows}</table>\n<p>{}</p>\n<hr>\n<p><small>{}</small></p>\n</body></html>\n",
+        match lang {
+            NotificationLanguage::Ru => "ru",
+            NotificationLanguage::En => "en",
+        },
+        escape(headline),
+        escape(headline),
+        escape(w.intro),
+        escape(w.keep),
+        escape(w.footer)
+    );
+    let position = match lang {
+        NotificationLanguage::Ru => "позиция",
+        NotificationLanguage::En => "position",
+    };
+    Rendered {
+        subject: format!(
+            "CaseLink: {headline}, {position} {}",
+            field(|c| c.position.to_string())
+        ),
+        text,
+        html,
     }
 }
 
@@ -193,7 +318,7 @@ mod tests {
         NotificationRow {
             id: Uuid::nil(),
             kind,
-            agency_id: Uuid::nil(),
+            agency_id: Some(Uuid::nil()),
             recipient_user_id: None,
             recipient: "office@service.example".into(),
             language: lang,
@@ -211,6 +336,7 @@ mod tests {
             last_error: None,
             sent_at: None,
             created_at: at,
+            details: None,
         }
     }
 
@@ -262,10 +388,48 @@ mod tests {
             K::HandoverDeclined,
             K::HandoverCancelled,
             K::HandoverDeadlineNear,
+            K::AuditCheckpoint,
         ] {
             let ru = render(&row(kind, NotificationLanguage::Ru), "http://x");
             let en = render(&row(kind, NotificationLanguage::En), "http://x");
             assert_ne!(ru.subject, en.subject, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn the_checkpoint_mail_names_position_hash_key_and_signature_and_no_link() {
+        use crate::audit::checkpoints::Checkpoint;
+        let checkpoint = Checkpoint {
+            v: 1,
+            position: 1234,
+            hash: "ab".repeat(32),
+            sealed_at: "2026-11-21T11:30:00.000001Z".into(),
+            key_id: "0123456789abcdef".into(),
+            signature: "c2lnbmF0dXJl".into(),
+        };
+        let mut row = row(NotificationKind::AuditCheckpoint, NotificationLanguage::Ru);
+        row.agency_id = None;
+        row.time_zone = "UTC".into();
+        row.details = Some(checkpoint.to_line());
+        let ru = render(&row, "https://hub.example");
+        assert_eq!(
+            ru.subject,
+            "CaseLink: Контрольная точка журнала аудита, позиция 1234"
+        );
+        for fact in [
+            "Позиция в цепочке: 1234",
+            &format!("Хеш: {}", "ab".repeat(32)),
+            "Ключ: 0123456789abcdef",
+            "Подпись (Ed25519, base64): c2lnbmF0dXJl",
+            "Запечатано: 21.11.2026 11:30 (UTC) (2026-11-21T11:30:00.000001Z)",
+        ] {
+            assert!(ru.text.contains(fact), "{fact} missing: {}", ru.text);
+        }
+        assert!(!ru.text.contains("https://"), "no link: {}", ru.text);
+        row.language = NotificationLanguage::En;
+        let en = render(&row, "https://hub.example");
+        assert_eq!(en.subject, "CaseLink: Audit log checkpoint, position 1234");
+        assert!(en.text.contains("Key: 0123456789abcdef"), "{}", en.text);
+        assert!(en.html.contains("<html lang=\"en\">"));
     }
 }

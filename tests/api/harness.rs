@@ -29,8 +29,14 @@ pub struct TestApp {
     pub db: Db,
     /// Its URL, for running the `caselink` binary against it.
     pub database_url: String,
+    /// This app's audit key file (each test app has its own, in its own directory).
+    pub key_file: PathBuf,
+    /// Where this app's sealer appends signed checkpoints.
+    pub checkpoint_file: PathBuf,
     client: reqwest::Client,
     sqlite_file: Option<PathBuf>,
+    /// The directory of the key and checkpoint files, removed with the app that made it.
+    audit_dir: Option<PathBuf>,
     server: Option<(
         tokio::sync::oneshot::Sender<()>,
         tokio::task::JoinHandle<()>,
@@ -43,6 +49,9 @@ impl Drop for TestApp {
             for suffix in ["", "-wal", "-shm", "-reads", "-reads-wal", "-reads-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
             }
+        }
+        if let Some(dir) = &self.audit_dir {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }
@@ -64,23 +73,38 @@ pub async fn spawn_app() -> TestApp {
 /// Starts a hub with the test configuration changed by `adjust`.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (database_url, sqlite_file) = fresh_database().await;
+    let audit_dir =
+        std::env::temp_dir().join(format!("caselink_audit_{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&audit_dir).expect("create the audit key directory");
+    let mut config = test_config();
+    config.database_url = Some(database_url.clone());
+    config.audit_key_file = audit_dir.join("audit.key");
+    config.audit_checkpoint_file = audit_dir.join("checkpoints.jsonl");
+    adjust(&mut config);
+    let keys = caselink::audit::keys::Keyring::open_for_recording(&config.audit_key_file)
+        .expect("create the audit key file");
     let db = Db::connect(&database_url, 5)
         .await
-        .expect("connect to the test database");
+        .expect("connect to the test database")
+        .with_audit_keys(keys);
     migrate::run(&db).await.expect("migrate the test database");
     caselink::users::create_hub_admin(&db, "Hub Admin", ADMIN_EMAIL, PASSWORD, caselink::db::now())
         .await
         .expect("create the hub administrator");
-    let mut config = test_config();
-    config.database_url = Some(database_url.clone());
-    adjust(&mut config);
+    let (key_file, checkpoint_file) = (
+        config.audit_key_file.clone(),
+        config.audit_checkpoint_file.clone(),
+    );
     let (address, server) = serve(config, db.clone()).await;
     TestApp {
         address,
         db,
         database_url,
+        key_file,
+        checkpoint_file,
         client: reqwest::Client::new(),
         sqlite_file,
+        audit_dir: Some(audit_dir),
         server: Some(server),
     }
 }
@@ -162,20 +186,36 @@ pub fn on_postgres() -> bool {
 impl TestApp {
     /// Starts another server process-alike (its own pool, cache and sealer) on this app's
     /// database, as a second `caselink serve` would; returns a client for it.
+    /// It shares this app's key file, as every `serve` on one database must, and has a
+    /// checkpoint file of its own.
     pub async fn spawn_peer(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
-        let db = Db::connect(&self.database_url, 5)
-            .await
-            .expect("connect the peer");
         let mut config = test_config();
         config.database_url = Some(self.database_url.clone());
+        config.audit_key_file = self.key_file.clone();
+        config.audit_checkpoint_file = self
+            .checkpoint_file
+            .with_file_name(format!("checkpoints-{}.jsonl", Uuid::new_v4().simple()));
         adjust(&mut config);
+        let keys = caselink::audit::keys::Keyring::open_for_recording(&config.audit_key_file)
+            .expect("load the audit key file");
+        let db = Db::connect(&self.database_url, 5)
+            .await
+            .expect("connect the peer")
+            .with_audit_keys(keys);
+        let (key_file, checkpoint_file) = (
+            config.audit_key_file.clone(),
+            config.audit_checkpoint_file.clone(),
+        );
         let (address, server) = serve(config, db.clone()).await;
         TestApp {
             address,
             db,
             database_url: self.database_url.clone(),
+            key_file,
+            checkpoint_file,
             client: reqwest::Client::new(),
             sqlite_file: None,
+            audit_dir: None,
             server: Some(server),
         }
     }
@@ -195,8 +235,11 @@ impl TestApp {
             address: address.to_owned(),
             db: app.db.clone(),
             database_url: app.database_url.clone(),
+            key_file: app.key_file.clone(),
+            checkpoint_file: app.checkpoint_file.clone(),
             client: reqwest::Client::new(),
             sqlite_file: None,
+            audit_dir: None,
             server: None,
         }
     }
@@ -348,8 +391,21 @@ impl TestApp {
             .map(|r| r.rows_affected()))
     }
 
-    /// Runs the `caselink` binary against this app's database. It runs on the blocking
-    /// pool so that this test's server keeps serving (and releasing its locks) meanwhile.
+    /// The settings that give a `caselink` process this app's audit key file and
+    /// checkpoint file (so that no test writes either into the working directory).
+    pub fn audit_env(&self) -> [(&'static str, PathBuf); 2] {
+        [
+            ("CASELINK_AUDIT_KEY_FILE", self.key_file.clone()),
+            (
+                "CASELINK_AUDIT_CHECKPOINT_FILE",
+                self.checkpoint_file.clone(),
+            ),
+        ]
+    }
+
+    /// Runs the `caselink` binary against this app's database, key file and checkpoint
+    /// file. It runs on the blocking pool so that this test's server keeps serving (and
+    /// releasing its locks) meanwhile.
     pub async fn run_cli(&self, args: &[&str]) -> std::process::Output {
         self.run_cli_with_stdin(args, "").await
     }
@@ -360,10 +416,12 @@ impl TestApp {
         use std::process::{Command, Stdio};
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         let (url, stdin) = (self.database_url.clone(), stdin.to_owned());
+        let audit_env = self.audit_env();
         tokio::task::spawn_blocking(move || {
             let mut child = Command::new(env!("CARGO_BIN_EXE_caselink"))
                 .args(&args)
                 .env("DATABASE_URL", url)
+                .envs(audit_env)
                 .env("CASELINK_LOG", "warn")
                 .env("CASELINK_ADDR", "127.0.0.1:0")
                 .stdin(Stdio::piped())

@@ -77,6 +77,7 @@ async fn audit_verify_on_a_missing_database_says_it_could_not_check() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_caselink"))
         .args(["audit", "verify"])
         .env("DATABASE_URL", format!("sqlite://{}", missing.display()))
+        .envs(app.audit_env())
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));

@@ -15,6 +15,7 @@ async fn logs_carry_request_ids_and_no_personal_data() {
     let mut server = Command::new(env!("CARGO_BIN_EXE_caselink"))
         .arg("serve")
         .env("DATABASE_URL", &app.database_url)
+        .envs(app.audit_env())
         .env("CASELINK_ADDR", "127.0.0.1:0")
         .env("CASELINK_LOG_FORMAT", "json")
         .env("CASELINK_LOG", "debug")

@@ -5,6 +5,7 @@
 
 mod agencies;
 mod audit;
+mod audit_tampering;
 mod auth;
 mod case_records;
 mod case_work;

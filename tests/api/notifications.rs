@@ -539,6 +539,7 @@ async fn neither_messages_nor_log_lines_carry_the_mothers_name() {
     let mut server = Command::new(env!("CARGO_BIN_EXE_caselink"))
         .arg("serve")
         .env("DATABASE_URL", &app.database_url)
+        .envs(app.audit_env())
         .env("CASELINK_ADDR", "127.0.0.1:0")
         .env("CASELINK_LOG_FORMAT", "json")
         .env("CASELINK_LOG", "debug")
@@ -575,4 +576,65 @@ async fn neither_messages_nor_log_lines_carry_the_mothers_name() {
     ] {
         assert!(!log.contains(secret), "{secret} appears in the log:\n{log}");
     }
+}
+
+#[tokio::test]
+async fn the_latest_audit_checkpoint_is_mailed_to_the_auditor_once_a_period() {
+    let sink = SmtpSink::start().await;
+    let settings = mail_to(sink.port);
+    let app = spawn_app_with(move |c| {
+        settings(c);
+        c.audit_checkpoint_email = Some("auditor@audit.example".into());
+        // A period far longer than the test, so that no period boundary falls inside it.
+        c.audit_checkpoint_email_hours = 8760;
+    })
+    .await;
+    let messages = sink.wait_for(1).await;
+    let mail = &messages[0];
+    assert_eq!(mail.to, vec!["auditor@audit.example".to_owned()]);
+    let text = mail.part("text/plain").unwrap_or_default();
+    // The checkpoint the mail carries is one the sealer wrote and signed.
+    let file = std::fs::read_to_string(&app.checkpoint_file).expect("the checkpoint file");
+    let first: Value =
+        serde_json::from_str(file.lines().next().expect("a checkpoint")).expect("json");
+    for (label, field) in [
+        ("Позиция в цепочке", "position"),
+        ("Хеш", "hash"),
+        ("Ключ", "key_id"),
+        ("Подпись (Ed25519, base64)", "signature"),
+    ] {
+        let value = match &first[field] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        assert!(
+            text.contains(&format!("{label}: {value}")),
+            "{label} missing: {text}"
+        );
+    }
+    assert!(
+        mail.subject()
+            .starts_with("CaseLink: Контрольная точка журнала аудита"),
+        "{}",
+        mail.readable()
+    );
+    // More rounds seal and sign more in the same period: no second mail.
+    let admin = app.admin_token().await;
+    app.gql(Some(&admin), "{ me { name } }", json!({})).await;
+    app.wait_until_sealed().await;
+    let outbox = app
+        .gql(
+            Some(&admin),
+            OUTBOX,
+            json!({ "f": { "kind": "AUDIT_CHECKPOINT" } }),
+        )
+        .await;
+    let rows = outbox["data"]["notifications"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(rows.len(), 1, "{outbox}");
+    assert!(rows[0]["node"]["recipientUserId"].is_null(), "{outbox}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(sink.received().len(), 1, "one mail a period");
 }

@@ -35,10 +35,22 @@ async fn two_servers_share_sessions_and_one_intact_audit_chain() {
         b.login(crate::harness::ADMIN_EMAIL, PASSWORD).await;
     }
     a.wait_until_sealed().await;
-    let verified = a.run_cli(&["audit", "verify"]).await;
-    assert!(
-        verified.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verified.stdout)
+    // One key file for both; a checkpoint file each, and verify reads both.
+    let (a_file, b_file) = (
+        a.checkpoint_file.display().to_string(),
+        b.checkpoint_file.display().to_string(),
     );
+    let verified = a
+        .run_cli(&[
+            "audit",
+            "verify",
+            "--checkpoints",
+            &a_file,
+            "--checkpoints",
+            &b_file,
+        ])
+        .await;
+    let out = String::from_utf8_lossy(&verified.stdout);
+    assert!(verified.status.success(), "{out}");
+    assert!(out.contains("sealed and signed"), "{out}");
 }

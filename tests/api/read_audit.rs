@@ -167,9 +167,11 @@ async fn a_hub_with_a_single_database_connection_still_seals_its_reads() {
     assert_eq!(staged_now(&hub).await, 1);
     // CASELINK_DB_MAX_CONNECTIONS=1: the sealer must not wait for a second connection
     // while its transaction holds the only one.
+    let keys = hub.app.db.audit_keys().cloned().expect("the app's keys");
     let lone = caselink::db::Db::connect(&hub.app.database_url, 1)
         .await
-        .expect("connect with one connection");
+        .expect("connect with one connection")
+        .with_audit_keys(keys);
     let sealed = tokio::time::timeout(std::time::Duration::from_secs(5), sealer::seal_all(&lone))
         .await
         .expect("sealing finished within 5 s")
@@ -198,4 +200,84 @@ async fn a_staging_number_is_never_given_twice_even_after_the_table_empties() {
     assert_eq!(staged_now(&hub).await, 0, "the table is empty");
     case_as(&hub, &hub.curator, &id).await;
     assert!(staged_seq().await > first);
+}
+
+#[tokio::test]
+async fn a_staged_read_altered_before_it_is_moved_is_caught_by_verify() {
+    let (hub, id) = quiet_hub().await;
+    case_as(&hub, &hub.curator, &id).await;
+    assert_eq!(staged_now(&hub).await, 1);
+    // Someone who can write the staging table (on SQLite the companion file) hides what
+    // was read; staging has no guard.
+    caselink::with_db!(hub.app.db.staging(), |pool| sqlx::query(
+        "UPDATE audit_reads_pending SET details = '{}'"
+    )
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("alter the staged event");
+    let verify = hub.app.run_cli(&["audit", "verify"]).await;
+    let out = String::from_utf8_lossy(&verify.stdout);
+    assert_eq!(verify.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("BROKEN at staged read event") && out.contains("does not match its MAC"),
+        "{out}"
+    );
+    // Moved and sealed, it carries its MAC along, and still shows.
+    sealer::seal_all(&hub.app.db).await.expect("seal");
+    let verify = hub.app.run_cli(&["audit", "verify"]).await;
+    let out = String::from_utf8_lossy(&verify.stdout);
+    assert_eq!(verify.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("BROKEN at position") && out.contains("does not match its MAC"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn an_older_companion_file_gains_the_mac_columns_when_opened() {
+    if on_postgres() {
+        return; // PostgreSQL's staging table gets them from migration 0010.
+    }
+    let main = std::env::temp_dir().join(format!(
+        "caselink_companion_{}.db",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let companion = staged::sqlite_companion(&main);
+    {
+        use sqlx::ConnectOptions as _;
+        let mut old = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&companion)
+            .create_if_missing(true)
+            .connect()
+            .await
+            .expect("create an old companion");
+        // The table as the version before the keys created it, with one staged read.
+        sqlx::query(
+            "CREATE TABLE audit_reads_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, \
+             id BLOB NOT NULL UNIQUE, occurred_at TEXT NOT NULL, actor_user_id BLOB, \
+             actor_agency_id BLOB, action TEXT NOT NULL, target_kind TEXT NOT NULL, \
+             target_id BLOB, case_id BLOB, request_id TEXT NOT NULL, details TEXT NOT NULL)",
+        )
+        .execute(&mut old)
+        .await
+        .expect("the old table");
+        sqlx::query(
+            "INSERT INTO audit_reads_pending (id, occurred_at, action, target_kind, request_id, \
+             details) VALUES (randomblob(16), '2026-01-01T00:00:00Z', 'PERSONAL_DATA_READ', 'case', 'r', '{}')",
+        )
+        .execute(&mut old)
+        .await
+        .expect("an old staged read");
+    }
+    let db = caselink::db::Db::connect(&format!("sqlite://{}", main.display()), 1)
+        .await
+        .expect("open beside the old companion");
+    let rows = staged::all(&db).await.expect("read staged events");
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].mac.mac.is_none(), "an old read has no MAC");
+    db.close().await;
+    for suffix in ["", "-wal", "-shm", "-reads", "-reads-wal", "-reads-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", main.display()));
+    }
 }

@@ -184,6 +184,9 @@ pub struct Config {
     /// E-mail notifications: SMTP, retries and reminders.
     #[command(flatten)]
     pub mail: MailConfig,
+    /// Sign-in rate limits, the password-hashing pool, device tokens.
+    #[command(flatten)]
+    pub sign_in: crate::auth::limits::SignInLimits,
 }
 
 /// How the SMTP connection is secured.

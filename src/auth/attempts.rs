@@ -79,7 +79,9 @@ pub async fn reserve(
             store::ensure_throttle_row(&mut tx, key, now).await?;
             store::failures_for_update(&mut tx, key).await?
         }
-        Counter::Device(device_id) => store::device_failures_for_update(&mut tx, *device_id).await?,
+        Counter::Device(device_id) => {
+            store::device_failures_for_update(&mut tx, *device_id).await?
+        }
     };
     if let Err(refusal) = throttle::gate(earlier.as_ref(), now) {
         record_refusal(&mut tx, attempt, attempt.counter.throttled_reason(), now).await?;
@@ -125,8 +127,8 @@ async fn record_refusal(
         Counter::Device(_) => json!({ "reason": reason, "knownDevice": true }),
         Counter::Address(_) => json!({ "reason": reason }),
     };
-    let entry = Entry::new(AuditAction::LoginFailed, "user", attempt.account_id)
-        .with_details(details);
+    let entry =
+        Entry::new(AuditAction::LoginFailed, "user", attempt.account_id).with_details(details);
     audit::record(tx, &origin, entry, now).await
 }
 

@@ -55,11 +55,17 @@ impl SignInRates {
             self.per_address
                 .check_key(&address_key(client))
                 .map_err(|not_until| {
-                    refusal(BusyReason::AddressLimit, not_until.wait_time_from(self.clock.now()))
+                    refusal(
+                        BusyReason::AddressLimit,
+                        not_until.wait_time_from(self.clock.now()),
+                    )
                 })?;
         }
         self.total.check().map_err(|not_until| {
-            refusal(BusyReason::TotalLimit, not_until.wait_time_from(self.clock.now()))
+            refusal(
+                BusyReason::TotalLimit,
+                not_until.wait_time_from(self.clock.now()),
+            )
         })
     }
 
@@ -164,7 +170,8 @@ mod tests {
     }
 
     fn ip(text: &str) -> IpAddr {
-        text.parse().unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+        text.parse()
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
     }
 
     #[test]
@@ -227,9 +234,18 @@ mod tests {
             HeaderValue::from_static("6.6.6.6, 203.0.113.7"),
         );
         assert_eq!(client_address(peer, &headers, false), Some(ip("127.0.0.1")));
-        assert_eq!(client_address(peer, &headers, true), Some(ip("203.0.113.7")));
-        headers.append("x-forwarded-for", HeaderValue::from_static("[2001:db8::5]:443"));
-        assert_eq!(client_address(peer, &headers, true), Some(ip("2001:db8::5")));
+        assert_eq!(
+            client_address(peer, &headers, true),
+            Some(ip("203.0.113.7"))
+        );
+        headers.append(
+            "x-forwarded-for",
+            HeaderValue::from_static("[2001:db8::5]:443"),
+        );
+        assert_eq!(
+            client_address(peer, &headers, true),
+            Some(ip("2001:db8::5"))
+        );
         headers.insert("x-forwarded-for", HeaderValue::from_static("garbage"));
         assert_eq!(client_address(peer, &headers, true), Some(ip("127.0.0.1")));
         assert_eq!(

@@ -256,7 +256,10 @@ pub async fn known_device(
 
 /// A device's own failed sign-ins, locked for update on PostgreSQL; `None` when the
 /// device ended meanwhile.
-pub async fn device_failures_for_update(tx: &mut Tx, device_id: Uuid) -> AppResult<Option<Failures>> {
+pub async fn device_failures_for_update(
+    tx: &mut Tx,
+    device_id: Uuid,
+) -> AppResult<Option<Failures>> {
     let sql = format!("{DEVICE_FAILURES}{}", dialect::for_update(tx));
     Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)
         .bind(device_id)

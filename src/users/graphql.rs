@@ -215,8 +215,15 @@ impl UserMutation {
         };
         let state = ctx.state();
         let hashing = &state.sign_in.hashing;
-        let user = super::create(&state.db, hashing, actor, &ctx.origin()?, request, db::now())
-            .await?;
+        let user = super::create(
+            &state.db,
+            hashing,
+            actor,
+            &ctx.origin()?,
+            request,
+            db::now(),
+        )
+        .await?;
         Ok(UserNode::for_viewer(user, actor))
     }
 

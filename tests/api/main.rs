@@ -6,6 +6,7 @@
 mod agencies;
 mod audit;
 mod auth;
+mod auth_limits;
 mod case_records;
 mod case_work;
 mod cases;

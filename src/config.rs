@@ -104,6 +104,7 @@ pub struct Config {
         long,
         env = "CASELINK_MAX_QUERY_COMPLEXITY",
         default_value_t = 5000,
+        value_parser = crate::graphql::cost::parse_complexity_limit,
         global = true
     )]
     pub max_query_complexity: usize,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::audit::reads::ReadAudit;
-use crate::auth::TokenCache;
+use crate::auth::{SignInGuards, TokenCache};
 use crate::config::Config;
 use crate::db::Db;
 use crate::graphql::documents::DocumentCache;
@@ -21,6 +21,8 @@ pub struct AppState {
     pub read_audit: ReadAudit,
     /// Parsed GraphQL documents by query text.
     pub documents: DocumentCache,
+    /// Sign-in rate limits, the password-hashing pool, device-token lifetime.
+    pub sign_in: Arc<SignInGuards>,
 }
 
 impl AppState {
@@ -29,7 +31,9 @@ impl AppState {
     pub fn new(db: Db, config: Config) -> AppState {
         let tokens = TokenCache::new(config.token_recheck());
         let read_audit = ReadAudit::start(db.clone());
+        let sign_in = Arc::new(SignInGuards::new(&config.sign_in));
         AppState {
+            sign_in,
             db,
             config: Arc::new(config),
             tokens,

@@ -105,6 +105,7 @@ pub struct Config {
         long,
         env = "CASELINK_MAX_QUERY_COMPLEXITY",
         default_value_t = 5000,
+        value_parser = crate::graphql::cost::parse_complexity_limit,
         global = true
     )]
     pub max_query_complexity: usize,
@@ -227,6 +228,9 @@ pub struct Config {
     /// E-mail notifications: SMTP, retries and reminders.
     #[command(flatten)]
     pub mail: MailConfig,
+    /// Sign-in rate limits, the password-hashing pool, device tokens.
+    #[command(flatten)]
+    pub sign_in: crate::auth::limits::SignInLimits,
 }
 
 /// A language for mail that goes to no agency (whose setting would decide).

@@ -13,6 +13,9 @@ pub enum AppError {
     Unauthenticated,
     /// Sign-in refused; the message never tells whether the e-mail exists.
     LoginRefused(LoginRefusal),
+    /// Too much at once (sign-ins from an address or in total, password checks waiting):
+    /// try again later. Depends on load only, never on an account.
+    TooManyRequests(Busy),
     /// Signed in, but the role does not allow this.
     Forbidden(&'static str),
     /// Absent or outside the caller's access scope: the two are indistinguishable.
@@ -34,6 +37,46 @@ pub enum LoginRefusal {
     SlowDown { retry_after_seconds: i64 },
     /// Too many failures: the account is locked for a while.
     Locked { retry_after_seconds: i64 },
+}
+
+/// A refusal for load, with how long to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Busy {
+    /// Which limit refused.
+    pub reason: BusyReason,
+    /// Seconds until a try may pass (at least 1).
+    pub retry_after_seconds: i64,
+}
+
+/// Which load limit refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BusyReason {
+    /// Too many sign-ins from the client's address.
+    AddressLimit,
+    /// Too many sign-ins across the hub.
+    TotalLimit,
+    /// Every password worker is busy and the waiting queue is full.
+    PasswordQueueFull,
+}
+
+impl BusyReason {
+    /// The value of `extensions.reason`.
+    pub fn code(self) -> &'static str {
+        match self {
+            BusyReason::AddressLimit => "ADDRESS_LIMIT",
+            BusyReason::TotalLimit => "TOTAL_LIMIT",
+            BusyReason::PasswordQueueFull => "PASSWORD_QUEUE_FULL",
+        }
+    }
+
+    /// The reason of the `LOGIN_FAILED` audit event.
+    pub fn audit_reason(self) -> &'static str {
+        match self {
+            BusyReason::AddressLimit => "address_rate_limited",
+            BusyReason::TotalLimit => "total_rate_limited",
+            BusyReason::PasswordQueueFull => "password_queue_full",
+        }
+    }
 }
 
 impl AppError {
@@ -66,6 +109,20 @@ impl AppError {
                 "too many failed sign-ins; sign-in is locked for {} min",
                 (retry_after_seconds + 59) / 60
             ),
+            AppError::TooManyRequests(busy) => {
+                let wait = busy.retry_after_seconds;
+                match busy.reason {
+                    BusyReason::AddressLimit => {
+                        format!("too many sign-ins from your network; try again in {wait} s")
+                    }
+                    BusyReason::TotalLimit => {
+                        format!("too many sign-ins at the moment; try again in {wait} s")
+                    }
+                    BusyReason::PasswordQueueFull => {
+                        format!("the server is busy checking passwords; try again in {wait} s")
+                    }
+                }
+            }
             AppError::Forbidden(what) => format!("your role does not allow this: {what}"),
             AppError::NotFound(what) => format!("{what} not found"),
             AppError::BadUserInput { field, message } => format!("{field}: {message}"),

@@ -66,6 +66,7 @@ pub async fn update(
     let deactivated = changed.contains(&"active") && !row.active;
     if deactivated {
         crate::auth::store::end_agency_sessions(&mut tx, id, now).await?;
+        crate::auth::store::end_agency_devices(&mut tx, id).await?;
     }
     let entry = Entry::new(AuditAction::AgencyUpdated, "agency", Some(id))
         .with_details(json!({ "fields": changed }));

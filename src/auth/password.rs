@@ -32,14 +32,30 @@ pub fn check_policy(field: &str, password: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Hashes a password with argon2id (PHC string with its own random salt).
+/// Checks only the upper bound, for a password that is tried rather than set (sign-in,
+/// the current password): a longer one cannot be anyone's, and would cost hashing time.
+pub fn check_max_length(field: &str, password: &str) -> AppResult<()> {
+    if password.chars().count() > MAX_CHARS {
+        return Err(AppError::bad_input(
+            field,
+            format!("must be at most {MAX_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Hashes a password with argon2id on the blocking pool, with no bound on how many run
+/// at once: for the command line and the demo's seed only. Requests hash through the
+/// bounded [`super::hashing::HashingPool`].
 pub async fn hash(password: String) -> AppResult<String> {
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .map_err(AppError::internal)?
 }
 
-fn hash_blocking(password: &str) -> AppResult<String> {
+/// Hashes a password with argon2id (PHC string with its own random salt). Slow on
+/// purpose: call it on a blocking thread.
+pub fn hash_blocking(password: &str) -> AppResult<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -48,23 +64,20 @@ fn hash_blocking(password: &str) -> AppResult<String> {
 }
 
 /// Checks `password` against a stored hash. With no hash (unknown e-mail) it checks a
-/// dummy one, so an unknown address costs the same time as a known one.
-pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || {
-        let known = stored.is_some();
-        let stored = match stored {
-            Some(s) => s,
-            None => dummy_hash()?.to_owned(),
-        };
-        let parsed = PasswordHash::new(&stored)
-            .map_err(|e| AppError::internal(anyhow::anyhow!("stored hash: {e}")))?;
-        let matches = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
-        Ok(known && matches)
-    })
-    .await
-    .map_err(AppError::internal)?
+/// dummy one, so an unknown address costs the same time as a known one. Slow on
+/// purpose: call it on a blocking thread.
+pub fn verify_blocking(password: &str, stored: Option<&str>) -> AppResult<bool> {
+    let known = stored.is_some();
+    let stored = match stored {
+        Some(s) => s,
+        None => dummy_hash()?,
+    };
+    let parsed = PasswordHash::new(stored)
+        .map_err(|e| AppError::internal(anyhow::anyhow!("stored hash: {e}")))?;
+    let matches = Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok();
+    Ok(known && matches)
 }
 
 fn dummy_hash() -> AppResult<&'static str> {
@@ -87,18 +100,13 @@ mod tests {
         assert!(check_policy("password", "двенадцать!!").is_ok());
     }
 
-    #[tokio::test]
-    async fn a_hash_verifies_its_password_only() {
-        let hash = hash("correct horse battery".into()).await.ok().unwrap();
+    #[test]
+    fn a_hash_verifies_its_password_only() {
+        let hash = hash_blocking("correct horse battery").ok().unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(hash.clone()))
-            .await
-            .ok()
-            .unwrap());
-        assert!(!verify("wrong horse battery".into(), Some(hash))
-            .await
-            .ok()
-            .unwrap());
-        assert!(!verify("anything at all".into(), None).await.ok().unwrap());
+        let check = |password: &str, stored: Option<&str>| verify_blocking(password, stored).ok();
+        assert_eq!(check("correct horse battery", Some(&hash)), Some(true));
+        assert_eq!(check("wrong horse battery", Some(&hash)), Some(false));
+        assert_eq!(check("anything at all", None), Some(false));
     }
 }

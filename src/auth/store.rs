@@ -1,4 +1,4 @@
-//! SQL for sessions and sign-in throttling.
+//! SQL for sessions, device tokens and sign-in throttling.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -72,6 +72,27 @@ const ENSURE_THROTTLE_ROW: &str = "
     VALUES ($1, 0, $2, NULL)
     ON CONFLICT (email_key) DO NOTHING";
 const FORGET_FAILURES: &str = "DELETE FROM login_throttle WHERE email_key = $1";
+const KNOWN_DEVICE: &str = "
+    SELECT d.id FROM device_tokens d JOIN users u ON u.id = d.user_id
+    WHERE d.token_hash = $1 AND u.email_normalized = $2 AND d.expires_at > $3";
+const DEVICE_FAILURES: &str = "
+    SELECT failures, last_failure_at, locked_until FROM device_tokens WHERE id = $1";
+const SAVE_DEVICE_FAILURES: &str = "
+    UPDATE device_tokens SET failures = $2, last_failure_at = $3, locked_until = $4
+    WHERE id = $1";
+const INSERT_DEVICE: &str = "
+    INSERT INTO device_tokens
+        (id, user_id, token_hash, created_at, expires_at, failures, last_failure_at, locked_until)
+    VALUES ($1, $2, $3, $4, $5, 0, $4, NULL)";
+const END_DEVICE: &str = "DELETE FROM device_tokens WHERE id = $1";
+const END_USER_DEVICES: &str = "DELETE FROM device_tokens WHERE user_id = $1";
+const END_AGENCY_DEVICES: &str = "
+    DELETE FROM device_tokens WHERE user_id IN (SELECT id FROM users WHERE agency_id = $1)";
+const PRUNE_USER_DEVICES: &str = "
+    DELETE FROM device_tokens
+    WHERE user_id = $1 AND (expires_at <= $2 OR id NOT IN (
+        SELECT id FROM device_tokens WHERE user_id = $1 AND expires_at > $2
+        ORDER BY created_at DESC, id DESC LIMIT $3))";
 
 /// The account behind a normalised address, if any.
 pub async fn account(db: &Db, email_normalized: &str) -> AppResult<Option<LoginAccount>> {
@@ -211,6 +232,117 @@ pub async fn save_failures(tx: &mut Tx, email_key: &str, state: &Failures) -> Ap
 pub async fn forget_failures(tx: &mut Tx, email_key: &str) -> AppResult<()> {
     with_tx!(tx, |conn| sqlx::query(FORGET_FAILURES)
         .bind(email_key)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The device behind a presented device token, when the token is live and belongs to the
+/// account of this normalised address; a token of another account counts as none.
+pub async fn known_device(
+    db: &Db,
+    hash: &TokenHash,
+    email_normalized: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Uuid>> {
+    Ok(with_db!(db, |pool| sqlx::query_scalar(KNOWN_DEVICE)
+        .bind(&hash[..])
+        .bind(email_normalized)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// A device's own failed sign-ins, locked for update on PostgreSQL; `None` when the
+/// device ended meanwhile.
+pub async fn device_failures_for_update(
+    tx: &mut Tx,
+    device_id: Uuid,
+) -> AppResult<Option<Failures>> {
+    let sql = format!("{DEVICE_FAILURES}{}", dialect::for_update(tx));
+    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(device_id)
+        .fetch_optional(conn)
+        .await)?)
+}
+
+/// Records a device's own failures.
+pub async fn save_device_failures(tx: &mut Tx, device_id: Uuid, state: &Failures) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(SAVE_DEVICE_FAILURES)
+        .bind(device_id)
+        .bind(state.failures)
+        .bind(state.last_failure_at)
+        .bind(state.locked_until)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Remembers a new device of a user until `expires_at`.
+pub async fn insert_device(
+    tx: &mut Tx,
+    id: Uuid,
+    user_id: Uuid,
+    hash: &TokenHash,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(INSERT_DEVICE)
+        .bind(id)
+        .bind(user_id)
+        .bind(&hash[..])
+        .bind(now)
+        .bind(expires_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends one device token (it was used, and a new one replaces it).
+pub async fn end_device(tx: &mut Tx, device_id: Uuid) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(END_DEVICE)
+        .bind(device_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends every device token of a user (deactivated, or a new password).
+pub async fn end_user_devices(tx: &mut Tx, user_id: Uuid) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(END_USER_DEVICES)
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends every device token of an agency's users (the agency was deactivated).
+pub async fn end_agency_devices(tx: &mut Tx, agency_id: Uuid) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(END_AGENCY_DEVICES)
+        .bind(agency_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Drops a user's expired device tokens and all but the newest `keep` live ones, so a
+/// client that never keeps its token does not pile rows up.
+pub async fn prune_user_devices(
+    tx: &mut Tx,
+    user_id: Uuid,
+    keep: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(PRUNE_USER_DEVICES)
+        .bind(user_id)
+        .bind(now)
+        .bind(keep)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

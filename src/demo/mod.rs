@@ -189,6 +189,8 @@ async fn seed_agency(
         Some(NotificationLanguage::Ru),
     )?;
     let agency = agencies::create(db, admin, origin, new, now).await?;
+    // The seed creates its people one after another: one place is enough.
+    let seeding = crate::auth::hashing::HashingPool::new(1, 0);
     for (name, email, roles) in demo.people {
         let input = CreateUser {
             agency_id: agency.id,
@@ -197,7 +199,7 @@ async fn seed_agency(
             password: PASSWORD,
             roles,
         };
-        users::create(db, admin, origin, input, now).await?;
+        users::create(db, &seeding, admin, origin, input, now).await?;
     }
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! What every resolver can reach: the hub's state and the request's actor.
 
 use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::Context;
@@ -21,6 +23,13 @@ pub struct RequestContext {
     /// Records whose personal data this request returned: written as one audit event
     /// before the response leaves (a page of 20 cases is one event, not 20).
     pub personal_reads: Arc<Mutex<BTreeSet<(&'static str, Uuid)>>>,
+    /// The client's address (the TCP peer, or a trusted proxy's last `X-Forwarded-For`
+    /// hop), for the per-address sign-in limit.
+    pub client_address: Option<IpAddr>,
+    /// Set by the request's first password check (`login`, `changePassword`), so that
+    /// one request cannot try many passwords, however its fields are aliased or nested
+    /// in fragments.
+    password_checked: Arc<AtomicBool>,
 }
 
 impl RequestContext {
@@ -30,7 +39,27 @@ impl RequestContext {
             actor,
             request_id,
             personal_reads: Arc::default(),
+            client_address: None,
+            password_checked: Arc::default(),
         }
+    }
+
+    /// The same context, from the client at `address`.
+    pub fn with_client_address(mut self, address: Option<IpAddr>) -> RequestContext {
+        self.client_address = address;
+        self
+    }
+
+    /// Claims the request's one password check for `field`; a second is refused with
+    /// `BAD_USER_INPUT` before its password is looked at.
+    pub fn claim_password_check(&self, field: &str) -> AppResult<()> {
+        if self.password_checked.swap(true, Ordering::SeqCst) {
+            return Err(AppError::bad_input(
+                field,
+                "one sign-in or password check per request; send the next in a new request",
+            ));
+        }
+        Ok(())
     }
 
     /// What personal data the request read, by kind of record.
@@ -80,5 +109,23 @@ impl ContextExt for Context<'_> {
         if let Ok(mut set) = self.request().personal_reads.lock() {
             set.insert((kind, id));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_gets_one_password_check_shared_by_its_copies() {
+        let request = RequestContext::new(None, "r".into());
+        let copy = request.clone();
+        assert!(request.claim_password_check("login").is_ok());
+        assert!(matches!(
+            copy.claim_password_check("changePassword"),
+            Err(AppError::BadUserInput { field, .. }) if field == "changePassword"
+        ));
+        let next = RequestContext::new(None, "r2".into());
+        assert!(next.claim_password_check("login").is_ok());
     }
 }

@@ -17,6 +17,9 @@ pub mod code {
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
     /// Clashes with the current state.
     pub const CONFLICT: &str = "CONFLICT";
+    /// Too much at once; `extensions.reason` says which limit, `retryAfterSeconds` when
+    /// to try again.
+    pub const TOO_MANY_REQUESTS: &str = "TOO_MANY_REQUESTS";
     /// Our fault; details are in the server log under the request id.
     pub const INTERNAL: &str = "INTERNAL";
 }
@@ -43,6 +46,11 @@ impl From<AppError> for async_graphql::Error {
                     }
                 }
                 code::UNAUTHENTICATED
+            }
+            AppError::TooManyRequests(busy) => {
+                extensions.set("reason", busy.reason.code());
+                extensions.set("retryAfterSeconds", busy.retry_after_seconds);
+                code::TOO_MANY_REQUESTS
             }
             AppError::Forbidden(_) => code::FORBIDDEN,
             AppError::NotFound(_) => code::NOT_FOUND,
@@ -126,6 +134,14 @@ mod tests {
         assert_eq!(code_of(AppError::Forbidden("x")).0, code::FORBIDDEN);
         assert_eq!(code_of(AppError::NotFound("case")).0, code::NOT_FOUND);
         assert_eq!(code_of(AppError::Conflict("x".into())).0, code::CONFLICT);
+        let busy = crate::error::Busy {
+            reason: crate::error::BusyReason::PasswordQueueFull,
+            retry_after_seconds: 1,
+        };
+        assert_eq!(
+            code_of(AppError::TooManyRequests(busy)).0,
+            code::TOO_MANY_REQUESTS
+        );
         assert_eq!(
             code_of(AppError::internal(anyhow::anyhow!("boom"))).0,
             code::INTERNAL

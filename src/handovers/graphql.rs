@@ -333,6 +333,9 @@ impl HandoverMutation {
     /// Asks another agency to take the case over (TRANSFER, the head only) or to give a
     /// service while your agency keeps the lead (REFERRAL). Documents go as multipart
     /// uploads; the whole request is refused, with nothing stored, if one is refused.
+    #[graphql(
+        complexity = "crate::graphql::cost::documents(package.as_ref().map_or(0, |p| p.documents.len()), child_complexity)"
+    )]
     async fn request_handover(
         &self,
         ctx: &Context<'_>,

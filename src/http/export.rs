@@ -98,6 +98,7 @@ pub(super) fn plain_error(error: AppError) -> Response {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
         AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(e) => {
             // The chain goes to the log (with the request id from the span), never out.
             tracing::error!(error = format!("{e:#}"), "internal error");

@@ -1,14 +1,16 @@
 //! The GraphQL endpoint: resolves the bearer token to an actor, then runs the request.
 
+use std::net::SocketAddr;
+
 use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::ParseRequestError;
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 
 use super::router::REQUEST_ID;
 use crate::agencies::loader::AgencyLoader;
@@ -27,6 +29,7 @@ use crate::{audit, auth, db};
 /// `BAD_USER_INPUT` naming the field), and nothing of it runs.
 pub async fn execute(
     State((state, schemas)): State<(AppState, Schemas)>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
@@ -72,7 +75,12 @@ pub async fn execute(
     };
     let loader = DataLoader::new(AgencyLoader(state.db.clone()), tokio::spawn);
     let viewer_agency = actor.as_ref().and_then(|a| a.agency_id);
-    let context = RequestContext::new(actor, request_id);
+    let client = auth::rates::client_address(
+        peer.map(|Extension(ConnectInfo(peer))| peer),
+        &headers,
+        state.config.sign_in.trusted_proxy,
+    );
+    let context = RequestContext::new(actor, request_id).with_client_address(client);
     let persons = DataLoader::new(PersonsLoader(state.db.clone()), tokio::spawn);
     let cases = DataLoader::new(
         VisibleCasesLoader {

@@ -199,6 +199,7 @@ pub struct UserMutation;
 #[Object]
 impl UserMutation {
     /// Creates a user (hub administrators; agency administrators in their own agency).
+    #[graphql(complexity = "crate::graphql::cost::PASSWORD_CHECK + child_complexity")]
     async fn create_user(
         &self,
         ctx: &Context<'_>,
@@ -212,8 +213,17 @@ impl UserMutation {
             password: &input.password,
             roles: &input.roles,
         };
-        let user =
-            super::create(&ctx.state().db, actor, &ctx.origin()?, request, db::now()).await?;
+        let state = ctx.state();
+        let hashing = &state.sign_in.hashing;
+        let user = super::create(
+            &state.db,
+            hashing,
+            actor,
+            &ctx.origin()?,
+            request,
+            db::now(),
+        )
+        .await?;
         Ok(UserNode::for_viewer(user, actor))
     }
 
@@ -246,7 +256,8 @@ impl UserMutation {
         Ok(UserNode::for_viewer(user, actor))
     }
 
-    /// Sets a user's password (they forgot theirs); their sessions end.
+    /// Sets a user's password (they forgot theirs); their sessions and device tokens end.
+    #[graphql(complexity = "crate::graphql::cost::PASSWORD_CHECK + child_complexity")]
     async fn set_user_password(
         &self,
         ctx: &Context<'_>,
@@ -257,6 +268,7 @@ impl UserMutation {
         let id = parse_id("id", &id)?;
         let user = super::set_password(
             &state.db,
+            &state.sign_in.hashing,
             &state.tokens,
             actor,
             &ctx.origin()?,

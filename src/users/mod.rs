@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::access::{policy, Actor, Role};
 use crate::agencies;
 use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::auth::hashing::HashingPool;
 use crate::auth::{self, password, TokenCache};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
@@ -55,9 +56,10 @@ pub async fn get(db: &Db, id: Uuid) -> AppResult<User> {
     Ok(User { row, roles })
 }
 
-/// Creates a user in an agency.
+/// Creates a user in an agency; the password is hashed on `hashing`.
 pub async fn create(
     db: &Db,
+    hashing: &HashingPool,
     actor: &Actor,
     origin: &Origin,
     input: CreateUser<'_>,
@@ -77,7 +79,7 @@ pub async fn create(
         input.password,
         input.roles,
     )?;
-    let hash = password::hash(new.password.clone()).await?;
+    let hash = hashing.hash(new.password.clone()).await?;
     let mut tx = db.begin().await?;
     if store::email_taken(&mut tx, &new.email_normalized, Uuid::nil()).await? {
         return Err(AppError::bad_input("email", "already used by another user"));
@@ -129,6 +131,7 @@ pub async fn update(
     let deactivated = changed.contains(&"active") && !user.row.active;
     if deactivated {
         auth::store::end_user_sessions(&mut tx, id, now).await?;
+        auth::store::end_user_devices(&mut tx, id).await?;
     }
     record_update(&mut tx, origin, &user.row, &changed, now).await?;
     tx.commit().await?;
@@ -193,9 +196,12 @@ async fn record_update(
     audit::record(tx, origin, entry, now).await
 }
 
-/// An administrator sets a user's password (they forgot it); the user's sessions end.
+/// An administrator sets a user's password (they forgot it); the user's sessions and
+/// device tokens end.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_password(
     db: &Db,
+    hashing: &HashingPool,
     tokens: &TokenCache,
     actor: &Actor,
     origin: &Origin,
@@ -206,7 +212,8 @@ pub async fn set_password(
     let user = get(db, id).await?;
     ensure_manages(actor, &user.row)?;
     password::check_policy("password", new_password)?;
-    reset_password(db, tokens, origin, id, new_password, now).await?;
+    let hash = hashing.hash(new_password.to_owned()).await?;
+    reset_password(db, tokens, origin, id, &hash, now).await?;
     Ok(user)
 }
 
@@ -217,18 +224,19 @@ fn ensure_manages(actor: &Actor, user: &UserRow) -> AppResult<()> {
     }
 }
 
+/// Stores a new password hash; every session and device token of the user ends.
 async fn reset_password(
     db: &Db,
     tokens: &TokenCache,
     origin: &Origin,
     id: Uuid,
-    new_password: &str,
+    hash: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let hash = password::hash(new_password.to_owned()).await?;
     let mut tx = db.begin().await?;
-    store::set_password_hash(&mut tx, id, &hash, now).await?;
+    store::set_password_hash(&mut tx, id, hash, now).await?;
     auth::store::end_user_sessions(&mut tx, id, now).await?;
+    auth::store::end_user_devices(&mut tx, id).await?;
     audit::record(
         &mut tx,
         origin,
@@ -284,13 +292,14 @@ pub async fn reset_password_by_email(
     let id = store::find_by_email(db, &normalized)
         .await?
         .ok_or(AppError::NotFound("user"))?;
+    let hash = password::hash(new_password.to_owned()).await?;
     // No other process's cache can be reached from here; theirs re-check within seconds.
     reset_password(
         db,
         &TokenCache::new(std::time::Duration::ZERO),
         &Origin::command_line(),
         id,
-        new_password,
+        &hash,
         now,
     )
     .await?;

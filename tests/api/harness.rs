@@ -62,6 +62,12 @@ pub fn test_config() -> Config {
     config.audit_seal_interval_ms = 50;
     config.graphiql = true;
     config.introspection = true;
+    // Every test signs in from 127.0.0.1, many times: the sign-in rate limits are tested
+    // on their own, with low settings (tests/api/sign_in_limits.rs).
+    config.sign_in.sign_in_per_address_per_minute = 100_000;
+    config.sign_in.sign_in_per_address_burst = 100_000;
+    config.sign_in.sign_in_total_per_minute = 100_000;
+    config.sign_in.sign_in_total_burst = 100_000;
     config
 }
 

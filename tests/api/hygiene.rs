@@ -48,7 +48,8 @@ async fn a_client_cannot_choose_its_request_id() {
 #[tokio::test]
 async fn page_size_counts_towards_query_complexity() {
     let app = spawn_app_with(|c| c.max_query_complexity = 60).await;
-    let admin = app.admin_token().await;
+    // A sign-in alone costs more than 60 (src/graphql/cost.rs): sign in on a peer.
+    let admin = app.spawn_peer(|_| {}).await.admin_token().await;
     let small = app
         .gql(
             Some(&admin),
@@ -150,7 +151,8 @@ async fn too_deep_and_too_complex_queries_are_refused() {
         c.max_query_complexity = 10;
     })
     .await;
-    let admin = app.admin_token().await;
+    // A sign-in alone costs more than 10 (src/graphql/cost.rs): sign in on a peer.
+    let admin = app.spawn_peer(|_| {}).await.admin_token().await;
     let deep = "{ users { edges { node { agency { name } } } } }";
     assert_eq!(
         error_code(&app.gql(Some(&admin), deep, json!({})).await),

@@ -7,6 +7,7 @@ mod agencies;
 mod audit;
 mod audit_tampering;
 mod auth;
+mod auth_limits;
 mod case_records;
 mod case_work;
 mod cases;

@@ -11,6 +11,7 @@ mod auth_limits;
 mod case_records;
 mod case_work;
 mod cases;
+mod docs_examples;
 mod export;
 mod handover_documents;
 mod handover_notices;

@@ -16,9 +16,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextRequest,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
+    NextRequest,
 };
-use async_graphql::{Response, ServerError, ServerResult, Value};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
+use async_graphql::{Response, ServerError, ServerResult, Value, Variables};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -290,9 +292,7 @@ fn outcome(errors: &[ServerError]) -> &'static str {
 async fn outbox_counts(db: &Db) -> AppResult<(i64, i64)> {
     const SQL: &str = "SELECT status, COUNT(*) FROM notifications \
                        WHERE status IN ('PENDING', 'FAILED') GROUP BY status";
-    let rows: Vec<(String, i64)> = with_db!(db, |pool| sqlx::query_as(SQL)
-        .fetch_all(pool)
-        .await)?;
+    let rows: Vec<(String, i64)> = with_db!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)?;
     let count = |status: &str| {
         rows.iter()
             .find(|(s, _)| s == status)
@@ -332,7 +332,10 @@ impl OperationNames {
         }
         // A poisoned lock only means another request panicked while holding it; the set
         // is still a set.
-        let mut seen = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut seen = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if seen.contains(name) {
             return name.to_owned();
         }
@@ -388,7 +391,8 @@ impl Extension for CountOperation {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .take();
-            self.metrics.count_operation(requested.as_deref(), &response);
+            self.metrics
+                .count_operation(requested.as_deref(), &response);
         }
         response
     }
@@ -404,6 +408,28 @@ impl Extension for CountOperation {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = request.operation_name.clone();
         next.run(ctx, request).await
+    }
+
+    /// A request that names no operation runs the document's only one: when that one has
+    /// a name, the request is counted under it even if validation then refuses it.
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        if let DocumentOperations::Multiple(operations) = &document.operations {
+            let mut requested = self
+                .requested
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if requested.is_none() && operations.len() == 1 {
+                *requested = operations.keys().next().map(|name| name.to_string());
+            }
+        }
+        Ok(document)
     }
 
     /// Reached only by a request that parsed and passed validation: the name is that of

@@ -26,11 +26,27 @@ pub async fn track(State(metrics): State<Metrics>, request: Request<Body>, next:
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or(UNMATCHED, MatchedPath::as_str)
-        .to_owned();
+        .map_or_else(|| UNMATCHED.to_owned(), |path| route_label(path.as_str()));
     let response = next.run(request).await;
     metrics.count_http(&route, response.status().as_u16(), started.elapsed());
     response
+}
+
+/// A route template with its parameters written `:id` and `*file` rather than `{id}` and
+/// `{*file}`: some simple parsers of the text format end a label set at the first `}`,
+/// even inside a quoted value.
+fn route_label(template: &str) -> String {
+    template
+        .split('/')
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(wildcard) if wildcard.starts_with('*') => wildcard.to_owned(),
+                Some(parameter) => format!(":{parameter}"),
+                None => segment.to_owned(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The metrics, to a caller with the token when `CASELINK_METRICS_TOKEN` is set.
@@ -40,8 +56,8 @@ pub async fn metrics(
 ) -> Response {
     if let Some(expected) = state.config.metrics.token.as_deref() {
         if !bearer(&headers).is_some_and(|given| same_token(given, expected)) {
-            let mut response = (StatusCode::UNAUTHORIZED, "a metrics token is required\n")
-                .into_response();
+            let mut response =
+                (StatusCode::UNAUTHORIZED, "a metrics token is required\n").into_response();
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"metrics\""),
@@ -74,7 +90,17 @@ fn same_token(given: &str, expected: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::same_token;
+    use super::{route_label, same_token};
+
+    #[test]
+    fn route_labels_name_parameters_without_braces() {
+        assert_eq!(route_label("/documents/{id}"), "/documents/:id");
+        assert_eq!(
+            route_label("/assets/graphiql/{*file}"),
+            "/assets/graphiql/*file"
+        );
+        assert_eq!(route_label("/graphql"), "/graphql");
+    }
 
     #[test]
     fn tokens_match_only_exactly() {

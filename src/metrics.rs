@@ -11,7 +11,7 @@
 //! names are bounded: see [`OperationNames`].
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -104,7 +104,7 @@ struct ScrapedGauges {
     pool_connections: Gauge,
     pool_idle: Gauge,
     pool_max: Gauge,
-    database_read: Gauge<f64, AtomicU64>,
+    database_read: Gauge,
 }
 
 impl Default for Metrics {
@@ -240,15 +240,15 @@ impl Metrics {
                 gauges.outbox_pending.set(pending);
                 gauges.outbox_failed.set(failed);
                 gauges.audit_unsealed.set(unsealed);
-                gauges.database_read.set(1.0);
+                gauges.database_read.set(1);
             }
             Ok(Err(error)) => {
                 tracing::warn!(?error, "metrics: reading the database failed");
-                gauges.database_read.set(0.0);
+                gauges.database_read.set(0);
             }
             Err(_) => {
                 tracing::warn!("metrics: the database did not answer in time");
-                gauges.database_read.set(0.0);
+                gauges.database_read.set(0);
             }
         }
     }

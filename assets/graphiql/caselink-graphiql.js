@@ -81,7 +81,8 @@
         "}",
         ""
       ].join("\n"),
-      variables: JSON.stringify({ filter: { action: "PERSONAL_DATA_READ" } }, null, 2),
+      // Every field of the filter is optional: action, actorUserId, targetId, caseId, from, to.
+      variables: JSON.stringify({ filter: {} }, null, 2),
       headers: withToken
     }
   ];

@@ -3,8 +3,10 @@
 pub mod deadlines;
 mod documents;
 mod export;
+mod graphiql;
 mod graphql;
 mod health;
+mod metrics;
 mod router;
 mod serve;
 

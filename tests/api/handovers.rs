@@ -965,15 +965,18 @@ async fn after_a_transfer_the_signal_is_read_as_the_case_is() {
         .map(str::to_owned)
         .unwrap_or_else(|| panic!("{journal}"));
     let read = "query($id: ID!) { signal(id: $id) { scope mother { fullName registeredAddress } visitReport { situationSummary } } }";
-    let before = h
-        .app()
-        .gql(Some(&h.officer2), read, json!({ "id": signal }))
-        .await;
-    assert_eq!(
-        before["data"]["signal"]["scope"], "SUMMARY",
-        "the pending receiver sees the case, and so the signal, in summary: {before}"
-    );
+    let ask = |token| {
+        h.app()
+            .gql(Some(token), read, json!({ "id": signal.clone() }))
+    };
+    let before = ask(&h.officer2).await;
+    assert_eq!(error_code(&before), Some("NOT_FOUND"), "{before}");
     let id = h.transfer().await;
+    let pending = ask(&h.officer2).await;
+    assert_eq!(
+        pending["data"]["signal"]["scope"], "SUMMARY",
+        "the pending receiver sees the case, and so the signal, in summary: {pending}"
+    );
     h.accept(&h.officer, &id, "15-о").await;
     let former = h
         .app()

@@ -261,7 +261,7 @@ async fn every_agency_kind_reads_every_record_by_every_path_within_its_scope() {
         }
         // The case: `case`, `node`, `cases`, and under a handover (depth 3).
         let what = format!("{} / case / case(id)", v.name);
-        let body = ask("query($id: ID!) { case(id: $id) { id persons { fullName } curatorId leadAgency { id } } }", &h.case).await;
+        let body = ask("query($id: ID!) { case(id: $id) { id journalNumber status openedAt childAgeBand persons { fullName } curatorId leadAgency { id } closureReason shelter handoverPending } }", &h.case).await;
         checks.direct(&body, "case", "/persons/0/fullName", v.case, &what);
         if v.case == Some(false) {
             // The summary: no curator, no lead (domain.md: number, status, dates, age band).

@@ -377,6 +377,8 @@ impl HandoverMutation {
     #[graphql(
         complexity = "crate::graphql::cost::documents(package.as_ref().map_or(0, |p| p.documents.len()), child_complexity)"
     )]
+    // The GraphQL arguments of the mutation, one parameter each.
+    #[allow(clippy::too_many_arguments)]
     async fn request_handover(
         &self,
         ctx: &Context<'_>,

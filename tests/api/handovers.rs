@@ -692,7 +692,7 @@ async fn a_request_past_its_deadline_is_flagged_and_left_to_people() {
 async fn withdrawn_consent_stops_a_referral_receiver_seeing_personal_data_unless_another_covers_it()
 {
     let h = handover_hub().await;
-    let consents = vec![
+    let consents = [
         h.consent_for(&[&h.social]).await,
         h.consent_for(&[&h.social]).await,
     ];

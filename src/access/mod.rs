@@ -1,11 +1,15 @@
 //! Who may see and do what: the only place in the hub that decides.
 //!
-//! - [`Actor`]: the signed-in user a request acts as (user, agency, roles).
-//! - [`policy`]: role checks for administrative actions (wrong role → `FORBIDDEN`).
+//! - [`Actor`]: the signed-in user a request acts as (user, agency, roles), and the
+//!   [`Viewer`] it reads as (its agency, and the widest scope its roles allow).
+//! - [`roles`]: the roles, and the role lists named for what their holders may do.
+//! - [`policy`]: role checks for actions (wrong role → `FORBIDDEN`), and the ground on
+//!   which a case's data goes to another agency.
 //! - [`participation`]: an agency's scope on a case (`FULL` or `SUMMARY`), granted and
 //!   revoked only by workflow events.
-//! - [`sql`]: the SQL fragment every case-scoped query filters by, so rows outside the
-//!   caller's scope are never loaded (out of scope → `NOT_FOUND`).
+//! - [`sql`]: the same rules as SQL fragments, which every scoped query filters by, so rows
+//!   outside the viewer's scope are never loaded and personal columns come back NULL
+//!   below `FULL` (out of scope → `NOT_FOUND`).
 
 pub mod participation;
 pub mod policy;

@@ -76,9 +76,10 @@ pub fn visible_cases(p: ViewerParams) -> String {
 }
 
 /// True when the viewer reads the case `case_id_expr` in FULL (capped): the condition for
-/// rows that hold a case's personal data (its people, consents, handover history).
+/// rows that hold a case's personal data (its people, consents, handover history). False,
+/// never NULL, where the viewer holds nothing, so that it can be selected as a boolean.
 pub fn case_full(case_id_expr: &str, p: ViewerParams) -> String {
-    format!("{} = 2", scope_rank(case_id_expr, p))
+    format!("COALESCE({} = 2, FALSE)", scope_rank(case_id_expr, p))
 }
 
 /// The viewer's scope rank on signal `s`, capped: until a case is opened from it, 2 (the
@@ -158,6 +159,12 @@ mod tests {
         let sql = visible_cases(ViewerParams::from(1));
         assert!(sql.contains("p.agency_id = $1") && sql.contains("p.expires_at > $2"));
         assert!(sql.contains("THEN $3 ELSE 1") && sql.ends_with(" v"));
+    }
+
+    #[test]
+    fn the_package_condition_is_never_null() {
+        // Selected as a column, a NULL would not decode as a boolean on PostgreSQL.
+        assert!(package_visible(ViewerParams::from(1)).contains("COALESCE("));
     }
 
     #[test]

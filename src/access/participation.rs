@@ -78,19 +78,27 @@ pub struct Participation {
     pub scope: Scope,
     /// When the grant ends by itself (a former lead's read-only period), if ever.
     pub expires_at: Option<DateTime<Utc>>,
-    /// When it was revoked, if it was.
+    /// When it was revoked, if it was: a fact, written by the event that revoked it.
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
 impl Participation {
-    /// Whether the participation grants anything at `now`.
+    /// Whether the participation grants anything at `now`: it is not revoked, and its
+    /// period (if it has one) has not run out.
+    ///
+    /// A revoked participation grants nothing, whatever time its `revoked_at` holds: a
+    /// revocation is recorded when it happens, never scheduled. A grant that ends by itself
+    /// (the former lead's read-only `FULL`, `formerLeadFullDays`) is written with an
+    /// `expires_at` instead (see [`changes_for`], `TransferAccepted`). The SQL that decides
+    /// in queries, [`super::sql::participation_active`], is the same rule, and
+    /// `tests/api/scope_rules.rs` checks the two against each other on one table of cases.
     pub fn is_active(&self, now: DateTime<Utc>) -> bool {
-        self.revoked_at.is_none_or(|t| t > now) && self.expires_at.is_none_or(|t| t > now)
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|t| t > now)
     }
 }
 
 /// The widest scope `agency` holds on a case at `now`, or `None`: then the case does not
-/// exist for that agency.
+/// exist for that agency. [`super::sql::scope_rank`] says the same in SQL.
 pub fn scope_of(
     participations: &[Participation],
     agency: Uuid,
@@ -380,6 +388,20 @@ mod tests {
         );
         assert_eq!(scope_of(&ps, social, at(11)), Some(Scope::Summary));
         assert_eq!(scope_of(&ps, rehab, at(11)), Some(Scope::Full));
+    }
+
+    #[test]
+    fn a_revoked_participation_grants_nothing_whatever_time_it_names() {
+        let agency = Uuid::now_v7();
+        let revoked_later = Participation {
+            agency_id: agency,
+            kind: ParticipationKind::ReferralRecipient,
+            scope: Scope::Full,
+            expires_at: None,
+            revoked_at: Some(at(20)),
+        };
+        assert!(!revoked_later.is_active(at(9)));
+        assert_eq!(scope_of(&[revoked_later], agency, at(9)), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::{Actor, Role};
+use super::{roles, Actor, Role};
 use crate::error::{AppError, AppResult};
 
 /// Only hub administrators manage agencies.
@@ -21,6 +21,70 @@ pub fn ensure_any_role(actor: &Actor, roles: &[Role], what: &'static str) -> App
         Ok(())
     } else {
         Err(AppError::Forbidden(what))
+    }
+}
+
+/// Who decides on a request to their agency: its heads for a transfer (the lead moves
+/// under their order); its heads and the rehabilitation centre's staff, who give the
+/// service themselves, for a referral.
+pub fn ensure_decides_on(actor: &Actor, transfer: bool) -> AppResult<()> {
+    if transfer {
+        ensure_any_role(
+            actor,
+            roles::DECIDE_TRANSFERS,
+            "only the head decides on a transfer",
+        )
+    } else {
+        ensure_any_role(
+            actor,
+            roles::DECIDE_REFERRALS,
+            "deciding on referrals to your agency",
+        )
+    }
+}
+
+/// The ground on which a case's personal data goes to another agency (152-FZ; seeds 001,
+/// 002: consent is recorded before data is shared).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SharingGround {
+    /// The law requires the handover: a transfer to guardianship.
+    LegalDuty,
+    /// This consent to personal-data processing covers the receiving agency.
+    Consent(Uuid),
+    /// No consent covers the receiver; a head sends anyway, for this reason.
+    Override(String),
+}
+
+/// Decides the ground for sending a case's package to a receiver: the law when
+/// `legal_duty`; else a consent covering the receiver (`covering_consent`); else a
+/// head's override with its reason. Without any, the request is refused naming
+/// `consentOverrideReason`; an override by anyone but a head is `FORBIDDEN`.
+pub fn sharing_ground(
+    actor: &Actor,
+    legal_duty: bool,
+    covering_consent: Option<Uuid>,
+    override_reason: Option<String>,
+) -> AppResult<SharingGround> {
+    if legal_duty {
+        return Ok(SharingGround::LegalDuty);
+    }
+    if let Some(consent) = covering_consent {
+        return Ok(SharingGround::Consent(consent));
+    }
+    match override_reason {
+        Some(reason) => {
+            ensure_any_role(
+                actor,
+                roles::DECIDE_TRANSFERS,
+                "only a head sends a package without consent",
+            )?;
+            Ok(SharingGround::Override(reason))
+        }
+        None => Err(AppError::bad_input(
+            "consentOverrideReason",
+            "no consent to personal-data processing covers the receiving agency: record \
+             one, or give the head's reason to send without it",
+        )),
     }
 }
 
@@ -84,6 +148,45 @@ mod tests {
             hub_admin,
             session_id: Uuid::now_v7(),
         }
+    }
+
+    #[test]
+    fn a_package_goes_by_law_by_consent_or_by_a_heads_reason() {
+        let agency = Some(Uuid::now_v7());
+        let head = actor(agency, &[Role::HeadOfService], false);
+        let curator = actor(agency, &[Role::Curator], false);
+        let consent = Uuid::now_v7();
+        let reason = || Some("Мать дала согласие устно".to_owned());
+        assert_eq!(
+            sharing_ground(&curator, true, None, None).ok(),
+            Some(SharingGround::LegalDuty)
+        );
+        assert_eq!(
+            sharing_ground(&curator, false, Some(consent), reason()).ok(),
+            Some(SharingGround::Consent(consent))
+        );
+        assert!(matches!(
+            sharing_ground(&head, false, None, reason()),
+            Ok(SharingGround::Override(_))
+        ));
+        assert!(matches!(
+            sharing_ground(&curator, false, None, reason()),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            sharing_ground(&head, false, None, None),
+            Err(AppError::BadUserInput { field, .. }) if field == "consentOverrideReason"
+        ));
+    }
+
+    #[test]
+    fn a_rehabilitation_centre_decides_on_referrals_but_not_transfers() {
+        let rehab = actor(Some(Uuid::now_v7()), &[Role::RehabilitationStaff], false);
+        assert!(ensure_decides_on(&rehab, false).is_ok());
+        assert!(matches!(
+            ensure_decides_on(&rehab, true),
+            Err(AppError::Forbidden(_))
+        ));
     }
 
     #[test]

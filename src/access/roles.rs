@@ -84,6 +84,55 @@ impl Role {
     }
 }
 
+/// Hospital staff who register a signal and pass it to the prevention service.
+pub const REPORT_SIGNALS: &[Role] = &[Role::HospitalSpecialist];
+/// The service's people who record and receive signals, at any hour.
+pub const RECEIVE_SIGNALS: &[Role] = &[Role::Curator, Role::HeadOfService, Role::Specialist];
+/// Who assigns a signal's curator and sets when its visit is due.
+pub const DIRECT_SIGNAL_WORK: &[Role] = &[Role::HeadOfService];
+/// Who opens a case from a visited signal (a curator only from a signal assigned to them).
+pub const OPEN_CASES: &[Role] = &[Role::HeadOfService, Role::Curator];
+/// Who changes a case their agency leads (a curator only the cases they curate).
+pub const WORK_ON_LED_CASES: &[Role] = &[
+    Role::HeadOfService,
+    Role::Curator,
+    Role::GuardianshipOfficer,
+];
+/// Who works on every case their agency leads, not only as its curator.
+pub const LEAD_EVERY_CASE: &[Role] = &[Role::HeadOfService, Role::GuardianshipOfficer];
+/// Who passes a case on (a transfer), decides on transfers to their agency, cancels a
+/// colleague's request, and sends a package without consent giving a reason.
+pub const DECIDE_TRANSFERS: &[Role] = &[Role::HeadOfService, Role::GuardianshipOfficer];
+/// Who accepts or declines a referral to their agency: its heads, and the rehabilitation
+/// centre's staff, who give the service themselves.
+pub const DECIDE_REFERRALS: &[Role] = &[
+    Role::HeadOfService,
+    Role::GuardianshipOfficer,
+    Role::RehabilitationStaff,
+];
+/// Who gives the service of an accepted referral and records it; who may be named the
+/// receiving curator.
+pub const GIVE_REFERRED_SERVICE: &[Role] = &[
+    Role::HeadOfService,
+    Role::GuardianshipOfficer,
+    Role::Curator,
+    Role::Specialist,
+    Role::RehabilitationStaff,
+];
+/// Who reads personal data where their agency's scope allows it: the people who work with
+/// families. An analyst (reports) and an agency administrator (users) do not: a user with
+/// only those roles sees every record as a summary, whatever their agency's scope.
+pub const READ_PERSONAL_DATA: &[Role] = &[
+    Role::Curator,
+    Role::HeadOfService,
+    Role::HospitalSpecialist,
+    Role::Specialist,
+    Role::GuardianshipOfficer,
+    Role::MrgSecretary,
+    Role::MrgChair,
+    Role::RehabilitationStaff,
+];
+
 /// A set of roles, cheap to copy and check.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Roles(u16);
@@ -148,6 +197,18 @@ mod tests {
         assert!(roles.contains(Role::AgencyAdmin));
         assert!(!roles.contains(Role::HeadOfService));
         assert_eq!(roles.to_vec(), vec![Role::Curator, Role::AgencyAdmin]);
+    }
+
+    #[test]
+    fn analysts_and_agency_administrators_read_no_personal_data() {
+        for role in Role::ALL {
+            let reads = READ_PERSONAL_DATA.contains(&role);
+            assert_eq!(
+                reads,
+                !matches!(role, Role::Analyst | Role::AgencyAdmin),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

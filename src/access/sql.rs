@@ -1,86 +1,175 @@
-//! The SQL fragment that keeps case-scoped queries inside the caller's scope.
+//! The SQL that keeps scoped queries inside the viewer's scope.
 //!
-//! Every query over case data joins this filter, so a row outside the actor's scope is
-//! never loaded: there is nothing to "check afterwards" and nothing to forget.
+//! Every query over case, signal or handover data filters with these fragments, so a row
+//! outside the viewer's scope is never loaded, and personal columns come back NULL where
+//! the viewer may read only the summary: there is nothing to "check afterwards" and
+//! nothing to forget. Each fragment mirrors one Rust rule of [`super`] and
+//! [`super::participation`]; `tests/api/scope_rules.rs` runs one table of cases through
+//! both and compares.
+//!
+//! Fragments bind the viewer by position ([`ViewerParams`]): its agency (a NULL agency, a
+//! hub administrator, matches nothing), the clock, and its ceiling as a rank (2 = FULL,
+//! 1 = SUMMARY; [`super::Viewer::ceiling_rank`]).
 
-use super::Scope;
+/// Where a query binds the viewer: `$agency`, `$now` and `$ceiling`.
+#[derive(Clone, Copy, Debug)]
+pub struct ViewerParams {
+    /// The viewer's agency (`Option<Uuid>`).
+    pub agency: u8,
+    /// The time the scopes are read at.
+    pub now: u8,
+    /// The viewer's ceiling rank (`i32`: 2 or 1).
+    pub ceiling: u8,
+}
 
-/// An `EXISTS (…)` condition, true when the agency bound at `$agency_param` holds at least
-/// `min` scope on the case whose id is `case_id_expr`, at the time bound at `$now_param`.
-///
-/// A NULL agency (a hub administrator) matches nothing, which is what we want.
-pub fn case_visible(case_id_expr: &str, agency_param: u8, now_param: u8, min: Scope) -> String {
-    let scope = match min {
-        Scope::Summary => String::new(),
-        Scope::Full => " AND p.scope = 'FULL'".to_owned(),
-    };
+impl ViewerParams {
+    /// The three parameters at `$first`, `$first + 1` and `$first + 2`.
+    pub const fn from(first: u8) -> ViewerParams {
+        ViewerParams {
+            agency: first,
+            now: first + 1,
+            ceiling: first + 2,
+        }
+    }
+}
+
+/// True when participation `alias` grants anything at `$now`: not revoked (whatever time
+/// `revoked_at` holds) and not run out. The same rule as
+/// [`super::participation::Participation::is_active`].
+pub fn participation_active(alias: &str, now_param: u8) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM participations p \
-         WHERE p.case_id = {case_id_expr} AND p.agency_id = ${agency_param} \
-         AND p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > ${now_param}){scope})"
+        "{alias}.revoked_at IS NULL \
+         AND ({alias}.expires_at IS NULL OR {alias}.expires_at > ${now_param})"
     )
 }
 
-/// A derived table `v (case_id, scope_rank)` of the cases the agency bound at
-/// `$agency_param` reaches at the time bound at `$now_param`, with its widest scope
-/// (2 = FULL, 1 = SUMMARY). Join it: `JOIN {visible_cases(..)} ON v.case_id = c.id`.
-pub fn visible_cases(agency_param: u8, now_param: u8) -> String {
+/// A participation's rank for the viewer: 1 for SUMMARY, and for FULL the viewer's
+/// ceiling (2, or 1 for a viewer whose roles read no personal data).
+fn capped_rank(p: ViewerParams) -> String {
+    format!("CASE WHEN p.scope = 'FULL' THEN ${} ELSE 1 END", p.ceiling)
+}
+
+/// The widest scope rank (2 = FULL, 1 = SUMMARY, NULL = none) the viewer holds on the case
+/// `case_id_expr`, capped by its ceiling: a correlated subquery over that case's few
+/// participations. The same rule as [`super::participation::scope_of`] and
+/// [`super::Viewer::cap`].
+pub fn scope_rank(case_id_expr: &str, p: ViewerParams) -> String {
     format!(
-        "(SELECT p.case_id, MAX(CASE WHEN p.scope = 'FULL' THEN 2 ELSE 1 END) AS scope_rank \
-         FROM participations p WHERE p.agency_id = ${agency_param} AND p.revoked_at IS NULL \
-         AND (p.expires_at IS NULL OR p.expires_at > ${now_param}) GROUP BY p.case_id) v"
+        "(SELECT MAX({}) FROM participations p \
+         WHERE p.case_id = {case_id_expr} AND p.agency_id = ${} AND {})",
+        capped_rank(p),
+        p.agency,
+        participation_active("p", p.now)
     )
 }
 
-/// The widest scope (2 = FULL, 1 = SUMMARY, NULL = none) the agency bound at
-/// `$agency_param` holds on the case `case_id_expr` at the time bound at `$now_param`:
-/// a correlated subquery over that case's few participations.
-pub fn scope_rank(case_id_expr: &str, agency_param: u8, now_param: u8) -> String {
+/// A derived table `v (case_id, scope_rank)` of the cases the viewer reaches, with its
+/// widest scope, capped. Join it: `JOIN {visible_cases(..)} ON v.case_id = c.id`.
+pub fn visible_cases(p: ViewerParams) -> String {
     format!(
-        "(SELECT MAX(CASE WHEN p.scope = 'FULL' THEN 2 ELSE 1 END) FROM participations p \
-         WHERE p.case_id = {case_id_expr} AND p.agency_id = ${agency_param} \
-         AND p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > ${now_param}))"
+        "(SELECT p.case_id, MAX({}) AS scope_rank \
+         FROM participations p WHERE p.agency_id = ${} AND {} GROUP BY p.case_id) v",
+        capped_rank(p),
+        p.agency,
+        participation_active("p", p.now)
     )
 }
 
-/// The condition under which the agency bound at `$1` sees signal `s`: it is the service
-/// the signal went to (`FULL`) or the hospital that sent it (`SUMMARY`, see
-/// [`super::signal_scope`]). A NULL agency (a hub administrator) sees none.
-pub const SIGNAL_VISIBLE: &str = "(s.service_agency_id = $1 OR s.sender_agency_id = $1)";
+/// True when the viewer reads the case `case_id_expr` in FULL (capped): the condition for
+/// rows that hold a case's personal data (its people, consents, handover history). False,
+/// never NULL, where the viewer holds nothing, so that it can be selected as a boolean.
+pub fn case_full(case_id_expr: &str, p: ViewerParams) -> String {
+    format!("COALESCE({} = 2, FALSE)", scope_rank(case_id_expr, p))
+}
 
-/// The condition under which the agency bound at `$1` sees handover request `h`: it sent
-/// it or it is the receiver. Whether it also reads the package is
-/// [`super::package_visible`]'s to say. A NULL agency (a hub administrator) sees none.
-pub const HANDOVER_VISIBLE: &str = "(h.from_agency_id = $1 OR h.to_agency_id = $1)";
+/// The viewer's scope rank on signal `s`, capped: until a case is opened from it, 2 (the
+/// ceiling) for the receiving service and 1 for the sending hospital; once a case is
+/// opened, its rank on that case. The same rule as [`super::signal_scope`].
+pub fn signal_scope_rank(p: ViewerParams) -> String {
+    format!(
+        "(CASE WHEN s.case_id IS NOT NULL THEN {} \
+          WHEN s.service_agency_id = ${a} THEN ${c} \
+          WHEN s.sender_agency_id = ${a} THEN 1 END)",
+        scope_rank("s.case_id", p),
+        a = p.agency,
+        c = p.ceiling
+    )
+}
+
+/// True when signal `s` is in the journal of the agency bound at `$agency_param`: it
+/// received it or sent it. The journal lists these; what each shows is
+/// [`signal_scope_rank`]'s to say.
+pub fn in_own_signal_journal(agency_param: u8) -> String {
+    format!("(s.service_agency_id = ${agency_param} OR s.sender_agency_id = ${agency_param})")
+}
+
+/// The condition under which the agency bound at `$agency_param` sees handover request
+/// `h`: it sent it or it is the receiver. Whether it also reads the package is
+/// [`package_visible`]'s to say. A NULL agency (a hub administrator) sees none.
+pub fn handover_visible(agency_param: u8) -> String {
+    format!("(h.from_agency_id = ${agency_param} OR h.to_agency_id = ${agency_param})")
+}
+
+/// True when the ground on which request `h` shares its package with its receiver still
+/// holds: the law or a head's override, or a consent to personal-data processing that
+/// covers the receiver and is not withdrawn.
+pub const SHARING_GROUND_HOLDS: &str = "(h.sharing_basis <> 'CONSENT' OR EXISTS (\
+    SELECT 1 FROM consents sc JOIN consent_agencies sca ON sca.consent_id = sc.id \
+    WHERE sc.case_id = h.case_id AND sca.agency_id = h.to_agency_id \
+      AND sc.kind = 'PERSONAL_DATA' AND sc.withdrawn_at IS NULL))";
+
+/// True when the viewer reads the package of request `h`. The same rule as
+/// [`super::package_visible`].
+pub fn package_visible(p: ViewerParams) -> String {
+    format!(
+        "(${c} = 2 AND (({full}) OR (h.to_agency_id = ${a} AND h.status = 'PENDING' \
+          AND {SHARING_GROUND_HOLDS})))",
+        full = case_full("h.case_id", p),
+        a = p.agency,
+        c = p.ceiling
+    )
+}
+
+/// True when the viewer reads the sender's free-text reason on request `h`. The same rule
+/// as [`super::handover_reason_visible`].
+pub fn handover_reason_visible(p: ViewerParams) -> String {
+    format!(
+        "(${c} = 2 AND (h.from_agency_id = ${a} \
+          OR (h.to_agency_id = ${a} AND h.status IN ('PENDING', 'ACCEPTED'))))",
+        a = p.agency,
+        c = p.ceiling
+    )
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_filter_binds_the_agency_and_the_clock_by_position() {
-        let sql = case_visible("c.id", 2, 3, Scope::Summary);
+    fn the_filter_binds_the_agency_the_clock_and_the_ceiling_by_position() {
+        let sql = scope_rank("c.id", ViewerParams::from(2));
         assert!(sql.contains("p.case_id = c.id"));
         assert!(sql.contains("p.agency_id = $2"));
         assert!(sql.contains("p.expires_at > $3"));
-        assert!(!sql.contains("FULL"));
-    }
-
-    #[test]
-    fn a_full_scope_filter_excludes_summary_participations() {
-        let sql = case_visible("c.id", 1, 2, Scope::Full);
-        assert!(sql.contains("p.scope = 'FULL'"));
+        assert!(sql.contains("THEN $4 ELSE 1"));
     }
 
     #[test]
     fn the_visible_cases_table_ranks_full_above_summary() {
-        let sql = visible_cases(1, 2);
+        let sql = visible_cases(ViewerParams::from(1));
         assert!(sql.contains("p.agency_id = $1") && sql.contains("p.expires_at > $2"));
-        assert!(sql.contains("THEN 2 ELSE 1") && sql.ends_with(" v"));
+        assert!(sql.contains("THEN $3 ELSE 1") && sql.ends_with(" v"));
+    }
+
+    #[test]
+    fn the_package_condition_is_never_null() {
+        // Selected as a column, a NULL would not decode as a boolean on PostgreSQL.
+        assert!(package_visible(ViewerParams::from(1)).contains("COALESCE("));
     }
 
     #[test]
     fn revoked_participations_never_count() {
-        assert!(case_visible("x", 1, 2, Scope::Summary).contains("p.revoked_at IS NULL"));
+        assert!(participation_active("p", 2).starts_with("p.revoked_at IS NULL AND"));
+        assert!(scope_rank("x", ViewerParams::from(1)).contains("p.revoked_at IS NULL"));
     }
 }

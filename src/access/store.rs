@@ -87,11 +87,12 @@ pub async fn full_participants(
     case_id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Uuid>> {
-    const FULL: &str = "
-        SELECT DISTINCT p.agency_id FROM participations p
-        WHERE p.case_id = $1 AND p.scope = 'FULL' AND p.kind <> 'LEAD' AND p.revoked_at IS NULL
-          AND (p.expires_at IS NULL OR p.expires_at > $2)";
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar(FULL)
+    let full = format!(
+        "SELECT DISTINCT p.agency_id FROM participations p \
+         WHERE p.case_id = $1 AND p.scope = 'FULL' AND p.kind <> 'LEAD' AND {}",
+        super::sql::participation_active("p", 2)
+    );
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar(&full)
         .bind(case_id)
         .bind(now)
         .fetch_all(conn)

@@ -8,7 +8,9 @@ use std::ops::Range;
 use caselink::access::Role;
 use caselink::agencies::AgencyKind;
 use caselink::cases::model::{CaseRow, CaseStatus, ClosureReason, PersonRole, PersonRow};
-use caselink::handovers::model::{HandoverKind, HandoverRow, HandoverStatus, PackageRecord};
+use caselink::handovers::model::{
+    HandoverKind, HandoverRow, HandoverStatus, PackageRecord, SharingBasis,
+};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -252,7 +254,7 @@ impl<'a> CaseMaker<'a> {
             closed_at: None,
             closure_reason: None,
             exit_outcome: None,
-            signal_sheet: "{}".into(),
+            signal_sheet: Some("{}".into()),
             version: 1,
             created_at: opened_at,
             updated_at: opened_at,
@@ -427,11 +429,11 @@ pub fn handovers(
             from_agency_id: from.id,
             to_agency_id: to.id,
             requested_by_user_id: from.user_id,
-            reason: if transfer {
+            reason: Some(if transfer {
                 "Мать подписала отказ; передаём для устройства ребёнка".into()
             } else {
                 "Просим обследовать жилищные условия и помочь с вещами".into()
-            },
+            }),
             records: serde_json::to_string(records).unwrap_or_else(|_| "[]".into()),
             status: HandoverStatus::Pending,
             requested_at,
@@ -444,6 +446,13 @@ pub fn handovers(
             receiver_curator_id: None,
             service_result: None,
             closed_at: None,
+            // The bench seeds no consents: transfers go by law, referrals on an override.
+            sharing_basis: if transfer {
+                SharingBasis::LegalDuty
+            } else {
+                SharingBasis::Override
+            },
+            consent_override_reason: (!transfer).then(|| "нагрузочный тест".to_owned()),
             version: 1,
             updated_at: requested_at,
         };

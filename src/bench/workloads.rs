@@ -253,7 +253,7 @@ pub async fn sql_case(
             while !window.is_over() {
                 let id = case_ids[rng.gen_range(0..case_ids.len())];
                 let started = Instant::now();
-                let outcome = store::get_visible(&db, Some(agency), id, caselink::db::now())
+                let outcome = store::get_visible(&db, staff(agency), id, caselink::db::now())
                     .await
                     .map(|_| ())
                     .map_err(|e| format!("{e:?}"));
@@ -311,7 +311,7 @@ async fn request_work(
 ) -> Result<(), String> {
     let rows = list_page(db, agency).await?;
     let ids: Vec<Uuid> = rows.iter().take(20).map(|(case, _)| case.id).collect();
-    store::persons_of_cases(db, &ids)
+    store::persons_of_cases(db, staff(agency), &ids, caselink::db::now())
         .await
         .map_err(|e| format!("{e:?}"))?;
     let Some(auditor) = auditor else {
@@ -325,13 +325,21 @@ async fn request_work(
         .map_err(|e| format!("{e:?}"))
 }
 
+/// The agency's staff as the store sees them: they read personal data.
+fn staff(agency: Uuid) -> caselink::access::Viewer {
+    caselink::access::Viewer {
+        agency_id: Some(agency),
+        ceiling: caselink::access::Scope::Full,
+    }
+}
+
 async fn list_page(
     db: &Db,
     agency: Uuid,
 ) -> Result<Vec<(caselink::cases::model::CaseRow, caselink::access::Scope)>, String> {
     let rows = store::list_page(
         db,
-        Some(agency),
+        staff(agency),
         &CaseFilter::default(),
         None,
         caselink::db::now(),
@@ -371,10 +379,11 @@ async fn inbox_work(db: &Db, agency: Uuid, whole: bool) -> Result<(), String> {
     use caselink::handovers::store::{self as handovers, Side};
     let rows = handovers::list_page(
         db,
-        Some(agency),
+        staff(agency),
         Side::Received,
         &[HandoverStatus::Pending],
         None,
+        caselink::db::now(),
         PAGE_FETCH,
     )
     .await
@@ -389,14 +398,14 @@ async fn inbox_work(db: &Db, agency: Uuid, whole: bool) -> Result<(), String> {
         return Ok(());
     }
     let page = &rows[..20];
-    let mut senders: Vec<Uuid> = page.iter().map(|r| r.from_agency_id).collect();
+    let mut senders: Vec<Uuid> = page.iter().map(|r| r.row.from_agency_id).collect();
     senders.sort_unstable();
     senders.dedup();
     let now = caselink::db::now();
-    let case_ids: Vec<Uuid> = page.iter().map(|r| r.case_id).collect();
+    let case_ids: Vec<Uuid> = page.iter().map(|r| r.row.case_id).collect();
     let (agencies, cases) = tokio::join!(
         caselink::agencies::store::get_many(db, &senders),
-        store::get_visible_many(db, Some(agency), &case_ids, now)
+        store::get_visible_many(db, staff(agency), &case_ids, now)
     );
     agencies.map_err(|e| format!("{e:?}"))?;
     cases.map_err(|e| format!("{e:?}"))?;

@@ -1,5 +1,8 @@
 //! Batches look-ups into one query per request: a page of 20 cases with their persons is
 //! two queries, not twenty-one; a page of 20 handovers with their cases likewise.
+//!
+//! Each key names the viewer who asks ([`ViewedCase`]), and the loaders read only what
+//! that viewer may, in the SQL: no loader hands out a row for a caller to check.
 
 use std::collections::HashMap;
 
@@ -8,44 +11,86 @@ use uuid::Uuid;
 
 use super::model::{CaseRow, PersonRow};
 use super::store;
-use crate::access::Scope;
+use crate::access::{Scope, Viewer};
 use crate::db::Db;
 
-/// Loads the persons of cases by case id. Only resolvers that have checked FULL scope
-/// call it.
+/// A case's id and the viewer asking for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ViewedCase {
+    /// Who reads.
+    pub viewer: Viewer,
+    /// The case.
+    pub case_id: Uuid,
+}
+
+/// The keys' case ids grouped by viewer (one viewer per request, in practice).
+fn by_viewer(keys: &[ViewedCase]) -> HashMap<Viewer, Vec<Uuid>> {
+    let mut groups: HashMap<Viewer, Vec<Uuid>> = HashMap::new();
+    for key in keys {
+        groups.entry(key.viewer).or_default().push(key.case_id);
+    }
+    groups
+}
+
+/// Loads the persons of cases the viewer reads in FULL; other cases get none.
 pub struct PersonsLoader(pub Db);
 
-impl Loader<Uuid> for PersonsLoader {
+impl Loader<ViewedCase> for PersonsLoader {
     type Value = Vec<PersonRow>;
     type Error = async_graphql::Error;
 
-    async fn load(&self, case_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<PersonRow>>, Self::Error> {
-        let mut by_case: HashMap<Uuid, Vec<PersonRow>> = HashMap::new();
-        for person in store::persons_of_cases(&self.0, case_ids).await? {
-            by_case.entry(person.case_id).or_default().push(person);
+    async fn load(
+        &self,
+        keys: &[ViewedCase],
+    ) -> Result<HashMap<ViewedCase, Vec<PersonRow>>, Self::Error> {
+        let mut found: HashMap<ViewedCase, Vec<PersonRow>> = HashMap::new();
+        let now = crate::db::now();
+        for (viewer, case_ids) in by_viewer(keys) {
+            for person in store::persons_of_cases(&self.0, viewer, &case_ids, now).await? {
+                let key = ViewedCase {
+                    viewer,
+                    case_id: person.case_id,
+                };
+                found.entry(key).or_default().push(person);
+            }
         }
-        Ok(by_case)
+        Ok(found)
     }
 }
 
-/// Loads cases by id as one agency sees them (out of scope: absent), for records that
-/// point at a case, such as a handover.
+/// Loads cases by id as a viewer sees them (out of scope: absent), for records that point
+/// at a case, such as a handover.
 pub struct VisibleCasesLoader {
     /// The database.
     pub db: Db,
-    /// The viewing agency (`None`: a hub administrator, who sees no case).
+    /// The agency of the request's viewer (`None`: a hub administrator, who sees no case).
+    /// A key naming another agency's viewer gets nothing: a loader made for one request
+    /// never reads as anyone else.
     pub agency: Option<Uuid>,
 }
 
-impl Loader<Uuid> for VisibleCasesLoader {
+impl Loader<ViewedCase> for VisibleCasesLoader {
     type Value = (CaseRow, Scope);
     type Error = async_graphql::Error;
 
-    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, (CaseRow, Scope)>, Self::Error> {
-        let rows = store::get_visible_many(&self.db, self.agency, ids, crate::db::now()).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(case, scope)| (case.id, (case, scope)))
-            .collect())
+    async fn load(
+        &self,
+        keys: &[ViewedCase],
+    ) -> Result<HashMap<ViewedCase, (CaseRow, Scope)>, Self::Error> {
+        let mut found = HashMap::new();
+        let now = crate::db::now();
+        for (viewer, ids) in by_viewer(keys) {
+            if viewer.agency_id != self.agency {
+                continue;
+            }
+            for (case, scope) in store::get_visible_many(&self.db, viewer, &ids, now).await? {
+                let key = ViewedCase {
+                    viewer,
+                    case_id: case.id,
+                };
+                found.insert(key, (case, scope));
+            }
+        }
+        Ok(found)
     }
 }

@@ -18,19 +18,12 @@ use self::model::{
     CaseEventRow, CaseRow, CaseStatus, ClosureReason, ExitOutcome, PersonRole, PersonRow,
 };
 use crate::access::participation::WorkflowEvent;
-use crate::access::{self, policy, Actor, Role, Scope};
+use crate::access::{self, policy, roles, Actor, Role, Scope};
 use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::journal::{self, Journal};
 use crate::signals::{self, rules::SignalStep};
-
-/// Roles that work on a case their agency leads (a curator only on their own cases).
-const CASE_WORKERS: &[Role] = &[
-    Role::HeadOfService,
-    Role::Curator,
-    Role::GuardianshipOfficer,
-];
 
 /// Opens a case from a visited signal: the service leads with FULL scope, the sending
 /// hospital keeps the summary; the mother and child come over from the signal.
@@ -42,11 +35,7 @@ pub async fn open_from_signal(
     shelter: bool,
     now: DateTime<Utc>,
 ) -> AppResult<CaseRow> {
-    policy::ensure_any_role(
-        actor,
-        &[Role::HeadOfService, Role::Curator],
-        "opening cases",
-    )?;
+    policy::ensure_any_role(actor, roles::OPEN_CASES, "opening cases")?;
     let service = crate::agencies::store::get(
         db,
         actor
@@ -89,7 +78,7 @@ pub async fn open_from_signal(
         closed_at: None,
         closure_reason: None,
         exit_outcome: None,
-        signal_sheet: "{}".into(),
+        signal_sheet: Some("{}".into()),
         version: 1,
         created_at: now,
         updated_at: now,
@@ -148,7 +137,7 @@ fn people_from_signal(
         id: Uuid::now_v7(),
         case_id,
         role: PersonRole::Mother,
-        full_name: signal.mother_full_name.clone(),
+        full_name: signal.mother_full_name.clone().unwrap_or_default(),
         birth_date: signal.mother_birth_date,
         phone: signal.mother_phone.clone(),
         address_registered: signal.address_registered.clone(),
@@ -336,12 +325,12 @@ pub(crate) async fn led_case(
     now: DateTime<Utc>,
 ) -> AppResult<(Tx, CaseRow)> {
     let mut tx = db.begin().await?;
-    let (case, scope) = store::get_visible_for_update(&mut tx, actor.agency_id, id, now).await?;
+    let (case, scope) = store::get_visible_for_update(&mut tx, actor.viewer(), id, now).await?;
     if scope != Scope::Full || Some(case.lead_agency_id) != actor.agency_id {
         return Err(AppError::Forbidden("only the lead agency changes a case"));
     }
-    policy::ensure_any_role(actor, CASE_WORKERS, "working on cases")?;
-    let head = actor.has(Role::HeadOfService) || actor.has(Role::GuardianshipOfficer);
+    policy::ensure_any_role(actor, roles::WORK_ON_LED_CASES, "working on cases")?;
+    let head = roles::LEAD_EVERY_CASE.iter().any(|r| actor.has(*r));
     if !head && case.curator_user_id != Some(actor.user_id) {
         return Err(AppError::Forbidden(
             "only the case's curator or the head of service",

@@ -132,7 +132,8 @@ pub struct CaseRow {
     pub closed_at: Option<DateTime<Utc>>,
     pub closure_reason: Option<ClosureReason>,
     pub exit_outcome: Option<ExitOutcome>,
-    pub signal_sheet: String,
+    /// The signal sheet as JSON; NULL in a scoped read below FULL.
+    pub signal_sheet: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -62,7 +62,7 @@ pub async fn update(
     let sheet = sheet.checked()?;
     let (tx, mut case) = led_case(db, actor, case_id, now).await?;
     ensure_open(&case)?;
-    case.signal_sheet = serde_json::to_string(&sheet).map_err(AppError::internal)?;
+    case.signal_sheet = Some(serde_json::to_string(&sheet).map_err(AppError::internal)?);
     save(
         tx,
         actor,

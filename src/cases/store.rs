@@ -1,13 +1,15 @@
-//! SQL for cases. Reads join the caller's visible cases (`access::sql::visible_cases`), so
-//! a case outside the caller's scope is never loaded.
+//! SQL for cases. Reads join the viewer's visible cases (`access::sql::visible_cases`), so
+//! a case outside the viewer's scope is never loaded; personal columns and the rows that
+//! hold a case's personal data (people, consents) come only where the viewer reads the
+//! case in FULL.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::model::{CaseEventRow, CaseRow, CaseStatus, ConsentRow, PersonRow, COLUMNS};
-use crate::access::sql::{scope_rank, visible_cases};
+use crate::access::sql::{case_full, scope_rank, visible_cases, ViewerParams};
 use crate::access::store::scope_of_rank;
-use crate::access::Scope;
+use crate::access::{Scope, Viewer};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::{with_db, with_tx};
@@ -43,32 +45,69 @@ pub async fn insert(tx: &mut Tx, row: &CaseRow) -> AppResult<()> {
     Ok(())
 }
 
-/// The case with `id` and the agency's scope on it, or `NOT_FOUND` when out of scope.
+/// Scoped case reads bind the viewer first: `$1` agency, `$2` now, `$3` ceiling.
+const VIEWER: ViewerParams = ViewerParams::from(1);
+
+/// [`COLUMNS`] with the case's own personal columns (the extension reason, the signal
+/// sheet) NULL unless `rank` (the viewer's capped scope rank on the row) is FULL.
+fn scoped_columns(rank: &str) -> String {
+    COLUMNS
+        .split(',')
+        .map(str::trim)
+        .map(|column| match column {
+            "c.extension_reason" | "c.signal_sheet" => {
+                let name = column.trim_start_matches("c.");
+                format!("CASE WHEN {rank} = 2 THEN {column} END AS {name}")
+            }
+            other => other.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn bind_viewer<'q, DB: sqlx::Database, O>(
+    query: sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>,
+    viewer: Viewer,
+    now: DateTime<Utc>,
+) -> sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>
+where
+    Option<Uuid>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i32: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
+}
+
+/// The case with `id` as the viewer may read it, with its scope, or `NOT_FOUND` when out
+/// of scope.
 pub async fn get_visible(
     db: &Db,
-    agency: Option<Uuid>,
+    viewer: Viewer,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<(CaseRow, Scope)> {
     let sql = format!(
-        "SELECT {COLUMNS}, v.scope_rank FROM cases c JOIN {} ON v.case_id = c.id WHERE c.id = $3",
-        visible_cases(1, 2)
+        "SELECT {}, v.scope_rank FROM cases c JOIN {} ON v.case_id = c.id WHERE c.id = $4",
+        scoped_columns("v.scope_rank"),
+        visible_cases(VIEWER)
     );
-    let row: Option<VisibleRow> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(agency)
-        .bind(now)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<VisibleRow> =
+        with_db!(db, |pool| bind_viewer(sqlx::query_as(&sql), viewer, now)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
     visible(row)
 }
 
-/// Many cases by id with the agency's scope on each; cases out of scope are left out.
-/// Each case's scope is a correlated look-up of its own few participations, so the cost
-/// does not grow with the agency's caseload.
+/// Many cases by id as the viewer may read them, each with its scope; cases out of scope
+/// are left out. Each case's scope is a correlated look-up of its own few participations,
+/// so the cost does not grow with the agency's caseload.
 pub async fn get_visible_many(
     db: &Db,
-    agency: Option<Uuid>,
+    viewer: Viewer,
     ids: &[Uuid],
     now: DateTime<Utc>,
 ) -> AppResult<Vec<(CaseRow, Scope)>> {
@@ -76,12 +115,14 @@ pub async fn get_visible_many(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT {COLUMNS}, {} AS scope_rank FROM cases c WHERE c.id IN ({})",
-        scope_rank("c.id", 1, 2),
-        crate::db::params::list(3, ids.len())
+        "SELECT {}, c.scope_rank FROM (SELECT c.*, {} AS scope_rank FROM cases c \
+         WHERE c.id IN ({})) c WHERE c.scope_rank IS NOT NULL",
+        scoped_columns("c.scope_rank"),
+        scope_rank("c.id", VIEWER),
+        crate::db::params::list(4, ids.len())
     );
     let rows: Vec<VisibleRow> = with_db!(db, |pool| {
-        let mut query = sqlx::query_as(&sql).bind(agency).bind(now);
+        let mut query = bind_viewer(sqlx::query_as(&sql), viewer, now);
         for id in ids {
             query = query.bind(*id);
         }
@@ -93,10 +134,12 @@ pub async fn get_visible_many(
         .collect())
 }
 
-/// The same inside a transaction, locked for update on PostgreSQL.
+/// The whole case inside a transaction, locked for update on PostgreSQL, with the
+/// viewer's scope: for workflow steps, which decide from the scope what the viewer may
+/// change and return nothing of the row but through the scoped reads.
 pub async fn get_visible_for_update(
     tx: &mut Tx,
-    agency: Option<Uuid>,
+    viewer: Viewer,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<(CaseRow, Scope)> {
@@ -105,13 +148,15 @@ pub async fn get_visible_for_update(
     } else {
         " FOR UPDATE OF c"
     };
-    let sql = format!("SELECT {COLUMNS}, v.scope_rank FROM cases c JOIN {} ON v.case_id = c.id WHERE c.id = $3{lock}", visible_cases(1, 2));
-    let row: Option<VisibleRow> = with_tx!(tx, |conn| sqlx::query_as(&sql)
-        .bind(agency)
-        .bind(now)
-        .bind(id)
-        .fetch_optional(conn)
-        .await)?;
+    let sql = format!(
+        "SELECT {COLUMNS}, v.scope_rank FROM cases c JOIN {} ON v.case_id = c.id WHERE c.id = $4{lock}",
+        visible_cases(VIEWER)
+    );
+    let row: Option<VisibleRow> =
+        with_tx!(tx, |conn| bind_viewer(sqlx::query_as(&sql), viewer, now)
+            .bind(id)
+            .fetch_optional(conn)
+            .await)?;
     visible(row)
 }
 
@@ -136,41 +181,41 @@ pub struct CaseFilter {
 /// candidate's live scope, so a page costs the same at any caseload or hub size.
 pub async fn list_page(
     db: &Db,
-    agency: Option<Uuid>,
+    viewer: Viewer,
     filter: &CaseFilter,
     before: Option<&(DateTime<Utc>, Uuid)>,
     now: DateTime<Utc>,
     limit: i64,
 ) -> AppResult<Vec<(CaseRow, Scope)>> {
     let sql = format!(
-        "SELECT {COLUMNS}, v.scope_rank FROM (
+        "SELECT {}, v.scope_rank FROM (
              SELECT ac.case_id, {} AS scope_rank, ac.opened_at
              FROM agency_cases ac
              WHERE ac.agency_id = $1
-               AND ($7 IS NULL OR ac.opened_at < $7 OR (ac.opened_at = $7 AND ac.case_id < $8))
+               AND ($8 IS NULL OR ac.opened_at < $8 OR (ac.opened_at = $8 AND ac.case_id < $9))
          ) v JOIN cases c ON c.id = v.case_id
          WHERE v.scope_rank IS NOT NULL
-           AND ($3 IS NULL OR c.status = $3)
-           AND ($4 IS NULL OR c.curator_user_id = $4)
-           AND ($5 = FALSE OR c.lead_agency_id = $1)
-           AND ($6 = FALSE OR c.status <> 'CLOSED')
+           AND ($4 IS NULL OR c.status = $4)
+           AND ($5 IS NULL OR c.curator_user_id = $5)
+           AND ($6 = FALSE OR c.lead_agency_id = $1)
+           AND ($7 = FALSE OR c.status <> 'CLOSED')
          ORDER BY v.opened_at DESC, v.case_id DESC
-         LIMIT $9",
-        scope_rank("ac.case_id", 1, 2)
+         LIMIT $10",
+        scoped_columns("v.scope_rank"),
+        scope_rank("ac.case_id", VIEWER)
     );
     let (before_at, before_id) = before.copied().unzip();
-    let rows: Vec<VisibleRow> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(agency)
-        .bind(now)
-        .bind(filter.status)
-        .bind(filter.curator)
-        .bind(filter.led_only)
-        .bind(filter.open_only)
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?;
+    let rows: Vec<VisibleRow> =
+        with_db!(db, |pool| bind_viewer(sqlx::query_as(&sql), viewer, now)
+            .bind(filter.status)
+            .bind(filter.curator)
+            .bind(filter.led_only)
+            .bind(filter.open_only)
+            .bind(before_at)
+            .bind(before_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?;
     Ok(rows
         .into_iter()
         .filter_map(|r| scope_of_rank(r.scope_rank).map(|s| (r.case, s)))
@@ -233,19 +278,27 @@ pub async fn insert_person(tx: &mut Tx, p: &PersonRow) -> AppResult<()> {
     Ok(())
 }
 
-/// The people of many cases at once, each case's in the order they were added.
-pub async fn persons_of_cases(db: &Db, case_ids: &[Uuid]) -> AppResult<Vec<PersonRow>> {
+/// The people of many cases at once, each case's in the order they were added: only of
+/// the cases the viewer reads in FULL (the others' people are left out in SQL).
+pub async fn persons_of_cases(
+    db: &Db,
+    viewer: Viewer,
+    case_ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> AppResult<Vec<PersonRow>> {
     if case_ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
         "SELECT id, case_id, role, full_name, birth_date, phone, address_registered,
             address_actual, stance, notes, created_at
-         FROM case_persons WHERE case_id IN ({}) ORDER BY case_id, created_at, id",
-        crate::db::params::list(1, case_ids.len())
+         FROM case_persons WHERE case_id IN ({}) AND {}
+         ORDER BY case_id, created_at, id",
+        crate::db::params::list(4, case_ids.len()),
+        case_full("case_persons.case_id", VIEWER)
     );
     Ok(with_db!(db, |pool| {
-        let mut query = sqlx::query_as(&sql);
+        let mut query = bind_viewer(sqlx::query_as(&sql), viewer, now);
         for id in case_ids {
             query = query.bind(*id);
         }
@@ -281,23 +334,41 @@ pub async fn insert_consent(tx: &mut Tx, c: &ConsentRow, agencies: &[Uuid]) -> A
     Ok(())
 }
 
-/// The consents of a case with the agencies each covers.
-pub async fn consents_of(db: &Db, case_id: Uuid) -> AppResult<Vec<(ConsentRow, Vec<Uuid>)>> {
-    const CONSENTS: &str = "
-        SELECT id, case_id, kind, signed_by, signed_at, recorded_by, recorded_at, withdrawn_at,
+/// The consents of a case with the agencies each covers, if the viewer reads the case in
+/// FULL (else none: the condition is in the SQL).
+pub async fn consents_of(
+    db: &Db,
+    viewer: Viewer,
+    case_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(ConsentRow, Vec<Uuid>)>> {
+    let consents_sql = format!(
+        "SELECT id, case_id, kind, signed_by, signed_at, recorded_by, recorded_at, withdrawn_at,
             withdrawal_note
-        FROM consents WHERE case_id = $1 ORDER BY recorded_at, id";
-    const COVERED: &str = "
-        SELECT ca.consent_id, ca.agency_id FROM consent_agencies ca
-        JOIN consents c ON c.id = ca.consent_id WHERE c.case_id = $1";
-    let consents: Vec<ConsentRow> = with_db!(db, |pool| sqlx::query_as(CONSENTS)
-        .bind(case_id)
-        .fetch_all(pool)
-        .await)?;
-    let covered: Vec<(Uuid, Uuid)> = with_db!(db, |pool| sqlx::query_as(COVERED)
-        .bind(case_id)
-        .fetch_all(pool)
-        .await)?;
+         FROM consents WHERE case_id = $4 AND {} ORDER BY recorded_at, id",
+        case_full("consents.case_id", VIEWER)
+    );
+    let covered_sql = format!(
+        "SELECT ca.consent_id, ca.agency_id FROM consent_agencies ca
+         JOIN consents c ON c.id = ca.consent_id WHERE c.case_id = $4 AND {}",
+        case_full("c.case_id", VIEWER)
+    );
+    let consents: Vec<ConsentRow> = with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&consents_sql),
+        viewer,
+        now
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await)?;
+    let covered: Vec<(Uuid, Uuid)> = with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&covered_sql),
+        viewer,
+        now
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await)?;
     Ok(consents
         .into_iter()
         .map(|c| {
@@ -309,6 +380,21 @@ pub async fn consents_of(db: &Db, case_id: Uuid) -> AppResult<Vec<(ConsentRow, V
             (c, agencies)
         })
         .collect())
+}
+
+/// The valid consent to personal-data processing of a case that covers `agency`, if any:
+/// the ground on which a package goes to that agency.
+pub async fn consent_covering(tx: &mut Tx, case_id: Uuid, agency: Uuid) -> AppResult<Option<Uuid>> {
+    const COVERING: &str = "
+        SELECT c.id FROM consents c JOIN consent_agencies ca ON ca.consent_id = c.id
+        WHERE c.case_id = $1 AND ca.agency_id = $2 AND c.kind = 'PERSONAL_DATA'
+          AND c.withdrawn_at IS NULL
+        ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1";
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar(COVERING)
+        .bind(case_id)
+        .bind(agency)
+        .fetch_optional(conn)
+        .await)?)
 }
 
 /// Marks a consent withdrawn; returns the agencies it covered that no other valid consent

@@ -1,12 +1,15 @@
 //! The demo's handovers, so that the guardianship officer has an inbox to work: two
 //! transfers waiting (one past its deadline), one accepted under an order, one declined,
-//! and referrals to social protection and the shelter.
+//! and referrals to social protection (sent on the head's override: no consent covers
+//! it yet) and the shelter (under the mother's consent). Transfers to guardianship go by
+//! law, without consent.
 
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use super::records::{actor, case, origin, Cast};
 use crate::access::Actor;
+use crate::cases::model::ConsentKind;
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::handovers::documents::Storage;
@@ -25,6 +28,8 @@ struct Sender<'a> {
 }
 
 impl Sender<'_> {
+    // One demo request's every choice, spelled out at each call.
+    #[allow(clippy::too_many_arguments)]
     async fn send(
         &self,
         case_id: Uuid,
@@ -32,6 +37,7 @@ impl Sender<'_> {
         kind: HandoverKind,
         reason: &str,
         with_scan: bool,
+        consent_override_reason: Option<&str>,
         at: DateTime<Utc>,
     ) -> AppResult<Uuid> {
         let documents = if with_scan {
@@ -50,6 +56,7 @@ impl Sender<'_> {
                 PackageRecord::VisitReport,
             ],
             documents,
+            consent_override_reason: consent_override_reason.map(str::to_owned),
         };
         let origin = origin(self.head);
         let row = handovers::request(self.db, &self.settings, self.head, &origin, new, at).await?;
@@ -101,23 +108,25 @@ pub(super) async fn seed(db: &Db, cast: &Cast, now: DateTime<Utc>) -> AppResult<
     // Waiting for the officer, on time.
     let c = case(db, cast, "Лаврова Юлия Сергеевна", now - days(70)).await?;
     let at = now - Duration::hours(20);
-    sender.send(c, opeka, transfer, broken, true, at).await?;
+    sender
+        .send(c, opeka, transfer, broken, true, None, at)
+        .await?;
     // Waiting past its deadline: flagged, still the officer's to decide.
     let c = case(db, cast, "Макарова Ольга Ильинична", now - days(90)).await?;
     sender
-        .send(c, opeka, transfer, endangered, true, now - days(8))
+        .send(c, opeka, transfer, endangered, true, None, now - days(8))
         .await?;
     // Accepted under the officer's order.
     let c = case(db, cast, "Никитина Алёна Романовна", now - days(120)).await?;
     let h = sender
-        .send(c, opeka, transfer, endangered, true, now - days(15))
+        .send(c, opeka, transfer, endangered, true, None, now - days(15))
         .await?;
     accept(db, &officer, h, Some("112-о"), now - days(13)).await?;
     // Declined, with the reason.
     let c = case(db, cast, "Осипова Евгения Денисовна", now - days(50)).await?;
     let reason = "Мать уклоняется от встреч";
     let h = sender
-        .send(c, opeka, transfer, reason, false, now - days(6))
+        .send(c, opeka, transfer, reason, false, None, now - days(6))
         .await?;
     let declined =
         "Оснований для передачи нет: риск для ребёнка не подтверждён, продолжайте сопровождение";
@@ -125,13 +134,35 @@ pub(super) async fn seed(db: &Db, cast: &Cast, now: DateTime<Utc>) -> AppResult<
     // Referrals: a housing inspection waiting for social protection, a shelter place given.
     let inspection = "Обследование жилищно-бытовых условий перед выпиской";
     let at = now - Duration::hours(5);
+    let no_consent_yet = "Мать согласна на обследование; письменное согласие подпишет при визите";
     sender
-        .send(c, kcson_id, referral, inspection, false, at)
+        .send(
+            c,
+            kcson_id,
+            referral,
+            inspection,
+            false,
+            Some(no_consent_yet),
+            at,
+        )
         .await?;
     let c = case(db, cast, "Павлова Ксения Артёмовна", now - days(30)).await?;
     let place = "Место в кризисном центре для мамы с ребёнком";
+    let signed = now - days(3);
+    crate::cases::consents::record(
+        db,
+        &cast.head,
+        &origin(&cast.head),
+        c,
+        ConsentKind::PersonalData,
+        "Павлова Ксения Артёмовна",
+        signed,
+        &[shelter_id],
+        signed,
+    )
+    .await?;
     let h = sender
-        .send(c, shelter_id, referral, place, false, now - days(2))
+        .send(c, shelter_id, referral, place, false, None, now - days(2))
         .await?;
     accept(db, &shelter, h, None, now - days(1)).await
 }

@@ -35,22 +35,18 @@ impl NodeQuery {
     /// Any record by id, if you may see it.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Node> {
         let actor = ctx.actor()?;
+        let viewer = actor.viewer();
         let id = parse_id("id", &id)?;
         let db = &ctx.state().db;
-        if let Ok((row, scope)) =
-            cases::store::get_visible(db, actor.agency_id, id, db::now()).await
-        {
+        let now = db::now();
+        if let Ok((row, scope)) = cases::store::get_visible(db, viewer, id, now).await {
             return Ok(Node::Case(CaseNode::new(row, scope)));
         }
-        if let Some(node) = signals::store::get_visible(db, actor.agency_id, id)
-            .await
-            .ok()
-            .and_then(|r| SignalNode::for_agency(r, actor.agency_id))
-        {
-            return Ok(Node::Signal(node));
+        if let Ok((row, scope)) = signals::store::get_visible(db, viewer, id, now).await {
+            return Ok(Node::Signal(SignalNode::new(row, scope)));
         }
-        if let Ok(row) = crate::handovers::store::get_visible(db, actor.agency_id, id).await {
-            return Ok(Node::Handover(HandoverNode::new(row)));
+        if let Ok(scoped) = crate::handovers::store::get_visible(db, viewer, id, now).await {
+            return Ok(Node::Handover(HandoverNode::new(scoped)));
         }
         if let Ok(row) = agencies::store::get(db, id).await {
             return Ok(Node::Agency(AgencyNode(row)));

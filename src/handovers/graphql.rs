@@ -1,7 +1,8 @@
 //! GraphQL for handovers: the receiver's inbox, the sender's outbox, one request, and the
 //! decisions. A request exists only for its two agencies; its package (records and
 //! documents) only for those [`crate::access::package_visible`] allows, and each read of
-//! it is audited like any personal data.
+//! it is audited like any personal data. Every request shown, a decision's result too,
+//! comes through the scoped reads of [`store`], which decide in SQL.
 
 use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
@@ -9,42 +10,52 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, Upload, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::model::{DocumentRow, HandoverKind, HandoverRow, HandoverStatus, PackageRecord};
-use super::store::{self, Side};
+use super::model::{
+    DocumentRow, HandoverKind, HandoverRow, HandoverStatus, PackageRecord, SharingBasis,
+};
+use super::store::{self, ScopedHandover, Side};
 use super::{Acceptance, NewHandover, Settings};
-use crate::access::{self, Scope};
+use crate::access::{Scope, Viewer};
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::cases::graphql::{CaseNode, CasePerson, Consent};
-use crate::cases::loader::VisibleCasesLoader;
+use crate::cases::loader::{ViewedCase, VisibleCasesLoader};
 use crate::cases::model::CaseRow;
 use crate::cases::sheet::SignalSheet;
+use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::graphql::connection::{connection, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
 use crate::ids::to_id as id;
 use crate::signals::visit::VisitReport;
-use crate::{cases, db};
 
 /// A transfer or referral as one of its two agencies sees it.
 pub struct HandoverNode {
     row: HandoverRow,
+    package_visible: bool,
 }
 
 impl HandoverNode {
-    /// Shows a request (the caller has checked that the viewer may see it).
-    pub fn new(row: HandoverRow) -> HandoverNode {
-        HandoverNode { row }
+    /// Shows a request read through [`store`]'s scoped reads.
+    pub fn new(scoped: ScopedHandover) -> HandoverNode {
+        HandoverNode {
+            row: scoped.row,
+            package_visible: scoped.package_visible,
+        }
     }
 
-    /// The case as the viewer's agency sees it now, if at all; one query for a page.
+    /// The case as the viewer sees it now, if at all; one query for a page.
     async fn case_view(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<(CaseRow, Scope)>> {
+        let key = ViewedCase {
+            viewer: ctx.actor()?.viewer(),
+            case_id: self.row.case_id,
+        };
         ctx.data_unchecked::<DataLoader<VisibleCasesLoader>>()
-            .load_one(self.row.case_id)
+            .load_one(key)
             .await
     }
 
@@ -89,9 +100,20 @@ impl HandoverNode {
     async fn requested_by_id(&self) -> ID {
         id(self.row.requested_by_user_id)
     }
-    /// Why the sender passes the case on or what service it asks for.
-    async fn reason(&self) -> &str {
-        &self.row.reason
+    /// Why the sender passes the case on or what service it asks for: for the sender,
+    /// and for the receiver while it decides or works on the request (null after it
+    /// declined or the sender cancelled).
+    async fn reason(&self) -> Option<&str> {
+        self.row.reason.as_deref()
+    }
+    /// On what ground the package goes to the receiver: the law (a transfer to
+    /// guardianship), a consent covering the receiver, or a head's override.
+    async fn sharing_basis(&self) -> SharingBasis {
+        self.row.sharing_basis
+    }
+    /// The head's reason for sending without consent (shown as `reason` is).
+    async fn consent_override_reason(&self) -> Option<&str> {
+        self.row.consent_override_reason.as_deref()
     }
     async fn requested_at(&self) -> DateTime<Utc> {
         self.row.requested_at
@@ -153,17 +175,17 @@ impl HandoverNode {
     async fn records(&self) -> Vec<PackageRecord> {
         self.row.package()
     }
-    /// The package: the records and documents themselves. Null where your agency may not
-    /// read it (a receiver that declined, or an agency with the summary only).
+    /// The package: the records and documents themselves. Null where you may not read it
+    /// (a receiver that declined, or whose ground for reading lapsed; an agency with the
+    /// summary only; a role that reads no personal data).
     async fn package(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<HandoverPackage>> {
-        let agency = ctx.actor()?.agency_id;
-        let scope = self.case_view(ctx).await?.map(|(_, s)| s);
-        if !access::package_visible(agency, self.row.to_agency_id, self.pending(), scope) {
+        if !self.package_visible {
             return Ok(None);
         }
         ctx.note_personal_read("case", self.row.case_id);
         Ok(Some(HandoverPackage {
             row: self.row.clone(),
+            viewer: ctx.actor()?.viewer(),
         }))
     }
     async fn version(&self) -> i32 {
@@ -171,9 +193,11 @@ impl HandoverNode {
     }
 }
 
-/// What goes with a request. Each record shows only if the sender included it.
+/// What goes with a request. Each record shows only if the sender included it, and each
+/// is read by SQL that returns it only to a viewer who reads the package.
 pub struct HandoverPackage {
     row: HandoverRow,
+    viewer: Viewer,
 }
 
 impl HandoverPackage {
@@ -212,14 +236,16 @@ impl From<DocumentRow> for HandoverDocument {
 #[Object]
 impl HandoverPackage {
     async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<HandoverDocument>> {
-        let rows = store::documents_of(&ctx.state().db, self.row.id).await?;
+        let (db, now) = (&ctx.state().db, db::now());
+        let rows = store::documents_of(db, self.viewer, self.row.id, now).await?;
         Ok(rows.into_iter().map(HandoverDocument::from).collect())
     }
     async fn persons(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<CasePerson>>> {
         if !self.has(PackageRecord::Persons) {
             return Ok(None);
         }
-        let rows = cases::store::persons_of_cases(&ctx.state().db, &[self.row.case_id]).await?;
+        let (db, now) = (&ctx.state().db, db::now());
+        let rows = store::package_persons(db, self.viewer, self.row.id, now).await?;
         Ok(Some(rows.into_iter().map(CasePerson::from).collect()))
     }
     async fn signal_sheet(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SignalSheet>> {
@@ -227,21 +253,24 @@ impl HandoverPackage {
             return Ok(None);
         }
         // The receiver may hold only the summary; the package is what it reads to decide.
-        let text = store::signal_sheet_of_case(&ctx.state().db, self.row.case_id).await?;
+        let (db, now) = (&ctx.state().db, db::now());
+        let text = store::package_signal_sheet(db, self.viewer, self.row.id, now).await?;
         Ok(text.map(|t| serde_json::from_str(&t).unwrap_or_default()))
     }
     async fn visit_report(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<VisitReport>> {
         if !self.has(PackageRecord::VisitReport) {
             return Ok(None);
         }
-        let text = store::visit_report_of_case(&ctx.state().db, self.row.case_id).await?;
+        let (db, now) = (&ctx.state().db, db::now());
+        let text = store::package_visit_report(db, self.viewer, self.row.id, now).await?;
         Ok(text.map(|t| serde_json::from_str(&t).unwrap_or_default()))
     }
     async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Consent>>> {
         if !self.has(PackageRecord::Consents) {
             return Ok(None);
         }
-        let rows = cases::store::consents_of(&ctx.state().db, self.row.case_id).await?;
+        let (db, now) = (&ctx.state().db, db::now());
+        let rows = store::package_consents(db, self.viewer, self.row.id, now).await?;
         Ok(Some(rows.into_iter().map(Consent::from).collect()))
     }
 }
@@ -291,10 +320,7 @@ impl HandoverQuery {
 
     /// One request your agency sent or received.
     async fn handover(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<HandoverNode> {
-        let actor = ctx.actor()?;
-        let row =
-            store::get_visible(&ctx.state().db, actor.agency_id, parse_id("id", &id)?).await?;
-        Ok(HandoverNode::new(row))
+        scoped_node(ctx, parse_id("id", &id)?).await
     }
 }
 
@@ -309,19 +335,31 @@ async fn page(
     let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
     let rows = store::list_page(
         &ctx.state().db,
-        actor.agency_id,
+        actor.viewer(),
         side,
         status,
         page.after.as_ref(),
+        db::now(),
         page.fetch_limit(),
     )
     .await?;
     Ok(connection(
         rows,
         &page,
-        |r| (r.requested_at, r.id),
+        |r| (r.row.requested_at, r.row.id),
         HandoverNode::new,
     ))
+}
+
+/// A request as the request's viewer reads it now: every request shown, a decision's
+/// result too, goes through the scoped read.
+pub(crate) async fn scoped_node(
+    ctx: &Context<'_>,
+    id: Uuid,
+) -> async_graphql::Result<HandoverNode> {
+    let viewer = ctx.actor()?.viewer();
+    let scoped = store::get_visible(&ctx.state().db, viewer, id, db::now()).await?;
+    Ok(HandoverNode::new(scoped))
 }
 
 /// Passing cases on and deciding on what arrives.
@@ -333,9 +371,14 @@ impl HandoverMutation {
     /// Asks another agency to take the case over (TRANSFER, the head only) or to give a
     /// service while your agency keeps the lead (REFERRAL). Documents go as multipart
     /// uploads; the whole request is refused, with nothing stored, if one is refused.
+    /// The package goes only on a ground: a transfer to guardianship by law; otherwise a
+    /// consent to personal-data processing that covers the receiving agency, or, without
+    /// one, a head's `consentOverrideReason` (put on the audit record).
     #[graphql(
         complexity = "crate::graphql::cost::documents(package.as_ref().map_or(0, |p| p.documents.len()), child_complexity)"
     )]
+    // The GraphQL arguments of the mutation, one parameter each.
+    #[allow(clippy::too_many_arguments)]
     async fn request_handover(
         &self,
         ctx: &Context<'_>,
@@ -344,6 +387,7 @@ impl HandoverMutation {
         kind: HandoverKind,
         reason: String,
         package: Option<HandoverPackageInput>,
+        consent_override_reason: Option<String>,
     ) -> async_graphql::Result<HandoverNode> {
         let actor = ctx.actor()?;
         let state = ctx.state();
@@ -360,10 +404,11 @@ impl HandoverMutation {
             reason,
             records: package.records,
             documents,
+            consent_override_reason,
         };
         let row =
             super::request(&state.db, &settings, actor, &ctx.origin()?, new, db::now()).await?;
-        Ok(HandoverNode::new(row))
+        scoped_node(ctx, row.id).await
     }
 
     /// Accepts a request to your agency. A transfer needs your order's number and date
@@ -391,7 +436,7 @@ impl HandoverMutation {
             db::now(),
         )
         .await?;
-        Ok(HandoverNode::new(row))
+        scoped_node(ctx, row.id).await
     }
 
     /// Declines a request to your agency, with a reason for the sender.
@@ -410,7 +455,7 @@ impl HandoverMutation {
             db::now(),
         )
         .await?;
-        Ok(HandoverNode::new(row))
+        scoped_node(ctx, row.id).await
     }
 
     /// Withdraws a request your agency sent, while it is pending.
@@ -427,7 +472,7 @@ impl HandoverMutation {
             db::now(),
         )
         .await?;
-        Ok(HandoverNode::new(row))
+        scoped_node(ctx, row.id).await
     }
 
     /// Records the service your agency gave on an accepted referral and closes it; the
@@ -447,7 +492,7 @@ impl HandoverMutation {
             db::now(),
         )
         .await?;
-        Ok(HandoverNode::new(row))
+        scoped_node(ctx, row.id).await
     }
 }
 

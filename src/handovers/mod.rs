@@ -19,10 +19,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use self::documents::{CheckedDocument, Storage};
-use self::model::{HandoverKind, HandoverRow, HandoverStatus, PackageRecord};
+use self::model::{HandoverKind, HandoverRow, HandoverStatus, PackageRecord, SharingBasis};
 use self::rules::Decision;
 use crate::access::participation::WorkflowEvent;
-use crate::access::{self, policy, Actor, Role};
+use crate::access::policy::SharingGround;
+use crate::access::{self, policy, roles, Actor, Role};
 use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::cases;
 use crate::config::Config;
@@ -31,16 +32,6 @@ use crate::error::{AppError, AppResult};
 use crate::input;
 use crate::notify::{self, Notice, NotificationKind, Recipient, Subject};
 
-/// Heads pass a case on and decide on what their agency receives.
-const HEADS: &[Role] = &[Role::HeadOfService, Role::GuardianshipOfficer];
-/// Who may give the service of an accepted referral and record it.
-const REFERRAL_WORKERS: &[Role] = &[
-    Role::HeadOfService,
-    Role::GuardianshipOfficer,
-    Role::Curator,
-    Role::Specialist,
-    Role::RehabilitationStaff,
-];
 const MAX_TEXT: usize = 5_000;
 
 /// The operator's settings for handovers.
@@ -77,6 +68,8 @@ pub struct NewHandover {
     pub records: Vec<PackageRecord>,
     /// File name and content of each attached document.
     pub documents: Vec<(String, Vec<u8>)>,
+    /// A head's reason to send the package although no consent covers the receiver.
+    pub consent_override_reason: Option<String>,
 }
 
 /// Sends a request: checks it whole before anything is written, then stores it, its
@@ -90,9 +83,18 @@ pub async fn request(
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
     if new.kind == HandoverKind::Transfer {
-        policy::ensure_any_role(actor, HEADS, "only the head passes a case on")?;
+        policy::ensure_any_role(
+            actor,
+            roles::DECIDE_TRANSFERS,
+            "only the head passes a case on",
+        )?;
     }
     let reason = input::required_text("reason", &new.reason, MAX_TEXT)?;
+    let override_reason = input::optional_text(
+        "consentOverrideReason",
+        new.consent_override_reason.as_deref(),
+        MAX_TEXT,
+    )?;
     if new.documents.len() > settings.max_documents {
         return Err(AppError::bad_input(
             "package.documents",
@@ -131,6 +133,25 @@ pub async fn request(
             "a transfer of this case is already pending".into(),
         ));
     }
+    // The package goes on a ground (152-FZ): the law for a transfer to guardianship, else a
+    // consent covering the receiver, else a head's reason on the audit record.
+    let legal_duty = new.kind == HandoverKind::Transfer
+        && receiver.kind == crate::agencies::AgencyKind::Guardianship;
+    let consent = cases::store::consent_covering(&mut tx, case.id, receiver.id).await?;
+    let ground = policy::sharing_ground(actor, legal_duty, consent, override_reason)?;
+    let (sharing_basis, consent_override_reason, ground_details) = match ground {
+        SharingGround::LegalDuty => (
+            SharingBasis::LegalDuty,
+            None,
+            json!({ "legalDuty": "a transfer to guardianship: the child's rights at risk" }),
+        ),
+        SharingGround::Consent(id) => (SharingBasis::Consent, None, json!({ "consentId": id })),
+        SharingGround::Override(reason) => (
+            SharingBasis::Override,
+            Some(reason.clone()),
+            json!({ "consentOverrideReason": reason }),
+        ),
+    };
     let time_zone = receiver.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let row = HandoverRow {
         id: Uuid::now_v7(),
@@ -139,7 +160,7 @@ pub async fn request(
         from_agency_id: case.lead_agency_id,
         to_agency_id: receiver.id,
         requested_by_user_id: actor.user_id,
-        reason,
+        reason: Some(reason),
         records: serde_json::to_string(&records).unwrap_or_else(|_| "[]".into()),
         status: HandoverStatus::Pending,
         requested_at: now,
@@ -156,6 +177,8 @@ pub async fn request(
         receiver_curator_id: None,
         service_result: None,
         closed_at: None,
+        sharing_basis,
+        consent_override_reason,
         version: 1,
         updated_at: now,
     };
@@ -170,12 +193,16 @@ pub async fn request(
     .await?;
     let event = WorkflowEvent::HandoverRequested { to: receiver.id };
     access::store::apply(&mut tx, case.id, &event, now).await?;
-    let details = json!({
+    let mut details = json!({
         "handoverId": row.id,
         "kind": row.kind,
         "toAgencyId": row.to_agency_id,
         "documents": documents.len(),
+        "sharingBasis": row.sharing_basis,
     });
+    if let (Some(details), Some(ground)) = (details.as_object_mut(), ground_details.as_object()) {
+        details.extend(ground.clone());
+    }
     cases::note(
         &mut tx,
         actor,
@@ -226,7 +253,6 @@ pub async fn accept(
     acceptance: Acceptance,
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
-    policy::ensure_any_role(actor, HEADS, "deciding on requests to your agency")?;
     let order_number =
         input::optional_text("orderNumber", acceptance.order_number.as_deref(), 100)?;
     if acceptance
@@ -237,6 +263,19 @@ pub async fn accept(
     }
     let mut tx = db.begin().await?;
     let mut row = received(&mut tx, actor, id).await?;
+    policy::ensure_decides_on(actor, row.kind == HandoverKind::Transfer)?;
+    // Accepting gives the receiver the case's personal data: the consent the request went
+    // on must still stand (withdrawn meanwhile, the sender asks again).
+    if row.status == HandoverStatus::Pending
+        && row.sharing_basis == SharingBasis::Consent
+        && cases::store::consent_covering(&mut tx, row.case_id, row.to_agency_id)
+            .await?
+            .is_none()
+    {
+        return Err(AppError::Conflict(
+            "the consent covering your agency was withdrawn: the sender must ask again".into(),
+        ));
+    }
     if row.kind == HandoverKind::Transfer
         && (order_number.is_none() || acceptance.order_date.is_none())
     {
@@ -252,7 +291,7 @@ pub async fn accept(
     }
     let curator = receiving_curator(db, actor, acceptance.curator_id).await?;
     let (mut case, _) =
-        cases::store::get_visible_for_update(&mut tx, actor.agency_id, row.case_id, now).await?;
+        cases::store::get_visible_for_update(&mut tx, actor.viewer(), row.case_id, now).await?;
     cases::ensure_open(&case)?;
     if case.lead_agency_id != row.from_agency_id {
         return Err(AppError::Conflict(
@@ -322,10 +361,10 @@ pub async fn decline(
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
-    policy::ensure_any_role(actor, HEADS, "deciding on requests to your agency")?;
     let reason = input::required_text("reason", reason, MAX_TEXT)?;
     let mut tx = db.begin().await?;
     let mut row = received(&mut tx, actor, id).await?;
+    policy::ensure_decides_on(actor, row.kind == HandoverKind::Transfer)?;
     if rules::check_decline(&row, &reason)? == Decision::AlreadyDone {
         return Ok(row);
     }
@@ -359,7 +398,11 @@ pub async fn cancel(
         ));
     }
     if row.requested_by_user_id != actor.user_id {
-        policy::ensure_any_role(actor, HEADS, "only the head or whoever sent it cancels")?;
+        policy::ensure_any_role(
+            actor,
+            roles::DECIDE_TRANSFERS,
+            "only the head or whoever sent it cancels",
+        )?;
     }
     if rules::check_cancel(&row)? == Decision::AlreadyDone {
         return Ok(row);
@@ -387,7 +430,11 @@ pub async fn complete_referral(
     result: &str,
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
-    policy::ensure_any_role(actor, REFERRAL_WORKERS, "recording a referral's service")?;
+    policy::ensure_any_role(
+        actor,
+        roles::GIVE_REFERRED_SERVICE,
+        "recording a referral's service",
+    )?;
     let result = input::required_text("serviceResult", result, MAX_TEXT)?;
     let mut tx = db.begin().await?;
     let mut row = received(&mut tx, actor, id).await?;
@@ -436,7 +483,9 @@ async fn receiving_curator(db: &Db, actor: &Actor, named: Option<Uuid>) -> AppRe
     let fits = crate::users::get(db, id).await.ok().is_some_and(|u| {
         u.row.agency_id == actor.agency_id
             && u.row.active
-            && u.roles.iter().any(|r| REFERRAL_WORKERS.contains(r))
+            && u.roles
+                .iter()
+                .any(|r| roles::GIVE_REFERRED_SERVICE.contains(r))
     });
     if fits {
         Ok(id)

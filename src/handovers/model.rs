@@ -58,6 +58,33 @@ impl HandoverStatus {
     }
 }
 
+/// The ground on which a request's package (and, once accepted, the case's personal
+/// data) goes to the receiver (152-FZ; seeds 001, 002: consent before data is shared).
+#[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SharingBasis {
+    /// The law requires it: a transfer to guardianship when the child's rights are at
+    /// risk (seed 001, line 614).
+    LegalDuty,
+    /// A consent to personal-data processing that covers the receiving agency. The
+    /// package reads only while that consent (or another covering the receiver) stands.
+    Consent,
+    /// No consent covers the receiver; a head sent it anyway, with a reason on record.
+    Override,
+}
+
+impl SharingBasis {
+    /// The API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SharingBasis::LegalDuty => "LEGAL_DUTY",
+            SharingBasis::Consent => "CONSENT",
+            SharingBasis::Override => "OVERRIDE",
+        }
+    }
+}
+
 /// A record of the case that goes with the request, for the receiver to read before it
 /// decides. Plans and MRG decisions join this list when they exist in the hub.
 #[derive(
@@ -84,7 +111,8 @@ pub struct HandoverRow {
     pub from_agency_id: Uuid,
     pub to_agency_id: Uuid,
     pub requested_by_user_id: Uuid,
-    pub reason: String,
+    /// The sender's reason; NULL in a scoped read for a viewer that may not read it.
+    pub reason: Option<String>,
     /// The package's records, a JSON array of [`PackageRecord`] names.
     pub records: String,
     pub status: HandoverStatus,
@@ -102,6 +130,10 @@ pub struct HandoverRow {
     /// What a referral's receiver did, recorded when it closed the referral.
     pub service_result: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The ground on which the package goes to the receiver.
+    pub sharing_basis: SharingBasis,
+    /// A head's reason for sending without consent (`OVERRIDE` only).
+    pub consent_override_reason: Option<String>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
 }
@@ -117,7 +149,8 @@ impl HandoverRow {
 pub const COLUMNS: &str = "h.id, h.case_id, h.kind, h.from_agency_id, h.to_agency_id,
     h.requested_by_user_id, h.reason, h.records, h.status, h.requested_at, h.deadline_at,
     h.decided_at, h.decided_by_user_id, h.decline_reason, h.order_number, h.order_date,
-    h.receiver_curator_id, h.service_result, h.closed_at, h.version, h.updated_at";
+    h.receiver_curator_id, h.service_result, h.closed_at, h.sharing_basis,
+    h.consent_override_reason, h.version, h.updated_at";
 
 /// A document attached to a request (without its bytes).
 #[derive(sqlx::FromRow, Clone, Debug)]

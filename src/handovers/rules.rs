@@ -153,6 +153,7 @@ pub fn check_receiver(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::handovers::model::SharingBasis;
     use uuid::Uuid;
 
     fn utc(s: &str) -> DateTime<Utc> {
@@ -168,7 +169,7 @@ mod tests {
             from_agency_id: Uuid::now_v7(),
             to_agency_id: Uuid::now_v7(),
             requested_by_user_id: Uuid::now_v7(),
-            reason: "rights at risk".into(),
+            reason: Some("rights at risk".into()),
             records: "[]".into(),
             status,
             requested_at: now,
@@ -181,6 +182,8 @@ mod tests {
             receiver_curator_id: None,
             service_result: None,
             closed_at: None,
+            sharing_basis: SharingBasis::LegalDuty,
+            consent_override_reason: None,
             version: 1,
             updated_at: now,
         }

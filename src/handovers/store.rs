@@ -1,12 +1,18 @@
-//! SQL for handovers and their documents. Reads filter by [`HANDOVER_VISIBLE`]: a request
-//! exists only for the agency that sent it and the agency it went to.
+//! SQL for handovers and their documents. Reads take the viewer and filter in SQL: a
+//! request exists only for the agency that sent it and the agency it went to
+//! ([`handover_visible`]); its free text, its package and its documents only for those the
+//! access rules allow ([`package_visible`], [`handover_reason_visible`]).
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::documents::CheckedDocument;
 use super::model::{DocumentRow, HandoverRow, HandoverStatus, COLUMNS};
-use crate::access::sql::HANDOVER_VISIBLE;
+use crate::access::sql::{
+    case_full, handover_reason_visible, handover_visible, package_visible, ViewerParams,
+};
+use crate::access::Viewer;
+use crate::cases::model::{ConsentRow, PersonRow};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::{with_db, with_tx};
@@ -16,8 +22,8 @@ pub async fn insert(tx: &mut Tx, row: &HandoverRow) -> AppResult<()> {
     const INSERT: &str = "
         INSERT INTO handovers (id, case_id, kind, from_agency_id, to_agency_id,
             requested_by_user_id, reason, records, status, requested_at, deadline_at,
-            version, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $10)";
+            sharing_basis, consent_override_reason, version, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $10)";
     let inserted = with_tx!(tx, |conn| sqlx::query(INSERT)
         .bind(row.id)
         .bind(row.case_id)
@@ -30,6 +36,8 @@ pub async fn insert(tx: &mut Tx, row: &HandoverRow) -> AppResult<()> {
         .bind(row.status)
         .bind(row.requested_at)
         .bind(row.deadline_at)
+        .bind(row.sharing_basis)
+        .bind(&row.consent_override_reason)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()));
@@ -73,38 +81,84 @@ pub async fn insert_documents(
     Ok(())
 }
 
-/// A request the agency sent or received, or `NOT_FOUND`.
-pub async fn get_visible(db: &Db, agency: Option<Uuid>, id: Uuid) -> AppResult<HandoverRow> {
-    let sql = format!("SELECT {COLUMNS} FROM handovers h WHERE {HANDOVER_VISIBLE} AND h.id = $2");
+/// Scoped handover reads bind the viewer first: `$1` agency, `$2` now, `$3` ceiling.
+const VIEWER: ViewerParams = ViewerParams::from(1);
+
+/// A request as a viewer may read it: the free-text columns NULL where the viewer may not
+/// read them, and whether it reads the package.
+#[derive(sqlx::FromRow)]
+pub struct ScopedHandover {
+    #[sqlx(flatten)]
+    pub row: HandoverRow,
+    /// [`crate::access::package_visible`], computed in SQL.
+    pub package_visible: bool,
+}
+
+/// [`COLUMNS`] as the viewer bound at [`VIEWER`] may read them, and `package_visible`.
+fn scoped_columns() -> String {
+    let reason_visible = handover_reason_visible(VIEWER);
+    let reads_personal_data = format!("${} = 2", VIEWER.ceiling);
+    let columns: Vec<String> = COLUMNS
+        .split(',')
+        .map(str::trim)
+        .map(|column| {
+            let name = column.trim_start_matches("h.");
+            match name {
+                // The sender's words about the family, and a head's reason to send.
+                "reason" | "consent_override_reason" => {
+                    format!("CASE WHEN {reason_visible} THEN {column} END AS {name}")
+                }
+                // The receiver's words: for both agencies, not for analysts.
+                "decline_reason" | "service_result" => {
+                    format!("CASE WHEN {reads_personal_data} THEN {column} END AS {name}")
+                }
+                _ => column.to_owned(),
+            }
+        })
+        .collect();
+    format!(
+        "{}, {} AS package_visible",
+        columns.join(", "),
+        package_visible(VIEWER)
+    )
+}
+
+/// A request the viewer's agency sent or received, as the viewer may read it, or
+/// `NOT_FOUND`.
+pub async fn get_visible(
+    db: &Db,
+    viewer: Viewer,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<ScopedHandover> {
+    let sql = format!(
+        "SELECT {} FROM handovers h WHERE {} AND h.id = $4",
+        scoped_columns(),
+        handover_visible(1)
+    );
     with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(agency)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
         .bind(id)
         .fetch_optional(pool)
         .await)?
     .ok_or(AppError::NotFound("handover"))
 }
 
-/// A request by id for a caller that applies [`crate::access::package_visible`] itself
-/// (a document download: every agency working on the case in FULL may read it).
-pub async fn get_for_package(db: &Db, id: Uuid) -> AppResult<HandoverRow> {
-    let sql = format!("SELECT {COLUMNS} FROM handovers h WHERE h.id = $1");
-    with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?
-    .ok_or(AppError::NotFound("handover"))
-}
-
-/// The same inside a transaction, locked for update on PostgreSQL (SQLite's writer
-/// transaction already holds the database).
+/// A request the agency sent or received, whole, inside a transaction and locked for
+/// update on PostgreSQL (SQLite's writer transaction already holds the database): for the
+/// decisions, which return it only through [`get_visible`].
 pub async fn get_visible_for_update(
     tx: &mut Tx,
     agency: Option<Uuid>,
     id: Uuid,
 ) -> AppResult<HandoverRow> {
     let lock = crate::db::dialect::for_update(tx);
-    let sql =
-        format!("SELECT {COLUMNS} FROM handovers h WHERE {HANDOVER_VISIBLE} AND h.id = $2{lock}");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM handovers h WHERE {} AND h.id = $2{lock}",
+        handover_visible(1)
+    );
     with_tx!(tx, |conn| sqlx::query_as(&sql)
         .bind(agency)
         .bind(id)
@@ -188,12 +242,13 @@ pub enum Side {
 /// is the first to decide), after the `(requested_at, id)` keyset.
 pub async fn list_page(
     db: &Db,
-    agency: Option<Uuid>,
+    viewer: Viewer,
     side: Side,
     statuses: &[HandoverStatus],
     after: Option<&(DateTime<Utc>, Uuid)>,
+    now: DateTime<Utc>,
     limit: i64,
-) -> AppResult<Vec<HandoverRow>> {
+) -> AppResult<Vec<ScopedHandover>> {
     let column = match side {
         Side::Received => "h.to_agency_id",
         Side::Sent => "h.from_agency_id",
@@ -208,14 +263,17 @@ pub async fn list_page(
         format!("h.status IN ({})", names.join(", "))
     };
     let sql = format!(
-        "SELECT {COLUMNS} FROM handovers h
+        "SELECT {} FROM handovers h
          WHERE {column} = $1 AND {wanted}
-           AND ($2 IS NULL OR h.requested_at > $2 OR (h.requested_at = $2 AND h.id > $3))
-         ORDER BY h.requested_at, h.id LIMIT $4"
+           AND ($4 IS NULL OR h.requested_at > $4 OR (h.requested_at = $4 AND h.id > $5))
+         ORDER BY h.requested_at, h.id LIMIT $6",
+        scoped_columns()
     );
     let (at, id) = after.map(|(t, i)| (Some(*t), Some(*i))).unwrap_or_default();
     Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(agency)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
         .bind(at)
         .bind(id)
         .bind(limit)
@@ -223,12 +281,23 @@ pub async fn list_page(
         .await)?)
 }
 
-/// Every request of a case, oldest first (the caller has checked the case's scope).
-pub async fn of_case(db: &Db, case_id: Uuid) -> AppResult<Vec<HandoverRow>> {
+/// Every request of a case, oldest first, if the viewer reads the case in FULL (else
+/// none: the condition is in the SQL).
+pub async fn of_case(
+    db: &Db,
+    viewer: Viewer,
+    case_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<ScopedHandover>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM handovers h WHERE h.case_id = $1 ORDER BY h.requested_at, h.id"
+        "SELECT {} FROM handovers h WHERE h.case_id = $4 AND {} ORDER BY h.requested_at, h.id",
+        scoped_columns(),
+        case_full("h.case_id", VIEWER)
     );
     Ok(with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
         .bind(case_id)
         .fetch_all(pool)
         .await)?)
@@ -246,54 +315,195 @@ pub async fn transfer_pending_of(db: &Db, case_id: Uuid) -> AppResult<bool> {
 const DOCUMENT_COLUMNS: &str =
     "d.id, d.handover_id, d.file_name, d.content_type, d.size_bytes, d.sha256, d.uploaded_at";
 
-/// The documents of a request, without their bytes.
-pub async fn documents_of(db: &Db, handover_id: Uuid) -> AppResult<Vec<DocumentRow>> {
+/// The documents of a request, without their bytes, if the viewer reads its package.
+pub async fn documents_of(
+    db: &Db,
+    viewer: Viewer,
+    handover_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<DocumentRow>> {
     let sql = format!(
-        "SELECT {DOCUMENT_COLUMNS} FROM handover_documents d WHERE d.handover_id = $1 ORDER BY d.id"
+        "{} ORDER BY d.id",
+        package_sql(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM handover_documents d \
+             JOIN handovers h ON h.id = d.handover_id WHERE TRUE"
+        ))
     );
     Ok(with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
         .bind(handover_id)
         .fetch_all(pool)
         .await)?)
 }
 
-/// A document by id with its request (visibility is the caller's to check).
-pub async fn document(db: &Db, id: Uuid) -> AppResult<(DocumentRow, Option<Vec<u8>>)> {
+/// A document the viewer may download (it reads the package of the request the document
+/// belongs to), without its bytes, with the request's case; `NOT_FOUND` alike for a
+/// document out of scope and one that does not exist. The scope is in the SQL that finds
+/// the row, so an out-of-scope document is answered before any byte of it is read.
+pub async fn downloadable_document(
+    db: &Db,
+    viewer: Viewer,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<(DocumentRow, Uuid)> {
     #[derive(sqlx::FromRow)]
-    struct WithContent {
+    struct WithCase {
         #[sqlx(flatten)]
         row: DocumentRow,
-        content: Option<Vec<u8>>,
+        case_id: Uuid,
     }
-    let sql =
-        format!("SELECT {DOCUMENT_COLUMNS}, d.content FROM handover_documents d WHERE d.id = $1");
-    let found: Option<WithContent> = with_db!(db, |pool| sqlx::query_as(&sql)
+    let sql = format!(
+        "SELECT {DOCUMENT_COLUMNS}, h.case_id FROM handover_documents d \
+         JOIN handovers h ON h.id = d.handover_id WHERE d.id = $4 AND {}",
+        package_visible(VIEWER)
+    );
+    let found: Option<WithCase> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
         .bind(id)
         .fetch_optional(pool)
         .await)?;
     found
-        .map(|f| (f.row, f.content))
+        .map(|f| (f.row, f.case_id))
         .ok_or(AppError::NotFound("document"))
 }
 
-/// The visit report of the signal a case was opened from, as stored (JSON), if any.
-pub async fn visit_report_of_case(db: &Db, case_id: Uuid) -> AppResult<Option<String>> {
-    const SQL: &str = "SELECT s.visit_report FROM signals s JOIN cases c ON c.signal_id = s.id
-        WHERE c.id = $1";
-    let found: Option<Option<String>> = with_db!(db, |pool| sqlx::query_scalar(SQL)
-        .bind(case_id)
+/// A document's bytes when they are kept in the database (`None`: kept in a directory).
+/// Only for a document [`downloadable_document`] found for the viewer.
+pub async fn document_content(db: &Db, id: Uuid) -> AppResult<Option<Vec<u8>>> {
+    const SQL: &str = "SELECT content FROM handover_documents WHERE id = $1";
+    let found: Option<Option<Vec<u8>>> = with_db!(db, |pool| sqlx::query_scalar(SQL)
+        .bind(id)
         .fetch_optional(pool)
         .await)?;
     Ok(found.flatten())
 }
 
-/// The signal sheet of a case, as stored (JSON).
-pub async fn signal_sheet_of_case(db: &Db, case_id: Uuid) -> AppResult<Option<String>> {
-    const SQL: &str = "SELECT signal_sheet FROM cases WHERE id = $1";
-    Ok(with_db!(db, |pool| sqlx::query_scalar(SQL)
-        .bind(case_id)
-        .fetch_optional(pool)
+/// A package read: `select` (over `handovers h`, joined to what it reads, ending in a
+/// `WHERE` clause) kept to the request bound at `$4` and to viewers, bound at [`VIEWER`],
+/// who read its package.
+fn package_sql(select: &str) -> String {
+    format!("{select} AND h.id = $4 AND {}", package_visible(VIEWER))
+}
+
+/// The people of the request's case, if the viewer reads its package.
+pub async fn package_persons(
+    db: &Db,
+    viewer: Viewer,
+    handover_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<PersonRow>> {
+    let sql = format!(
+        "{} ORDER BY cp.created_at, cp.id",
+        package_sql(
+            "SELECT cp.id, cp.case_id, cp.role, cp.full_name, cp.birth_date, cp.phone,
+                cp.address_registered, cp.address_actual, cp.stance, cp.notes, cp.created_at
+             FROM case_persons cp JOIN handovers h ON h.case_id = cp.case_id WHERE TRUE"
+        )
+    );
+    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
+        .bind(handover_id)
+        .fetch_all(pool)
         .await)?)
+}
+
+/// The consents of the request's case with the agencies each covers, if the viewer reads
+/// its package.
+pub async fn package_consents(
+    db: &Db,
+    viewer: Viewer,
+    handover_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(ConsentRow, Vec<Uuid>)>> {
+    let consents_sql = format!(
+        "{} ORDER BY c.recorded_at, c.id",
+        package_sql(
+            "SELECT c.id, c.case_id, c.kind, c.signed_by, c.signed_at, c.recorded_by,
+                c.recorded_at, c.withdrawn_at, c.withdrawal_note
+             FROM consents c JOIN handovers h ON h.case_id = c.case_id WHERE TRUE"
+        )
+    );
+    let covered_sql = package_sql(
+        "SELECT ca.consent_id, ca.agency_id FROM consent_agencies ca
+         JOIN consents c ON c.id = ca.consent_id JOIN handovers h ON h.case_id = c.case_id
+         WHERE TRUE",
+    );
+    let consents: Vec<ConsentRow> = with_db!(db, |pool| sqlx::query_as(&consents_sql)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
+        .bind(handover_id)
+        .fetch_all(pool)
+        .await)?;
+    let covered: Vec<(Uuid, Uuid)> = with_db!(db, |pool| sqlx::query_as(&covered_sql)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
+        .bind(handover_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(consents
+        .into_iter()
+        .map(|c| {
+            let agencies = covered
+                .iter()
+                .filter(|(id, _)| *id == c.id)
+                .map(|(_, a)| *a)
+                .collect();
+            (c, agencies)
+        })
+        .collect())
+}
+
+/// One text column of the request's case (`select` reads it over `handovers h`), if the
+/// viewer reads its package.
+async fn package_text(
+    db: &Db,
+    viewer: Viewer,
+    handover_id: Uuid,
+    now: DateTime<Utc>,
+    select: &str,
+) -> AppResult<Option<String>> {
+    let sql = package_sql(select);
+    let found: Option<Option<String>> = with_db!(db, |pool| sqlx::query_scalar(&sql)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
+        .bind(handover_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(found.flatten())
+}
+
+/// The visit report of the signal the request's case was opened from (JSON), if any and
+/// if the viewer reads the package.
+pub async fn package_visit_report(
+    db: &Db,
+    viewer: Viewer,
+    handover_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Option<String>> {
+    let select = "SELECT s.visit_report FROM signals s JOIN cases c ON c.signal_id = s.id
+        JOIN handovers h ON h.case_id = c.id WHERE TRUE";
+    package_text(db, viewer, handover_id, now, select).await
+}
+
+/// The signal sheet of the request's case (JSON), if the viewer reads the package.
+pub async fn package_signal_sheet(
+    db: &Db,
+    viewer: Viewer,
+    handover_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Option<String>> {
+    let select = "SELECT c.signal_sheet FROM cases c JOIN handovers h ON h.case_id = c.id
+        WHERE TRUE";
+    package_text(db, viewer, handover_id, now, select).await
 }
 
 /// The case's journal number, for a notice (no personal data).

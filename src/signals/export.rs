@@ -1,7 +1,9 @@
 //! The signal journal as a CSV file laid out like the paper journal, for agencies that
 //! print it or keep it in a spreadsheet. Rows come from [`store::journal_page`], so an
 //! agency exports exactly what its `signals` journal shows; the receiving service's file
-//! carries personal data and its export is audited before a byte leaves.
+//! carries personal data (for people whose roles read it, in the rows the service reads
+//! in FULL) and its export is audited before a byte leaves. An analyst's file has no
+//! personal columns at all.
 
 use std::borrow::Cow;
 
@@ -13,7 +15,7 @@ use uuid::Uuid;
 use super::clocks::{Clock, ClockKind, ClockState};
 use super::model::{SignalRow, SignalSource, SignalStatus};
 use super::store::{self, JournalFilter};
-use crate::access::{signal_scope, Actor, Scope};
+use crate::access::{Actor, Scope};
 use crate::agencies::{self, AgencyKind};
 use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::db::Db;
@@ -61,7 +63,10 @@ pub async fn signals_csv(
     ))?;
     let agency = agencies::store::get(db, agency_id).await?;
     let tz: Tz = agency.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let personal = agency.kind == AgencyKind::PreventionService;
+    let viewer = actor.viewer();
+    // The personal columns: the receiving service's journal, for people who read
+    // personal data. An analyst gets the journal numbers, times, statuses and clocks.
+    let personal = agency.kind == AgencyKind::PreventionService && viewer.ceiling == Scope::Full;
     let mut body = String::from("\u{feff}");
     let personal_header = personal.then(|| PERSONAL_HEADER.split(','));
     let header = SUMMARY_HEADER
@@ -71,25 +76,20 @@ pub async fn signals_csv(
     let (mut read, mut rows, mut before) = (Vec::new(), 0, None);
     while rows < MAX_ROWS {
         let limit = PAGE.min(MAX_ROWS - rows);
-        let page = store::journal_page(
-            db,
-            Some(agency_id),
-            filter,
-            before.as_ref(),
-            now,
-            limit as i64,
-        )
-        .await?;
-        for row in &page {
-            let scope = signal_scope(Some(agency_id), row.service_agency_id, row.sender_agency_id);
-            let full = personal && scope == Some(Scope::Full);
-            push_record(&mut body, journal_row(row, full, personal, tz, now));
+        let page =
+            store::journal_page(db, viewer, filter, before.as_ref(), now, limit as i64).await?;
+        for (row, scope) in &page {
+            let full = personal && *scope == Scope::Full;
+            push_record(
+                &mut body,
+                journal_row(row, agency_id, full, personal, tz, now),
+            );
             if full {
                 read.push(row.id);
             }
         }
         rows += page.len();
-        match page.last() {
+        match page.last().map(|(row, _)| row) {
             Some(last) if page.len() == limit => before = Some((last.created_at, last.id)),
             _ => break,
         }
@@ -117,17 +117,18 @@ async fn record_read(db: &Db, origin: &Origin, ids: &[Uuid], now: DateTime<Utc>)
     tx.commit().await
 }
 
-/// One journal line. `full`: this row's personal data may be shown; `personal`: the file
-/// has the personal columns (left empty when `full` is not).
+/// One journal line of `agency`'s journal. `full`: this row's personal data may be shown;
+/// `personal`: the file has the personal columns (left empty when `full` is not).
 pub fn journal_row(
     row: &SignalRow,
+    agency: Uuid,
     full: bool,
     personal: bool,
     tz: Tz,
     now: DateTime<Utc>,
 ) -> Vec<String> {
     // The viewer's own journal number: the paper journal on their desk.
-    let number = if full {
+    let number = if row.service_agency_id == agency {
         &row.service_journal_no
     } else {
         &row.sender_journal_no
@@ -149,7 +150,7 @@ pub fn journal_row(
     ];
     if personal {
         let mother = [
-            Some(&row.mother_full_name),
+            row.mother_full_name.as_ref(),
             row.address_registered.as_ref(),
             row.address_actual.as_ref(),
             row.address_ambulance_from.as_ref(),
@@ -253,7 +254,7 @@ mod tests {
             service_agency_id: Uuid::from_u128(2),
             service_journal_no: Some("SIG-2026-0042".into()),
             status: SignalStatus::Received,
-            mother_full_name: "Иванова, Мария \"Маша\"".into(),
+            mother_full_name: Some("Иванова, Мария \"Маша\"".into()),
             mother_birth_date: None,
             mother_phone: Some("+7 900 000-00-00".into()),
             address_registered: Some("Сургут, ул. Ленина, 1".into()),
@@ -264,7 +265,7 @@ mod tests {
             child_health_notes: None,
             in_ward_with_child: true,
             source_contact: None,
-            situation: "Негде жить".into(),
+            situation: Some("Негде жить".into()),
             screening: Default::default(),
             detected_at: Some(detected),
             registered_at: Some(detected + Duration::minutes(20)),
@@ -354,7 +355,14 @@ mod tests {
     #[test]
     fn the_services_row_has_its_own_number_the_clocks_and_the_mothers_data() {
         let moscow = chrono_tz::Europe::Moscow;
-        let row = journal_row(&hospital_signal(), true, true, moscow, t(23, 0));
+        let row = journal_row(
+            &hospital_signal(),
+            Uuid::from_u128(2),
+            true,
+            true,
+            moscow,
+            t(23, 0),
+        );
         let expected = "SIG-2026-0042|медицинская организация|получен|2026-11-22 00:00|\
             2026-11-22 00:20|2026-11-22 04:00|2026-11-22 05:00||в срок|просрочен на 40 мин|\
             ожидает|Иванова, Мария \"Маша\"|Сургут, ул. Ленина, 1|||+7 900 000-00-00";
@@ -364,7 +372,14 @@ mod tests {
     #[test]
     fn the_hospitals_row_has_its_own_number_and_no_personal_cells() {
         let yekaterinburg = chrono_tz::Asia::Yekaterinburg;
-        let row = journal_row(&hospital_signal(), false, false, yekaterinburg, t(23, 0));
+        let row = journal_row(
+            &hospital_signal(),
+            Uuid::from_u128(1),
+            false,
+            false,
+            yekaterinburg,
+            t(23, 0),
+        );
         assert_eq!(row.len(), SUMMARY_HEADER.split(',').count());
         assert_eq!(
             (row[0].as_str(), row[3].as_str()),

@@ -1,6 +1,8 @@
-//! GraphQL for signals: the journal, one signal, and each step of its life. Personal data
-//! (the mother, the child, the situation, the report) shows only to the receiving service,
-//! and each read of it is audited.
+//! GraphQL for signals: the journal, one signal, and each step of its life. Every signal
+//! shown comes through the scoped reads of [`store`], which leave personal data (the
+//! mother, the child, the situation, the report) NULL below FULL: the receiving service
+//! before a case is opened, the case's FULL participants after. Each read of it is
+//! audited.
 
 use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
@@ -13,7 +15,7 @@ use super::intake::{NewSignal, RecordSignalInput, ReportSignalInput};
 use super::model::{ChildSex, Screening, SignalRow, SignalSource, SignalStatus};
 use super::store::{self, JournalFilter};
 use super::visit::VisitReport;
-use crate::access::{signal_scope, Scope};
+use crate::access::Scope;
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::db;
@@ -21,17 +23,21 @@ use crate::graphql::connection::{connection, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
 
-/// A signal as the viewing agency may see it.
+/// A signal as the viewer may see it.
 pub struct SignalNode {
     row: SignalRow,
     scope: Scope,
 }
 
 impl SignalNode {
-    /// Shows a signal to an agency, or `None` when it may not see it.
-    pub fn for_agency(row: SignalRow, agency: Option<Uuid>) -> Option<SignalNode> {
-        let scope = signal_scope(agency, row.service_agency_id, row.sender_agency_id)?;
-        Some(SignalNode { row, scope })
+    /// Shows a signal read through [`store`]'s scoped reads, with the viewer's scope.
+    pub fn new(row: SignalRow, scope: Scope) -> SignalNode {
+        SignalNode { row, scope }
+    }
+
+    /// Non-personal fields the summary leaves out (see `docs/decisions.md`).
+    fn beyond_summary(&self) -> bool {
+        self.scope == Scope::Full
     }
 
     /// Whether personal data may be shown; notes the read for the audit when it is.
@@ -84,7 +90,8 @@ impl SignalNode {
     pub async fn id(&self) -> ID {
         ID(self.row.id.to_string())
     }
-    /// What you may see: FULL for the receiving service, SUMMARY for the sending hospital.
+    /// What you may see: FULL for the receiving service (for the case's FULL participants
+    /// once a case is opened), SUMMARY for the sending hospital.
     async fn scope(&self) -> Scope {
         self.scope
     }
@@ -108,8 +115,9 @@ impl SignalNode {
     async fn sender_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
         agency(ctx, self.row.sender_agency_id).await
     }
-    async fn in_ward_with_child(&self) -> bool {
-        self.row.in_ward_with_child
+    /// Whether the mother is in the ward with the child (FULL scope only).
+    async fn in_ward_with_child(&self) -> Option<bool> {
+        self.beyond_summary().then_some(self.row.in_ward_with_child)
     }
     async fn detected_at(&self) -> Option<DateTime<Utc>> {
         self.row.detected_at
@@ -151,9 +159,12 @@ impl SignalNode {
             })
             .collect())
     }
-    /// The curator assigned by the head of service.
+    /// The curator assigned by the head of service (FULL scope only).
     async fn curator_id(&self) -> Option<ID> {
-        self.row.curator_user_id.map(|id| ID(id.to_string()))
+        self.row
+            .curator_user_id
+            .filter(|_| self.beyond_summary())
+            .map(|id| ID(id.to_string()))
     }
     /// The case opened from this signal.
     async fn case_id(&self) -> Option<ID> {
@@ -166,8 +177,9 @@ impl SignalNode {
     /// The mother (receiving service only; each read is audited).
     async fn mother(&self, ctx: &Context<'_>) -> Option<SignalMother> {
         let r = &self.row;
+        let full_name = r.mother_full_name.clone()?;
         self.full(ctx).then(|| SignalMother {
-            full_name: r.mother_full_name.clone(),
+            full_name,
             birth_date: r.mother_birth_date,
             phone: r.mother_phone.clone(),
             registered_address: r.address_registered.clone(),
@@ -186,7 +198,9 @@ impl SignalNode {
     }
     /// The situation as reported (receiving service only).
     async fn situation(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.full(ctx).then_some(self.row.situation.as_str())
+        self.full(ctx)
+            .then_some(self.row.situation.as_deref())
+            .flatten()
     }
     /// Who reported a non-hospital signal and how to reach them (receiving service only).
     async fn source_contact(&self, ctx: &Context<'_>) -> Option<&str> {
@@ -281,17 +295,16 @@ impl SignalQuery {
         };
         let rows = store::journal_page(
             &ctx.state().db,
-            actor.agency_id,
+            actor.viewer(),
             &filter,
             page.after.as_ref(),
             db::now(),
             page.fetch_limit(),
         )
         .await?;
-        let agency = actor.agency_id;
         let rows: Vec<SignalNode> = rows
             .into_iter()
-            .filter_map(|r| SignalNode::for_agency(r, agency))
+            .map(|(row, scope)| SignalNode::new(row, scope))
             .collect();
         Ok(connection(
             rows,
@@ -303,11 +316,7 @@ impl SignalQuery {
 
     /// One signal, if your agency may see it.
     async fn signal(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
-        let row =
-            store::get_visible(&ctx.state().db, actor.agency_id, parse_id("id", &id)?).await?;
-        SignalNode::for_agency(row, actor.agency_id)
-            .ok_or_else(|| crate::error::AppError::NotFound("signal").into())
+        node(ctx, parse_id("id", &id)?).await
     }
 }
 
@@ -327,7 +336,7 @@ impl SignalMutation {
         let actor = ctx.actor()?;
         let new = NewSignal::from_report(input, db::now())?;
         let row = super::report(&ctx.state().db, actor, &ctx.origin()?, new, db::now()).await?;
-        node(row, actor.agency_id)
+        node(ctx, row.id).await
     }
 
     /// The prevention service records a signal from another source.
@@ -342,7 +351,7 @@ impl SignalMutation {
         ))?;
         let new = NewSignal::from_record(input, service, db::now())?;
         let row = super::record(&ctx.state().db, actor, &ctx.origin()?, new, db::now()).await?;
-        node(row, actor.agency_id)
+        node(ctx, row.id).await
     }
 
     /// The prevention service receives a hospital's signal, at any hour.
@@ -356,7 +365,7 @@ impl SignalMutation {
             db::now(),
         )
         .await?;
-        node(row, actor.agency_id)
+        node(ctx, row.id).await
     }
 
     /// The head of service assigns a curator; beyond the caseload limit only with a reason.
@@ -382,7 +391,7 @@ impl SignalMutation {
             db::now(),
         )
         .await?;
-        node(row, actor.agency_id)
+        node(ctx, row.id).await
     }
 
     /// The head of service sets when the visit is due.
@@ -402,7 +411,7 @@ impl SignalMutation {
             db::now(),
         )
         .await?;
-        node(row, actor.agency_id)
+        node(ctx, row.id).await
     }
 
     /// The curator records the visit and the initial report.
@@ -425,7 +434,7 @@ impl SignalMutation {
             db::now(),
         )
         .await?;
-        node(row, actor.agency_id)
+        node(ctx, row.id).await
     }
 
     /// Closes a signal as not confirmed.
@@ -445,11 +454,14 @@ impl SignalMutation {
             db::now(),
         )
         .await?;
-        node(row, actor.agency_id)
+        node(ctx, row.id).await
     }
 }
 
-fn node(row: SignalRow, agency: Option<Uuid>) -> async_graphql::Result<SignalNode> {
-    SignalNode::for_agency(row, agency)
-        .ok_or_else(|| crate::error::AppError::NotFound("signal").into())
+/// A signal as the request's viewer reads it now: every signal shown, a mutation's result
+/// too, goes through the scoped read.
+async fn node(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<SignalNode> {
+    let viewer = ctx.actor()?.viewer();
+    let (row, scope) = store::get_visible(&ctx.state().db, viewer, id, db::now()).await?;
+    Ok(SignalNode::new(row, scope))
 }

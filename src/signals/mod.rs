@@ -21,16 +21,13 @@ use self::model::{SignalRow, SignalStatus};
 use self::rules::SignalStep;
 use self::store::Placement;
 use self::visit::VisitReport;
-use crate::access::{policy, Actor, Role};
+use crate::access::{policy, roles, Actor, Role};
 use crate::agencies::{self, AgencyKind, AgencyRow};
 use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::journal::{self, Journal};
 use crate::notify::{self, Notice, NotificationKind, Recipient, Subject};
-
-/// The service's people who register and receive signals, at any hour.
-const SERVICE_STAFF: &[Role] = &[Role::Curator, Role::HeadOfService, Role::Specialist];
 
 /// A hospital's responsible specialist reports a signal: it is registered in the
 /// hospital's journal and passed to the prevention service now, with the clocks set.
@@ -42,7 +39,7 @@ pub async fn report(
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
     let hospital = own_agency(db, actor, AgencyKind::Maternity).await?;
-    policy::ensure_any_role(actor, &[Role::HospitalSpecialist], "reporting signals")?;
+    policy::ensure_any_role(actor, roles::REPORT_SIGNALS, "reporting signals")?;
     let service = prevention_service(db, new.service_agency_id).await?;
     let mut tx = db.begin().await?;
     let placement = Placement {
@@ -82,7 +79,7 @@ pub async fn report(
         ],
     };
     notify::enqueue(&mut tx, &notice, now).await?;
-    register(db, tx, actor, origin, &new, &placement, entry, now).await
+    register(tx, actor, origin, &new, &placement, entry, now).await
 }
 
 /// The prevention service records a signal from another source: registered in its own
@@ -95,7 +92,7 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
     let service = own_agency(db, actor, AgencyKind::PreventionService).await?;
-    policy::ensure_any_role(actor, SERVICE_STAFF, "recording signals")?;
+    policy::ensure_any_role(actor, roles::RECEIVE_SIGNALS, "recording signals")?;
     let mut tx = db.begin().await?;
     let placement = Placement {
         id: Uuid::now_v7(),
@@ -121,7 +118,7 @@ pub async fn record(
     };
     let entry = Entry::new(AuditAction::SignalRecorded, "signal", Some(placement.id))
         .with_details(json!({ "source": new.source }));
-    register(db, tx, actor, origin, &new, &placement, entry, now).await
+    register(tx, actor, origin, &new, &placement, entry, now).await
 }
 
 /// The service receives a hospital's signal (at any hour) and registers it in its
@@ -134,7 +131,7 @@ pub async fn receive(
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
     let service = own_agency(db, actor, AgencyKind::PreventionService).await?;
-    policy::ensure_any_role(actor, SERVICE_STAFF, "receiving signals")?;
+    policy::ensure_any_role(actor, roles::RECEIVE_SIGNALS, "receiving signals")?;
     let mut tx = db.begin().await?;
     let mut row = step(&mut tx, actor, id, SignalStep::Receive).await?;
     row.service_journal_no = Some(
@@ -164,7 +161,7 @@ pub async fn assign_curator(
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
     let service = own_agency(db, actor, AgencyKind::PreventionService).await?;
-    policy::ensure_any_role(actor, &[Role::HeadOfService], "assigning curators")?;
+    policy::ensure_any_role(actor, roles::DIRECT_SIGNAL_WORK, "assigning curators")?;
     let override_reason = crate::input::optional_text(
         "overrideReason",
         override_reason.as_deref(),
@@ -217,7 +214,7 @@ pub async fn set_visit_due(
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
     own_agency(db, actor, AgencyKind::PreventionService).await?;
-    policy::ensure_any_role(actor, &[Role::HeadOfService], "setting visit times")?;
+    policy::ensure_any_role(actor, roles::DIRECT_SIGNAL_WORK, "setting visit times")?;
     let mut tx = db.begin().await?;
     let mut row = service_signal(&mut tx, actor, id).await?;
     if row.visited_at.is_some()
@@ -287,10 +284,10 @@ pub async fn dismiss(
     .await
 }
 
-/// Writes a new signal and its audit event, commits, and reads it back as the actor sees it.
+/// Writes a new signal and its audit event and commits; returns the stored row (the
+/// resolver shows it through the scoped read, as every reader sees it).
 #[allow(clippy::too_many_arguments)]
 async fn register(
-    db: &Db,
     mut tx: Tx,
     actor: &Actor,
     origin: &Origin,
@@ -301,8 +298,9 @@ async fn register(
 ) -> AppResult<SignalRow> {
     store::insert(&mut tx, new, placement, now).await?;
     audit::record(&mut tx, origin, entry, now).await?;
+    let row = store::get_own_for_update(&mut tx, actor.agency_id, placement.id).await?;
     tx.commit().await?;
-    store::get_visible(db, actor.agency_id, placement.id).await
+    Ok(row)
 }
 
 /// Loads a signal of the actor's service for a step and moves its status.
@@ -320,7 +318,7 @@ pub(crate) async fn step(
 /// A signal the actor's agency received, for update; the sending hospital gets
 /// `FORBIDDEN` (it sees the signal), anyone else `NOT_FOUND`.
 async fn service_signal(tx: &mut Tx, actor: &Actor, id: Uuid) -> AppResult<SignalRow> {
-    let row = store::get_visible_for_update(tx, actor.agency_id, id).await?;
+    let row = store::get_own_for_update(tx, actor.agency_id, id).await?;
     if Some(row.service_agency_id) != actor.agency_id {
         return Err(AppError::Forbidden(
             "only the receiving service works on a signal",

@@ -110,7 +110,7 @@ pub struct SignalRow {
     pub service_agency_id: Uuid,
     pub service_journal_no: Option<String>,
     pub status: SignalStatus,
-    pub mother_full_name: String,
+    pub mother_full_name: Option<String>,
     pub mother_birth_date: Option<NaiveDate>,
     pub mother_phone: Option<String>,
     pub address_registered: Option<String>,
@@ -121,7 +121,7 @@ pub struct SignalRow {
     pub child_health_notes: Option<String>,
     pub in_ward_with_child: bool,
     pub source_contact: Option<String>,
-    pub situation: String,
+    pub situation: Option<String>,
     #[sqlx(flatten)]
     pub screening: Screening,
     pub detected_at: Option<DateTime<Utc>>,

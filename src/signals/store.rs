@@ -1,12 +1,16 @@
-//! SQL for signals. Every read takes the actor's agency and filters in SQL: the receiving
-//! service and the sending hospital see a signal, nobody else.
+//! SQL for signals. Every read takes the viewer and filters in SQL: before a case is
+//! opened from it, the receiving service and the sending hospital see a signal, nobody
+//! else; after, the case's participants, as they see the case. Personal columns come
+//! back NULL below FULL.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::intake::NewSignal;
 use super::model::{SignalRow, SignalStatus, COLUMNS};
-use crate::access::sql::SIGNAL_VISIBLE;
+use crate::access::sql::{in_own_signal_journal, signal_scope_rank, ViewerParams};
+use crate::access::store::scope_of_rank;
+use crate::access::{Scope, Viewer};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::{with_db, with_tx};
@@ -91,25 +95,100 @@ pub async fn insert(
     Ok(())
 }
 
-/// The signal with `id` if the agency may see it, else `NOT_FOUND`.
-pub async fn get_visible(db: &Db, agency_id: Option<Uuid>, id: Uuid) -> AppResult<SignalRow> {
-    let sql = format!("SELECT {COLUMNS} FROM signals s WHERE s.id = $2 AND {SIGNAL_VISIBLE}");
-    with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(agency_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?
-    .ok_or(AppError::NotFound("signal"))
+/// The columns that hold personal data: NULL in what a scoped read returns unless the
+/// viewer reads the signal in FULL. (The screening answers and `in_ward_with_child` are
+/// NOT NULL flags; the resolvers withhold them below FULL.)
+const PERSONAL_COLUMNS: [&str; 14] = [
+    "mother_full_name",
+    "mother_birth_date",
+    "mother_phone",
+    "address_registered",
+    "address_actual",
+    "address_ambulance_from",
+    "child_born_at",
+    "child_sex",
+    "child_health_notes",
+    "source_contact",
+    "situation",
+    "visit_report",
+    "dismissal_reason",
+    "curator_override_reason",
+];
+
+/// A signal as a viewer may read it, with the viewer's scope rank on it.
+#[derive(sqlx::FromRow)]
+struct ScopedRow {
+    #[sqlx(flatten)]
+    row: SignalRow,
+    scope_rank: Option<i32>,
 }
 
-/// The same inside a transaction, locked for update on PostgreSQL.
-pub async fn get_visible_for_update(
+/// `SELECT`s the signals matching `condition` (over `signals s`, with the viewer bound as
+/// [`VIEWER`]) that the viewer sees, each with its scope rank and its personal columns
+/// NULL below FULL; `tail` orders and limits.
+fn scoped_select(condition: &str, tail: &str) -> String {
+    let columns: Vec<String> = COLUMNS
+        .split(',')
+        .map(str::trim)
+        .map(|column| {
+            let name = column.trim_start_matches("s.");
+            if PERSONAL_COLUMNS.contains(&name) {
+                format!("CASE WHEN s.scope_rank = 2 THEN s.{name} END AS {name}")
+            } else {
+                column.to_owned()
+            }
+        })
+        .collect();
+    format!(
+        "SELECT {}, s.scope_rank FROM (SELECT s.*, {} AS scope_rank FROM signals s \
+         WHERE {condition}) s WHERE s.scope_rank IS NOT NULL {tail}",
+        columns.join(", "),
+        signal_scope_rank(VIEWER)
+    )
+}
+
+/// Scoped signal reads bind the viewer first: `$1` agency, `$2` now, `$3` ceiling.
+const VIEWER: ViewerParams = ViewerParams::from(1);
+
+fn scoped(rows: Vec<ScopedRow>) -> Vec<(SignalRow, Scope)> {
+    rows.into_iter()
+        .filter_map(|r| scope_of_rank(r.scope_rank).map(|scope| (r.row, scope)))
+        .collect()
+}
+
+/// The signal with `id` as the viewer may read it, with its scope, else `NOT_FOUND`: its
+/// service and sender before a case is opened from it, the case's participants after.
+pub async fn get_visible(
+    db: &Db,
+    viewer: Viewer,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<(SignalRow, Scope)> {
+    let sql = scoped_select("s.id = $4", "");
+    let rows: Vec<ScopedRow> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
+        .bind(id)
+        .fetch_all(pool)
+        .await)?;
+    scoped(rows)
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound("signal"))
+}
+
+/// A signal in the agency's own journal (it received or sent it), whole and locked for
+/// update on PostgreSQL: for the service's workflow steps, which check that the agency
+/// is the service and return nothing of it to anyone else.
+pub async fn get_own_for_update(
     tx: &mut Tx,
     agency_id: Option<Uuid>,
     id: Uuid,
 ) -> AppResult<SignalRow> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM signals s WHERE s.id = $2 AND {SIGNAL_VISIBLE}{}",
+        "SELECT {COLUMNS} FROM signals s WHERE s.id = $2 AND {}{}",
+        in_own_signal_journal(1),
         crate::db::dialect::for_update(tx)
     );
     with_tx!(tx, |conn| sqlx::query_as(&sql)
@@ -132,37 +211,41 @@ pub struct JournalFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// A clock is late when done after its due time, or still running past it at `$now`.
+/// A clock is late when done after its due time, or still running past it at `$2` (now).
 const ANY_LATE: &str = "(
-    (s.specialist_due_at IS NOT NULL AND COALESCE(s.registered_at, $3) > s.specialist_due_at)
-    OR (s.passing_due_at IS NOT NULL AND COALESCE(s.passed_at, $3) > s.passing_due_at)
-    OR (s.visit_due_at IS NOT NULL AND COALESCE(s.visited_at, s.dismissed_at, $3) > s.visit_due_at))";
+    (s.specialist_due_at IS NOT NULL AND COALESCE(s.registered_at, $2) > s.specialist_due_at)
+    OR (s.passing_due_at IS NOT NULL AND COALESCE(s.passed_at, $2) > s.passing_due_at)
+    OR (s.visit_due_at IS NOT NULL AND COALESCE(s.visited_at, s.dismissed_at, $2) > s.visit_due_at))";
 
-/// One page of an agency's journal, newest first, before the `(created_at, id)` keyset.
+/// One page of the viewer's agency journal (the signals it received or sent), newest
+/// first, before the `(created_at, id)` keyset, each with the viewer's scope on it.
 pub async fn journal_page(
     db: &Db,
-    agency_id: Option<Uuid>,
+    viewer: Viewer,
     filter: &JournalFilter,
     before: Option<&(DateTime<Utc>, Uuid)>,
     now: DateTime<Utc>,
     limit: i64,
-) -> AppResult<Vec<SignalRow>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM signals s
-         WHERE {SIGNAL_VISIBLE}
-           AND ($2 IS NULL OR s.status = $2)
-           AND ($4 IS NULL OR {ANY_LATE} = $4)
-           AND ($5 IS NULL OR s.created_at >= $5)
-           AND ($6 IS NULL OR s.created_at < $6)
-           AND ($7 IS NULL OR s.created_at < $7 OR (s.created_at = $7 AND s.id < $8))
-         ORDER BY s.created_at DESC, s.id DESC
-         LIMIT $9"
+) -> AppResult<Vec<(SignalRow, Scope)>> {
+    let condition = format!(
+        "{}
+           AND ($4 IS NULL OR s.status = $4)
+           AND ($5 IS NULL OR {ANY_LATE} = $5)
+           AND ($6 IS NULL OR s.created_at >= $6)
+           AND ($7 IS NULL OR s.created_at < $7)
+           AND ($8 IS NULL OR s.created_at < $8 OR (s.created_at = $8 AND s.id < $9))",
+        in_own_signal_journal(1)
+    );
+    let sql = scoped_select(
+        &condition,
+        "ORDER BY s.created_at DESC, s.id DESC LIMIT $10",
     );
     let (before_at, before_id) = before.copied().unzip();
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(agency_id)
-        .bind(filter.status)
+    let rows: Vec<ScopedRow> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(viewer.agency_id)
         .bind(now)
+        .bind(viewer.ceiling_rank())
+        .bind(filter.status)
         .bind(filter.late)
         .bind(filter.from)
         .bind(filter.to)
@@ -170,7 +253,8 @@ pub async fn journal_page(
         .bind(before_id)
         .bind(limit)
         .fetch_all(pool)
-        .await)?)
+        .await)?;
+    Ok(scoped(rows))
 }
 
 /// Writes back the workflow columns of a signal whose `version` was bumped by one.

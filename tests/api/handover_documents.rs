@@ -176,3 +176,43 @@ async fn an_oversize_document_is_refused_with_nothing_stored_in_the_directory_ei
     assert_eq!(got.bytes().await.expect("bytes").to_vec(), pdf());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_document_out_of_scope_is_not_found_before_a_byte_of_it_is_read() {
+    let dir = std::env::temp_dir().join(format!("caselink-docs-{}", uuid::Uuid::now_v7()));
+    let dir_setting = dir.clone();
+    let app = spawn_app_with(move |c| c.documents_dir = Some(dir_setting)).await;
+    let h = handover_hub_on(app).await;
+    let body = request_with(&h, vec![("order.pdf", pdf())]).await;
+    let path = body["data"]["requestHandover"]["package"]["documents"][0]["downloadPath"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{body}"));
+    // Take the file away: whoever gets past the scope check now reads a missing file.
+    for entry in std::fs::read_dir(&dir)
+        .expect("the documents directory")
+        .flatten()
+    {
+        std::fs::remove_file(entry.path()).expect("remove the stored file");
+    }
+    let in_scope = download(&h, &h.officer, &path).await;
+    assert_eq!(
+        in_scope.status(),
+        500,
+        "the receiver's download reads the file"
+    );
+    // Out of scope answers from the SQL that finds the document: the same 404 as for a
+    // document that never existed, without touching the file.
+    for token in [&h.hub.ngo, &h.hub.nurse, &h.social_head] {
+        let out = download(&h, token, &path).await;
+        assert_eq!(out.status(), 404);
+    }
+    let never = download(
+        &h,
+        &h.hub.ngo,
+        &format!("/documents/{}", uuid::Uuid::now_v7()),
+    )
+    .await;
+    assert_eq!(never.status(), 404);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -79,7 +79,7 @@ pub async fn handover_hub_on(app: TestApp) -> HandoverHub {
     }
 }
 
-pub const HANDOVER_FIELDS: &str = "id kind status reason records requestedAt deadlineAt deadlineAtLocal overdue ageMinutes declineReason orderNumber orderDate receiverCuratorId serviceResult fromAgency { id } toAgency { id } case { id scope } package { persons { fullName } signalSheet { housingAndIncome } documents { id fileName contentType sizeBytes sha256 downloadPath } } version";
+pub const HANDOVER_FIELDS: &str = "id kind status reason sharingBasis records requestedAt deadlineAt deadlineAtLocal overdue ageMinutes declineReason orderNumber orderDate receiverCuratorId serviceResult fromAgency { id } toAgency { id } case { id scope } package { persons { fullName } signalSheet { housingAndIncome } documents { id fileName contentType sizeBytes sha256 downloadPath } } version";
 
 impl HandoverHub {
     pub fn app(&self) -> &TestApp {
@@ -132,6 +132,24 @@ impl HandoverHub {
             json!({ "id": id, "n": order, "d": "2026-11-23", "c": self.officer2_id }),
         )
         .await
+    }
+
+    /// The case's curator records the mother's consent to personal-data processing
+    /// covering `agencies`; returns the consent's id.
+    pub async fn consent_for(&self, agencies: &[&str]) -> String {
+        let record = "mutation($id: ID!, $a: [ID!]!) { recordConsent(caseId: $id, input: {kind: PERSONAL_DATA, signedBy: \"Иванова М. П.\", signedAt: \"2026-01-10T10:00:00Z\", agencyIds: $a}) }";
+        let body = self
+            .app()
+            .gql(
+                Some(&self.hub.curator),
+                record,
+                json!({ "id": self.case, "a": agencies }),
+            )
+            .await;
+        body["data"]["recordConsent"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("recordConsent failed: {body}"))
     }
 
     pub async fn handover_as(&self, token: &str, id: &str) -> Value {
@@ -292,6 +310,7 @@ async fn a_transfer_moves_the_lead_when_the_officer_accepts_under_an_order() {
 #[tokio::test]
 async fn a_referral_gives_full_scope_until_the_service_is_recorded() {
     let h = handover_hub().await;
+    h.consent_for(&[&h.social]).await;
     // The case's curator may refer (only heads transfer).
     let body = h
         .act(
@@ -415,6 +434,10 @@ async fn a_declined_or_cancelled_request_ends_the_receivers_view_and_cannot_be_a
     assert_eq!(error_code(&gone), Some("NOT_FOUND"), "{gone}");
     let seen = h.handover_as(&h.officer, &id).await;
     assert_eq!(seen["data"]["handover"]["status"], "DECLINED", "{seen}");
+    assert!(
+        seen["data"]["handover"]["reason"].is_null(),
+        "a receiver that declined stops reading the sender's reason: {seen}"
+    );
     assert!(seen["data"]["handover"]["package"].is_null(), "{seen}");
     assert!(seen["data"]["handover"]["case"].is_null(), "{seen}");
     let late = h.accept(&h.officer, &id, "15-о").await;
@@ -430,6 +453,7 @@ async fn a_declined_or_cancelled_request_ends_the_receivers_view_and_cannot_be_a
         )
         .await;
     let sent = &outbox["data"]["handoverOutbox"]["edges"][0]["node"];
+    assert!(sent["status"].is_string(), "{outbox}");
     assert_eq!(sent["status"], "DECLINED", "{outbox}");
     assert_eq!(sent["declineReason"], "Нет оснований: риск не подтверждён");
 
@@ -668,6 +692,10 @@ async fn a_request_past_its_deadline_is_flagged_and_left_to_people() {
 async fn withdrawn_consent_stops_a_referral_receiver_seeing_personal_data_unless_another_covers_it()
 {
     let h = handover_hub().await;
+    let consents = [
+        h.consent_for(&[&h.social]).await,
+        h.consent_for(&[&h.social]).await,
+    ];
     let body = h
         .act(
             &h.hub.head,
@@ -682,24 +710,6 @@ async fn withdrawn_consent_stops_a_referral_receiver_seeing_personal_data_unless
         json!({ "id": id }),
     )
     .await;
-    let record = "mutation($id: ID!, $a: [ID!]!) { recordConsent(caseId: $id, input: {kind: PERSONAL_DATA, signedBy: \"Иванова М. П.\", signedAt: \"2026-01-10T10:00:00Z\", agencyIds: $a}) }";
-    let mut consents = Vec::new();
-    for _ in 0..2 {
-        let body = h
-            .app()
-            .gql(
-                Some(&h.hub.curator),
-                record,
-                json!({ "id": h.case, "a": [h.social] }),
-            )
-            .await;
-        consents.push(
-            body["data"]["recordConsent"]
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| panic!("{body}")),
-        );
-    }
     let withdraw = "mutation($id: ID!, $c: ID!) { withdrawConsent(caseId: $id, consentId: $c) }";
     h.app()
         .gql(
@@ -760,4 +770,233 @@ async fn reading_a_package_is_an_audited_personal_data_read() {
         "{with_package}"
     );
     assert_eq!(h.app().count(reads).await, before + 1);
+}
+
+/// The details of the latest audit event of `action`.
+async fn audit_details(h: &HandoverHub, action: &str) -> Value {
+    let sql = format!(
+        "SELECT details FROM audit_events WHERE action = '{action}' ORDER BY occurred_at DESC LIMIT 1"
+    );
+    let text: String = caselink::with_db!(&h.app().db, |pool| sqlx::query_scalar(&sql)
+        .fetch_one(pool)
+        .await)
+    .expect("the audit event");
+    serde_json::from_str(&text).expect("JSON details")
+}
+
+#[tokio::test]
+async fn a_referral_goes_under_a_consent_covering_the_receiver_or_a_heads_reason() {
+    let h = handover_hub().await;
+    // No consent covers social protection: refused, naming what would let it go.
+    let refused = ask(&h, &h.hub.curator, &h.social, "REFERRAL", "Патронаж").await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+    assert_eq!(error_field(&refused), Some("consentOverrideReason"));
+    // Only a head overrides.
+    let request = "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r, consentOverrideReason: $n)";
+    let by_curator = h
+        .act(
+            &h.hub.curator,
+            request,
+            json!({ "id": h.case, "to": h.social, "kind": "REFERRAL", "r": "Патронаж", "n": "Мать согласна устно" }),
+        )
+        .await;
+    assert_eq!(error_code(&by_curator), Some("FORBIDDEN"), "{by_curator}");
+    assert_eq!(h.app().count("handovers").await, 0);
+    let overridden = h
+        .act(
+            &h.hub.head,
+            request,
+            json!({ "id": h.case, "to": h.social, "kind": "REFERRAL", "r": "Патронаж", "n": "Мать согласна устно" }),
+        )
+        .await;
+    let node = &overridden["data"]["requestHandover"];
+    assert_eq!(node["sharingBasis"], "OVERRIDE", "{overridden}");
+    let details = audit_details(&h, "HANDOVER_REQUESTED").await;
+    assert_eq!(details["sharingBasis"], "OVERRIDE", "{details}");
+    assert_eq!(details["consentOverrideReason"], "Мать согласна устно");
+
+    // Under a consent covering the receiver: the consent's id is on the record.
+    let rehab = h
+        .app()
+        .create_agency(&h.hub.admin, "СРЦН", "REHABILITATION_CENTRE")
+        .await;
+    let consent = h.consent_for(&[&rehab]).await;
+    let consented = ask(&h, &h.hub.curator, &rehab, "REFERRAL", "Реабилитация").await;
+    assert_eq!(
+        consented["data"]["requestHandover"]["sharingBasis"], "CONSENT",
+        "{consented}"
+    );
+    let details = audit_details(&h, "HANDOVER_REQUESTED").await;
+    assert_eq!(details["consentId"], consent.as_str(), "{details}");
+
+    // A transfer to guardianship goes by law, and the record says so.
+    let id = h.transfer().await;
+    let details = audit_details(&h, "HANDOVER_REQUESTED").await;
+    assert_eq!(details["sharingBasis"], "LEGAL_DUTY", "{details}");
+    assert!(details["legalDuty"].is_string(), "{details}");
+    let seen = h.handover_as(&h.officer, &id).await;
+    assert!(
+        seen["data"]["handover"]["package"]["persons"].is_array(),
+        "{seen}"
+    );
+}
+
+#[tokio::test]
+async fn a_withdrawn_consent_closes_a_pending_package_and_its_acceptance() {
+    let h = handover_hub().await;
+    let consent = h.consent_for(&[&h.social]).await;
+    let body = h
+        .act(
+            &h.hub.head,
+            "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r, package: $p)",
+            json!({ "id": h.case, "to": h.social, "kind": "REFERRAL", "r": "Обследование", "p": { "records": ["PERSONS"] } }),
+        )
+        .await;
+    let id = id_of(&body, "requestHandover");
+    let open = h.handover_as(&h.social_head, &id).await;
+    assert!(open["data"]["handover"]["package"].is_object(), "{open}");
+    let withdraw = "mutation($id: ID!, $c: ID!) { withdrawConsent(caseId: $id, consentId: $c) }";
+    h.app()
+        .gql(
+            Some(&h.hub.curator),
+            withdraw,
+            json!({ "id": h.case, "c": consent }),
+        )
+        .await;
+    let closed = h.handover_as(&h.social_head, &id).await;
+    assert!(closed["data"]["handover"]["package"].is_null(), "{closed}");
+    let accept = h
+        .act(
+            &h.social_head,
+            "acceptHandover(id: $id)",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(error_code(&accept), Some("CONFLICT"), "{accept}");
+}
+
+#[tokio::test]
+async fn rehabilitation_staff_accept_decline_and_complete_referrals_to_their_centre() {
+    let h = handover_hub().await;
+    let app = h.app();
+    let rehab = app
+        .create_agency(&h.hub.admin, "СРЦН «Надежда»", "REHABILITATION_CENTRE")
+        .await;
+    app.create_user(
+        &h.hub.admin,
+        &rehab,
+        "staff@srcn.example",
+        &["REHABILITATION_STAFF"],
+    )
+    .await;
+    let staff = app.login("staff@srcn.example", PASSWORD).await;
+    h.consent_for(&[&rehab]).await;
+    let first = id_of(
+        &ask(&h, &h.hub.head, &rehab, "REFERRAL", "Реабилитация ребёнка").await,
+        "requestHandover",
+    );
+    let declined = h
+        .act(
+            &staff,
+            "declineHandover(id: $id, reason: $r)",
+            json!({ "id": first, "r": "Нет мест" }),
+        )
+        .await;
+    assert_eq!(
+        declined["data"]["declineHandover"]["status"], "DECLINED",
+        "{declined}"
+    );
+    let second = id_of(
+        &ask(&h, &h.hub.head, &rehab, "REFERRAL", "Реабилитация ребёнка").await,
+        "requestHandover",
+    );
+    let accepted = h
+        .act(&staff, "acceptHandover(id: $id)", json!({ "id": second }))
+        .await;
+    assert_eq!(
+        accepted["data"]["acceptHandover"]["status"], "ACCEPTED",
+        "{accepted}"
+    );
+    let working = case_as(&h.hub, &staff, &h.case).await;
+    assert_eq!(working["data"]["case"]["scope"], "FULL", "{working}");
+    let done = h
+        .act(
+            &staff,
+            "completeReferral(id: $id, serviceResult: $r)",
+            json!({ "id": second, "r": "Курс реабилитации пройден" }),
+        )
+        .await;
+    assert_eq!(
+        done["data"]["completeReferral"]["status"], "COMPLETED",
+        "{done}"
+    );
+    // A transfer stays the heads' to decide: staff may not accept one.
+    let transfer = h
+        .act(
+            &h.hub.head,
+            "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r)",
+            json!({ "id": h.case, "to": rehab, "kind": "TRANSFER", "r": "Передаём" }),
+        )
+        .await;
+    let transfer = id_of(&transfer, "requestHandover");
+    let refused = h
+        .act(
+            &staff,
+            "acceptHandover(id: $id, orderNumber: $n, orderDate: $d)",
+            json!({ "id": transfer, "n": "1", "d": "2026-11-23" }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+}
+
+#[tokio::test]
+async fn after_a_transfer_the_signal_is_read_as_the_case_is() {
+    let h = handover_hub().await;
+    let journal = h
+        .app()
+        .gql(
+            Some(&h.hub.head),
+            "{ signals { edges { node { id caseId } } } }",
+            json!({}),
+        )
+        .await;
+    let signal = journal["data"]["signals"]["edges"][0]["node"]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{journal}"));
+    let read = "query($id: ID!) { signal(id: $id) { scope mother { fullName registeredAddress } visitReport { situationSummary } } }";
+    let ask = |token| {
+        h.app()
+            .gql(Some(token), read, json!({ "id": signal.clone() }))
+    };
+    let before = ask(&h.officer2).await;
+    assert_eq!(error_code(&before), Some("NOT_FOUND"), "{before}");
+    let id = h.transfer().await;
+    let pending = ask(&h.officer2).await;
+    assert_eq!(
+        pending["data"]["signal"]["scope"], "SUMMARY",
+        "the pending receiver sees the case, and so the signal, in summary: {pending}"
+    );
+    h.accept(&h.officer, &id, "15-о").await;
+    let former = h
+        .app()
+        .gql(Some(&h.hub.head), read, json!({ "id": signal }))
+        .await;
+    let node = &former["data"]["signal"];
+    assert_eq!(node["scope"], "SUMMARY", "{former}");
+    assert!(
+        node["mother"].is_null() && node["visitReport"].is_null(),
+        "{former}"
+    );
+    let lead = h
+        .app()
+        .gql(Some(&h.officer2), read, json!({ "id": signal }))
+        .await;
+    let node = &lead["data"]["signal"];
+    assert_eq!(node["scope"], "FULL", "{lead}");
+    assert_eq!(node["mother"]["fullName"], "Иванова Мария Петровна");
+    assert!(
+        node["visitReport"]["situationSummary"].is_string(),
+        "{lead}"
+    );
 }

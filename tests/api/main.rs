@@ -27,6 +27,8 @@ mod notifications;
 mod peers;
 mod races;
 mod read_audit;
+mod scope_matrix;
+mod scope_rules;
 mod signals;
 mod smtp;
 mod users;

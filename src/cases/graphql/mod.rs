@@ -1,6 +1,8 @@
-//! GraphQL for cases. Summary fields show to every participant; the people, consents and
-//! the signal sheet only with FULL scope, and each read of them is audited. Queries are in
-//! [`query`], mutations in [`mutation`].
+//! GraphQL for cases. Summary fields (domain.md: the case number, status, dates, the
+//! child's age band) show to every participant; everything else only with FULL scope. The
+//! people, consents, the signal sheet and the handover history come from SQL that returns
+//! them only for a viewer reading the case in FULL, and each read of them is audited.
+//! Queries are in [`query`], mutations in [`mutation`].
 
 mod mutation;
 mod query;
@@ -13,7 +15,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::loader::PersonsLoader;
+use super::loader::{PersonsLoader, ViewedCase};
 use super::model::{
     AgeBand, CaseRow, CaseStatus, ClosureReason, ConsentKind, ConsentRow, ExitOutcome, PersonRole,
     PersonRow,
@@ -35,10 +37,31 @@ pub struct CaseNode {
 }
 
 impl CaseNode {
-    /// Shows a case with the scope the viewer holds on it.
+    /// Shows a case read through the scoped store, with the scope the viewer holds on it.
     pub fn new(row: CaseRow, scope: Scope) -> CaseNode {
         CaseNode { row, scope }
     }
+
+    /// Fields beyond the summary that hold no personal data (the curator, the lead, the
+    /// closure reason…): shown with FULL scope, not audited.
+    fn beyond_summary(&self) -> bool {
+        self.scope == Scope::Full
+    }
+
+    fn viewed(&self, ctx: &Context<'_>) -> async_graphql::Result<ViewedCase> {
+        Ok(ViewedCase {
+            viewer: ctx.actor()?.viewer(),
+            case_id: self.row.id,
+        })
+    }
+}
+
+/// A case as the request's viewer reads it now: every case shown, a mutation's result
+/// too, goes through the scoped read.
+pub(crate) async fn scoped_node(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<CaseNode> {
+    let viewer = ctx.actor()?.viewer();
+    let (row, scope) = store::get_visible(&ctx.state().db, viewer, id, crate::db::now()).await?;
+    Ok(CaseNode { row, scope })
 }
 
 /// A person of a case (FULL scope only).
@@ -136,19 +159,27 @@ impl CaseNode {
     async fn status(&self) -> CaseStatus {
         self.row.status
     }
+    /// The agency that leads the case (FULL scope only).
     async fn lead_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
+        if !self.beyond_summary() {
+            return Ok(None);
+        }
         Ok(ctx
             .data_unchecked::<DataLoader<AgencyLoader>>()
             .load_one(self.row.lead_agency_id)
             .await?
             .map(AgencyNode))
     }
+    /// The case's curator (FULL scope only).
     async fn curator_id(&self) -> Option<ID> {
-        self.row.curator_user_id.map(id)
+        self.row
+            .curator_user_id
+            .filter(|_| self.beyond_summary())
+            .map(id)
     }
-    /// A crisis-shelter case (closes with an exit outcome).
-    async fn shelter(&self) -> bool {
-        self.row.shelter
+    /// A crisis-shelter case, which closes with an exit outcome (FULL scope only).
+    async fn shelter(&self) -> Option<bool> {
+        self.beyond_summary().then_some(self.row.shelter)
     }
     async fn opened_at(&self) -> DateTime<Utc> {
         self.row.opened_at
@@ -178,11 +209,13 @@ impl CaseNode {
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.row.closed_at
     }
+    /// Why the case closed (FULL scope only).
     async fn closure_reason(&self) -> Option<ClosureReason> {
-        self.row.closure_reason
+        self.row.closure_reason.filter(|_| self.beyond_summary())
     }
+    /// Where the mother went on leaving a shelter (FULL scope only).
     async fn exit_outcome(&self) -> Option<ExitOutcome> {
-        self.row.exit_outcome
+        self.row.exit_outcome.filter(|_| self.beyond_summary())
     }
     /// All a summary shows of the child.
     async fn child_age_band(&self) -> AgeBand {
@@ -200,26 +233,38 @@ impl CaseNode {
             return Ok(None);
         }
         let loader = ctx.data_unchecked::<DataLoader<PersonsLoader>>();
-        let rows = loader.load_one(self.row.id).await?.unwrap_or_default();
+        let rows = loader
+            .load_one(self.viewed(ctx)?)
+            .await?
+            .unwrap_or_default();
         Ok(Some(rows.into_iter().map(CasePerson::from).collect()))
     }
     /// The signal sheet (FULL scope only).
     async fn signal_sheet(&self, ctx: &Context<'_>) -> Option<SignalSheet> {
+        let text = self.row.signal_sheet.as_deref()?;
         self.full(ctx)
-            .then(|| serde_json::from_str(&self.row.signal_sheet).unwrap_or_default())
+            .then(|| serde_json::from_str(text).unwrap_or_default())
     }
     /// Consents (FULL scope only).
     async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Consent>>> {
         if !self.full(ctx) {
             return Ok(None);
         }
-        let rows = store::consents_of(&ctx.state().db, self.row.id).await?;
+        let viewer = ctx.actor()?.viewer();
+        let now = crate::db::now();
+        let rows = store::consents_of(&ctx.state().db, viewer, self.row.id, now).await?;
         Ok(Some(rows.into_iter().map(Consent::from).collect()))
     }
     /// A transfer of the case waits for the receiver; until it accepts, the lead agency
-    /// stays responsible.
-    async fn handover_pending(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        Ok(crate::handovers::store::transfer_pending_of(&ctx.state().db, self.row.id).await?)
+    /// stays responsible (FULL scope only).
+    async fn handover_pending(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
+        if !self.beyond_summary() {
+            return Ok(None);
+        }
+        let db = &ctx.state().db;
+        Ok(Some(
+            crate::handovers::store::transfer_pending_of(db, self.row.id).await?,
+        ))
     }
     /// The case's transfers and referrals: who sent what to whom, when, the decision and
     /// why (FULL scope only).
@@ -230,7 +275,10 @@ impl CaseNode {
         if !self.full(ctx) {
             return Ok(None);
         }
-        let rows = crate::handovers::store::of_case(&ctx.state().db, self.row.id).await?;
+        let viewer = ctx.actor()?.viewer();
+        let now = crate::db::now();
+        let rows =
+            crate::handovers::store::of_case(&ctx.state().db, viewer, self.row.id, now).await?;
         Ok(Some(rows.into_iter().map(HandoverNode::new).collect()))
     }
     async fn version(&self) -> i32 {

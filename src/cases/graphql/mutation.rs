@@ -4,7 +4,6 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
 use super::{id, CaseNode, CasePersonInput, ConsentInput};
-use crate::access::Scope;
 use crate::cases::consents::{self, NewPerson};
 use crate::cases::model::{ClosureReason, ExitOutcome};
 use crate::cases::sheet::{self, SignalSheet};
@@ -36,10 +35,7 @@ impl CaseMutation {
             db::now(),
         )
         .await?;
-        Ok(CaseNode {
-            row,
-            scope: Scope::Full,
-        })
+        super::scoped_node(ctx, row.id).await
     }
 
     /// ASSESSMENT → DECISION_WORK: one month of decision work starts.
@@ -79,10 +75,7 @@ impl CaseMutation {
             db::now(),
         )
         .await?;
-        Ok(CaseNode {
-            row,
-            scope: Scope::Full,
-        })
+        super::scoped_node(ctx, row.id).await
     }
 
     /// Records a support monitoring; the next is due in three months.
@@ -100,10 +93,7 @@ impl CaseMutation {
             db::now(),
         )
         .await?;
-        Ok(CaseNode {
-            row,
-            scope: Scope::Full,
-        })
+        super::scoped_node(ctx, row.id).await
     }
 
     /// Closes a case with a reason that fits its stage (and, for a shelter, the exit outcome).
@@ -125,10 +115,7 @@ impl CaseMutation {
             db::now(),
         )
         .await?;
-        Ok(CaseNode {
-            row,
-            scope: Scope::Full,
-        })
+        super::scoped_node(ctx, row.id).await
     }
 
     /// Replaces the case's signal sheet.
@@ -246,8 +233,5 @@ async fn advance(ctx: &Context<'_>, case_id: ID, to: Move) -> async_graphql::Res
         db::now(),
     )
     .await?;
-    Ok(CaseNode {
-        row,
-        scope: Scope::Full,
-    })
+    super::scoped_node(ctx, row.id).await
 }

@@ -20,15 +20,7 @@ pub struct CaseQuery;
 impl CaseQuery {
     /// One case, if your agency takes part in it.
     async fn case(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<CaseNode> {
-        let actor = ctx.actor()?;
-        let (row, scope) = store::get_visible(
-            &ctx.state().db,
-            actor.agency_id,
-            parse_id("id", &id)?,
-            db::now(),
-        )
-        .await?;
-        Ok(CaseNode { row, scope })
+        super::scoped_node(ctx, parse_id("id", &id)?).await
     }
 
     /// The cases your agency takes part in, newest first.
@@ -54,7 +46,7 @@ impl CaseQuery {
         };
         let rows = store::list_page(
             &ctx.state().db,
-            actor.agency_id,
+            actor.viewer(),
             &filter,
             page.after.as_ref(),
             db::now(),
@@ -86,7 +78,7 @@ impl CaseQuery {
         };
         let rows = store::list_page(
             &ctx.state().db,
-            actor.agency_id,
+            actor.viewer(),
             &filter,
             page.after.as_ref(),
             db::now(),
@@ -109,13 +101,9 @@ impl CaseQuery {
     ) -> async_graphql::Result<Vec<CaseEvent>> {
         let actor = ctx.actor()?;
         let db = &ctx.state().db;
-        let (row, _) = store::get_visible(
-            db,
-            actor.agency_id,
-            parse_id("caseId", &case_id)?,
-            db::now(),
-        )
-        .await?;
+        let (row, _) =
+            store::get_visible(db, actor.viewer(), parse_id("caseId", &case_id)?, db::now())
+                .await?;
         Ok(store::events_of(db, row.id)
             .await?
             .into_iter()

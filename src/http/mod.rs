@@ -4,7 +4,9 @@ pub mod deadlines;
 mod documents;
 mod export;
 mod graphql;
+mod graphql_request;
 mod health;
+mod negotiation;
 mod router;
 mod serve;
 

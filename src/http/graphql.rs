@@ -83,8 +83,8 @@ async fn serve(
     if let Ok(document) = request.parsed_query() {
         if let Some((name, operation)) = operation::selected(document, operation_name.as_deref()) {
             if let Some(name) = name {
-                let shown = &name[..name.len().min(MAX_LOGGED_OPERATION_NAME)];
-                tracing::Span::current().record("operation", shown);
+                let shown: String = name.chars().take(MAX_LOGGED_OPERATION_NAME).collect();
+                tracing::Span::current().record("operation", shown.as_str());
             }
             // GET is safe by HTTP's rules: it must never change anything.
             if by_get && operation::is_mutation(operation) {

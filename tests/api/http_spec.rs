@@ -379,6 +379,40 @@ async fn a_request_that_is_not_well_formed_is_400_in_either_type() {
     }
 }
 
+/// Status Codes: "In case of errors that completely prevent the generation of a
+/// well-formed GraphQL response, the server SHOULD respond with the appropriate status
+/// code". A JSON body sent chunked that runs over `CASELINK_MAX_BODY_BYTES` is 413 (one
+/// that declares its length is refused before it is read, tests/api/hygiene.rs).
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_413() {
+    let app = spawn_app_with(|c| c.max_body_bytes = 1024).await;
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    let body = format!(
+        r#"{{"query": "{{ __typename }}", "variables": {{"x": "{}"}}}}"#,
+        "x".repeat(4096)
+    );
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Accept: application/graphql-response+json\r\nTransfer-Encoding: chunked\r\n\
+         Connection: close\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    let body: Value = answer
+        .split_once("\r\n\r\n")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .unwrap_or(Value::Null);
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{answer}");
+    assert_eq!(error_field(&body), Some("body"), "{answer}");
+}
+
 /// Appendix "Batching" is not part of the spec a server must follow, and the hub
 /// refuses batches: each request of a batch would escape the limits it counts per HTTP
 /// request (one sign-in, complexity). Refused clearly: 400, BAD_USER_INPUT, field `body`.

@@ -7,6 +7,7 @@ use crate::auth::{SignInGuards, TokenCache};
 use crate::config::Config;
 use crate::db::Db;
 use crate::graphql::documents::DocumentCache;
+use crate::metrics::Metrics;
 
 /// What every request can reach.
 #[derive(Clone)]
@@ -23,6 +24,8 @@ pub struct AppState {
     pub documents: DocumentCache,
     /// Sign-in rate limits, the password-hashing pool, device-token lifetime.
     pub sign_in: Arc<SignInGuards>,
+    /// What `/metrics` reports; this hub's own registry.
+    pub metrics: Metrics,
 }
 
 impl AppState {
@@ -39,6 +42,7 @@ impl AppState {
             tokens,
             read_audit,
             documents: DocumentCache::default(),
+            metrics: Metrics::new(),
         }
     }
 }

@@ -231,6 +231,46 @@ pub struct Config {
     /// Sign-in rate limits, the password-hashing pool, device tokens.
     #[command(flatten)]
     pub sign_in: crate::auth::limits::SignInLimits,
+    /// `GET /metrics`: whether it is served, and the token it asks for.
+    #[command(flatten)]
+    pub metrics: MetricsConfig,
+}
+
+/// The shortest `CASELINK_METRICS_TOKEN` accepted: a guessable token would be no lock.
+pub const MIN_METRICS_TOKEN_CHARS: usize = 16;
+
+/// `GET /metrics` settings.
+#[derive(Clone, Args)]
+pub struct MetricsConfig {
+    /// Serve Prometheus metrics at `GET /metrics`.
+    #[arg(long = "metrics", env = "CASELINK_METRICS", default_value_t = true,
+          action = ArgAction::Set, value_parser = BoolishValueParser::new(), global = true)]
+    pub enabled: bool,
+
+    /// A bearer token `/metrics` requires (`Authorization: Bearer <token>`); unset, anyone
+    /// who reaches the port may read it. At least 16 characters.
+    #[arg(long = "metrics-token", env = "CASELINK_METRICS_TOKEN", global = true,
+          hide_env_values = true, value_parser = parse_metrics_token)]
+    pub token: Option<String>,
+}
+
+/// Written by hand so that the token never reaches a log or a panic message.
+impl std::fmt::Debug for MetricsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsConfig")
+            .field("enabled", &self.enabled)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+fn parse_metrics_token(value: &str) -> Result<String, String> {
+    if value.trim().chars().count() < MIN_METRICS_TOKEN_CHARS {
+        return Err(format!(
+            "the metrics token must have at least {MIN_METRICS_TOKEN_CHARS} characters"
+        ));
+    }
+    Ok(value.trim().to_owned())
 }
 
 /// A language for mail that goes to no agency (whose setting would decide).
@@ -529,5 +569,19 @@ mod tests {
         assert!(mail.configured());
         mail.smtp_password = Some("s3cret-pass".into());
         assert!(!format!("{mail:?}").contains("s3cret-pass"));
+    }
+
+    #[test]
+    fn metrics_are_on_without_a_token_and_a_short_token_is_refused() {
+        let metrics = Cli::parse_from(["caselink"]).config.metrics;
+        assert!(metrics.enabled);
+        assert!(metrics.token.is_none());
+        assert!(Cli::try_parse_from(["caselink", "--metrics-token", "short"]).is_err());
+        let token = "a-long-scrape-token-0123";
+        let set = Cli::parse_from(["caselink", "--metrics-token", token]).config;
+        assert_eq!(set.metrics.token.as_deref(), Some(token));
+        assert!(!format!("{set:?}").contains(token));
+        let off = Cli::parse_from(["caselink", "--metrics", "false"]).config;
+        assert!(!off.metrics.enabled);
     }
 }

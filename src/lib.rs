@@ -17,6 +17,7 @@ pub mod http;
 pub mod ids;
 pub mod input;
 pub mod journal;
+pub mod metrics;
 pub mod notify;
 pub mod signals;
 pub mod users;

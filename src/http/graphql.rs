@@ -8,11 +8,10 @@ use std::net::SocketAddr;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::futures_util::future::BoxFuture;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::ServerError;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use tracing::Instrument as _;
 
@@ -57,7 +56,7 @@ async fn serve(
     let (parts, body) = request.into_parts();
     let by_get = matches!(parts.method, Method::GET | Method::HEAD);
     if by_get && state.config.graphiql && negotiation::prefers_html(&parts.headers) {
-        return graphiql().await.into_response();
+        return super::graphiql::page().await;
     }
     // Nothing runs for a client that could not read the answer (a mutation's included):
     // the spec's recommended 406 rather than JSON it did not ask for.
@@ -360,11 +359,6 @@ pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))?;
     Some(token.trim()).filter(|t| !t.is_empty())
-}
-
-/// The GraphiQL page (when enabled).
-pub async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
 }
 
 /// An error of the request as a whole: it has no place in the query, so no `locations`.

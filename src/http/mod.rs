@@ -3,9 +3,11 @@
 pub mod deadlines;
 mod documents;
 mod export;
+mod graphiql;
 mod graphql;
 mod graphql_request;
 mod health;
+mod metrics;
 mod negotiation;
 mod router;
 mod serve;

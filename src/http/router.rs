@@ -10,7 +10,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{deadlines, documents, export, graphql, health};
+use super::{deadlines, documents, export, graphiql, graphql, health, metrics};
 use crate::app::AppState;
 use crate::graphql::Schemas;
 
@@ -75,6 +75,7 @@ pub fn router(state: AppState, schemas: Schemas) -> Router {
         upload: state.config.max_upload_bytes(),
     };
     let deadlines = state.config.request_deadlines();
+    let graphiql = state.config.graphiql;
     // GET runs queries, or serves GraphiQL to a browser when it is on (`graphql::execute`).
     let graphql_route = get(graphql::execute).post(graphql::execute);
     let layers = ServiceBuilder::new()
@@ -92,12 +93,23 @@ pub fn router(state: AppState, schemas: Schemas) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(axum::middleware::from_fn_with_state(deadlines, deadlines::enforce))
         .layer(axum::middleware::from_fn_with_state(limits, limit_body));
-    Router::new()
+    let mut router = Router::new()
         .route("/graphql", graphql_route)
         .route("/export/signals.csv", get(export::signals_csv))
         .route("/documents/{id}", get(documents::download))
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+        .route("/readyz", get(health::readyz));
+    if graphiql {
+        let assets = format!("{}/{{*file}}", graphiql::ASSET_ROOT);
+        router = router.route(&assets, get(graphiql::asset));
+    }
+    if state.config.metrics.enabled {
+        router = router.route("/metrics", get(metrics::metrics));
+    }
+    // Outermost, so that refusals by the layers inside (too large, too slow) are counted.
+    let counted = axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track);
+    router
         .layer(layers)
+        .layer(counted)
         .with_state((state, schemas))
 }

@@ -30,6 +30,14 @@ async fn still_serving(app: &TestApp) {
     assert_eq!(body["data"]["__typename"], "Query", "{body}");
 }
 
+/// A plain TCP connection to the server, for clients that break HTTP's timing.
+async fn raw_connection(app: &TestApp) -> tokio::net::TcpStream {
+    let address = app.address.trim_start_matches("http://");
+    tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect")
+}
+
 fn nested(open: &str, inner: &str, close: &str, depth: usize) -> String {
     format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
 }
@@ -182,10 +190,7 @@ async fn a_body_that_never_finishes_is_answered_408() {
         c.request_timeout_seconds = 30;
     })
     .await;
-    let address = app.address.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(address)
-        .await
-        .expect("connect");
+    let mut stream = raw_connection(&app).await;
     let head = "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
                 Content-Length: 1000\r\n\r\n{\"query\": \"{ __typ";
     stream.write_all(head.as_bytes()).await.expect("write");
@@ -202,10 +207,7 @@ async fn a_body_that_never_finishes_is_answered_408() {
 #[tokio::test]
 async fn headers_that_never_finish_are_cut_off() {
     let app = spawn_app_with(|c| c.request_header_timeout_seconds = 1).await;
-    let address = app.address.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(address)
-        .await
-        .expect("connect");
+    let mut stream = raw_connection(&app).await;
     stream
         .write_all(b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Ty")
         .await
@@ -230,10 +232,7 @@ async fn a_body_that_trickles_in_is_held_to_the_whole_deadline() {
         c.request_timeout_seconds = 30;
     })
     .await;
-    let address = app.address.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(address)
-        .await
-        .expect("connect");
+    let mut stream = raw_connection(&app).await;
     let head = "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
                 Content-Length: 1000\r\n\r\n";
     stream.write_all(head.as_bytes()).await.expect("write");

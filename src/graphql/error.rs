@@ -61,7 +61,11 @@ impl From<AppError> for async_graphql::Error {
             AppError::Conflict(_) => code::CONFLICT,
             AppError::Internal(e) => {
                 // The chain goes to the log (with the request id from the span), never out.
-                tracing::error!(error = format!("{e:#}"), "internal error");
+                tracing::error!(
+                    code = code::INTERNAL,
+                    error = format!("{e:#}"),
+                    "internal error"
+                );
                 code::INTERNAL
             }
         };

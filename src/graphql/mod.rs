@@ -7,6 +7,7 @@ pub mod cost;
 pub mod documents;
 pub mod error;
 pub mod node;
+pub mod operation;
 pub mod request_limits;
 pub mod schema;
 

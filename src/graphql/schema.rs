@@ -1,6 +1,6 @@
 //! Assembles the schema from the domain modules' queries and mutations, with limits.
 
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection};
+use async_graphql::parser::types::{ExecutableDocument, Selection};
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
@@ -93,20 +93,8 @@ pub fn build_schemas(state: AppState, config: &Config) -> Schemas {
 /// as GraphiQL's and client generators' schema queries do. Fragments at the root make it
 /// an ordinary query, held to the ordinary limits.
 pub fn introspection_only(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
-    let operation = match (&document.operations, operation_name) {
-        (DocumentOperations::Single(operation), _) => operation,
-        (DocumentOperations::Multiple(operations), Some(name)) => match operations.get(name) {
-            Some(operation) => operation,
-            None => return false,
-        },
-        // One named operation and no name given: that one runs.
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
-            match operations.values().next() {
-                Some(operation) => operation,
-                None => return false,
-            }
-        }
-        (DocumentOperations::Multiple(_), None) => return false,
+    let Some((_, operation)) = crate::graphql::operation::selected(document, operation_name) else {
+        return false;
     };
     let root_fields: Option<Vec<&str>> = operation
         .node

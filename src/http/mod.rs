@@ -5,8 +5,10 @@ mod documents;
 mod export;
 mod graphiql;
 mod graphql;
+mod graphql_request;
 mod health;
 mod metrics;
+mod negotiation;
 mod router;
 mod serve;
 

@@ -76,11 +76,8 @@ pub fn router(state: AppState, schemas: Schemas) -> Router {
     };
     let deadlines = state.config.request_deadlines();
     let graphiql = state.config.graphiql;
-    let graphql_route = if graphiql {
-        get(graphiql::page).post(graphql::execute)
-    } else {
-        axum::routing::post(graphql::execute)
-    };
+    // GET runs queries, or serves GraphiQL to a browser when it is on (`graphql::execute`).
+    let graphql_route = get(graphql::execute).post(graphql::execute);
     let layers = ServiceBuilder::new()
         .layer(axum::middleware::map_request(forget_client_request_id))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -44,9 +44,15 @@ fn outside_addresses(text: &str) -> Vec<String> {
     found
 }
 
+/// GETs `path` as a browser does: GraphiQL's page goes to a client that asks for HTML
+/// first; any other GET of `/graphql` runs a query (tests/api/http_spec.rs).
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
     app.http()
         .get(format!("{}{path}", app.address))
+        .header(
+            "accept",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        )
         .send()
         .await
         .expect("GET")

@@ -8,11 +8,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::harness::{error_code, error_field, spawn_app, spawn_app_with, TestApp};
 
-/// Posts a raw JSON body; returns the status and the JSON answer.
+/// Posts a raw JSON body, asking for `application/graphql-response+json` (whose status
+/// tells a request refused as a whole: 400); returns the status and the JSON answer.
+/// In `application/json` the same refusals are answered 200 (tests/api/http_spec.rs).
 async fn post(app: &TestApp, body: &Value) -> (u16, Value) {
     let response = app
         .http()
         .post(format!("{}/graphql", app.address))
+        .header("accept", "application/graphql-response+json")
         .json(body)
         .send()
         .await

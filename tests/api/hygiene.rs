@@ -187,15 +187,17 @@ async fn introspection_and_graphiql_can_be_switched_off() {
         on.gql(None, introspect, json!({})).await["data"]["__schema"]["queryType"]["name"],
         "Query"
     );
-    assert_eq!(
-        on.http()
-            .get(format!("{}/graphql", on.address))
-            .send()
-            .await
-            .expect("get")
-            .status(),
-        200
-    );
+    // A browser (it asks for HTML) gets GraphiQL's page; GET without HTML runs queries
+    // (tests/api/http_spec.rs).
+    let page = on
+        .http()
+        .get(format!("{}/graphql", on.address))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap_or_default().contains("graphiql"));
     let off = spawn_app_with(|c| {
         c.introspection = false;
         c.graphiql = false;
@@ -206,15 +208,19 @@ async fn introspection_and_graphiql_can_be_switched_off() {
         refused["data"]["__schema"]["queryType"]["name"].is_null(),
         "{refused}"
     );
-    assert_ne!(
-        off.http()
-            .get(format!("{}/graphql", off.address))
-            .send()
-            .await
-            .expect("get")
-            .status(),
-        200
-    );
+    let no_page = off
+        .http()
+        .get(format!("{}/graphql", off.address))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("get");
+    assert_ne!(no_page.status(), 200);
+    assert!(!no_page
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("graphiql"));
 }
 
 #[test]

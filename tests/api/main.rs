@@ -20,6 +20,7 @@ mod handovers;
 mod harness;
 mod hostile_generated;
 mod hostile_inputs;
+mod http_spec;
 mod hygiene;
 mod logs;
 mod metrics;

@@ -94,10 +94,11 @@ pub fn email(field: &str, value: &str) -> AppResult<(String, String)> {
 }
 
 /// An IANA time zone name, e.g. `Asia/Yekaterinburg`.
-pub fn time_zone(field: &str, value: &str) -> AppResult<chrono_tz::Tz> {
+pub fn time_zone(field: &str, value: &str) -> AppResult<crate::db::TimeZone> {
     value
         .trim()
         .parse::<chrono_tz::Tz>()
+        .map(crate::db::TimeZone)
         .map_err(|_| AppError::bad_input(field, "not an IANA time zone, e.g. Europe/Moscow"))
 }
 

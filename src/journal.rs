@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
-use crate::db::Tx;
+use crate::db::{TimeZone, Tx};
 use crate::error::AppResult;
 use crate::with_tx;
 
@@ -36,7 +36,7 @@ const NEXT: &str = "
 pub async fn next_number(
     tx: &mut Tx,
     agency_id: Uuid,
-    time_zone: &str,
+    time_zone: TimeZone,
     journal: Journal,
     now: DateTime<Utc>,
 ) -> AppResult<String> {
@@ -52,11 +52,8 @@ pub async fn next_number(
 
 /// The year at `now` in the agency's time zone (a signal at 01:00 local on 1 January
 /// belongs to the new year's journal, whatever UTC says).
-pub fn local_year(time_zone: &str, now: DateTime<Utc>) -> i32 {
-    match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => now.with_timezone(&tz).year(),
-        Err(_) => now.year(),
-    }
+pub fn local_year(time_zone: TimeZone, now: DateTime<Utc>) -> i32 {
+    now.with_timezone(&time_zone.tz()).year()
 }
 
 /// `SIG-2026-0042`; numbers past 9999 simply grow wider.
@@ -81,7 +78,9 @@ mod tests {
     #[test]
     fn the_year_is_the_agencys_local_year() {
         let new_year_in_surgut = Utc.with_ymd_and_hms(2026, 12, 31, 20, 30, 0).unwrap();
-        assert_eq!(local_year("Asia/Yekaterinburg", new_year_in_surgut), 2027);
-        assert_eq!(local_year("Europe/Moscow", new_year_in_surgut), 2026);
+        let surgut = TimeZone(chrono_tz::Asia::Yekaterinburg);
+        let moscow = TimeZone(chrono_tz::Europe::Moscow);
+        assert_eq!(local_year(surgut, new_year_in_surgut), 2027);
+        assert_eq!(local_year(moscow, new_year_in_surgut), 2026);
     }
 }

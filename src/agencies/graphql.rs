@@ -35,7 +35,7 @@ impl AgencyNode {
     }
     /// IANA time zone for display, local deadlines and reports.
     async fn time_zone(&self) -> &str {
-        &self.0.time_zone
+        self.0.time_zone.name()
     }
     /// The agency's institutional address for notifications.
     async fn contact_email(&self) -> &str {
@@ -205,7 +205,10 @@ impl AgencyMutation {
         let changes = AgencyChanges {
             name: input.name,
             region: input.region,
-            time_zone: input.time_zone,
+            time_zone: input
+                .time_zone
+                .map(|zone| crate::input::time_zone("timeZone", &zone))
+                .transpose()?,
             contact_email: input.contact_email,
             notification_language: input.notification_language,
             active: input.active,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::db::TimeZone;
 use crate::error::AppResult;
 use crate::input;
 
@@ -64,7 +65,7 @@ pub struct AgencyRow {
     /// The region it serves.
     pub region: String,
     /// IANA time zone for display, local deadlines and reports.
-    pub time_zone: String,
+    pub time_zone: TimeZone,
     /// The agency's own address for notifications (an institutional address).
     pub contact_email: String,
     /// Language of its notifications.
@@ -92,8 +93,8 @@ pub struct NewAgency {
     pub kind: AgencyKind,
     /// Trimmed, 1–200 characters.
     pub region: String,
-    /// A valid IANA name.
-    pub time_zone: String,
+    /// Its time zone.
+    pub time_zone: TimeZone,
     /// A valid address.
     pub contact_email: String,
     /// Language of its notifications.
@@ -114,7 +115,7 @@ impl NewAgency {
             name: input::name("name", name)?,
             kind,
             region: input::name("region", region)?,
-            time_zone: input::time_zone("timeZone", time_zone)?.name().to_owned(),
+            time_zone: input::time_zone("timeZone", time_zone)?,
             contact_email: input::email("contactEmail", contact_email)?.0,
             notification_language: notification_language.unwrap_or_default(),
         })
@@ -128,8 +129,8 @@ pub struct AgencyChanges {
     pub name: Option<String>,
     /// New region.
     pub region: Option<String>,
-    /// New time zone.
-    pub time_zone: Option<String>,
+    /// New time zone, parsed where the request came in ([`input::time_zone`]).
+    pub time_zone: Option<TimeZone>,
     /// New contact address.
     pub contact_email: Option<String>,
     /// New notification language.
@@ -145,8 +146,7 @@ pub struct AgencyChanges {
 }
 
 impl AgencyChanges {
-    /// Checks each given field; returns the changes with names trimmed and the time
-    /// zone in its canonical spelling.
+    /// Checks each given field; returns the changes with names trimmed.
     pub fn checked(self) -> AppResult<AgencyChanges> {
         if self.caseload_limit.is_some_and(|l| !(1..=100).contains(&l)) {
             return Err(crate::error::AppError::bad_input(
@@ -166,10 +166,6 @@ impl AgencyChanges {
         Ok(AgencyChanges {
             name: self.name.map(|n| input::name("name", &n)).transpose()?,
             region: self.region.map(|r| input::name("region", &r)).transpose()?,
-            time_zone: self
-                .time_zone
-                .map(|z| input::time_zone("timeZone", &z).map(|tz| tz.name().to_owned()))
-                .transpose()?,
             contact_email: self
                 .contact_email
                 .map(|e| input::email("contactEmail", &e).map(|(given, _)| given))

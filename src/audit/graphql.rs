@@ -52,8 +52,8 @@ impl AuditEventNode {
         &self.0.request_id
     }
     /// Extra facts: ids, field names, reasons.
-    async fn details(&self) -> Json<serde_json::Value> {
-        Json(serde_json::from_str(&self.0.details).unwrap_or_default())
+    async fn details(&self) -> Json<&serde_json::Value> {
+        Json(&self.0.details.0)
     }
     /// Whether the event is chained into the tamper-evident log yet (within seconds).
     async fn sealed(&self) -> bool {

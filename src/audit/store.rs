@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::access::policy::AuditView;
-use crate::db::Db;
+use crate::db::{Db, JsonText};
 use crate::error::AppResult;
 use crate::with_db;
 
@@ -31,8 +31,9 @@ pub struct AuditRow {
     pub case_id: Option<Uuid>,
     /// The request it came from.
     pub request_id: String,
-    /// Extra facts, JSON text.
-    pub details: String,
+    /// Extra facts: ids, field names, reasons. (The sealer and the verifier read the
+    /// stored text instead, byte for byte, as the MACs cover it.)
+    pub details: JsonText<serde_json::Value>,
     /// Whether the sealer has chained it yet.
     pub sealed: bool,
 }

@@ -45,7 +45,7 @@ pub struct Agency {
     pub name: String,
     pub kind: AgencyKind,
     pub region: &'static str,
-    pub time_zone: &'static str,
+    pub time_zone: caselink::db::TimeZone,
     pub contact_email: String,
     pub user: User,
 }
@@ -72,7 +72,7 @@ pub struct Participation {
 pub struct SeededAgency {
     pub id: Uuid,
     pub kind: AgencyKind,
-    pub time_zone: String,
+    pub time_zone: caselink::db::TimeZone,
     /// Its one user.
     pub user_id: Uuid,
 }
@@ -150,11 +150,11 @@ fn agency(index: usize) -> Agency {
     };
     // Two regions, so that journal years are computed in more than one time zone.
     let (region, time_zone) = if index % 3 == 2 {
-        ("Москва", "Europe/Moscow")
+        ("Москва", chrono_tz::Europe::Moscow)
     } else {
         (
             "Ханты-Мансийский автономный округ – Югра",
-            "Asia/Yekaterinburg",
+            chrono_tz::Asia::Yekaterinburg,
         )
     };
     Agency {
@@ -162,7 +162,7 @@ fn agency(index: usize) -> Agency {
         name,
         kind,
         region,
-        time_zone,
+        time_zone: caselink::db::TimeZone(time_zone),
         contact_email: format!("office.{n:02}@bench.caselink"),
         user: User {
             id: Uuid::now_v7(),
@@ -254,7 +254,7 @@ impl<'a> CaseMaker<'a> {
             closed_at: None,
             closure_reason: None,
             exit_outcome: None,
-            signal_sheet: Some("{}".into()),
+            signal_sheet: Some(caselink::db::JsonText(Default::default())),
             version: 1,
             created_at: opened_at,
             updated_at: opened_at,
@@ -402,10 +402,9 @@ pub fn handovers(
             at.min(end).max(case.opened_at)
         };
         let requested_at = caselink::db::truncate(requested_at);
-        let tz: chrono_tz::Tz = to.time_zone.parse().unwrap_or(chrono_tz::UTC);
         let deadline_at = caselink::db::truncate(caselink::handovers::rules::acceptance_deadline(
             requested_at,
-            tz,
+            to.time_zone.tz(),
             HANDOVER_WORKING_DAYS,
         ));
         let kind = if transfer {
@@ -434,7 +433,7 @@ pub fn handovers(
             } else {
                 "Просим обследовать жилищные условия и помочь с вещами".into()
             }),
-            records: serde_json::to_string(records).unwrap_or_else(|_| "[]".into()),
+            records: caselink::db::JsonText(records.to_vec()),
             status: HandoverStatus::Pending,
             requested_at,
             deadline_at,

@@ -20,7 +20,8 @@ use self::model::{
 use crate::access::participation::WorkflowEvent;
 use crate::access::{self, policy, roles, Actor, Role, Scope};
 use crate::audit::{self, AuditAction, Entry, Origin};
-use crate::db::{Db, Tx};
+use self::sheet::SignalSheet;
+use crate::db::{Db, JsonText, TimeZone, Tx};
 use crate::error::{AppError, AppResult};
 use crate::journal::{self, Journal};
 use crate::signals::{self, rules::SignalStep};
@@ -55,7 +56,7 @@ pub async fn open_from_signal(
         journal_no: journal::next_number(
             &mut tx,
             service.id,
-            &service.time_zone,
+            service.time_zone,
             Journal::Cases,
             now,
         )
@@ -68,7 +69,7 @@ pub async fn open_from_signal(
         // The birth date is the date where the child was born, not in Greenwich.
         child_birth_date: signal
             .child_born_at
-            .map(|t| local_date(t, &service.time_zone)),
+            .map(|t| local_date(t, service.time_zone)),
         opened_at: now,
         status_changed_at: now,
         decision_due_at: None,
@@ -78,13 +79,13 @@ pub async fn open_from_signal(
         closed_at: None,
         closure_reason: None,
         exit_outcome: None,
-        signal_sheet: Some("{}".into()),
+        signal_sheet: Some(JsonText(SignalSheet::default())),
         version: 1,
         created_at: now,
         updated_at: now,
     };
     store::insert(&mut tx, &case).await?;
-    for person in people_from_signal(&signal, case.id, &service.time_zone, now) {
+    for person in people_from_signal(&signal, case.id, service.time_zone, now) {
         store::insert_person(&mut tx, &person).await?;
     }
     let event = WorkflowEvent::CaseOpened {
@@ -120,17 +121,14 @@ pub async fn open_from_signal(
     Ok(case)
 }
 
-fn local_date(time: DateTime<Utc>, time_zone: &str) -> chrono::NaiveDate {
-    match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => time.with_timezone(&tz).date_naive(),
-        Err(_) => time.date_naive(),
-    }
+fn local_date(time: DateTime<Utc>, time_zone: TimeZone) -> chrono::NaiveDate {
+    time.with_timezone(&time_zone.tz()).date_naive()
 }
 
 fn people_from_signal(
     signal: &signals::model::SignalRow,
     case_id: Uuid,
-    time_zone: &str,
+    time_zone: TimeZone,
     now: DateTime<Utc>,
 ) -> Vec<PersonRow> {
     let mother = PersonRow {
@@ -382,7 +380,7 @@ pub(crate) async fn note(
         kind: kind.to_owned(),
         from_status: None,
         to_status: None,
-        details: details.to_string(),
+        details: JsonText(details),
     };
     store::insert_event(tx, &event).await
 }
@@ -405,7 +403,7 @@ async fn timeline(
         kind: kind.to_owned(),
         from_status: from,
         to_status: from.map(|_| case.status),
-        details: details.to_string(),
+        details: JsonText(details),
     };
     store::insert_event(tx, &event).await
 }

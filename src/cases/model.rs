@@ -5,6 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::sheet::SignalSheet;
+use crate::db::JsonText;
+
 /// Where a case stands.
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -132,8 +135,8 @@ pub struct CaseRow {
     pub closed_at: Option<DateTime<Utc>>,
     pub closure_reason: Option<ClosureReason>,
     pub exit_outcome: Option<ExitOutcome>,
-    /// The signal sheet as JSON; NULL in a scoped read below FULL.
-    pub signal_sheet: Option<String>,
+    /// The signal sheet; NULL in a scoped read below FULL.
+    pub signal_sheet: Option<JsonText<SignalSheet>>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -214,5 +217,6 @@ pub struct CaseEventRow {
     pub kind: String,
     pub from_status: Option<CaseStatus>,
     pub to_status: Option<CaseStatus>,
-    pub details: String,
+    /// What the entry carries besides its kind: ids, reasons.
+    pub details: JsonText<serde_json::Value>,
 }

@@ -10,8 +10,8 @@ use uuid::Uuid;
 use super::{ensure_open, led_case, save};
 use crate::access::Actor;
 use crate::audit::Origin;
-use crate::db::Db;
-use crate::error::{AppError, AppResult};
+use crate::db::{Db, JsonText};
+use crate::error::AppResult;
 use crate::input::optional_text;
 
 /// The signal sheet's fields, each free text.
@@ -62,7 +62,7 @@ pub async fn update(
     let sheet = sheet.checked()?;
     let (tx, mut case) = led_case(db, actor, case_id, now).await?;
     ensure_open(&case)?;
-    case.signal_sheet = Some(serde_json::to_string(&sheet).map_err(AppError::internal)?);
+    case.signal_sheet = Some(JsonText(sheet.clone()));
     save(
         tx,
         actor,

@@ -7,6 +7,9 @@
 pub mod dialect;
 pub mod migrate;
 pub mod params;
+pub mod types;
+
+pub use types::{JsonText, TimeZone};
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -134,10 +134,19 @@ impl HandoverNode {
             .data_unchecked::<DataLoader<AgencyLoader>>()
             .load_one(self.row.to_agency_id)
             .await?;
-        let tz: chrono_tz::Tz = receiver
-            .and_then(|a| a.time_zone.parse().ok())
-            .unwrap_or(chrono_tz::UTC);
-        Ok(self.row.deadline_at.with_timezone(&tz).to_rfc3339())
+        // The receiver is a foreign key of the request: its absence is a fault, not UTC.
+        let receiver = receiver.ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!(
+                "the receiver {} of handover {} is missing",
+                self.row.to_agency_id,
+                self.row.id
+            ))
+        })?;
+        Ok(self
+            .row
+            .deadline_at
+            .with_timezone(&receiver.time_zone.tz())
+            .to_rfc3339())
     }
     /// Still pending past its deadline. The hub flags it; people decide.
     async fn overdue(&self) -> bool {
@@ -173,7 +182,7 @@ impl HandoverNode {
     }
     /// Which records go with the request (always shown to both agencies).
     async fn records(&self) -> Vec<PackageRecord> {
-        self.row.package()
+        self.row.package().to_vec()
     }
     /// The package: the records and documents themselves. Null where you may not read it
     /// (a receiver that declined, or whose ground for reading lapsed; an agency with the
@@ -254,16 +263,14 @@ impl HandoverPackage {
         }
         // The receiver may hold only the summary; the package is what it reads to decide.
         let (db, now) = (&ctx.state().db, db::now());
-        let text = store::package_signal_sheet(db, self.viewer, self.row.id, now).await?;
-        Ok(text.map(|t| serde_json::from_str(&t).unwrap_or_default()))
+        Ok(store::package_signal_sheet(db, self.viewer, self.row.id, now).await?)
     }
     async fn visit_report(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<VisitReport>> {
         if !self.has(PackageRecord::VisitReport) {
             return Ok(None);
         }
         let (db, now) = (&ctx.state().db, db::now());
-        let text = store::package_visit_report(db, self.viewer, self.row.id, now).await?;
-        Ok(text.map(|t| serde_json::from_str(&t).unwrap_or_default()))
+        Ok(store::package_visit_report(db, self.viewer, self.row.id, now).await?)
     }
     async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Consent>>> {
         if !self.has(PackageRecord::Consents) {

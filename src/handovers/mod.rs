@@ -152,7 +152,6 @@ pub async fn request(
             json!({ "consentOverrideReason": reason }),
         ),
     };
-    let time_zone = receiver.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let row = HandoverRow {
         id: Uuid::now_v7(),
         case_id: case.id,
@@ -161,12 +160,12 @@ pub async fn request(
         to_agency_id: receiver.id,
         requested_by_user_id: actor.user_id,
         reason: Some(reason),
-        records: serde_json::to_string(&records).unwrap_or_else(|_| "[]".into()),
+        records: crate::db::JsonText(records),
         status: HandoverStatus::Pending,
         requested_at: now,
         deadline_at: crate::db::truncate(rules::acceptance_deadline(
             now,
-            time_zone,
+            receiver.time_zone.tz(),
             settings.working_days,
         )),
         decided_at: None,

@@ -6,6 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::db::JsonText;
+
 /// What the sender asks for.
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -113,8 +115,8 @@ pub struct HandoverRow {
     pub requested_by_user_id: Uuid,
     /// The sender's reason; NULL in a scoped read for a viewer that may not read it.
     pub reason: Option<String>,
-    /// The package's records, a JSON array of [`PackageRecord`] names.
-    pub records: String,
+    /// The package's records, sorted, stored as a JSON array of [`PackageRecord`] names.
+    pub records: JsonText<Vec<PackageRecord>>,
     pub status: HandoverStatus,
     pub requested_at: DateTime<Utc>,
     /// When the receiver should have decided by (never decided by the hub).
@@ -140,8 +142,8 @@ pub struct HandoverRow {
 
 impl HandoverRow {
     /// The package's records, in a stable order.
-    pub fn package(&self) -> Vec<PackageRecord> {
-        serde_json::from_str(&self.records).unwrap_or_default()
+    pub fn package(&self) -> &[PackageRecord] {
+        &self.records.0
     }
 }
 

@@ -170,7 +170,7 @@ mod tests {
             to_agency_id: Uuid::now_v7(),
             requested_by_user_id: Uuid::now_v7(),
             reason: Some("rights at risk".into()),
-            records: "[]".into(),
+            records: crate::db::JsonText(Vec::new()),
             status,
             requested_at: now,
             deadline_at: now,

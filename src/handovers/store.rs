@@ -4,6 +4,7 @@
 //! access rules allow ([`package_visible`], [`handover_reason_visible`]).
 
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::documents::CheckedDocument;
@@ -13,8 +14,10 @@ use crate::access::sql::{
 };
 use crate::access::Viewer;
 use crate::cases::model::{ConsentRow, PersonRow};
-use crate::db::{Db, Tx};
+use crate::cases::sheet::SignalSheet;
+use crate::db::{Db, JsonText, Tx};
 use crate::error::{AppError, AppResult};
+use crate::signals::visit::VisitReport;
 use crate::{with_db, with_tx};
 
 /// Writes a new request.
@@ -461,49 +464,52 @@ pub async fn package_consents(
         .collect())
 }
 
-/// One text column of the request's case (`select` reads it over `handovers h`), if the
+/// One JSON column of the request's case (`select` reads it over `handovers h`), if the
 /// viewer reads its package.
-async fn package_text(
+async fn package_json<T>(
     db: &Db,
     viewer: Viewer,
     handover_id: Uuid,
     now: DateTime<Utc>,
     select: &str,
-) -> AppResult<Option<String>> {
+) -> AppResult<Option<T>>
+where
+    T: DeserializeOwned + Send + Unpin,
+{
     let sql = package_sql(select);
-    let found: Option<Option<String>> = with_db!(db, |pool| sqlx::query_scalar(&sql)
+    let found: Option<Option<JsonText<T>>> = with_db!(db, |pool| sqlx::query_scalar(&sql)
         .bind(viewer.agency_id)
         .bind(now)
         .bind(viewer.ceiling_rank())
         .bind(handover_id)
         .fetch_optional(pool)
         .await)?;
-    Ok(found.flatten())
+    Ok(found.flatten().map(JsonText::into_inner))
 }
 
-/// The visit report of the signal the request's case was opened from (JSON), if any and
-/// if the viewer reads the package.
+/// The visit report of the signal the request's case was opened from, if any and if the
+/// viewer reads the package.
 pub async fn package_visit_report(
     db: &Db,
     viewer: Viewer,
     handover_id: Uuid,
     now: DateTime<Utc>,
-) -> AppResult<Option<String>> {
+) -> AppResult<Option<VisitReport>> {
     let select = "SELECT s.visit_report FROM signals s JOIN cases c ON c.signal_id = s.id
         JOIN handovers h ON h.case_id = c.id WHERE TRUE";
-    package_text(db, viewer, handover_id, now, select).await
+    package_json(db, viewer, handover_id, now, select).await
 }
 
-/// The signal sheet of the request's case (JSON), if the viewer reads the package.
+/// The signal sheet of the request's case, if the viewer reads the package.
 pub async fn package_signal_sheet(
     db: &Db,
     viewer: Viewer,
     handover_id: Uuid,
     now: DateTime<Utc>,
-) -> AppResult<Option<String>> {
+) -> AppResult<Option<SignalSheet>> {
     let select = "SELECT c.signal_sheet FROM cases c JOIN handovers h ON h.case_id = c.id
         WHERE TRUE";
-    package_text(db, viewer, handover_id, now, select).await
+    package_json(db, viewer, handover_id, now, select).await
 }
 
 /// The case's journal number, for a notice (no personal data).

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::agencies::NotificationLanguage;
+use crate::audit::checkpoints::Checkpoint;
+use crate::db::{JsonText, TimeZone};
 
 /// The kind of event a notification tells about. Stored as its SCREAMING_SNAKE name.
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -133,8 +135,8 @@ pub struct NotificationRow {
     pub recipient: String,
     /// The receiving agency's language when the event happened.
     pub language: NotificationLanguage,
-    /// The receiving agency's IANA time zone when the event happened.
-    pub time_zone: String,
+    /// The receiving agency's time zone when the event happened.
+    pub time_zone: TimeZone,
     /// The kind of record it is about.
     pub subject_kind: SubjectKind,
     /// The record it is about.
@@ -161,9 +163,10 @@ pub struct NotificationRow {
     pub sent_at: Option<DateTime<Utc>>,
     /// When the event wrote it.
     pub created_at: DateTime<Utc>,
-    /// What some kinds carry besides the row's fields, as JSON: the signed checkpoint of
-    /// an `AUDIT_CHECKPOINT` message.
-    pub details: Option<String>,
+    /// What some kinds carry besides the row's fields, stored as JSON. Only the auditor's
+    /// `AUDIT_CHECKPOINT` mail carries any (its signed checkpoint); a kind that needs
+    /// other details makes this an enum.
+    pub details: Option<JsonText<Checkpoint>>,
 }
 
 /// The columns of [`NotificationRow`], for `SELECT`s and `RETURNING`.

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::model::{NotificationKind, NotificationRow, NotificationStatus, COLUMNS};
 use crate::access::Role;
 use crate::agencies::NotificationLanguage;
-use crate::db::{dialect, Db, Tx};
+use crate::db::{dialect, Db, TimeZone, Tx};
 use crate::error::AppResult;
 use crate::{with_db, with_tx};
 
@@ -28,7 +28,7 @@ pub struct Address {
     /// The agency's language.
     pub language: NotificationLanguage,
     /// The agency's time zone.
-    pub time_zone: String,
+    pub time_zone: TimeZone,
 }
 
 /// Writes one message; it waits as `PENDING`, due at once.
@@ -46,7 +46,7 @@ pub async fn insert(
         .bind(to.user_id)
         .bind(&to.email)
         .bind(to.language)
-        .bind(&to.time_zone)
+        .bind(to.time_zone)
         .bind(notice.subject.kind())
         .bind(notice.subject.id())
         .bind(&notice.journal_no)

@@ -6,10 +6,10 @@
 //! from holds nothing else (152-FZ: e-mails carry no personal data).
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 
 use super::model::{NotificationKind, NotificationRow};
 use crate::agencies::NotificationLanguage;
+use crate::db::TimeZone;
 
 /// A rendered message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,7 +53,7 @@ pub fn render(row: &NotificationRow, public_url: &str) -> Rendered {
         public_url.trim_end_matches('/'),
         row.subject_kind.path(row.subject_id)
     );
-    let due = row.due_at.map(|t| local_time(t, &row.time_zone, lang));
+    let due = row.due_at.map(|t| local_time(t, row.time_zone, lang));
     let mut lines = vec![
         format!("{}: {headline}", w.event),
         format!("{}: {}", w.journal, row.journal_no),
@@ -194,12 +194,9 @@ fn render_checkpoint(row: &NotificationRow) -> Rendered {
     let lang = row.language;
     let w = checkpoint_words(lang);
     let headline = words(row.kind, lang).headline;
-    let checkpoint: Option<crate::audit::checkpoints::Checkpoint> = row
-        .details
-        .as_deref()
-        .and_then(|d| serde_json::from_str(d).ok());
+    let checkpoint = row.details.as_ref().map(|details| &details.0);
     let field = |f: fn(&crate::audit::checkpoints::Checkpoint) -> String| {
-        checkpoint.as_ref().map(f).unwrap_or_else(|| "—".into())
+        checkpoint.map(f).unwrap_or_else(|| "—".into())
     };
     let sealed_at = checkpoint
         .as_ref()
@@ -207,7 +204,7 @@ fn render_checkpoint(row: &NotificationRow) -> Rendered {
         .map(|t| {
             format!(
                 "{} ({})",
-                local_time(t.with_timezone(&Utc), &row.time_zone, lang),
+                local_time(t.with_timezone(&Utc), row.time_zone, lang),
                 checkpoint
                     .as_ref()
                     .map(|c| c.sealed_at.clone())
@@ -280,15 +277,14 @@ fn clock_name(clock: &str, lang: NotificationLanguage) -> &'static str {
 }
 
 /// `time` in the agency's zone: `21.11.2026 14:30 (Europe/Moscow)` in Russian,
-/// `2026-11-21 14:30 (Europe/Moscow)` in English. An unknown zone falls back to UTC.
-pub fn local_time(time: DateTime<Utc>, zone: &str, lang: NotificationLanguage) -> String {
-    let tz: Tz = zone.parse().unwrap_or(Tz::UTC);
-    let local = time.with_timezone(&tz);
+/// `2026-11-21 14:30 (Europe/Moscow)` in English.
+pub fn local_time(time: DateTime<Utc>, zone: TimeZone, lang: NotificationLanguage) -> String {
+    let local = time.with_timezone(&zone.tz());
     let pattern = match lang {
         NotificationLanguage::Ru => "%d.%m.%Y %H:%M",
         NotificationLanguage::En => "%Y-%m-%d %H:%M",
     };
-    format!("{} ({})", local.format(pattern), tz.name())
+    format!("{} ({})", local.format(pattern), zone.name())
 }
 
 fn escape(text: &str) -> String {
@@ -322,7 +318,7 @@ mod tests {
             recipient_user_id: None,
             recipient: "office@service.example".into(),
             language: lang,
-            time_zone: "Europe/Moscow".into(),
+            time_zone: crate::db::TimeZone(chrono_tz::Europe::Moscow),
             subject_kind: SubjectKind::Signal,
             subject_id: Uuid::nil(),
             journal_no: "SIG-2026-0042".into(),
@@ -409,8 +405,8 @@ mod tests {
         };
         let mut row = row(NotificationKind::AuditCheckpoint, NotificationLanguage::Ru);
         row.agency_id = None;
-        row.time_zone = "UTC".into();
-        row.details = Some(checkpoint.to_line());
+        row.time_zone = crate::db::TimeZone::UTC;
+        row.details = Some(crate::db::JsonText(checkpoint));
         let ru = render(&row, "https://hub.example");
         assert_eq!(
             ru.subject,

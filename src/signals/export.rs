@@ -62,7 +62,7 @@ pub async fn signals_csv(
         "hub administrators keep no signal journal",
     ))?;
     let agency = agencies::store::get(db, agency_id).await?;
-    let tz: Tz = agency.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let tz: Tz = agency.time_zone.tz();
     let viewer = actor.viewer();
     // The personal columns: the receiving service's journal, for people who read
     // personal data. An analyst gets the journal numbers, times, statuses and clocks.

@@ -19,6 +19,7 @@ use crate::access::Scope;
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::db;
+use crate::error::AppError;
 use crate::graphql::connection::{connection, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
@@ -210,9 +211,8 @@ impl SignalNode {
     }
     /// The initial visit report (receiving service only).
     async fn visit_report(&self, ctx: &Context<'_>) -> Option<VisitReport> {
-        let text = self.row.visit_report.as_deref()?;
-        self.full(ctx)
-            .then(|| serde_json::from_str(text).unwrap_or_default())
+        let report = self.row.visit_report.as_ref()?;
+        self.full(ctx).then(|| report.0.clone())
     }
     /// Why the signal was closed as not confirmed (receiving service only).
     async fn dismissal_reason(&self, ctx: &Context<'_>) -> Option<&str> {
@@ -243,6 +243,7 @@ async fn agency(ctx: &Context<'_>, id: Option<Uuid>) -> async_graphql::Result<Op
         .map(AgencyNode))
 }
 
+/// The viewer's agency's time zone; UTC for a hub administrator, who belongs to none.
 async fn viewer_time_zone(ctx: &Context<'_>) -> async_graphql::Result<chrono_tz::Tz> {
     let Some(agency_id) = ctx.actor()?.agency_id else {
         return Ok(chrono_tz::UTC);
@@ -250,10 +251,12 @@ async fn viewer_time_zone(ctx: &Context<'_>) -> async_graphql::Result<chrono_tz:
     let agency = ctx
         .data_unchecked::<DataLoader<AgencyLoader>>()
         .load_one(agency_id)
-        .await?;
-    Ok(agency
-        .and_then(|a| a.time_zone.parse().ok())
-        .unwrap_or(chrono_tz::UTC))
+        .await?
+        // A signed-in user's agency always exists (a foreign key): its absence is a fault.
+        .ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("the viewer's agency {agency_id} is missing"))
+        })?;
+    Ok(agency.time_zone.tz())
 }
 
 /// Filters for the signal journal.

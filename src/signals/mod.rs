@@ -50,7 +50,7 @@ pub async fn report(
             journal::next_number(
                 &mut tx,
                 hospital.id,
-                &hospital.time_zone,
+                hospital.time_zone,
                 Journal::Signals,
                 now,
             )
@@ -103,7 +103,7 @@ pub async fn record(
             journal::next_number(
                 &mut tx,
                 service.id,
-                &service.time_zone,
+                service.time_zone,
                 Journal::Signals,
                 now,
             )
@@ -138,7 +138,7 @@ pub async fn receive(
         journal::next_number(
             &mut tx,
             service.id,
-            &service.time_zone,
+            service.time_zone,
             Journal::Signals,
             now,
         )
@@ -254,7 +254,7 @@ pub async fn record_visit(
     ensure_curator_or_head(actor, &row)?;
     visit::check_visited_at(visited_at, row.received_at, now)?;
     row.visited_at = Some(crate::db::truncate(visited_at));
-    row.visit_report = Some(serde_json::to_string(&report).map_err(AppError::internal)?);
+    row.visit_report = Some(crate::db::JsonText(report));
     finish(tx, origin, row, AuditAction::VisitRecorded, json!({}), now).await
 }
 

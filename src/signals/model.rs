@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::clocks::{Clock, ClockKind};
+use super::visit::VisitReport;
+use crate::db::JsonText;
 
 /// Where a signal came from (seed 002).
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,7 +137,8 @@ pub struct SignalRow {
     pub curator_assigned_at: Option<DateTime<Utc>>,
     pub curator_override_reason: Option<String>,
     pub visited_at: Option<DateTime<Utc>>,
-    pub visit_report: Option<String>,
+    /// NULL until the visit, and in a scoped read below FULL.
+    pub visit_report: Option<JsonText<VisitReport>>,
     pub case_id: Option<Uuid>,
     pub dismissed_at: Option<DateTime<Utc>>,
     pub dismissal_reason: Option<String>,

@@ -241,9 +241,8 @@ impl CaseNode {
     }
     /// The signal sheet (FULL scope only).
     async fn signal_sheet(&self, ctx: &Context<'_>) -> Option<SignalSheet> {
-        let text = self.row.signal_sheet.as_deref()?;
-        self.full(ctx)
-            .then(|| serde_json::from_str(text).unwrap_or_default())
+        let sheet = self.row.signal_sheet.as_ref()?;
+        self.full(ctx).then(|| sheet.0.clone())
     }
     /// Consents (FULL scope only).
     async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Consent>>> {

@@ -88,13 +88,17 @@ async fn handover_count(db: &Db) -> anyhow::Result<i64> {
 /// transaction: a count above zero means they are all there.
 async fn seed_handovers(db: &Db) -> anyhow::Result<(usize, usize)> {
     let now = caselink::db::now();
-    let agencies: Vec<(Uuid, caselink::agencies::AgencyKind, caselink::db::TimeZone, Uuid)> =
-        with_db!(db, |pool| sqlx::query_as(
-            "SELECT a.id, a.kind, a.time_zone, u.id FROM agencies a
+    let agencies: Vec<(
+        Uuid,
+        caselink::agencies::AgencyKind,
+        caselink::db::TimeZone,
+        Uuid,
+    )> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT a.id, a.kind, a.time_zone, u.id FROM agencies a
              JOIN users u ON u.agency_id = a.id ORDER BY a.id"
-        )
-        .fetch_all(pool)
-        .await)?;
+    )
+    .fetch_all(pool)
+    .await)?;
     let agencies: Vec<SeededAgency> = agencies
         .into_iter()
         .map(|(id, kind, time_zone, user_id)| SeededAgency {

@@ -17,10 +17,10 @@ use uuid::Uuid;
 use self::model::{
     CaseEventRow, CaseRow, CaseStatus, ClosureReason, ExitOutcome, PersonRole, PersonRow,
 };
+use self::sheet::SignalSheet;
 use crate::access::participation::WorkflowEvent;
 use crate::access::{self, policy, roles, Actor, Role, Scope};
 use crate::audit::{self, AuditAction, Entry, Origin};
-use self::sheet::SignalSheet;
 use crate::db::{Db, JsonText, TimeZone, Tx};
 use crate::error::{AppError, AppResult};
 use crate::journal::{self, Journal};

@@ -479,7 +479,14 @@ async fn receiving_curator(db: &Db, actor: &Actor, named: Option<Uuid>) -> AppRe
     let Some(id) = named else {
         return Ok(actor.user_id);
     };
-    let fits = crate::users::get(db, id).await.ok().is_some_and(|u| {
+    let named_user = match crate::users::get(db, id).await {
+        Ok(user) => Some(user),
+        // An unknown id is the caller's mistake; any other failure (an unreadable row, the
+        // database) is ours and must not read as "not a case worker".
+        Err(AppError::NotFound(_)) => None,
+        Err(other) => return Err(other),
+    };
+    let fits = named_user.is_some_and(|u| {
         u.row.agency_id == actor.agency_id
             && u.row.active
             && u.roles

@@ -254,7 +254,9 @@ async fn viewer_time_zone(ctx: &Context<'_>) -> async_graphql::Result<chrono_tz:
         .await?
         // A signed-in user's agency always exists (a foreign key): its absence is a fault.
         .ok_or_else(|| {
-            AppError::internal(anyhow::anyhow!("the viewer's agency {agency_id} is missing"))
+            AppError::internal(anyhow::anyhow!(
+                "the viewer's agency {agency_id} is missing"
+            ))
         })?;
     Ok(agency.time_zone.tz())
 }

@@ -32,4 +32,5 @@ mod scope_matrix;
 mod scope_rules;
 mod signals;
 mod smtp;
+mod typed_rows;
 mod users;

@@ -258,7 +258,8 @@ mod tests {
 
             for (id, zone, sheet, expected) in [
                 (2, "Mars/Olympus", "{\"tags\":[]}", "Mars/Olympus"),
-                (3, "UTC", "{\"tags\":[", "not JSON"),
+                (3, "UTC", "{\"tags\":[", "cut short"),
+                (5, "UTC", "{\"tags\": Мать}", "not JSON"),
                 (4, "UTC", "{\"tags\":\"Мать\"}", "JSON of another shape"),
             ] {
                 sqlx::query(INSERT_RAW)

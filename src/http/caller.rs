@@ -40,6 +40,16 @@ pub enum Credential<'a> {
     // and resolved in the extractor below; no route changes.
 }
 
+impl<'a> Credential<'a> {
+    /// The bearer token, for a route that takes a token of its own (`/metrics`); a
+    /// session cookie is not one.
+    pub fn bearer(self) -> Option<&'a str> {
+        match self {
+            Credential::Bearer(token) => Some(token),
+        }
+    }
+}
+
 /// The request's credential, if it sent one that is well-formed.
 pub fn credential(headers: &HeaderMap) -> Option<Credential<'_>> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

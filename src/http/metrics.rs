@@ -55,10 +55,7 @@ pub async fn metrics(
     headers: HeaderMap,
 ) -> Response {
     if let Some(expected) = state.config.metrics.token.as_deref() {
-        let given = match credential(&headers) {
-            Some(Credential::Bearer(token)) => Some(token),
-            None => None,
-        };
+        let given = credential(&headers).and_then(Credential::bearer);
         if !given.is_some_and(|given| same_token(given, expected)) {
             let mut response =
                 (StatusCode::UNAUTHORIZED, "a metrics token is required\n").into_response();

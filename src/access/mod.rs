@@ -1,5 +1,7 @@
 //! Who may see and do what: the only place in the hub that decides.
 //!
+//! - [`Caller`]: one request's caller (its actor, request id, time and read log), which
+//!   every transport builds and every service takes.
 //! - [`Actor`]: the signed-in user a request acts as (user, agency, roles), and the
 //!   [`Viewer`] it reads as (its agency, and the widest scope its roles allow).
 //! - [`roles`]: the roles, and the role lists named for what their holders may do.
@@ -11,6 +13,7 @@
 //!   outside the viewer's scope are never loaded and personal columns come back NULL
 //!   below `FULL` (out of scope → `NOT_FOUND`).
 
+pub mod caller;
 pub mod participation;
 pub mod policy;
 pub mod roles;
@@ -19,6 +22,7 @@ pub mod store;
 
 use uuid::Uuid;
 
+pub use caller::{Caller, ReadLog};
 pub use participation::{ParticipationKind, Scope};
 pub use roles::{Role, Roles};
 

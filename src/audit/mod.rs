@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::access::Actor;
+use crate::access::{Actor, Caller};
 use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use crate::with_tx;
@@ -161,8 +161,13 @@ pub struct Origin {
 }
 
 impl Origin {
-    /// The origin of a request made by `actor`.
-    pub fn of(actor: &Actor, request_id: &str) -> Origin {
+    /// The origin of a request by `caller`; `UNAUTHENTICATED` for an anonymous one.
+    pub fn of(caller: &Caller) -> AppResult<Origin> {
+        Ok(Origin::of_actor(caller.actor()?, caller.request_id()))
+    }
+
+    /// The origin of work done as `actor` outside a request's caller (the demo's seeding).
+    pub fn of_actor(actor: &Actor, request_id: &str) -> Origin {
         Origin {
             user_id: Some(actor.user_id),
             agency_id: actor.agency_id,
@@ -279,15 +284,18 @@ pub async fn record(
     Ok(())
 }
 
-/// Records the personal data a request returned as one `PERSONAL_DATA_READ` event
-/// (nothing when it returned none), through the group-committing [`reads::ReadAudit`].
+/// Records the personal data a caller's request returned as one `PERSONAL_DATA_READ`
+/// event (nothing when it returned none), through the group-committing
+/// [`reads::ReadAudit`], and waits until it is committed. It takes what the caller's read
+/// log holds, so calling it again for the same request writes nothing twice; every
+/// transport calls it before its response leaves (see `http::caller`).
 pub async fn record_reads(
     auditor: &reads::ReadAudit,
-    request: &crate::graphql::RequestContext,
+    caller: &Caller,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let reads = request.personal_reads();
-    let Some(actor) = request.actor.as_ref().filter(|_| !reads.is_empty()) else {
+    let reads = caller.reads().take();
+    let Some(actor) = caller.signed_in().filter(|_| !reads.is_empty()) else {
         return Ok(());
     };
     let mut by_kind: std::collections::BTreeMap<&str, Vec<Uuid>> =
@@ -303,7 +311,6 @@ pub async fn record_reads(
     let mut entry = Entry::new(AuditAction::PersonalDataRead, reads[0].0, target)
         .with_details(serde_json::json!(by_kind));
     entry.case_id = case_id;
-    auditor
-        .record(Origin::of(actor, &request.request_id), entry, now)
-        .await
+    let origin = Origin::of_actor(actor, caller.request_id());
+    auditor.record(origin, entry, now).await
 }

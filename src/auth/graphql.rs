@@ -50,7 +50,7 @@ impl AuthMutation {
             password: &password,
             device_token: device_token.as_deref(),
             client: request.client_address,
-            request_id: &request.request_id,
+            request_id: request.caller.request_id(),
         };
         let signed = super::login(&state.db, &state.sign_in, attempt, ttl, db::now()).await?;
         let actor = super::resolve(&state.db, &state.tokens, &signed.token, db::now())

@@ -6,11 +6,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
-use caselink::access::Actor;
+use caselink::access::{Actor, Caller};
 use caselink::audit::reads::ReadAudit;
 use caselink::cases::store::{self, CaseFilter};
 use caselink::db::Db;
-use caselink::graphql::RequestContext;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -293,8 +292,12 @@ pub async fn sql_request(
             while !window.is_over() {
                 n += 1;
                 let started = Instant::now();
-                let request = RequestContext::new(Some(actor.clone()), format!("bench-{i}-{n}"));
-                let outcome = request_work(&db, auditor.as_ref(), agency, &request).await;
+                let caller = Caller::new(
+                    Some(actor.clone()),
+                    format!("bench-{i}-{n}"),
+                    caselink::db::now(),
+                );
+                let outcome = request_work(&db, auditor.as_ref(), agency, &caller).await;
                 sample.record(&window, started, outcome);
             }
             Ok(sample)
@@ -307,7 +310,7 @@ async fn request_work(
     db: &Db,
     auditor: Option<&ReadAudit>,
     agency: Uuid,
-    request: &RequestContext,
+    caller: &Caller,
 ) -> Result<(), String> {
     let rows = list_page(db, agency).await?;
     let ids: Vec<Uuid> = rows.iter().take(20).map(|(case, _)| case.id).collect();
@@ -317,10 +320,10 @@ async fn request_work(
     let Some(auditor) = auditor else {
         return Ok(());
     };
-    if let Ok(mut reads) = request.personal_reads.lock() {
-        reads.extend(ids.iter().map(|id| ("case", *id)));
+    for id in &ids {
+        caller.note_read("case", *id);
     }
-    caselink::audit::record_reads(auditor, request, caselink::db::now())
+    caselink::audit::record_reads(auditor, caller, caselink::db::now())
         .await
         .map_err(|e| format!("{e:?}"))
 }

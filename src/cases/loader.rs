@@ -10,8 +10,8 @@ use async_graphql::dataloader::Loader;
 use uuid::Uuid;
 
 use super::model::{CaseRow, PersonRow};
-use super::store;
-use crate::access::{Scope, Viewer};
+use super::{reads, store};
+use crate::access::{Caller, Scope, Viewer};
 use crate::db::Db;
 
 /// A case's id and the viewer asking for it.
@@ -32,8 +32,15 @@ fn by_viewer(keys: &[ViewedCase]) -> HashMap<Viewer, Vec<Uuid>> {
     groups
 }
 
-/// Loads the persons of cases the viewer reads in FULL; other cases get none.
-pub struct PersonsLoader(pub Db);
+/// Loads the persons of cases the request's caller reads in FULL; other cases get none.
+/// Made for one request: it reads as that request's caller, and notes what it loads on the
+/// caller's read log ([`super::reads`]).
+pub struct PersonsLoader {
+    /// The database.
+    pub db: Db,
+    /// The request's caller; a key naming another viewer gets nothing.
+    pub caller: Caller,
+}
 
 impl Loader<ViewedCase> for PersonsLoader {
     type Value = Vec<PersonRow>;
@@ -45,8 +52,12 @@ impl Loader<ViewedCase> for PersonsLoader {
     ) -> Result<HashMap<ViewedCase, Vec<PersonRow>>, Self::Error> {
         let mut found: HashMap<ViewedCase, Vec<PersonRow>> = HashMap::new();
         let now = crate::db::now();
+        let caller_viewer = self.caller.viewer()?;
         for (viewer, case_ids) in by_viewer(keys) {
-            for person in store::persons_of_cases(&self.0, viewer, &case_ids, now).await? {
+            if viewer != caller_viewer {
+                continue;
+            }
+            for person in reads::persons_of_cases(&self.db, &self.caller, &case_ids, now).await? {
                 let key = ViewedCase {
                     viewer,
                     case_id: person.case_id,

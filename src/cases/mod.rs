@@ -6,6 +6,7 @@ pub mod consents;
 pub mod graphql;
 pub mod loader;
 pub mod model;
+pub mod reads;
 pub mod rules;
 pub mod sheet;
 pub mod store;

@@ -37,7 +37,7 @@ pub(super) async fn actor(db: &Db, email: &str) -> AppResult<Actor> {
 }
 
 pub(super) fn origin(actor: &Actor) -> Origin {
-    Origin::of(actor, "demo")
+    Origin::of_actor(actor, "demo")
 }
 
 /// Seeds signals and cases through their stages.

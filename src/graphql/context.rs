@@ -1,14 +1,13 @@
-//! What every resolver can reach: the hub's state and the request's actor.
+//! What every resolver can reach: the hub's state and the request's caller.
 
-use std::collections::BTreeSet;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_graphql::Context;
 use uuid::Uuid;
 
-use crate::access::Actor;
+use crate::access::{Actor, Caller};
 use crate::app::AppState;
 use crate::audit::Origin;
 use crate::error::{AppError, AppResult};
@@ -16,13 +15,9 @@ use crate::error::{AppError, AppResult};
 /// Per-request data, put into each GraphQL request by the HTTP layer.
 #[derive(Clone, Debug)]
 pub struct RequestContext {
-    /// Who the request acts as; `None` when no valid token came with it.
-    pub actor: Option<Actor>,
-    /// The request id, as in the logs and the `x-request-id` header.
-    pub request_id: String,
-    /// Records whose personal data this request returned: written as one audit event
-    /// before the response leaves (a page of 20 cases is one event, not 20).
-    pub personal_reads: Arc<Mutex<BTreeSet<(&'static str, Uuid)>>>,
+    /// Who calls, in which request, and the log of the personal data it read; the same
+    /// caller the HTTP layer audits before the response leaves.
+    pub caller: Caller,
     /// The client's address (the TCP peer, or a trusted proxy's last `X-Forwarded-For`
     /// hop), for the per-address sign-in limit.
     pub client_address: Option<IpAddr>,
@@ -33,12 +28,10 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    /// A context for a request by `actor`.
-    pub fn new(actor: Option<Actor>, request_id: String) -> RequestContext {
+    /// A context for a request by `caller`.
+    pub fn new(caller: Caller) -> RequestContext {
         RequestContext {
-            actor,
-            request_id,
-            personal_reads: Arc::default(),
+            caller,
             client_address: None,
             password_checked: Arc::default(),
         }
@@ -61,14 +54,6 @@ impl RequestContext {
         }
         Ok(())
     }
-
-    /// What personal data the request read, by kind of record.
-    pub fn personal_reads(&self) -> Vec<(&'static str, Uuid)> {
-        self.personal_reads
-            .lock()
-            .map(|set| set.iter().copied().collect())
-            .unwrap_or_default()
-    }
 }
 
 /// Accessors on the resolver context.
@@ -77,6 +62,8 @@ pub trait ContextExt {
     fn state(&self) -> &AppState;
     /// The request's data.
     fn request(&self) -> &RequestContext;
+    /// The request's caller.
+    fn caller(&self) -> &Caller;
     /// The signed-in actor, or `UNAUTHENTICATED`.
     fn actor(&self) -> AppResult<&Actor>;
     /// The audit origin of this request's actor.
@@ -94,21 +81,20 @@ impl ContextExt for Context<'_> {
         self.data_unchecked::<RequestContext>()
     }
 
+    fn caller(&self) -> &Caller {
+        &self.request().caller
+    }
+
     fn actor(&self) -> AppResult<&Actor> {
-        self.request()
-            .actor
-            .as_ref()
-            .ok_or(AppError::Unauthenticated)
+        self.caller().actor()
     }
 
     fn origin(&self) -> AppResult<Origin> {
-        Ok(Origin::of(self.actor()?, &self.request().request_id))
+        Origin::of(self.caller())
     }
 
     fn note_personal_read(&self, kind: &'static str, id: Uuid) {
-        if let Ok(mut set) = self.request().personal_reads.lock() {
-            set.insert((kind, id));
-        }
+        self.caller().note_read(kind, id);
     }
 }
 
@@ -118,14 +104,14 @@ mod tests {
 
     #[test]
     fn a_request_gets_one_password_check_shared_by_its_copies() {
-        let request = RequestContext::new(None, "r".into());
+        let request = RequestContext::new(Caller::new(None, "r", chrono::Utc::now()));
         let copy = request.clone();
         assert!(request.claim_password_check("login").is_ok());
         assert!(matches!(
             copy.claim_password_check("changePassword"),
             Err(AppError::BadUserInput { field, .. }) if field == "changePassword"
         ));
-        let next = RequestContext::new(None, "r2".into());
+        let next = RequestContext::new(Caller::new(None, "r2", chrono::Utc::now()));
         assert!(next.claim_password_check("login").is_ok());
     }
 }

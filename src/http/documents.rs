@@ -5,28 +5,26 @@
 //! before a byte leaves.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use uuid::Uuid;
 
-use super::export::plain_error;
-use super::graphql::bearer;
-use super::router::REQUEST_ID;
+use crate::access::Caller;
 use crate::app::AppState;
 use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
 use crate::handovers::{documents::Storage, store};
-use crate::{auth, db};
 
 /// Sends a document's bytes, or a plain-text error.
 pub async fn download(
     State((state, _)): State<(AppState, Schemas)>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Response {
-    match fetch(&state, &headers, &id).await {
+    match fetch(&state, &caller, &id).await {
         Ok(document) => {
             let disposition = format!(
                 "attachment; filename=\"{}\"; filename*=UTF-8''{}",
@@ -54,7 +52,7 @@ pub async fn download(
             );
             response
         }
-        Err(error) => plain_error(error),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -65,11 +63,8 @@ struct Document {
     bytes: Vec<u8>,
 }
 
-async fn fetch(state: &AppState, headers: &HeaderMap, id: &str) -> AppResult<Document> {
-    let token = bearer(headers).ok_or(AppError::Unauthenticated)?;
-    let actor = auth::resolve(&state.db, &state.tokens, token, db::now())
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+async fn fetch(state: &AppState, caller: &Caller, id: &str) -> AppResult<Document> {
+    let actor = caller.actor()?;
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound("document"))?;
     let now = db::now();
     let (row, case_id) = store::downloadable_document(&state.db, actor.viewer(), id, now).await?;
@@ -81,8 +76,7 @@ async fn fetch(state: &AppState, headers: &HeaderMap, id: &str) -> AppResult<Doc
                 .await?
         }
     };
-    let request_id = headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok());
-    let origin = Origin::of(&actor, request_id.unwrap_or("-"));
+    let origin = Origin::of(caller)?;
     let entry = Entry {
         case_id: Some(case_id),
         ..Entry::new(AuditAction::DocumentDownloaded, "document", Some(row.id))

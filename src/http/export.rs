@@ -4,20 +4,19 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::graphql::bearer;
-use super::router::REQUEST_ID;
+use crate::access::Caller;
 use crate::app::AppState;
 use crate::audit::Origin;
+use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
 use crate::signals::{export, store::JournalFilter};
-use crate::{auth, db};
 
 /// The optional journal range, as RFC 3339 times.
 #[derive(Deserialize)]
@@ -29,10 +28,10 @@ pub struct ExportParams {
 /// Sends the caller's agency journal as CSV, or a plain-text error.
 pub async fn signals_csv(
     State((state, _)): State<(AppState, Schemas)>,
-    headers: HeaderMap,
+    caller: Caller,
     params: Result<Query<ExportParams>, QueryRejection>,
 ) -> Response {
-    match export_for(&state, &headers, params).await {
+    match export_for(&state, &caller, params).await {
         Ok(csv) => {
             let agency = slug(&csv.agency_name, csv.agency_id);
             let disposition = format!(
@@ -47,30 +46,26 @@ pub async fn signals_csv(
             ];
             (headers, csv.body).into_response()
         }
-        Err(error) => plain_error(error),
+        Err(error) => error.into_response(),
     }
 }
 
 async fn export_for(
     state: &AppState,
-    headers: &HeaderMap,
+    caller: &Caller,
     params: Result<Query<ExportParams>, QueryRejection>,
 ) -> AppResult<export::SignalsCsv> {
     // Who asks comes first: without a valid token nothing, not even a parameter
     // complaint, is answered.
-    let token = bearer(headers).ok_or(AppError::Unauthenticated)?;
-    let actor = auth::resolve(&state.db, &state.tokens, token, db::now())
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let actor = caller.actor()?;
     let Query(params) = params.map_err(|_| AppError::bad_input("query", "malformed"))?;
     let filter = JournalFilter {
         from: time_param("from", params.from.as_deref())?,
         to: time_param("to", params.to.as_deref())?,
         ..JournalFilter::default()
     };
-    let request_id = headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok());
-    let origin = Origin::of(&actor, request_id.unwrap_or("-"));
-    export::signals_csv(&state.db, &actor, &origin, &filter, db::now()).await
+    let origin = Origin::of(caller)?;
+    export::signals_csv(&state.db, actor, &origin, &filter, caller.started_at()).await
 }
 
 /// Parses an RFC 3339 query parameter. An unescaped `+` in a query string arrives as a
@@ -89,31 +84,6 @@ fn time_param(name: &str, value: Option<&str>) -> AppResult<Option<DateTime<Utc>
                 "must be an RFC 3339 time, e.g. 2026-11-21T10:00:00+03:00",
             )
         })
-}
-
-pub(super) fn plain_error(error: AppError) -> Response {
-    let status = match &error {
-        AppError::Unauthenticated | AppError::LoginRefused(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Internal(e) => {
-            // The chain goes to the log (with the request id from the span), never out.
-            tracing::error!(error = format!("{e:#}"), "internal error");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-    };
-    let mut response = (status, error.public_message()).into_response();
-    if status == StatusCode::UNAUTHORIZED {
-        // RFC 9110 §11.6.1: a 401 names the scheme to use.
-        let bearer = HeaderValue::from_static("Bearer");
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, bearer);
-    }
-    response
 }
 
 /// The agency's name in Latin letters for the file name: a quoted `filename` must be

@@ -10,22 +10,22 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::futures_util::future::BoxFuture;
 use async_graphql::ServerError;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use tracing::Instrument as _;
 
 use super::graphql_request::{self, Refusal};
 use super::negotiation::{self, ResponseMedia};
-use super::router::REQUEST_ID;
+use crate::access::Caller;
 use crate::agencies::loader::AgencyLoader;
 use crate::app::AppState;
+use crate::auth;
 use crate::cases::loader::{PersonsLoader, VisibleCasesLoader};
 use crate::error::{AppError, AppResult};
 use crate::graphql::error::{code, fill_codes};
 use crate::graphql::schema::introspection_only;
 use crate::graphql::{operation, request_limits, RequestContext, Schemas};
-use crate::{audit, auth, db};
 
 /// The longest operation name written to the log; names are GraphQL names (letters,
 /// digits, `_`), but a client may make one as long as the body.
@@ -38,19 +38,23 @@ const MAX_LOGGED_OPERATION_NAME: usize = 100;
 pub async fn execute(
     State((state, schemas)): State<(AppState, Schemas)>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    caller: Result<Caller, AppError>,
     request: axum::extract::Request,
 ) -> Response {
     // Every line logged while the request runs, the INTERNAL errors' included, names the
     // operation; the span holds its name once the document is read.
     let span = tracing::info_span!("graphql", operation = tracing::field::Empty);
     let peer = peer.map(|Extension(ConnectInfo(peer))| peer);
-    serve(state, schemas, peer, request).instrument(span).await
+    serve(state, schemas, peer, caller, request)
+        .instrument(span)
+        .await
 }
 
 async fn serve(
     state: AppState,
     schemas: Schemas,
     peer: Option<SocketAddr>,
+    caller: Result<Caller, AppError>,
     request: axum::extract::Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
@@ -94,22 +98,16 @@ async fn serve(
     if let Err(error) = within_limits(&mut request) {
         return answer.request_error(error);
     }
-    let request_id = headers
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    let actor = match bearer(&headers) {
-        Some(token) => match auth::resolve(&state.db, &state.tokens, token, db::now()).await {
-            Ok(actor) => actor,
-            Err(error) => return answer.request_error(error),
-        },
-        None => None,
+    // The caller was built before the request was read; a failure to build it (the
+    // token store down) is answered here, where it always was, after the bounds.
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(error) => return answer.request_error(error),
     };
     let introspection_only = request
         .parsed_query()
         .is_ok_and(|document| introspection_only(document, operation_name.as_deref()));
-    if actor.is_none() && state.config.introspection_requires_token {
+    if caller.signed_in().is_none() && state.config.introspection_requires_token {
         if introspection_only {
             return answer.request_error(AppError::Unauthenticated);
         }
@@ -121,10 +119,16 @@ async fn serve(
     };
     let spawn = spawn_in_current_span;
     let loader = DataLoader::new(AgencyLoader(state.db.clone()), spawn);
-    let viewer_agency = actor.as_ref().and_then(|a| a.agency_id);
+    let viewer_agency = caller.signed_in().and_then(|a| a.agency_id);
     let client = auth::rates::client_address(peer, &headers, state.config.sign_in.trusted_proxy);
-    let context = RequestContext::new(actor, request_id).with_client_address(client);
-    let persons = DataLoader::new(PersonsLoader(state.db.clone()), spawn);
+    let context = RequestContext::new(caller.clone()).with_client_address(client);
+    let persons = DataLoader::new(
+        PersonsLoader {
+            db: state.db.clone(),
+            caller: caller.clone(),
+        },
+        spawn,
+    );
     let cases = DataLoader::new(
         VisibleCasesLoader {
             db: state.db.clone(),
@@ -139,7 +143,9 @@ async fn serve(
         .data(cases);
     let mut response = schema.execute(request).await;
     // Fail closed: personal data leaves only once its reading is on the audit record.
-    if let Err(error) = audit::record_reads(&state.read_audit, &context, db::now()).await {
+    // The read-audit layer would do it too; done here, a failure answers in GraphQL's
+    // media type, as any request error does.
+    if let Err(error) = super::caller::finish_reads(&state, &caller).await {
         return answer.request_error(error);
     }
     fill_codes(&mut response);
@@ -351,14 +357,6 @@ fn json_response(
         (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ];
     (status, headers, body).into_response()
-}
-
-pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))?;
-    Some(token.trim()).filter(|t| !t.is_empty())
 }
 
 /// An error of the request as a whole: it has no place in the query, so no `locations`.

@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use super::graphql::bearer;
+use super::caller::{credential, Credential};
 use crate::app::AppState;
 use crate::graphql::Schemas;
 use crate::metrics::Metrics;
@@ -55,7 +55,8 @@ pub async fn metrics(
     headers: HeaderMap,
 ) -> Response {
     if let Some(expected) = state.config.metrics.token.as_deref() {
-        if !bearer(&headers).is_some_and(|given| same_token(given, expected)) {
+        let given = credential(&headers).and_then(Credential::bearer);
+        if !given.is_some_and(|given| same_token(given, expected)) {
             let mut response =
                 (StatusCode::UNAUTHORIZED, "a metrics token is required\n").into_response();
             response.headers_mut().insert(

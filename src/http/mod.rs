@@ -1,7 +1,11 @@
-//! HTTP: the router, the GraphQL endpoint, health and readiness.
+//! HTTP: the router, the request's caller and its read audit, the GraphQL endpoint, the
+//! CSV export, document downloads, a case's people as JSON, health and readiness.
 
+mod caller;
+mod case_persons;
 pub mod deadlines;
 mod documents;
+mod error;
 mod export;
 mod graphiql;
 mod graphql;

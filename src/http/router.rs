@@ -1,5 +1,5 @@
 //! Routes and the layers every request passes: a request id, a log span, deadlines, a
-//! body limit.
+//! body limit, the read audit.
 
 use axum::body::Body;
 use axum::http::{HeaderName, Request};
@@ -10,7 +10,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{deadlines, documents, export, graphiql, graphql, health, metrics};
+use super::{
+    caller, case_persons, deadlines, documents, export, graphiql, graphql, health, metrics,
+};
 use crate::app::AppState;
 use crate::graphql::Schemas;
 
@@ -92,11 +94,17 @@ pub fn router(state: AppState, schemas: Schemas) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(axum::middleware::from_fn_with_state(deadlines, deadlines::enforce))
-        .layer(axum::middleware::from_fn_with_state(limits, limit_body));
+        .layer(axum::middleware::from_fn_with_state(limits, limit_body))
+        // Innermost: what a route read is audited before its answer passes any layer out.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            caller::audit_reads,
+        ));
     let mut router = Router::new()
         .route("/graphql", graphql_route)
         .route("/export/signals.csv", get(export::signals_csv))
         .route("/documents/{id}", get(documents::download))
+        .route("/cases/{id}/persons.json", get(case_persons::persons))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz));
     if graphiql {

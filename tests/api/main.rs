@@ -25,6 +25,7 @@ mod hygiene;
 mod logs;
 mod metrics;
 mod notifications;
+mod page_reads;
 mod peers;
 mod races;
 mod read_audit;

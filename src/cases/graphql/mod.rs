@@ -20,9 +20,9 @@ use super::model::{
     AgeBand, CaseRow, CaseStatus, ClosureReason, ConsentKind, ConsentRow, ExitOutcome, PersonRole,
     PersonRow,
 };
-use super::rules;
 use super::sheet::SignalSheet;
 use super::store::{self};
+use super::{reads, rules};
 use crate::access::Scope;
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
@@ -249,9 +249,8 @@ impl CaseNode {
         if !self.full(ctx) {
             return Ok(None);
         }
-        let viewer = ctx.actor()?.viewer();
         let now = crate::db::now();
-        let rows = store::consents_of(&ctx.state().db, viewer, self.row.id, now).await?;
+        let rows = reads::consents_of(&ctx.state().db, ctx.caller(), self.row.id, now).await?;
         Ok(Some(rows.into_iter().map(Consent::from).collect()))
     }
     /// A transfer of the case waits for the receiver; until it accepts, the lead agency

@@ -14,7 +14,7 @@ use super::export::plain_error;
 use super::graphql::bearer;
 use super::router::REQUEST_ID;
 use crate::app::AppState;
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
 use crate::handovers::{documents::Storage, store};
@@ -85,7 +85,7 @@ async fn fetch(state: &AppState, headers: &HeaderMap, id: &str) -> AppResult<Doc
     let origin = Origin::of(&actor, request_id.unwrap_or("-"));
     let entry = Entry {
         case_id: Some(case_id),
-        ..Entry::new(AuditAction::DocumentDownloaded, "document", Some(row.id))
+        ..Entry::new(crate::handovers::audit_actions::DOCUMENT_DOWNLOADED, "document", Some(row.id))
     }
     .with_details(serde_json::json!({ "handoverId": row.handover_id, "sha256": row.sha256 }));
     let mut tx = state.db.begin().await?;

@@ -18,7 +18,7 @@
 //! notify::enqueue(
 //!     &mut tx,
 //!     &Notice {
-//!         kind: NotificationKind::HandoverRequested,
+//!         kind: crate::handovers::notices::HANDOVER_REQUESTED,
 //!         subject: Subject::Handover(handover.id),
 //!         journal_no: case.journal_no.clone(),
 //!         clock: None,
@@ -43,8 +43,10 @@
 //!   time, across rounds and processes. Add the scan that finds due handovers to
 //!   [`reminders::round`].
 
+pub mod audit_actions;
 pub mod audit_checkpoint;
 pub mod graphql;
+pub mod kinds;
 pub mod mailer;
 pub mod model;
 pub mod reminders;
@@ -61,9 +63,15 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::access::{policy, Actor, Role};
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
+
+/// Notification management's kinds, for [`crate::domains::DOMAINS`].
+pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
+    audit_actions: audit_actions::ACTIONS,
+    ..crate::domains::Domain::EMPTY
+};
 
 /// The record a notice is about; decides the link in the message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,7 +172,7 @@ pub async fn resend(
             Some(_) => AppError::Conflict("only a FAILED notification can be re-sent".into()),
         });
     }
-    let entry = Entry::new(AuditAction::NotificationResent, "notification", Some(id));
+    let entry = Entry::new(audit_actions::NOTIFICATION_RESENT, "notification", Some(id));
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await?;
     store::find(db, id, agency)
@@ -193,7 +201,7 @@ pub async fn set_opt_outs(
     store::set_opt_outs(&mut tx, actor.user_id, &kinds).await?;
     let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
     let entry = Entry::new(
-        AuditAction::NotificationSettingsChanged,
+        audit_actions::NOTIFICATION_SETTINGS_CHANGED,
         "user",
         Some(actor.user_id),
     )

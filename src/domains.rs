@@ -6,6 +6,9 @@
 //! The order is the order of the values in the GraphQL enums `AuditAction` and
 //! `NotificationKind`.
 
+#[cfg(test)]
+mod example_mrg;
+
 use crate::audit::actions::ActionInfo;
 use crate::notify::kinds::KindSpec;
 use crate::notify::reminders::Reminder;
@@ -40,4 +43,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::cases::DOMAIN,
     crate::handovers::DOMAIN,
     crate::notify::DOMAIN,
+    // The unit tests' pretend module, registered as a real one would be.
+    #[cfg(test)]
+    example_mrg::DOMAIN,
 ];

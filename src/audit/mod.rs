@@ -14,7 +14,6 @@ pub mod chain;
 pub mod checkpoints;
 pub mod graphql;
 pub mod keys;
-pub mod notices;
 pub mod reads;
 pub mod sealer;
 pub mod staged;
@@ -32,7 +31,6 @@ use crate::with_tx;
 /// The audit log's own kinds, for [`crate::domains::DOMAINS`].
 pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
     audit_actions: audit_actions::ACTIONS,
-    notification_kinds: notices::KINDS,
     ..crate::domains::Domain::EMPTY
 };
 

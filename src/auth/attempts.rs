@@ -127,8 +127,12 @@ async fn record_refusal(
         Counter::Device(_) => json!({ "reason": reason, "knownDevice": true }),
         Counter::Address(_) => json!({ "reason": reason }),
     };
-    let entry =
-        Entry::new(super::audit_actions::LOGIN_FAILED, "user", attempt.account_id).with_details(details);
+    let entry = Entry::new(
+        super::audit_actions::LOGIN_FAILED,
+        "user",
+        attempt.account_id,
+    )
+    .with_details(details);
     audit::record(tx, &origin, entry, now).await
 }
 

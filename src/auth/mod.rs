@@ -1,7 +1,7 @@
 //! Signing in and out, and turning a bearer token into an [`Actor`] on every request.
 
-pub mod audit_actions;
 pub mod attempts;
+pub mod audit_actions;
 pub mod cache;
 pub mod graphql;
 pub mod hashing;

@@ -60,7 +60,11 @@ pub async fn add_person(
     }
     let entry = Entry {
         case_id: Some(case_id),
-        ..Entry::new(super::audit_actions::CASE_PERSON_ADDED, "person", Some(person.id))
+        ..Entry::new(
+            super::audit_actions::CASE_PERSON_ADDED,
+            "person",
+            Some(person.id),
+        )
     };
     audit::record(
         &mut tx,
@@ -130,7 +134,11 @@ pub async fn record(
     store::insert_consent(&mut tx, &consent, agencies).await?;
     let entry = Entry {
         case_id: Some(case_id),
-        ..Entry::new(super::audit_actions::CONSENT_RECORDED, "consent", Some(consent.id))
+        ..Entry::new(
+            super::audit_actions::CONSENT_RECORDED,
+            "consent",
+            Some(consent.id),
+        )
     };
     audit::record(
         &mut tx,
@@ -184,7 +192,11 @@ pub async fn withdraw(
     .await?;
     let entry = Entry {
         case_id: Some(case_id),
-        ..Entry::new(super::audit_actions::CONSENT_WITHDRAWN, "consent", Some(consent_id))
+        ..Entry::new(
+            super::audit_actions::CONSENT_WITHDRAWN,
+            "consent",
+            Some(consent_id),
+        )
     };
     // The lead and its curator, and each agency that just lost personal data.
     let mut recipients = vec![notify::Recipient::Agency(case.lead_agency_id)];

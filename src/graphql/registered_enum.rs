@@ -64,7 +64,10 @@ pub fn doc_text(doc: &str) -> String {
 }
 
 /// Reads an enum value from a request, through `lookup` (the registry).
-pub fn parse<T: async_graphql::InputType>(value: Option<Value>, lookup: impl Fn(&str) -> Option<T>) -> InputValueResult<T> {
+pub fn parse<T: async_graphql::InputType>(
+    value: Option<Value>,
+    lookup: impl Fn(&str) -> Option<T>,
+) -> InputValueResult<T> {
     let value = value.unwrap_or_default();
     let name = match &value {
         Value::Enum(name) => name.as_str(),
@@ -72,7 +75,9 @@ pub fn parse<T: async_graphql::InputType>(value: Option<Value>, lookup: impl Fn(
         _ => return Err(InputValueError::expected_type(value)),
     };
     lookup(name).ok_or_else(|| {
-        InputValueError::custom(format!(r#"Enumeration type does not contain value "{name}"."#))
+        InputValueError::custom(format!(
+            r#"Enumeration type does not contain value "{name}"."#
+        ))
     })
 }
 

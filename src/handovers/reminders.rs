@@ -20,7 +20,8 @@ const DEADLINE_NEAR: &str = "HANDOVER_DEADLINE_NEAR";
 const LEAD: Duration = Duration::hours(24);
 
 async fn deadline_near(db: &Db, _config: &MailConfig, now: DateTime<Utc>) -> AppResult<usize> {
-    let near = super::store::pending_near_deadline(db, DEADLINE_NEAR, now, now + LEAD, BATCH).await?;
+    let near =
+        super::store::pending_near_deadline(db, DEADLINE_NEAR, now, now + LEAD, BATCH).await?;
     let mut raised = 0;
     for (row, journal_no) in near {
         let mut tx = db.begin().await?;

@@ -85,7 +85,11 @@ async fn fetch(state: &AppState, headers: &HeaderMap, id: &str) -> AppResult<Doc
     let origin = Origin::of(&actor, request_id.unwrap_or("-"));
     let entry = Entry {
         case_id: Some(case_id),
-        ..Entry::new(crate::handovers::audit_actions::DOCUMENT_DOWNLOADED, "document", Some(row.id))
+        ..Entry::new(
+            crate::handovers::audit_actions::DOCUMENT_DOWNLOADED,
+            "document",
+            Some(row.id),
+        )
     }
     .with_details(serde_json::json!({ "handoverId": row.handover_id, "sha256": row.sha256 }));
     let mut tx = state.db.begin().await?;

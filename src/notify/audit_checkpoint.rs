@@ -82,7 +82,7 @@ pub async fn send_if_due(
         let journal_no = format!("AUDIT-{}", checkpoint.position);
         let details = checkpoint.to_line();
         let message = store::Unaffiliated {
-            kind: crate::audit::notices::AUDIT_CHECKPOINT,
+            kind: crate::notify::checkpoint_notice::AUDIT_CHECKPOINT,
             to: &mail.to,
             language: mail.language,
             subject_kind: SubjectKind::AuditLog,

@@ -45,6 +45,7 @@
 
 pub mod audit_actions;
 pub mod audit_checkpoint;
+pub mod checkpoint_notice;
 pub mod graphql;
 pub mod kinds;
 pub mod mailer;
@@ -70,6 +71,7 @@ use crate::error::{AppError, AppResult};
 /// Notification management's kinds, for [`crate::domains::DOMAINS`].
 pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
     audit_actions: audit_actions::ACTIONS,
+    notification_kinds: checkpoint_notice::KINDS,
     ..crate::domains::Domain::EMPTY
 };
 

@@ -79,7 +79,9 @@ pub struct Reminder {
 
 impl std::fmt::Debug for Reminder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reminder").field("occasion", &self.occasion).finish()
+        f.debug_struct("Reminder")
+            .field("occasion", &self.occasion)
+            .finish()
     }
 }
 

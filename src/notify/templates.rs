@@ -71,13 +71,12 @@ struct NoticeSubject<'a> {
 /// Renders the message for `row`; links start with `public_url`. An error means a kind
 /// no domain registers (a row from a newer version) or a template that failed.
 pub fn render(row: &NotificationRow, public_url: &str) -> anyhow::Result<Rendered> {
-    let spec = row.kind.spec().ok_or_else(|| {
-        anyhow::anyhow!("no domain registers the kind {}", row.kind.as_str())
-    })?;
+    let spec = row
+        .kind
+        .spec()
+        .ok_or_else(|| anyhow::anyhow!("no domain registers the kind {}", row.kind.as_str()))?;
     let rendered = match spec.template {
-        Template::Notice(headline) => {
-            notice(row, public_url, headline.in_language(row.language))?
-        }
+        Template::Notice(headline) => notice(row, public_url, headline.in_language(row.language))?,
         Template::NoticeWith(headline) => notice(row, public_url, &headline(row)?)?,
         Template::Own(render) => render(row, public_url)?,
     };
@@ -93,7 +92,9 @@ pub fn notice(row: &NotificationRow, public_url: &str, headline: &str) -> askama
         public_url.trim_end_matches('/'),
         row.subject_kind.path(row.subject_id)
     );
-    let due = row.due_at.map(|t| local_time(t, &row.time_zone, row.language));
+    let due = row
+        .due_at
+        .map(|t| local_time(t, &row.time_zone, row.language));
     let text = NoticeText {
         headline,
         words: &words,
@@ -168,7 +169,8 @@ pub fn local_time(time: DateTime<Utc>, zone: &str, lang: NotificationLanguage) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::model::{NotificationStatus, SubjectKind};
+    use crate::notify::model::{NotificationKind, NotificationStatus, SubjectKind};
+    use crate::signals::notices::{SIGNAL_CLOCK_DUE_SOON, SIGNAL_CLOCK_PASSED};
     use chrono::TimeZone;
     use uuid::Uuid;
 
@@ -202,12 +204,10 @@ mod tests {
     #[test]
     fn a_reminder_in_russian_names_the_clock_number_local_due_time_and_link() {
         let r = render(
-            &row(
-                crate::signals::notices::SIGNAL_CLOCK_DUE_SOON,
-                NotificationLanguage::Ru,
-            ),
+            &row(SIGNAL_CLOCK_DUE_SOON, NotificationLanguage::Ru),
             "https://hub.example/",
-        );
+        )
+        .expect("renders");
         assert_eq!(
             r.subject,
             "CaseLink: Срок по сигналу скоро истекает (выезд) SIG-2026-0042"
@@ -222,37 +222,73 @@ mod tests {
     #[test]
     fn english_agencies_get_english() {
         let r = render(
-            &row(
-                crate::signals::notices::SIGNAL_CLOCK_PASSED,
-                NotificationLanguage::En,
-            ),
+            &row(SIGNAL_CLOCK_PASSED, NotificationLanguage::En),
             "https://hub.example",
-        );
+        )
+        .expect("renders");
         assert!(r.subject.contains("A signal's deadline has passed (visit)"));
         assert!(r.text.contains("Due: 2026-11-21 14:30 (Europe/Moscow)"));
         assert!(r.html.contains("A signal&#39;s deadline has passed"));
     }
 
     #[test]
-    fn every_kind_has_words_in_both_languages() {
-        use NotificationKind as K;
-        for kind in [
-            K::NewSignal,
-            K::SignalClockDueSoon,
-            K::SignalClockPassed,
-            K::CuratorAssigned,
-            K::ConsentWithdrawn,
-            K::HandoverRequested,
-            K::HandoverAccepted,
-            K::HandoverDeclined,
-            K::HandoverCancelled,
-            K::HandoverDeadlineNear,
-            K::AuditCheckpoint,
-        ] {
-            let ru = render(&row(kind, NotificationLanguage::Ru), "http://x");
-            let en = render(&row(kind, NotificationLanguage::En), "http://x");
-            assert_ne!(ru.subject, en.subject, "{kind:?}");
+    fn every_registered_kind_renders_in_both_languages_without_personal_data() {
+        for spec in crate::notify::kinds::registered() {
+            let kind = spec.kind;
+            let mut rendered = Vec::new();
+            for lang in [NotificationLanguage::Ru, NotificationLanguage::En] {
+                let mut row = row(kind, lang);
+                // A person's address and id are personal data: they address the mail,
+                // never appear in it.
+                row.recipient = "anna.ivanova@family.example".into();
+                row.recipient_user_id = Some(Uuid::from_u128(0x5eed));
+                let r = render(&row, "https://hub.example").expect("renders");
+                for part in [&r.subject, &r.text, &r.html] {
+                    assert!(!part.trim().is_empty(), "{kind:?} {lang:?}");
+                    for leak in [
+                        "anna.ivanova",
+                        "family.example",
+                        &Uuid::from_u128(0x5eed).to_string(),
+                    ] {
+                        assert!(
+                            !part.contains(leak),
+                            "{kind:?} {lang:?} shows {leak}: {part}"
+                        );
+                    }
+                    for placeholder in ["{{", "}}", "{%", "%}"] {
+                        assert!(!part.contains(placeholder), "{kind:?} {lang:?}: {part}");
+                    }
+                }
+                assert!(r
+                    .html
+                    .contains(&format!("<html lang=\"{}\">", lang_tag(lang))));
+                assert!(r.text.ends_with('\n') && r.html.ends_with("</html>\n"));
+                rendered.push(r);
+            }
+            assert_ne!(rendered[0].subject, rendered[1].subject, "{kind:?}");
+            assert_ne!(rendered[0].text, rendered[1].text, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn values_are_escaped_in_html_and_left_alone_in_text() {
+        let mut row = row(
+            crate::signals::notices::NEW_SIGNAL,
+            NotificationLanguage::Ru,
+        );
+        row.journal_no = "SIG-<b>&\"'".into();
+        let r = render(&row, "https://hub.example").expect("renders");
+        assert!(
+            r.text.contains("Номер в журнале: SIG-<b>&\"'"),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.html.contains("SIG-&#60;b&#62;&#38;&#34;&#39;"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<b>"));
     }
 
     #[test]
@@ -266,11 +302,14 @@ mod tests {
             key_id: "0123456789abcdef".into(),
             signature: "c2lnbmF0dXJl".into(),
         };
-        let mut row = row(crate::audit::notices::AUDIT_CHECKPOINT, NotificationLanguage::Ru);
+        let mut row = row(
+            crate::notify::checkpoint_notice::AUDIT_CHECKPOINT,
+            NotificationLanguage::Ru,
+        );
         row.agency_id = None;
         row.time_zone = "UTC".into();
         row.details = Some(checkpoint.to_line());
-        let ru = render(&row, "https://hub.example");
+        let ru = render(&row, "https://hub.example").expect("renders");
         assert_eq!(
             ru.subject,
             "CaseLink: Контрольная точка журнала аудита, позиция 1234"
@@ -286,36 +325,9 @@ mod tests {
         }
         assert!(!ru.text.contains("https://"), "no link: {}", ru.text);
         row.language = NotificationLanguage::En;
-        let en = render(&row, "https://hub.example");
+        let en = render(&row, "https://hub.example").expect("renders");
         assert_eq!(en.subject, "CaseLink: Audit log checkpoint, position 1234");
         assert!(en.text.contains("Key: 0123456789abcdef"), "{}", en.text);
         assert!(en.html.contains("<html lang=\"en\">"));
-    }
-}
-#[cfg(test)]
-mod golden_dump {
-    use super::*;
-    use crate::notify::model::{NotificationStatus, SubjectKind};
-    use chrono::TimeZone;
-    use uuid::Uuid;
-    #[test]
-    fn dump_golden() {
-        use NotificationKind as K;
-        let at = Utc.with_ymd_and_hms(2026, 11, 21, 11, 30, 0).unwrap();
-        let mut out = serde_json::Map::new();
-        for kind in [K::NewSignal, K::SignalClockDueSoon, K::SignalClockPassed, K::CuratorAssigned, K::ConsentWithdrawn, K::HandoverRequested, K::HandoverAccepted, K::HandoverDeclined, K::HandoverCancelled, K::HandoverDeadlineNear, K::AuditCheckpoint] {
-            for lang in [NotificationLanguage::Ru, NotificationLanguage::En] {
-                for (variant, clock, due, details) in [
-                    ("full", Some("VISIT".to_string()), Some(at), Some(r#"{"v":1,"position":1234,"hash":"abab","sealed_at":"2026-11-21T11:30:00.000001Z","key_id":"k1","signature":"c2ln"}"#.to_string())),
-                    ("bare", None, None, None),
-                    ("otherclock", Some("X<&>".to_string()), Some(at), Some("garbage".to_string())),
-                ] {
-                    let row = NotificationRow { id: Uuid::nil(), kind, agency_id: Some(Uuid::nil()), recipient_user_id: None, recipient: "o@x".into(), language: lang, time_zone: "Europe/Moscow".into(), subject_kind: SubjectKind::Handover, subject_id: Uuid::nil(), journal_no: "CASE-2026-0007<&>".into(), clock: clock.clone(), due_at: due, status: NotificationStatus::Pending, attempts: 0, round_attempts: 0, next_attempt_at: at, last_attempt_at: None, last_error: None, sent_at: None, created_at: at, details: details.clone() };
-                    let r = render(&row, "https://hub.example/\"x'/");
-                    out.insert(format!("{}-{:?}-{variant}", kind.as_str(), lang), serde_json::json!([r.subject, r.text, r.html]));
-                }
-            }
-        }
-        std::fs::write("/tmp/kinds-golden.json", serde_json::to_string_pretty(&out).unwrap()).unwrap();
     }
 }

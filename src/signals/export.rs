@@ -111,7 +111,12 @@ async fn record_read(db: &Db, origin: &Origin, ids: &[Uuid], now: DateTime<Utc>)
     }
     let target = (ids.len() == 1).then(|| ids[0]);
     let details = json!({ "export": "signals.csv", "count": ids.len(), "signal": ids });
-    let entry = Entry::new(crate::audit::audit_actions::PERSONAL_DATA_READ, "signal", target).with_details(details);
+    let entry = Entry::new(
+        crate::audit::audit_actions::PERSONAL_DATA_READ,
+        "signal",
+        target,
+    )
+    .with_details(details);
     let mut tx = db.begin().await?;
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await

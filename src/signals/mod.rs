@@ -156,7 +156,15 @@ pub async fn receive(
     );
     row.received_at = Some(now);
     row.visit_due_at = clocks::visit_due(now, row.in_ward_with_child, None)?;
-    finish(tx, origin, row, audit_actions::SIGNAL_RECEIVED, json!({}), now).await
+    finish(
+        tx,
+        origin,
+        row,
+        audit_actions::SIGNAL_RECEIVED,
+        json!({}),
+        now,
+    )
+    .await
 }
 
 /// The head of service assigns a curator of the service, within the caseload limit
@@ -210,7 +218,15 @@ pub async fn assign_curator(
     row.curator_override_reason = override_reason;
     let details =
         json!({ "curatorId": curator.row.id, "override": row.curator_override_reason.is_some() });
-    finish(tx, origin, row, audit_actions::CURATOR_ASSIGNED, details, now).await
+    finish(
+        tx,
+        origin,
+        row,
+        audit_actions::CURATOR_ASSIGNED,
+        details,
+        now,
+    )
+    .await
 }
 
 /// The head sets the visit's due time (earlier than 3 hours in the ward, or any time
@@ -245,7 +261,15 @@ pub async fn set_visit_due(
         row.in_ward_with_child,
         Some(crate::db::truncate(due)),
     )?;
-    finish(tx, origin, row, audit_actions::VISIT_DUE_SET, json!({}), now).await
+    finish(
+        tx,
+        origin,
+        row,
+        audit_actions::VISIT_DUE_SET,
+        json!({}),
+        now,
+    )
+    .await
 }
 
 /// The assigned curator (or the head) records the visit and the initial report.
@@ -265,7 +289,15 @@ pub async fn record_visit(
     visit::check_visited_at(visited_at, row.received_at, now)?;
     row.visited_at = Some(crate::db::truncate(visited_at));
     row.visit_report = Some(serde_json::to_string(&report).map_err(AppError::internal)?);
-    finish(tx, origin, row, audit_actions::VISIT_RECORDED, json!({}), now).await
+    finish(
+        tx,
+        origin,
+        row,
+        audit_actions::VISIT_RECORDED,
+        json!({}),
+        now,
+    )
+    .await
 }
 
 /// Closes a signal as not confirmed, with a reason (the curator or the head).

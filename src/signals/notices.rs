@@ -36,7 +36,8 @@ pub const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: SIGNAL_CLOCK_PASSED,
-        description: "A signal's clock passed with its step not done (a reminder; users may turn it off).",
+        description:
+            "A signal's clock passed with its step not done (a reminder; users may turn it off).",
         optional: true,
         template: Template::NoticeWith(passed_headline),
     },

@@ -10,7 +10,7 @@ use crate::config::MailConfig;
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::notify::reminders::{remind_once, Reminder, BATCH};
-use crate::notify::{NotificationKind, Notice, Recipient, Subject, SubjectKind};
+use crate::notify::{Notice, NotificationKind, Recipient, Subject, SubjectKind};
 use crate::with_db;
 
 /// Signals' reminders, for [`crate::domains::DOMAINS`].
@@ -31,14 +31,30 @@ const VISIT_PASSED: &str = "VISIT_PASSED";
 /// About to pass: due within the lead time.
 async fn visit_due_soon(db: &Db, config: &MailConfig, now: DateTime<Utc>) -> AppResult<usize> {
     let lead = Duration::minutes(config.reminder_lead_minutes.max(0));
-    remind(db, SIGNAL_CLOCK_DUE_SOON, VISIT_DUE_SOON, now, now + lead, now).await
+    remind(
+        db,
+        SIGNAL_CLOCK_DUE_SOON,
+        VISIT_DUE_SOON,
+        now,
+        now + lead,
+        now,
+    )
+    .await
 }
 
 /// Passed: due, within the catch-up window, so reminders missed while no server ran go
 /// out at the next start.
 async fn visit_passed(db: &Db, config: &MailConfig, now: DateTime<Utc>) -> AppResult<usize> {
     let catch_up = Duration::hours(config.reminder_catch_up_hours.max(0));
-    remind(db, SIGNAL_CLOCK_PASSED, VISIT_PASSED, now - catch_up, now, now).await
+    remind(
+        db,
+        SIGNAL_CLOCK_PASSED,
+        VISIT_PASSED,
+        now - catch_up,
+        now,
+        now,
+    )
+    .await
 }
 
 async fn remind(

@@ -1,12 +1,12 @@
-//! The audit log's notification: the latest signed checkpoint, mailed to the auditor
-//! (`notify::audit_checkpoint` decides when), with a template of its own
-//! (`audit/templates/checkpoint.*`): it lists the checkpoint's fields and has no link.
+//! The audit checkpoint mail's kind and its own template (`notify/templates/checkpoint.*`):
+//! it lists the checkpoint's fields and has no link. [`super::audit_checkpoint`] decides
+//! when it goes.
 
 use askama::Template as _;
 use chrono::{DateTime, Utc};
 
-use super::checkpoints::Checkpoint;
 use crate::agencies::NotificationLanguage;
+use crate::audit::checkpoints::Checkpoint;
 use crate::notify::kinds::{Headline, KindSpec, NotificationKind, Template};
 use crate::notify::templates::{lang_tag, local_time, with_final_newline, Rendered};
 use crate::notify::NotificationRow;
@@ -14,7 +14,7 @@ use crate::notify::NotificationRow;
 /// The latest signed audit checkpoint, for the auditor.
 pub const AUDIT_CHECKPOINT: NotificationKind = NotificationKind::new("AUDIT_CHECKPOINT");
 
-/// The audit log's kinds, for [`crate::domains::DOMAINS`].
+/// The checkpoint mail's kind, for [`crate::domains::DOMAINS`] (through `notify::DOMAIN`).
 pub const KINDS: &[KindSpec] = &[KindSpec {
     kind: AUDIT_CHECKPOINT,
     description: "The latest signed audit checkpoint, for the auditor named in
@@ -43,7 +43,7 @@ struct Words {
 }
 
 #[derive(askama::Template)]
-#[template(path = "audit/templates/checkpoint.txt")]
+#[template(path = "notify/templates/checkpoint.txt")]
 struct CheckpointText<'a> {
     headline: &'a str,
     words: &'a Words,
@@ -51,7 +51,7 @@ struct CheckpointText<'a> {
 }
 
 #[derive(askama::Template)]
-#[template(path = "audit/templates/checkpoint.html")]
+#[template(path = "notify/templates/checkpoint.html")]
 struct CheckpointHtml<'a> {
     lang: &'a str,
     headline: &'a str,
@@ -60,7 +60,10 @@ struct CheckpointHtml<'a> {
 }
 
 #[derive(askama::Template)]
-#[template(source = "CaseLink: {{ headline }}, {{ position_word }} {{ position }}", ext = "txt")]
+#[template(
+    source = "CaseLink: {{ headline }}, {{ position_word }} {{ position }}",
+    ext = "txt"
+)]
 struct CheckpointSubject<'a> {
     headline: &'a str,
     position_word: &'a str,
@@ -77,7 +80,8 @@ fn render(row: &NotificationRow, _public_url: &str) -> askama::Result<Rendered> 
         .details
         .as_deref()
         .and_then(|d| serde_json::from_str(d).ok());
-    let field = |f: fn(&Checkpoint) -> String| checkpoint.as_ref().map(f).unwrap_or_else(|| "—".into());
+    let field =
+        |f: fn(&Checkpoint) -> String| checkpoint.as_ref().map(f).unwrap_or_else(|| "—".into());
     let sealed_at = checkpoint
         .as_ref()
         .and_then(|c| {

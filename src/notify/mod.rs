@@ -11,14 +11,17 @@
 //!
 //! # Wiring in a new event (e.g. handovers)
 //!
+//! Declare the kind and its template in the domain's `notices.rs` and register it in
+//! [`crate::domains`] (see docs/decisions.md); then enqueue it:
+//!
 //! ```ignore
-//! use crate::notify::{self, Notice, NotificationKind, Recipient, Subject};
+//! use crate::notify::{self, Notice, Recipient, Subject};
 //!
 //! // inside handovers::request, after the handover row and its audit event:
 //! notify::enqueue(
 //!     &mut tx,
 //!     &Notice {
-//!         kind: crate::handovers::notices::HANDOVER_REQUESTED,
+//!         kind: notices::HANDOVER_REQUESTED,
 //!         subject: Subject::Handover(handover.id),
 //!         journal_no: case.journal_no.clone(),
 //!         clock: None,
@@ -36,12 +39,12 @@
 //!
 //! - One row is written per distinct address, in the language and time zone of the
 //!   recipient's agency. An inactive agency or user gets nothing.
-//! - Handover kinds cannot be turned off by users; only [`NotificationKind::OPTIONAL`]
-//!   kinds honour a user's opt-out.
+//! - Handover kinds cannot be turned off by users; only kinds registered as `optional`
+//!   ([`NotificationKind::optional_kinds`]) honour a user's opt-out.
 //! - For a deadline reminder ("near its deadline"), call [`reminders::remind_once`] with
 //!   an occasion name and the due time instead: it writes the messages only the first
-//!   time, across rounds and processes. Add the scan that finds due handovers to
-//!   [`reminders::round`].
+//!   time, across rounds and processes. The scan that finds what is due is a
+//!   [`reminders::Reminder`] in the domain's `reminders.rs`, registered with its `DOMAIN`.
 
 pub mod audit_actions;
 pub mod audit_checkpoint;

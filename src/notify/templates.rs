@@ -29,7 +29,7 @@ pub struct Rendered {
 }
 
 /// The labels of the shared notice in one language.
-pub struct Words {
+struct Words {
     event: &'static str,
     journal: &'static str,
     due: &'static str,

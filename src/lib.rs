@@ -10,6 +10,7 @@ pub mod cases;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod domains;
 pub mod error;
 pub mod graphql;
 pub mod handovers;

@@ -1,6 +1,7 @@
 //! Agencies: the directory every signed-in user reads, and the hub administrator's
 //! changes to it.
 
+pub mod audit_actions;
 pub mod graphql;
 pub mod loader;
 mod model;
@@ -13,10 +14,16 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::access::{policy, Actor};
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::auth::TokenCache;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+
+/// The agency directory's kinds, for [`crate::domains::DOMAINS`].
+pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
+    audit_actions: audit_actions::ACTIONS,
+    ..crate::domains::Domain::EMPTY
+};
 
 /// Creates an agency (hub administrators only).
 pub async fn create(
@@ -29,7 +36,7 @@ pub async fn create(
     policy::ensure_hub_admin(actor)?;
     let mut tx = db.begin().await?;
     let row = store::insert(&mut tx, &new, now).await?;
-    let entry = Entry::new(AuditAction::AgencyCreated, "agency", Some(row.id))
+    let entry = Entry::new(audit_actions::AGENCY_CREATED, "agency", Some(row.id))
         .with_details(json!({ "kind": row.kind }));
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await?;
@@ -68,7 +75,7 @@ pub async fn update(
         crate::auth::store::end_agency_sessions(&mut tx, id, now).await?;
         crate::auth::store::end_agency_devices(&mut tx, id).await?;
     }
-    let entry = Entry::new(AuditAction::AgencyUpdated, "agency", Some(id))
+    let entry = Entry::new(audit_actions::AGENCY_UPDATED, "agency", Some(id))
         .with_details(json!({ "fields": changed }));
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await?;

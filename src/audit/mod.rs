@@ -8,6 +8,8 @@
 //! can write the database cannot rewrite the log unseen. Events never hold a password, a
 //! token or personal data: only ids, the action and field names.
 
+pub mod actions;
+pub mod audit_actions;
 pub mod chain;
 pub mod checkpoints;
 pub mod graphql;
@@ -18,9 +20,7 @@ pub mod staged;
 pub mod store;
 pub mod verify;
 
-use async_graphql::Enum;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::access::{Actor, Caller};
@@ -28,126 +28,15 @@ use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use crate::with_tx;
 
+/// The audit log's own kinds, for [`crate::domains::DOMAINS`].
+pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
+    audit_actions: audit_actions::ACTIONS,
+    ..crate::domains::Domain::EMPTY
+};
+
+pub use self::actions::AuditAction;
 use self::chain::{event_mac, EventContent};
 use self::keys::Keyring;
-
-/// What happened. Stored as its SCREAMING_SNAKE name.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum AuditAction {
-    /// A user signed in.
-    Login,
-    /// A sign-in was refused.
-    LoginFailed,
-    /// A user signed out.
-    Logout,
-    /// A user changed their own password.
-    PasswordChanged,
-    /// An administrator set a user's password.
-    PasswordReset,
-    /// A hub administrator created an agency.
-    AgencyCreated,
-    /// A hub administrator changed an agency.
-    AgencyUpdated,
-    /// A user was created.
-    UserCreated,
-    /// A user's name, e-mail or roles changed.
-    UserUpdated,
-    /// A user was deactivated: their sessions ended at once.
-    UserDeactivated,
-    /// A user was reactivated.
-    UserReactivated,
-    /// Personal data was read (one event per request, listing what was read).
-    PersonalDataRead,
-    /// A hospital reported a signal and passed it on.
-    SignalReported,
-    /// A prevention service recorded a signal from another source.
-    SignalRecorded,
-    /// A prevention service received a signal.
-    SignalReceived,
-    /// The head of service assigned a curator.
-    CuratorAssigned,
-    /// The head of service set the visit's due time.
-    VisitDueSet,
-    /// The curator recorded the visit and the initial report.
-    VisitRecorded,
-    /// A signal was closed as not confirmed.
-    SignalDismissed,
-    /// A signal was confirmed and a case opened from it.
-    SignalConfirmed,
-    /// A case was opened.
-    CaseOpened,
-    /// A case moved, was extended, monitored or closed.
-    CaseUpdated,
-    /// A person was added to a case.
-    CasePersonAdded,
-    /// A consent was recorded.
-    ConsentRecorded,
-    /// A consent was withdrawn: sharing with the agencies it covered stops.
-    ConsentWithdrawn,
-    /// A transfer or referral was requested.
-    HandoverRequested,
-    /// The receiver accepted a transfer or referral.
-    HandoverAccepted,
-    /// The receiver declined a transfer or referral.
-    HandoverDeclined,
-    /// The sender cancelled a pending request.
-    HandoverCancelled,
-    /// A referral's receiver recorded the service given and closed it.
-    ReferralCompleted,
-    /// An attached document was downloaded.
-    DocumentDownloaded,
-    /// An administrator put a FAILED notification back in the queue.
-    NotificationResent,
-    /// A user changed which reminders they receive.
-    NotificationSettingsChanged,
-}
-
-impl AuditAction {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::Login => "LOGIN",
-            AuditAction::LoginFailed => "LOGIN_FAILED",
-            AuditAction::Logout => "LOGOUT",
-            AuditAction::PasswordChanged => "PASSWORD_CHANGED",
-            AuditAction::PasswordReset => "PASSWORD_RESET",
-            AuditAction::AgencyCreated => "AGENCY_CREATED",
-            AuditAction::AgencyUpdated => "AGENCY_UPDATED",
-            AuditAction::UserCreated => "USER_CREATED",
-            AuditAction::UserUpdated => "USER_UPDATED",
-            AuditAction::UserDeactivated => "USER_DEACTIVATED",
-            AuditAction::UserReactivated => "USER_REACTIVATED",
-            AuditAction::PersonalDataRead => "PERSONAL_DATA_READ",
-            AuditAction::SignalReported => "SIGNAL_REPORTED",
-            AuditAction::SignalRecorded => "SIGNAL_RECORDED",
-            AuditAction::SignalReceived => "SIGNAL_RECEIVED",
-            AuditAction::CuratorAssigned => "CURATOR_ASSIGNED",
-            AuditAction::VisitDueSet => "VISIT_DUE_SET",
-            AuditAction::VisitRecorded => "VISIT_RECORDED",
-            AuditAction::SignalDismissed => "SIGNAL_DISMISSED",
-            AuditAction::SignalConfirmed => "SIGNAL_CONFIRMED",
-            AuditAction::CaseOpened => "CASE_OPENED",
-            AuditAction::CaseUpdated => "CASE_UPDATED",
-            AuditAction::CasePersonAdded => "CASE_PERSON_ADDED",
-            AuditAction::ConsentRecorded => "CONSENT_RECORDED",
-            AuditAction::ConsentWithdrawn => "CONSENT_WITHDRAWN",
-            AuditAction::HandoverRequested => "HANDOVER_REQUESTED",
-            AuditAction::HandoverAccepted => "HANDOVER_ACCEPTED",
-            AuditAction::HandoverDeclined => "HANDOVER_DECLINED",
-            AuditAction::HandoverCancelled => "HANDOVER_CANCELLED",
-            AuditAction::ReferralCompleted => "REFERRAL_COMPLETED",
-            AuditAction::DocumentDownloaded => "DOCUMENT_DOWNLOADED",
-            AuditAction::NotificationResent => "NOTIFICATION_RESENT",
-            AuditAction::NotificationSettingsChanged => "NOTIFICATION_SETTINGS_CHANGED",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(name: &str) -> Option<AuditAction> {
-        serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
-    }
-}
 
 /// Who caused an event and in which request.
 #[derive(Clone, Debug)]
@@ -308,7 +197,7 @@ pub async fn record_reads(
         _ => None,
     };
     let target = (reads.len() == 1).then(|| reads[0].1);
-    let mut entry = Entry::new(AuditAction::PersonalDataRead, reads[0].0, target)
+    let mut entry = Entry::new(audit_actions::PERSONAL_DATA_READ, reads[0].0, target)
         .with_details(serde_json::json!(by_kind));
     entry.case_id = case_id;
     let origin = Origin::of_actor(actor, caller.request_id());

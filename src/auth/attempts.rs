@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{store, throttle};
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult, LoginRefusal};
 
@@ -127,8 +127,12 @@ async fn record_refusal(
         Counter::Device(_) => json!({ "reason": reason, "knownDevice": true }),
         Counter::Address(_) => json!({ "reason": reason }),
     };
-    let entry =
-        Entry::new(AuditAction::LoginFailed, "user", attempt.account_id).with_details(details);
+    let entry = Entry::new(
+        super::audit_actions::LOGIN_FAILED,
+        "user",
+        attempt.account_id,
+    )
+    .with_details(details);
     audit::record(tx, &origin, entry, now).await
 }
 

@@ -1,6 +1,7 @@
 //! Signing in and out, and turning a bearer token into an [`Actor`] on every request.
 
 pub mod attempts;
+pub mod audit_actions;
 pub mod cache;
 pub mod graphql;
 pub mod hashing;
@@ -20,10 +21,16 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use crate::access::Actor;
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::{input, users};
+
+/// Sign-in's kinds, for [`crate::domains::DOMAINS`].
+pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
+    audit_actions: audit_actions::ACTIONS,
+    ..crate::domains::Domain::EMPTY
+};
 
 /// Live device tokens kept per user; a sign-in that makes one more ends the oldest.
 const DEVICES_PER_USER: i64 = 20;
@@ -181,7 +188,7 @@ pub async fn login(
         agency_id: account.agency_id,
         request_id: request.request_id.to_owned(),
     };
-    let entry = Entry::new(AuditAction::Login, "session", Some(session_id));
+    let entry = Entry::new(audit_actions::LOGIN, "session", Some(session_id));
     audit::record(&mut tx, &origin, entry, now).await?;
     tx.commit().await?;
     Ok(SignedIn {
@@ -205,7 +212,7 @@ pub async fn logout(
     audit::record(
         &mut tx,
         origin,
-        Entry::new(AuditAction::Logout, "session", Some(actor.session_id)),
+        Entry::new(audit_actions::LOGOUT, "session", Some(actor.session_id)),
         now,
     )
     .await?;
@@ -287,7 +294,7 @@ pub async fn change_password(
     users::store::set_password_hash(&mut tx, actor.user_id, &hash, now).await?;
     store::end_other_sessions(&mut tx, actor.user_id, actor.session_id, now).await?;
     store::end_user_devices(&mut tx, actor.user_id).await?;
-    let entry = Entry::new(AuditAction::PasswordChanged, "user", Some(actor.user_id));
+    let entry = Entry::new(audit_actions::PASSWORD_CHANGED, "user", Some(actor.user_id));
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await?;
     tokens.evict_user(actor.user_id);

@@ -9,7 +9,7 @@ use super::model::{ConsentKind, ConsentRow, PersonRole, PersonRow};
 use super::{ensure_open, led_case, save, store};
 use crate::access::participation::WorkflowEvent;
 use crate::access::{self, Actor};
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::input;
@@ -60,7 +60,11 @@ pub async fn add_person(
     }
     let entry = Entry {
         case_id: Some(case_id),
-        ..Entry::new(AuditAction::CasePersonAdded, "person", Some(person.id))
+        ..Entry::new(
+            super::audit_actions::CASE_PERSON_ADDED,
+            "person",
+            Some(person.id),
+        )
     };
     audit::record(
         &mut tx,
@@ -130,7 +134,11 @@ pub async fn record(
     store::insert_consent(&mut tx, &consent, agencies).await?;
     let entry = Entry {
         case_id: Some(case_id),
-        ..Entry::new(AuditAction::ConsentRecorded, "consent", Some(consent.id))
+        ..Entry::new(
+            super::audit_actions::CONSENT_RECORDED,
+            "consent",
+            Some(consent.id),
+        )
     };
     audit::record(
         &mut tx,
@@ -184,14 +192,18 @@ pub async fn withdraw(
     .await?;
     let entry = Entry {
         case_id: Some(case_id),
-        ..Entry::new(AuditAction::ConsentWithdrawn, "consent", Some(consent_id))
+        ..Entry::new(
+            super::audit_actions::CONSENT_WITHDRAWN,
+            "consent",
+            Some(consent_id),
+        )
     };
     // The lead and its curator, and each agency that just lost personal data.
     let mut recipients = vec![notify::Recipient::Agency(case.lead_agency_id)];
     recipients.extend(case.curator_user_id.map(notify::Recipient::User));
     recipients.extend(others.iter().copied().map(notify::Recipient::Agency));
     let notice = notify::Notice {
-        kind: notify::NotificationKind::ConsentWithdrawn,
+        kind: super::notices::CONSENT_WITHDRAWN,
         subject: notify::Subject::Case(case_id),
         journal_no: case.journal_no.clone(),
         clock: None,

@@ -2,10 +2,12 @@
 //! assessment, decision work and support to closure. Every move is timed, attributed,
 //! audited and written to the case's timeline.
 
+pub mod audit_actions;
 pub mod consents;
 pub mod graphql;
 pub mod loader;
 pub mod model;
+pub mod notices;
 pub mod reads;
 pub mod rules;
 pub mod sheet;
@@ -21,11 +23,18 @@ use self::model::{
 use self::sheet::SignalSheet;
 use crate::access::participation::WorkflowEvent;
 use crate::access::{self, policy, roles, Actor, Role, Scope};
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::db::{Db, JsonText, TimeZone, Tx};
 use crate::error::{AppError, AppResult};
 use crate::journal::{self, Journal};
 use crate::signals::{self, rules::SignalStep};
+
+/// Cases' kinds, for [`crate::domains::DOMAINS`].
+pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
+    audit_actions: audit_actions::ACTIONS,
+    notification_kinds: notices::KINDS,
+    ..crate::domains::Domain::EMPTY
+};
 
 /// Opens a case from a visited signal: the service leads with FULL scope, the sending
 /// hospital keeps the summary; the mother and child come over from the signal.
@@ -107,14 +116,14 @@ pub async fn open_from_signal(
     signal.case_id = Some(case.id);
     let entry = Entry {
         case_id: Some(case.id),
-        ..Entry::new(AuditAction::CaseOpened, "case", Some(case.id))
+        ..Entry::new(audit_actions::CASE_OPENED, "case", Some(case.id))
     };
     audit::record(&mut tx, origin, entry, now).await?;
     signals::finish(
         tx,
         origin,
         signal,
-        AuditAction::SignalConfirmed,
+        crate::signals::audit_actions::SIGNAL_CONFIRMED,
         json!({ "caseId": case.id }),
         now,
     )
@@ -355,7 +364,7 @@ pub(crate) async fn save(
     timeline(&mut tx, actor, &case, kind, from, details.clone(), now).await?;
     let entry = Entry {
         case_id: Some(case.id),
-        ..Entry::new(AuditAction::CaseUpdated, "case", Some(case.id))
+        ..Entry::new(audit_actions::CASE_UPDATED, "case", Some(case.id))
     }
     .with_details(json!({ "event": kind, "status": case.status }));
     audit::record(&mut tx, origin, entry, now).await?;

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod error;
 pub mod node;
 pub mod operation;
+pub mod registered_enum;
 pub mod request_limits;
 pub mod schema;
 

@@ -8,9 +8,12 @@
 //! the request is pending. The hub flags a request past its deadline and never decides
 //! one itself. Who sees what afterwards is [`crate::access::participation`]'s rule book.
 
+pub mod audit_actions;
 pub mod documents;
 pub mod graphql;
 pub mod model;
+pub mod notices;
+pub mod reminders;
 pub mod rules;
 pub mod store;
 
@@ -31,6 +34,13 @@ use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::input;
 use crate::notify::{self, Notice, NotificationKind, Recipient, Subject};
+
+/// Handovers' kinds, for [`crate::domains::DOMAINS`].
+pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
+    audit_actions: audit_actions::ACTIONS,
+    notification_kinds: notices::KINDS,
+    reminders: reminders::REMINDERS,
+};
 
 const MAX_TEXT: usize = 5_000;
 
@@ -215,12 +225,12 @@ pub async fn request(
         &mut tx,
         origin,
         &row,
-        AuditAction::HandoverRequested,
+        audit_actions::HANDOVER_REQUESTED,
         details,
         now,
     )
     .await?;
-    let notice = notice_of(&row, NotificationKind::HandoverRequested, &case.journal_no);
+    let notice = notice_of(&row, notices::HANDOVER_REQUESTED, &case.journal_no);
     notify::enqueue(&mut tx, &notice, now).await?;
     // Files first, commit second: a failed commit removes the files again, so a refused
     // request leaves nothing behind.
@@ -340,12 +350,12 @@ pub async fn accept(
         &mut tx,
         origin,
         &row,
-        AuditAction::HandoverAccepted,
+        audit_actions::HANDOVER_ACCEPTED,
         details,
         now,
     )
     .await?;
-    let notice = notice_of(&row, NotificationKind::HandoverAccepted, &case.journal_no);
+    let notice = notice_of(&row, notices::HANDOVER_ACCEPTED, &case.journal_no);
     notify::enqueue(&mut tx, &notice, now).await?;
     tx.commit().await?;
     Ok(row)
@@ -375,7 +385,7 @@ pub async fn decline(
         origin,
         row,
         "HANDOVER_DECLINED",
-        AuditAction::HandoverDeclined,
+        audit_actions::HANDOVER_DECLINED,
         now,
     )
     .await
@@ -413,7 +423,7 @@ pub async fn cancel(
         origin,
         row,
         "HANDOVER_CANCELLED",
-        AuditAction::HandoverCancelled,
+        audit_actions::HANDOVER_CANCELLED,
         now,
     )
     .await
@@ -457,7 +467,7 @@ pub async fn complete_referral(
         row,
         event,
         "REFERRAL_COMPLETED",
-        AuditAction::ReferralCompleted,
+        audit_actions::REFERRAL_COMPLETED,
         now,
     )
     .await
@@ -549,8 +559,8 @@ async fn finish(
     cases::note(&mut tx, actor, row.case_id, kind, details.clone(), now).await?;
     record(&mut tx, origin, &row, action, details, now).await?;
     let told = match action {
-        AuditAction::HandoverDeclined => Some(NotificationKind::HandoverDeclined),
-        AuditAction::HandoverCancelled => Some(NotificationKind::HandoverCancelled),
+        audit_actions::HANDOVER_DECLINED => Some(notices::HANDOVER_DECLINED),
+        audit_actions::HANDOVER_CANCELLED => Some(notices::HANDOVER_CANCELLED),
         _ => None,
     };
     if let Some(kind) = told {
@@ -566,7 +576,7 @@ async fn finish(
 /// sent the request, its heads). Only the kind, the case number and the deadline go out.
 pub fn notice_of(row: &HandoverRow, kind: NotificationKind, journal_no: &str) -> Notice {
     let (agency, extra) = match kind {
-        NotificationKind::HandoverAccepted | NotificationKind::HandoverDeclined => {
+        notices::HANDOVER_ACCEPTED | notices::HANDOVER_DECLINED => {
             (row.from_agency_id, Some(row.requested_by_user_id))
         }
         _ => (row.to_agency_id, None),
@@ -579,7 +589,7 @@ pub fn notice_of(row: &HandoverRow, kind: NotificationKind, journal_no: &str) ->
     recipients.extend(extra.map(Recipient::User));
     let waiting = matches!(
         kind,
-        NotificationKind::HandoverRequested | NotificationKind::HandoverDeadlineNear
+        notices::HANDOVER_REQUESTED | notices::HANDOVER_DEADLINE_NEAR
     );
     Notice {
         kind,

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::access::Caller;
 use crate::app::AppState;
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
@@ -79,7 +79,11 @@ async fn fetch(state: &AppState, caller: &Caller, id: &str) -> AppResult<Documen
     let origin = Origin::of(caller)?;
     let entry = Entry {
         case_id: Some(case_id),
-        ..Entry::new(AuditAction::DocumentDownloaded, "document", Some(row.id))
+        ..Entry::new(
+            crate::handovers::audit_actions::DOCUMENT_DOWNLOADED,
+            "document",
+            Some(row.id),
+        )
     }
     .with_details(serde_json::json!({ "handoverId": row.handover_id, "sha256": row.sha256 }));
     let mut tx = state.db.begin().await?;

@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Duration, DurationRound as _, Utc};
 use uuid::Uuid;
 
-use super::model::{NotificationKind, SubjectKind};
+use super::model::SubjectKind;
 use super::store;
 use crate::agencies::NotificationLanguage;
 use crate::audit::checkpoints::Checkpoint;
@@ -82,7 +82,7 @@ pub async fn send_if_due(
         let journal_no = format!("AUDIT-{}", checkpoint.position);
         let details = checkpoint.to_line();
         let message = store::Unaffiliated {
-            kind: NotificationKind::AuditCheckpoint,
+            kind: crate::notify::checkpoint_notice::AUDIT_CHECKPOINT,
             to: &mail.to,
             language: mail.language,
             subject_kind: SubjectKind::AuditLog,

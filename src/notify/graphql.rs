@@ -97,7 +97,7 @@ pub struct NotificationSettings {
 fn settings(opt_outs: Vec<NotificationKind>) -> NotificationSettings {
     NotificationSettings {
         opt_outs,
-        optional: NotificationKind::OPTIONAL.to_vec(),
+        optional: NotificationKind::optional_kinds(),
     }
 }
 

@@ -101,7 +101,8 @@ impl Mailer {
             .recipient
             .parse()
             .context("the recipient is not a valid address")?;
-        let rendered = templates::render(row, &self.public_url);
+        let rendered =
+            templates::render(row, &self.public_url).context("the message could not be written")?;
         // Base64 for both parts: safe through any relay, whatever it says of 8BITMIME.
         let part = |kind: ContentType, body: String| {
             SinglePart::builder()

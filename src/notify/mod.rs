@@ -11,14 +11,17 @@
 //!
 //! # Wiring in a new event (e.g. handovers)
 //!
+//! Declare the kind and its template in the domain's `notices.rs` and register it in
+//! [`crate::domains`] (see docs/decisions.md); then enqueue it:
+//!
 //! ```ignore
-//! use crate::notify::{self, Notice, NotificationKind, Recipient, Subject};
+//! use crate::notify::{self, Notice, Recipient, Subject};
 //!
 //! // inside handovers::request, after the handover row and its audit event:
 //! notify::enqueue(
 //!     &mut tx,
 //!     &Notice {
-//!         kind: NotificationKind::HandoverRequested,
+//!         kind: notices::HANDOVER_REQUESTED,
 //!         subject: Subject::Handover(handover.id),
 //!         journal_no: case.journal_no.clone(),
 //!         clock: None,
@@ -36,15 +39,18 @@
 //!
 //! - One row is written per distinct address, in the language and time zone of the
 //!   recipient's agency. An inactive agency or user gets nothing.
-//! - Handover kinds cannot be turned off by users; only [`NotificationKind::OPTIONAL`]
-//!   kinds honour a user's opt-out.
+//! - Handover kinds cannot be turned off by users; only kinds registered as `optional`
+//!   ([`NotificationKind::optional_kinds`]) honour a user's opt-out.
 //! - For a deadline reminder ("near its deadline"), call [`reminders::remind_once`] with
 //!   an occasion name and the due time instead: it writes the messages only the first
-//!   time, across rounds and processes. Add the scan that finds due handovers to
-//!   [`reminders::round`].
+//!   time, across rounds and processes. The scan that finds what is due is a
+//!   [`reminders::Reminder`] in the domain's `reminders.rs`, registered with its `DOMAIN`.
 
+pub mod audit_actions;
 pub mod audit_checkpoint;
+pub mod checkpoint_notice;
 pub mod graphql;
+pub mod kinds;
 pub mod mailer;
 pub mod model;
 pub mod reminders;
@@ -61,9 +67,16 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::access::{policy, Actor, Role};
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
+
+/// Notification management's kinds, for [`crate::domains::DOMAINS`].
+pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
+    audit_actions: audit_actions::ACTIONS,
+    notification_kinds: checkpoint_notice::KINDS,
+    ..crate::domains::Domain::EMPTY
+};
 
 /// The record a notice is about; decides the link in the message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,7 +177,7 @@ pub async fn resend(
             Some(_) => AppError::Conflict("only a FAILED notification can be re-sent".into()),
         });
     }
-    let entry = Entry::new(AuditAction::NotificationResent, "notification", Some(id));
+    let entry = Entry::new(audit_actions::NOTIFICATION_RESENT, "notification", Some(id));
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await?;
     store::find(db, id, agency)
@@ -193,7 +206,7 @@ pub async fn set_opt_outs(
     store::set_opt_outs(&mut tx, actor.user_id, &kinds).await?;
     let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
     let entry = Entry::new(
-        AuditAction::NotificationSettingsChanged,
+        audit_actions::NOTIFICATION_SETTINGS_CHANGED,
         "user",
         Some(actor.user_id),
     )

@@ -9,66 +9,8 @@ use crate::agencies::NotificationLanguage;
 use crate::audit::checkpoints::Checkpoint;
 use crate::db::{JsonText, TimeZone};
 
-/// The kind of event a notification tells about. Stored as its SCREAMING_SNAKE name.
-#[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum NotificationKind {
-    /// A hospital passed a new signal to the prevention service (sent at any hour).
-    NewSignal,
-    /// A signal's clock is about to pass (a reminder; users may turn it off).
-    SignalClockDueSoon,
-    /// A signal's clock passed with its step not done (a reminder; users may turn it off).
-    SignalClockPassed,
-    /// The head of service assigned a curator to a signal.
-    CuratorAssigned,
-    /// A consent was withdrawn: agencies it covered fall back to the summary.
-    ConsentWithdrawn,
-    /// A case was offered to another agency.
-    HandoverRequested,
-    /// The receiving agency accepted a handover.
-    HandoverAccepted,
-    /// The receiving agency declined a handover.
-    HandoverDeclined,
-    /// The sender withdrew a handover.
-    HandoverCancelled,
-    /// A handover waits for an answer and its deadline is near.
-    HandoverDeadlineNear,
-    /// The latest signed audit checkpoint, for the auditor named in
-    /// `CASELINK_AUDIT_CHECKPOINT_EMAIL` (position, hash, key id, signature).
-    AuditCheckpoint,
-}
-
-impl NotificationKind {
-    /// The kinds a user may turn off for themselves: reminders. Notices of new signals
-    /// and of handovers to their agency always go out.
-    pub const OPTIONAL: [NotificationKind; 2] = [
-        NotificationKind::SignalClockDueSoon,
-        NotificationKind::SignalClockPassed,
-    ];
-
-    /// Whether a user may turn this kind off.
-    pub fn optional(self) -> bool {
-        Self::OPTIONAL.contains(&self)
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NotificationKind::NewSignal => "NEW_SIGNAL",
-            NotificationKind::SignalClockDueSoon => "SIGNAL_CLOCK_DUE_SOON",
-            NotificationKind::SignalClockPassed => "SIGNAL_CLOCK_PASSED",
-            NotificationKind::CuratorAssigned => "CURATOR_ASSIGNED",
-            NotificationKind::ConsentWithdrawn => "CONSENT_WITHDRAWN",
-            NotificationKind::HandoverRequested => "HANDOVER_REQUESTED",
-            NotificationKind::HandoverAccepted => "HANDOVER_ACCEPTED",
-            NotificationKind::HandoverDeclined => "HANDOVER_DECLINED",
-            NotificationKind::HandoverCancelled => "HANDOVER_CANCELLED",
-            NotificationKind::HandoverDeadlineNear => "HANDOVER_DEADLINE_NEAR",
-            NotificationKind::AuditCheckpoint => "AUDIT_CHECKPOINT",
-        }
-    }
-}
+// Kinds are registered by the domains (`notify::kinds`); named here too, where they were.
+pub use super::kinds::NotificationKind;
 
 /// Where a message stands.
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,26 +115,3 @@ pub struct NotificationRow {
 pub const COLUMNS: &str = "id, kind, agency_id, recipient_user_id, recipient, language,
     time_zone, subject_kind, subject_id, journal_no, clock, due_at, status, attempts,
     round_attempts, next_attempt_at, last_attempt_at, last_error, sent_at, created_at, details";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_reminders_may_be_turned_off() {
-        assert!(NotificationKind::SignalClockDueSoon.optional());
-        assert!(NotificationKind::SignalClockPassed.optional());
-        assert!(!NotificationKind::NewSignal.optional());
-        assert!(!NotificationKind::HandoverRequested.optional());
-        assert!(!NotificationKind::HandoverDeadlineNear.optional());
-    }
-
-    #[test]
-    fn stored_names_match_the_api_names() {
-        let json = serde_json::to_value(NotificationKind::HandoverDeadlineNear).ok();
-        assert_eq!(
-            json.as_ref().and_then(|v| v.as_str()),
-            Some(NotificationKind::HandoverDeadlineNear.as_str())
-        );
-    }
-}

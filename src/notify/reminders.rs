@@ -1,5 +1,6 @@
-//! The reminder scheduler inside `serve`: each round looks for clocks about to pass or
-//! passed, and raises each reminder once.
+//! The reminder scheduler inside `serve`: each round runs every domain's registered
+//! scans ([`Reminder`]: the visit clock in `signals`, deadlines in `handovers`), which
+//! look for what is about to pass or passed and raise each reminder once.
 //!
 //! "Once" is kept by the database, not by the process: a reminder is a row in
 //! `notification_reminders` keyed by (record, occasion, due time), inserted if absent
@@ -8,20 +9,19 @@
 //! nothing. A round looks back `CASELINK_REMINDER_CATCH_UP_HOURS`, so reminders missed
 //! while no server ran go out at the next start. A changed due time is a new reminder.
 
-use chrono::{DateTime, Duration, Utc};
-use tokio::sync::watch;
-use uuid::Uuid;
+use std::future::Future;
+use std::pin::Pin;
 
-use super::model::{NotificationKind, SubjectKind};
-use super::{enqueue, store, Notice, Recipient, Subject};
-use crate::access::Role;
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use super::{enqueue, store, Notice};
 use crate::config::MailConfig;
 use crate::db::{self, Db, Tx};
 use crate::error::AppResult;
-use crate::with_db;
 
-/// Candidates looked at per occasion and round.
-const BATCH: i64 = 200;
+/// Candidates a scan looks at per occasion and round.
+pub const BATCH: i64 = 200;
 
 /// Raises a reminder unless it was raised already, and if this call raised it, writes
 /// its messages; all in `tx`. Returns whether it raised it.
@@ -66,119 +66,40 @@ pub async fn run(db: Db, config: MailConfig, mut shutdown: watch::Receiver<bool>
     }
 }
 
-/// One round at `now`; returns how many reminders it raised.
-pub async fn round(db: &Db, config: &MailConfig, now: DateTime<Utc>) -> AppResult<usize> {
-    let lead = Duration::minutes(config.reminder_lead_minutes.max(0));
-    let catch_up = Duration::hours(config.reminder_catch_up_hours.max(0));
-    let mut raised = 0;
-    // About to pass: due within the lead time. Passed: due, within the catch-up window.
-    for (kind, occasion, from, to) in [
-        (
-            NotificationKind::SignalClockDueSoon,
-            "VISIT_DUE_SOON",
-            now,
-            now + lead,
-        ),
-        (
-            NotificationKind::SignalClockPassed,
-            "VISIT_PASSED",
-            now - catch_up,
-            now,
-        ),
-    ] {
-        for clock in running_visit_clocks(db, occasion, from, to).await? {
-            let mut tx = db.begin().await?;
-            let notice = clock.notice(kind);
-            if remind_once(&mut tx, occasion, clock.due_at, &notice, now).await? {
-                raised += 1;
-            }
-            tx.commit().await?;
-        }
+/// A domain's reminder: an occasion it raises, and the scan that finds what is due at
+/// `now` and raises each with [`remind_once`]. A domain lists its own in its folder
+/// (`signals/reminders.rs`, …) and registers them in [`crate::domains::DOMAINS`].
+#[derive(Clone, Copy)]
+pub struct Reminder {
+    /// What it reminds of (`VISIT_DUE_SOON`, …), for logs.
+    pub occasion: &'static str,
+    /// Raises what is due at `now`; returns how many reminders it raised.
+    pub scan: ReminderScan,
+}
+
+impl std::fmt::Debug for Reminder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reminder")
+            .field("occasion", &self.occasion)
+            .finish()
     }
-    // A handover's receiver hears a day ahead that its deadline is near.
-    let occasion = "HANDOVER_DEADLINE_NEAR";
-    let near = crate::handovers::store::pending_near_deadline(
-        db,
-        occasion,
-        now,
-        now + HANDOVER_LEAD,
-        BATCH,
-    )
-    .await?;
-    for (row, journal_no) in near {
-        let mut tx = db.begin().await?;
-        let kind = NotificationKind::HandoverDeadlineNear;
-        let notice = crate::handovers::notice_of(&row, kind, &journal_no);
-        if remind_once(&mut tx, occasion, row.deadline_at, &notice, now).await? {
-            raised += 1;
+}
+
+/// A reminder's scan: `(db, mail settings, now)`, boxed so that a list can hold it.
+pub type ReminderScan = for<'a> fn(
+    &'a Db,
+    &'a MailConfig,
+    DateTime<Utc>,
+) -> Pin<Box<dyn Future<Output = AppResult<usize>> + Send + 'a>>;
+
+/// One round at `now`: every registered reminder's scan; returns how many reminders it
+/// raised.
+pub async fn round(db: &Db, config: &MailConfig, now: DateTime<Utc>) -> AppResult<usize> {
+    let mut raised = 0;
+    for domain in crate::domains::DOMAINS {
+        for reminder in domain.reminders {
+            raised += (reminder.scan)(db, config, now).await?;
         }
-        tx.commit().await?;
     }
     Ok(raised)
-}
-
-/// How long before a handover's deadline its receiver is reminded.
-const HANDOVER_LEAD: Duration = Duration::hours(24);
-
-/// A signal's visit clock still running.
-#[derive(sqlx::FromRow)]
-struct RunningClock {
-    id: Uuid,
-    service_agency_id: Uuid,
-    service_journal_no: String,
-    curator_user_id: Option<Uuid>,
-    due_at: DateTime<Utc>,
-}
-
-impl RunningClock {
-    /// The agency, its heads of service and the curator, if one is assigned.
-    fn notice(&self, kind: NotificationKind) -> Notice {
-        let mut recipients = vec![
-            Recipient::Agency(self.service_agency_id),
-            Recipient::Role(self.service_agency_id, Role::HeadOfService),
-        ];
-        recipients.extend(self.curator_user_id.map(Recipient::User));
-        Notice {
-            kind,
-            subject: Subject::Signal(self.id),
-            journal_no: self.service_journal_no.clone(),
-            clock: Some("VISIT"),
-            due_at: Some(self.due_at),
-            recipients,
-        }
-    }
-}
-
-/// Visit clocks running with a due time in `(from, to]` (`[from, to]` for passed ones)
-/// that have no `occasion` reminder for that due time yet. The hospital's two clocks
-/// are done before a signal reaches the hub (`reportSignal` passes it), so only the
-/// visit clock can be reminded of.
-async fn running_visit_clocks(
-    db: &Db,
-    occasion: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> AppResult<Vec<RunningClock>> {
-    const SQL: &str = "
-        SELECT s.id, s.service_agency_id, s.service_journal_no, s.curator_user_id,
-               s.visit_due_at AS due_at
-        FROM signals s
-        WHERE s.visit_due_at > $1 AND s.visit_due_at <= $2
-          AND s.visited_at IS NULL AND s.dismissed_at IS NULL
-          AND s.status IN ('RECEIVED', 'CURATOR_ASSIGNED')
-          AND s.service_journal_no IS NOT NULL
-          AND NOT EXISTS (
-              SELECT 1 FROM notification_reminders r
-              WHERE r.subject_kind = $3 AND r.subject_id = s.id AND r.occasion = $4
-                AND r.due_at = s.visit_due_at)
-        ORDER BY s.visit_due_at, s.id
-        LIMIT $5";
-    Ok(with_db!(db, |pool| sqlx::query_as(SQL)
-        .bind(from)
-        .bind(to)
-        .bind(SubjectKind::Signal.as_str())
-        .bind(occasion)
-        .bind(BATCH)
-        .fetch_all(pool)
-        .await)?)
 }

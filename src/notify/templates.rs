@@ -1,13 +1,19 @@
-//! The text of each message, in Russian (the default) or English by the receiving
-//! agency's setting: a plain-text and an HTML part.
+//! Writing a message with askama templates: a subject, a plain-text and an HTML part, in
+//! Russian (the default) or English by the receiving agency's setting.
 //!
-//! A message names only the kind of event, the journal number, the due time in the
-//! receiving agency's time zone and a link. Nothing else goes in: the row it is built
-//! from holds nothing else (152-FZ: e-mails carry no personal data).
+//! Each kind's template comes from its registration ([`super::kinds::Template`]): most
+//! kinds use the shared notice here (`notify/templates/notice.txt`, `notice.html`) under
+//! their own headline; a kind may bring its own (the audit checkpoint's, in
+//! `audit/templates/`). A message names only the kind of event, the journal number, the
+//! due time in the receiving agency's time zone and a link. Nothing else goes in: the
+//! row it is built from holds nothing else (152-FZ: e-mails carry no personal data).
+//! askama escapes every value in the HTML part.
 
+use askama::Template as _;
 use chrono::{DateTime, Utc};
 
-use super::model::{NotificationKind, NotificationRow};
+use super::kinds::Template;
+use super::model::NotificationRow;
 use crate::agencies::NotificationLanguage;
 use crate::db::TimeZone;
 
@@ -22,9 +28,8 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// The words of one message in one language.
+/// The labels of the shared notice in one language.
 struct Words {
-    headline: &'static str,
     event: &'static str,
     journal: &'static str,
     due: &'static str,
@@ -32,103 +37,107 @@ struct Words {
     footer: &'static str,
 }
 
-/// Renders the message for `row`; links start with `public_url`.
-pub fn render(row: &NotificationRow, public_url: &str) -> Rendered {
-    if row.kind == NotificationKind::AuditCheckpoint {
-        return render_checkpoint(row);
-    }
-    let lang = row.language;
-    let w = words(row.kind, lang);
-    let headline = match (&row.clock, row.kind) {
-        (
-            Some(clock),
-            NotificationKind::SignalClockDueSoon | NotificationKind::SignalClockPassed,
-        ) => {
-            format!("{} ({})", w.headline, clock_name(clock, lang))
-        }
-        _ => w.headline.to_owned(),
+/// The shared notice's plain-text part.
+#[derive(askama::Template)]
+#[template(path = "notify/templates/notice.txt")]
+struct NoticeText<'a> {
+    headline: &'a str,
+    words: &'a Words,
+    journal_no: &'a str,
+    due: Option<&'a str>,
+    link: &'a str,
+}
+
+/// The shared notice's HTML part.
+#[derive(askama::Template)]
+#[template(path = "notify/templates/notice.html")]
+struct NoticeHtml<'a> {
+    lang: &'a str,
+    headline: &'a str,
+    words: &'a Words,
+    journal_no: &'a str,
+    due: Option<&'a str>,
+    link: &'a str,
+}
+
+/// The subject line of a notice.
+#[derive(askama::Template)]
+#[template(source = "CaseLink: {{ headline }} {{ journal_no }}", ext = "txt")]
+struct NoticeSubject<'a> {
+    headline: &'a str,
+    journal_no: &'a str,
+}
+
+/// Renders the message for `row`; links start with `public_url`. An error means a kind
+/// no domain registers (a row from a newer version) or a template that failed.
+pub fn render(row: &NotificationRow, public_url: &str) -> anyhow::Result<Rendered> {
+    let spec = row
+        .kind
+        .spec()
+        .ok_or_else(|| anyhow::anyhow!("no domain registers the kind {}", row.kind.as_str()))?;
+    let rendered = match spec.template {
+        Template::Notice(headline) => notice(row, public_url, headline.in_language(row.language))?,
+        Template::NoticeWith(headline) => notice(row, public_url, &headline(row)?)?,
+        Template::Own(render) => render(row, public_url)?,
     };
+    Ok(rendered)
+}
+
+/// The shared notice for `row` under `headline`: the event, the journal number, the due
+/// time if any, and a link to the record.
+pub fn notice(row: &NotificationRow, public_url: &str, headline: &str) -> askama::Result<Rendered> {
+    let words = words(row.language);
     let link = format!(
         "{}{}",
         public_url.trim_end_matches('/'),
         row.subject_kind.path(row.subject_id)
     );
-    let due = row.due_at.map(|t| local_time(t, row.time_zone, lang));
-    let mut lines = vec![
-        format!("{}: {headline}", w.event),
-        format!("{}: {}", w.journal, row.journal_no),
-    ];
-    if let Some(due) = &due {
-        lines.push(format!("{}: {due}", w.due));
-    }
-    lines.push(format!("{}: {link}", w.open));
-    let text = format!("{headline}\n\n{}\n\n-- \n{}\n", lines.join("\n"), w.footer);
-    let mut rows = format!(
-        "<tr><th align=\"left\">{}</th><td>{}</td></tr>\n<tr><th align=\"left\">{}</th><td>{}</td></tr>\n",
-        escape(w.event),
-        escape(&headline),
-        escape(w.journal),
-        escape(&row.journal_no)
-    );
-    if let Some(due) = &due {
-        rows.push_str(&format!(
-            "<tr><th align=\"left\">{}</th><td>{}</td></tr>\n",
-            escape(w.due),
-            escape(due)
-        ));
-    }
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n<h1>{}</h1>\n<table>\n{rows}</table>\n<p><a href=\"{}\">{}</a></p>\n<hr>\n<p><small>{}</small></p>\n</body></html>\n",
-        match lang {
-            NotificationLanguage::Ru => "ru",
-            NotificationLanguage::En => "en",
-        },
-        escape(&headline),
-        escape(&headline),
-        escape(&link),
-        escape(w.open),
-        escape(w.footer)
-    );
-    Rendered {
-        subject: format!("CaseLink: {headline} {}", row.journal_no),
-        text,
-        html,
+    let due = row
+        .due_at
+        .map(|t| local_time(t, row.time_zone, row.language));
+    let text = NoticeText {
+        headline,
+        words: &words,
+        journal_no: &row.journal_no,
+        due: due.as_deref(),
+        link: &link,
+    };
+    let html = NoticeHtml {
+        lang: lang_tag(row.language),
+        headline,
+        words: &words,
+        journal_no: &row.journal_no,
+        due: due.as_deref(),
+        link: &link,
+    };
+    let subject = NoticeSubject {
+        headline,
+        journal_no: &row.journal_no,
+    };
+    Ok(Rendered {
+        subject: subject.render()?,
+        text: with_final_newline(text.render()?),
+        html: with_final_newline(html.render()?),
+    })
+}
+
+/// askama drops a template file's final newline; mail parts end with one.
+pub fn with_final_newline(mut part: String) -> String {
+    part.push('\n');
+    part
+}
+
+/// The `lang` attribute of an HTML part.
+pub fn lang_tag(language: NotificationLanguage) -> &'static str {
+    match language {
+        NotificationLanguage::Ru => "ru",
+        NotificationLanguage::En => "en",
     }
 }
 
-fn words(kind: NotificationKind, lang: NotificationLanguage) -> Words {
-    use NotificationKind as K;
-    let headline = match (lang, kind) {
-        (NotificationLanguage::Ru, K::NewSignal) => "Новый сигнал",
-        (NotificationLanguage::Ru, K::SignalClockDueSoon) => "Срок по сигналу скоро истекает",
-        (NotificationLanguage::Ru, K::SignalClockPassed) => "Срок по сигналу истёк",
-        (NotificationLanguage::Ru, K::CuratorAssigned) => "Назначен куратор",
-        (NotificationLanguage::Ru, K::ConsentWithdrawn) => "Согласие отозвано",
-        (NotificationLanguage::Ru, K::HandoverRequested) => "Запрошена передача случая",
-        (NotificationLanguage::Ru, K::HandoverAccepted) => "Передача случая принята",
-        (NotificationLanguage::Ru, K::HandoverDeclined) => "Передача случая отклонена",
-        (NotificationLanguage::Ru, K::HandoverCancelled) => "Передача случая отменена",
-        (NotificationLanguage::Ru, K::HandoverDeadlineNear) => {
-            "Срок ответа на передачу случая скоро истекает"
-        }
-        (NotificationLanguage::Ru, K::AuditCheckpoint) => "Контрольная точка журнала аудита",
-        (NotificationLanguage::En, K::NewSignal) => "New signal",
-        (NotificationLanguage::En, K::SignalClockDueSoon) => "A signal's deadline is near",
-        (NotificationLanguage::En, K::SignalClockPassed) => "A signal's deadline has passed",
-        (NotificationLanguage::En, K::CuratorAssigned) => "Curator assigned",
-        (NotificationLanguage::En, K::ConsentWithdrawn) => "Consent withdrawn",
-        (NotificationLanguage::En, K::HandoverRequested) => "Case handover requested",
-        (NotificationLanguage::En, K::HandoverAccepted) => "Case handover accepted",
-        (NotificationLanguage::En, K::HandoverDeclined) => "Case handover declined",
-        (NotificationLanguage::En, K::HandoverCancelled) => "Case handover cancelled",
-        (NotificationLanguage::En, K::HandoverDeadlineNear) => {
-            "The deadline to answer a case handover is near"
-        }
-        (NotificationLanguage::En, K::AuditCheckpoint) => "Audit log checkpoint",
-    };
-    match lang {
+fn words(language: NotificationLanguage) -> Words {
+    match language {
         NotificationLanguage::Ru => Words {
-            headline,
             event: "Событие",
             journal: "Номер в журнале",
             due: "Срок",
@@ -136,143 +145,12 @@ fn words(kind: NotificationKind, lang: NotificationLanguage) -> Words {
             footer: "Письмо отправлено CaseLink автоматически. Подробности — только в CaseLink, после входа.",
         },
         NotificationLanguage::En => Words {
-            headline,
             event: "Event",
             journal: "Journal number",
             due: "Due",
             open: "Open in CaseLink",
             footer: "Sent automatically by CaseLink. The details are in CaseLink only, after signing in.",
         },
-    }
-}
-
-/// The words of the audit checkpoint mail in one language.
-struct CheckpointWords {
-    intro: &'static str,
-    position: &'static str,
-    hash: &'static str,
-    sealed_at: &'static str,
-    key_id: &'static str,
-    signature: &'static str,
-    keep: &'static str,
-    footer: &'static str,
-}
-
-fn checkpoint_words(lang: NotificationLanguage) -> CheckpointWords {
-    match lang {
-        NotificationLanguage::Ru => CheckpointWords {
-            intro: "Журнал аудита CaseLink подписал эту контрольную точку. Она подтверждает, каким \
-                    журнал был в момент подписи.",
-            position: "Позиция в цепочке",
-            hash: "Хеш",
-            sealed_at: "Запечатано",
-            key_id: "Ключ",
-            signature: "Подпись (Ed25519, base64)",
-            keep: "Сохраните это письмо отдельно от CaseLink. Команда `caselink audit verify` сверяет \
-                   журнал с контрольными точками: если цепочка не доходит до этой позиции или хеш \
-                   в ней другой, журнал изменён.",
-            footer: "Письмо отправлено CaseLink автоматически. Персональных данных в нём нет.",
-        },
-        NotificationLanguage::En => CheckpointWords {
-            intro: "The CaseLink audit log signed this checkpoint. It attests what the log was \
-                    when it was signed.",
-            position: "Chain position",
-            hash: "Hash",
-            sealed_at: "Sealed at",
-            key_id: "Key",
-            signature: "Signature (Ed25519, base64)",
-            keep: "Keep this message apart from CaseLink. `caselink audit verify` checks the log \
-                   against its checkpoints: if the chain does not reach this position, or its \
-                   hash there differs, the log was altered.",
-            footer: "Sent automatically by CaseLink. It holds no personal data.",
-        },
-    }
-}
-
-/// The auditor's checkpoint mail: the checkpoint's fields from `row.details`, no link.
-fn render_checkpoint(row: &NotificationRow) -> Rendered {
-    let lang = row.language;
-    let w = checkpoint_words(lang);
-    let headline = words(row.kind, lang).headline;
-    let checkpoint = row.details.as_ref().map(|details| &details.0);
-    let field = |f: fn(&crate::audit::checkpoints::Checkpoint) -> String| {
-        checkpoint.map(f).unwrap_or_else(|| "—".into())
-    };
-    let sealed_at = checkpoint
-        .as_ref()
-        .and_then(|c| DateTime::parse_from_rfc3339(&c.sealed_at).ok())
-        .map(|t| {
-            format!(
-                "{} ({})",
-                local_time(t.with_timezone(&Utc), row.time_zone, lang),
-                checkpoint
-                    .as_ref()
-                    .map(|c| c.sealed_at.clone())
-                    .unwrap_or_default()
-            )
-        })
-        .unwrap_or_else(|| "—".into());
-    let facts = [
-        (w.position, field(|c| c.position.to_string())),
-        (w.hash, field(|c| c.hash.clone())),
-        (w.sealed_at, sealed_at),
-        (w.key_id, field(|c| c.key_id.clone())),
-        (w.signature, field(|c| c.signature.clone())),
-    ];
-    let lines: Vec<String> = facts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-    let text = format!(
-        "{headline}\n\n{}\n\n{}\n\n{}\n\n-- \n{}\n",
-        w.intro,
-        lines.join("\n"),
-        w.keep,
-        w.footer
-    );
-    let rows: String = facts
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "<tr><th align=\"left\">{}</th><td><code>{}</code></td></tr>\n",
-                escape(k),
-                escape(v)
-            )
-        })
-        .collect();
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n<h1>{}</h1>\n<p>{}</p>\n<table>\n{rows}</table>\n<p>{}</p>\n<hr>\n<p><small>{}</small></p>\n</body></html>\n",
-        match lang {
-            NotificationLanguage::Ru => "ru",
-            NotificationLanguage::En => "en",
-        },
-        escape(headline),
-        escape(headline),
-        escape(w.intro),
-        escape(w.keep),
-        escape(w.footer)
-    );
-    let position = match lang {
-        NotificationLanguage::Ru => "позиция",
-        NotificationLanguage::En => "position",
-    };
-    Rendered {
-        subject: format!(
-            "CaseLink: {headline}, {position} {}",
-            field(|c| c.position.to_string())
-        ),
-        text,
-        html,
-    }
-}
-
-fn clock_name(clock: &str, lang: NotificationLanguage) -> &'static str {
-    match (lang, clock) {
-        (NotificationLanguage::Ru, "VISIT") => "выезд",
-        (NotificationLanguage::Ru, "SPECIALIST_NOTIFIED") => "сообщение специалисту",
-        (NotificationLanguage::Ru, "PASSED_TO_SERVICE") => "передача в службу",
-        (NotificationLanguage::En, "VISIT") => "visit",
-        (NotificationLanguage::En, "SPECIALIST_NOTIFIED") => "specialist notified",
-        (NotificationLanguage::En, "PASSED_TO_SERVICE") => "passed to the service",
-        (NotificationLanguage::Ru, _) => "срок",
-        (NotificationLanguage::En, _) => "clock",
     }
 }
 
@@ -287,25 +165,11 @@ pub fn local_time(time: DateTime<Utc>, zone: TimeZone, lang: NotificationLanguag
     format!("{} ({})", local.format(pattern), zone.name())
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::model::{NotificationStatus, SubjectKind};
+    use crate::notify::model::{NotificationKind, NotificationStatus, SubjectKind};
+    use crate::signals::notices::{SIGNAL_CLOCK_DUE_SOON, SIGNAL_CLOCK_PASSED};
     use chrono::TimeZone;
     use uuid::Uuid;
 
@@ -339,12 +203,10 @@ mod tests {
     #[test]
     fn a_reminder_in_russian_names_the_clock_number_local_due_time_and_link() {
         let r = render(
-            &row(
-                NotificationKind::SignalClockDueSoon,
-                NotificationLanguage::Ru,
-            ),
+            &row(SIGNAL_CLOCK_DUE_SOON, NotificationLanguage::Ru),
             "https://hub.example/",
-        );
+        )
+        .expect("renders");
         assert_eq!(
             r.subject,
             "CaseLink: Срок по сигналу скоро истекает (выезд) SIG-2026-0042"
@@ -359,37 +221,73 @@ mod tests {
     #[test]
     fn english_agencies_get_english() {
         let r = render(
-            &row(
-                NotificationKind::SignalClockPassed,
-                NotificationLanguage::En,
-            ),
+            &row(SIGNAL_CLOCK_PASSED, NotificationLanguage::En),
             "https://hub.example",
-        );
+        )
+        .expect("renders");
         assert!(r.subject.contains("A signal's deadline has passed (visit)"));
         assert!(r.text.contains("Due: 2026-11-21 14:30 (Europe/Moscow)"));
         assert!(r.html.contains("A signal&#39;s deadline has passed"));
     }
 
     #[test]
-    fn every_kind_has_words_in_both_languages() {
-        use NotificationKind as K;
-        for kind in [
-            K::NewSignal,
-            K::SignalClockDueSoon,
-            K::SignalClockPassed,
-            K::CuratorAssigned,
-            K::ConsentWithdrawn,
-            K::HandoverRequested,
-            K::HandoverAccepted,
-            K::HandoverDeclined,
-            K::HandoverCancelled,
-            K::HandoverDeadlineNear,
-            K::AuditCheckpoint,
-        ] {
-            let ru = render(&row(kind, NotificationLanguage::Ru), "http://x");
-            let en = render(&row(kind, NotificationLanguage::En), "http://x");
-            assert_ne!(ru.subject, en.subject, "{kind:?}");
+    fn every_registered_kind_renders_in_both_languages_without_personal_data() {
+        for spec in crate::notify::kinds::registered() {
+            let kind = spec.kind;
+            let mut rendered = Vec::new();
+            for lang in [NotificationLanguage::Ru, NotificationLanguage::En] {
+                let mut row = row(kind, lang);
+                // A person's address and id are personal data: they address the mail,
+                // never appear in it.
+                row.recipient = "anna.ivanova@family.example".into();
+                row.recipient_user_id = Some(Uuid::from_u128(0x5eed));
+                let r = render(&row, "https://hub.example").expect("renders");
+                for part in [&r.subject, &r.text, &r.html] {
+                    assert!(!part.trim().is_empty(), "{kind:?} {lang:?}");
+                    for leak in [
+                        "anna.ivanova",
+                        "family.example",
+                        &Uuid::from_u128(0x5eed).to_string(),
+                    ] {
+                        assert!(
+                            !part.contains(leak),
+                            "{kind:?} {lang:?} shows {leak}: {part}"
+                        );
+                    }
+                    for placeholder in ["{{", "}}", "{%", "%}"] {
+                        assert!(!part.contains(placeholder), "{kind:?} {lang:?}: {part}");
+                    }
+                }
+                assert!(r
+                    .html
+                    .contains(&format!("<html lang=\"{}\">", lang_tag(lang))));
+                assert!(r.text.ends_with('\n') && r.html.ends_with("</html>\n"));
+                rendered.push(r);
+            }
+            assert_ne!(rendered[0].subject, rendered[1].subject, "{kind:?}");
+            assert_ne!(rendered[0].text, rendered[1].text, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn values_are_escaped_in_html_and_left_alone_in_text() {
+        let mut row = row(
+            crate::signals::notices::NEW_SIGNAL,
+            NotificationLanguage::Ru,
+        );
+        row.journal_no = "SIG-<b>&\"'".into();
+        let r = render(&row, "https://hub.example").expect("renders");
+        assert!(
+            r.text.contains("Номер в журнале: SIG-<b>&\"'"),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.html.contains("SIG-&#60;b&#62;&#38;&#34;&#39;"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<b>"));
     }
 
     #[test]
@@ -403,11 +301,14 @@ mod tests {
             key_id: "0123456789abcdef".into(),
             signature: "c2lnbmF0dXJl".into(),
         };
-        let mut row = row(NotificationKind::AuditCheckpoint, NotificationLanguage::Ru);
+        let mut row = row(
+            crate::notify::checkpoint_notice::AUDIT_CHECKPOINT,
+            NotificationLanguage::Ru,
+        );
         row.agency_id = None;
         row.time_zone = crate::db::TimeZone::UTC;
         row.details = Some(crate::db::JsonText(checkpoint));
-        let ru = render(&row, "https://hub.example");
+        let ru = render(&row, "https://hub.example").expect("renders");
         assert_eq!(
             ru.subject,
             "CaseLink: Контрольная точка журнала аудита, позиция 1234"
@@ -423,7 +324,7 @@ mod tests {
         }
         assert!(!ru.text.contains("https://"), "no link: {}", ru.text);
         row.language = NotificationLanguage::En;
-        let en = render(&row, "https://hub.example");
+        let en = render(&row, "https://hub.example").expect("renders");
         assert_eq!(en.subject, "CaseLink: Audit log checkpoint, position 1234");
         assert!(en.text.contains("Key: 0123456789abcdef"), "{}", en.text);
         assert!(en.html.contains("<html lang=\"en\">"));

@@ -17,7 +17,7 @@ use super::model::{SignalRow, SignalSource, SignalStatus};
 use super::store::{self, JournalFilter};
 use crate::access::{Actor, Scope};
 use crate::agencies::{self, AgencyKind};
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 
@@ -111,7 +111,12 @@ async fn record_read(db: &Db, origin: &Origin, ids: &[Uuid], now: DateTime<Utc>)
     }
     let target = (ids.len() == 1).then(|| ids[0]);
     let details = json!({ "export": "signals.csv", "count": ids.len(), "signal": ids });
-    let entry = Entry::new(AuditAction::PersonalDataRead, "signal", target).with_details(details);
+    let entry = Entry::new(
+        crate::audit::audit_actions::PERSONAL_DATA_READ,
+        "signal",
+        target,
+    )
+    .with_details(details);
     let mut tx = db.begin().await?;
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await

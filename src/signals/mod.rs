@@ -3,11 +3,14 @@
 //! signal becomes a case or is closed as not confirmed. Every step is timed against the
 //! legal clocks ([`clocks`]), attributed and audited.
 
+pub mod audit_actions;
 pub mod clocks;
 pub mod export;
 pub mod graphql;
 pub mod intake;
 pub mod model;
+pub mod notices;
+pub mod reminders;
 pub mod rules;
 pub mod store;
 pub mod visit;
@@ -27,7 +30,14 @@ use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::journal::{self, Journal};
-use crate::notify::{self, Notice, NotificationKind, Recipient, Subject};
+use crate::notify::{self, Notice, Recipient, Subject};
+
+/// Signals' kinds, for [`crate::domains::DOMAINS`].
+pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
+    audit_actions: audit_actions::ACTIONS,
+    notification_kinds: notices::KINDS,
+    reminders: reminders::REMINDERS,
+};
 
 /// A hospital's responsible specialist reports a signal: it is registered in the
 /// hospital's journal and passed to the prevention service now, with the clocks set.
@@ -64,11 +74,11 @@ pub async fn report(
         visit_due_at: None,
         created_by: actor.user_id,
     };
-    let entry = Entry::new(AuditAction::SignalReported, "signal", Some(placement.id))
+    let entry = Entry::new(audit_actions::SIGNAL_REPORTED, "signal", Some(placement.id))
         .with_details(json!({ "serviceAgencyId": service.id }));
     // At any hour: the service and its heads hear of it at once (seed 000).
     let notice = Notice {
-        kind: NotificationKind::NewSignal,
+        kind: notices::NEW_SIGNAL,
         subject: Subject::Signal(placement.id),
         journal_no: placement.sender_journal_no.clone().unwrap_or_default(),
         clock: None,
@@ -116,7 +126,7 @@ pub async fn record(
         visit_due_at: clocks::visit_due(now, new.in_ward_with_child, None)?,
         created_by: actor.user_id,
     };
-    let entry = Entry::new(AuditAction::SignalRecorded, "signal", Some(placement.id))
+    let entry = Entry::new(audit_actions::SIGNAL_RECORDED, "signal", Some(placement.id))
         .with_details(json!({ "source": new.source }));
     register(tx, actor, origin, &new, &placement, entry, now).await
 }
@@ -146,7 +156,15 @@ pub async fn receive(
     );
     row.received_at = Some(now);
     row.visit_due_at = clocks::visit_due(now, row.in_ward_with_child, None)?;
-    finish(tx, origin, row, AuditAction::SignalReceived, json!({}), now).await
+    finish(
+        tx,
+        origin,
+        row,
+        audit_actions::SIGNAL_RECEIVED,
+        json!({}),
+        now,
+    )
+    .await
 }
 
 /// The head of service assigns a curator of the service, within the caseload limit
@@ -183,7 +201,7 @@ pub async fn assign_curator(
     }
     if row.curator_user_id != Some(curator.row.id) {
         let notice = Notice {
-            kind: NotificationKind::CuratorAssigned,
+            kind: notices::CURATOR_ASSIGNED,
             subject: Subject::Signal(row.id),
             journal_no: row.service_journal_no.clone().unwrap_or_default(),
             clock: None,
@@ -200,7 +218,15 @@ pub async fn assign_curator(
     row.curator_override_reason = override_reason;
     let details =
         json!({ "curatorId": curator.row.id, "override": row.curator_override_reason.is_some() });
-    finish(tx, origin, row, AuditAction::CuratorAssigned, details, now).await
+    finish(
+        tx,
+        origin,
+        row,
+        audit_actions::CURATOR_ASSIGNED,
+        details,
+        now,
+    )
+    .await
 }
 
 /// The head sets the visit's due time (earlier than 3 hours in the ward, or any time
@@ -235,7 +261,15 @@ pub async fn set_visit_due(
         row.in_ward_with_child,
         Some(crate::db::truncate(due)),
     )?;
-    finish(tx, origin, row, AuditAction::VisitDueSet, json!({}), now).await
+    finish(
+        tx,
+        origin,
+        row,
+        audit_actions::VISIT_DUE_SET,
+        json!({}),
+        now,
+    )
+    .await
 }
 
 /// The assigned curator (or the head) records the visit and the initial report.
@@ -255,7 +289,15 @@ pub async fn record_visit(
     visit::check_visited_at(visited_at, row.received_at, now)?;
     row.visited_at = Some(crate::db::truncate(visited_at));
     row.visit_report = Some(crate::db::JsonText(report));
-    finish(tx, origin, row, AuditAction::VisitRecorded, json!({}), now).await
+    finish(
+        tx,
+        origin,
+        row,
+        audit_actions::VISIT_RECORDED,
+        json!({}),
+        now,
+    )
+    .await
 }
 
 /// Closes a signal as not confirmed, with a reason (the curator or the head).
@@ -277,7 +319,7 @@ pub async fn dismiss(
         tx,
         origin,
         row,
-        AuditAction::SignalDismissed,
+        audit_actions::SIGNAL_DISMISSED,
         json!({}),
         now,
     )

@@ -1,6 +1,7 @@
 //! People of the agencies: created and managed by hub administrators (any agency) and
 //! agency administrators (their own agency only).
 
+pub mod audit_actions;
 pub mod graphql;
 mod model;
 pub mod store;
@@ -13,12 +14,18 @@ use uuid::Uuid;
 
 use crate::access::{policy, Actor, Role};
 use crate::agencies;
-use crate::audit::{self, AuditAction, Entry, Origin};
+use crate::audit::{self, Entry, Origin};
 use crate::auth::hashing::HashingPool;
 use crate::auth::{self, password, TokenCache};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::input;
+
+/// People management's kinds, for [`crate::domains::DOMAINS`].
+pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
+    audit_actions: audit_actions::ACTIONS,
+    ..crate::domains::Domain::EMPTY
+};
 
 /// Raw input for a new user of an agency.
 pub struct CreateUser<'a> {
@@ -85,7 +92,7 @@ pub async fn create(
         return Err(AppError::bad_input("email", "already used by another user"));
     }
     let id = store::insert(&mut tx, Some(agency.id), &new, &hash, now).await?;
-    let entry = Entry::new(AuditAction::UserCreated, "user", Some(id))
+    let entry = Entry::new(audit_actions::USER_CREATED, "user", Some(id))
         .with_details(json!({ "agencyId": agency.id, "roles": new.roles }));
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await?;
@@ -188,9 +195,9 @@ async fn record_update(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let action = match (changed.contains(&"active"), row.active) {
-        (true, false) => AuditAction::UserDeactivated,
-        (true, true) => AuditAction::UserReactivated,
-        _ => AuditAction::UserUpdated,
+        (true, false) => audit_actions::USER_DEACTIVATED,
+        (true, true) => audit_actions::USER_REACTIVATED,
+        _ => audit_actions::USER_UPDATED,
     };
     let entry = Entry::new(action, "user", Some(row.id)).with_details(json!({ "fields": changed }));
     audit::record(tx, origin, entry, now).await
@@ -240,7 +247,7 @@ async fn reset_password(
     audit::record(
         &mut tx,
         origin,
-        Entry::new(AuditAction::PasswordReset, "user", Some(id)),
+        Entry::new(crate::auth::audit_actions::PASSWORD_RESET, "user", Some(id)),
         now,
     )
     .await?;
@@ -273,7 +280,7 @@ pub async fn create_hub_admin(
         return Err(AppError::bad_input("email", "already used by another user"));
     }
     let id = store::insert(&mut tx, None, &new, &hash, now).await?;
-    let entry = Entry::new(AuditAction::UserCreated, "user", Some(id))
+    let entry = Entry::new(audit_actions::USER_CREATED, "user", Some(id))
         .with_details(json!({ "hubAdmin": true }));
     audit::record(&mut tx, &Origin::command_line(), entry, now).await?;
     tx.commit().await?;

@@ -211,7 +211,7 @@ async fn metrics_report_the_outbox_the_unsealed_audit_and_the_pool() {
     let mut tx = app.db.begin().await.expect("begin");
     for journal_no in ["J-WAITS", "J-FAILS"] {
         let message = caselink::notify::store::Unaffiliated {
-            kind: caselink::notify::model::NotificationKind::HandoverRequested,
+            kind: caselink::handovers::notices::HANDOVER_REQUESTED,
             to: "auditor@example.org",
             language: caselink::agencies::NotificationLanguage::Ru,
             subject_kind: caselink::notify::model::SubjectKind::AuditLog,

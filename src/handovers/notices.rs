@@ -1,0 +1,64 @@
+//! What handovers tell agencies by e-mail (the shared notice under each headline). None
+//! may be turned off: a receiver must hear of a request and a sender of its answer.
+
+use crate::notify::kinds::{Headline, KindSpec, NotificationKind, Template};
+
+/// A case was offered to another agency.
+pub const HANDOVER_REQUESTED: NotificationKind = NotificationKind::new("HANDOVER_REQUESTED");
+/// The receiving agency accepted a handover.
+pub const HANDOVER_ACCEPTED: NotificationKind = NotificationKind::new("HANDOVER_ACCEPTED");
+/// The receiving agency declined a handover.
+pub const HANDOVER_DECLINED: NotificationKind = NotificationKind::new("HANDOVER_DECLINED");
+/// The sender withdrew a handover.
+pub const HANDOVER_CANCELLED: NotificationKind = NotificationKind::new("HANDOVER_CANCELLED");
+/// A handover waits for an answer and its deadline is near.
+pub const HANDOVER_DEADLINE_NEAR: NotificationKind =
+    NotificationKind::new("HANDOVER_DEADLINE_NEAR");
+
+const fn notice(
+    kind: NotificationKind,
+    description: &'static str,
+    ru: &'static str,
+    en: &'static str,
+) -> KindSpec {
+    KindSpec {
+        kind,
+        description,
+        optional: false,
+        template: Template::Notice(Headline { ru, en }),
+    }
+}
+
+/// Handovers' kinds, for [`crate::domains::DOMAINS`].
+pub const KINDS: &[KindSpec] = &[
+    notice(
+        HANDOVER_REQUESTED,
+        "A case was offered to another agency.",
+        "Запрошена передача случая",
+        "Case handover requested",
+    ),
+    notice(
+        HANDOVER_ACCEPTED,
+        "The receiving agency accepted a handover.",
+        "Передача случая принята",
+        "Case handover accepted",
+    ),
+    notice(
+        HANDOVER_DECLINED,
+        "The receiving agency declined a handover.",
+        "Передача случая отклонена",
+        "Case handover declined",
+    ),
+    notice(
+        HANDOVER_CANCELLED,
+        "The sender withdrew a handover.",
+        "Передача случая отменена",
+        "Case handover cancelled",
+    ),
+    notice(
+        HANDOVER_DEADLINE_NEAR,
+        "A handover waits for an answer and its deadline is near.",
+        "Срок ответа на передачу случая скоро истекает",
+        "The deadline to answer a case handover is near",
+    ),
+];

@@ -31,8 +31,6 @@ pub async fn download(
                 ascii_name(&document.file_name),
                 percent_encode(&document.file_name)
             );
-            let digest = base64::engine::general_purpose::STANDARD
-                .encode(hex::decode(&document.sha256).unwrap_or_default());
             let mut response = document.bytes.into_response();
             let h = response.headers_mut();
             let mut set = |name: HeaderName, value: String| {
@@ -48,7 +46,7 @@ pub async fn download(
             // RFC 9530: the receiver can check it got the file that was sent.
             set(
                 HeaderName::from_static("repr-digest"),
-                format!("sha-256=:{digest}:"),
+                format!("sha-256=:{}:", document.digest),
             );
             response
         }
@@ -59,8 +57,22 @@ pub async fn download(
 struct Document {
     file_name: String,
     content_type: String,
-    sha256: String,
+    /// The stored SHA-256, base64 as `Repr-Digest` wants it.
+    digest: String,
     bytes: Vec<u8>,
+}
+
+/// The stored checksum as `Repr-Digest` carries it. A stored value that is not SHA-256
+/// hex is a damaged row: an error, never an empty digest the client would trust.
+fn repr_digest(sha256_hex: &str) -> AppResult<String> {
+    match hex::decode(sha256_hex) {
+        Ok(bytes) if bytes.len() == 32 => {
+            Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+        }
+        _ => Err(AppError::internal(anyhow::anyhow!(
+            "a stored document checksum is not SHA-256 hex"
+        ))),
+    }
 }
 
 async fn fetch(state: &AppState, caller: &Caller, id: &str) -> AppResult<Document> {
@@ -68,6 +80,7 @@ async fn fetch(state: &AppState, caller: &Caller, id: &str) -> AppResult<Documen
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound("document"))?;
     let now = db::now();
     let (row, case_id) = store::downloadable_document(&state.db, actor.viewer(), id, now).await?;
+    let digest = repr_digest(&row.sha256)?;
     let bytes = match store::document_content(&state.db, row.id).await? {
         Some(bytes) => bytes,
         None => {
@@ -92,7 +105,7 @@ async fn fetch(state: &AppState, caller: &Caller, id: &str) -> AppResult<Documen
     Ok(Document {
         file_name: row.file_name,
         content_type: row.content_type,
-        sha256: row.sha256,
+        digest,
         bytes,
     })
 }
@@ -126,6 +139,17 @@ fn percent_encode(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_digest_is_the_stored_sha256_in_base64_or_an_error() {
+        let empty_file = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert_eq!(
+            repr_digest(empty_file).ok().as_deref(),
+            Some("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")
+        );
+        assert!(repr_digest("not hex").is_err());
+        assert!(repr_digest("abcd").is_err());
+    }
 
     #[test]
     fn file_names_are_safe_in_the_header() {

@@ -3,10 +3,6 @@
 //! the section of the spec whose MUST or SHOULD it checks. Where the hub chose between
 //! what the spec allows, docs/decisions.md says why.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -729,24 +725,8 @@ async fn a_read_by_get_is_audited_before_the_answer_leaves() {
 #[tokio::test]
 async fn the_log_names_error_codes_and_operations_but_never_the_query_string() {
     let app = spawn_app().await;
-    let mut server = Command::new(env!("CARGO_BIN_EXE_caselink"))
-        .arg("serve")
-        .env("DATABASE_URL", &app.database_url)
-        .envs(app.audit_env())
-        .env("CASELINK_ADDR", "127.0.0.1:0")
-        .env("CASELINK_LOG_FORMAT", "json")
-        .env("CASELINK_LOG", "debug")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start caselink serve");
-    let (lines, received) = mpsc::channel::<String>();
-    let stderr = server.stderr.take().expect("stderr");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let address = crate::logs::wait_for_address(&received);
+    let server = crate::logs::LoggedServer::start(&app, "debug", &[]);
+    let address = server.address.clone();
     let peer = TestApp::client_for(&app, &address);
     let secret = "Смирнова Ольга 2026-03-01";
     let find = "query FindMother($n: String!) { agencies(filter: {nameContains: $n}) { edges { cursor } } }";
@@ -783,9 +763,7 @@ async fn the_log_names_error_codes_and_operations_but_never_the_query_string() {
     )
     .await;
     assert_eq!(typo.status, 400);
-    let _ = server.kill();
-    let _ = server.wait();
-    let log: Vec<String> = received.try_iter().collect();
+    let log = server.stop();
     let text = log.join("\n");
     let encoded = form_urlencoded::Serializer::new(String::new())
         .append_pair("v", secret)

@@ -532,41 +532,29 @@ async fn withdrawn_consent_notifies_the_lead_and_its_curator() {
 
 #[tokio::test]
 async fn neither_messages_nor_log_lines_carry_the_mothers_name() {
-    use std::io::{BufRead as _, BufReader};
-    use std::process::{Command, Stdio};
     let sink = SmtpSink::start().await;
     let app = spawn_app().await;
-    let mut server = Command::new(env!("CARGO_BIN_EXE_caselink"))
-        .arg("serve")
-        .env("DATABASE_URL", &app.database_url)
-        .envs(app.audit_env())
-        .env("CASELINK_ADDR", "127.0.0.1:0")
-        .env("CASELINK_LOG_FORMAT", "json")
-        .env("CASELINK_LOG", "debug")
-        .env("CASELINK_SMTP_HOST", "127.0.0.1")
-        .env("CASELINK_SMTP_PORT", sink.port.to_string())
-        .env("CASELINK_SMTP_SECURITY", "plain")
-        .env("CASELINK_MAIL_FROM", "CaseLink <noreply@hub.example>")
-        .env("CASELINK_MAIL_POLL_MS", "25")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start caselink serve");
-    let (lines, received) = std::sync::mpsc::channel::<String>();
-    let stderr = server.stderr.take().expect("stderr");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let address = crate::logs::wait_for_address(&received);
+    let server = crate::logs::LoggedServer::start(
+        &app,
+        "debug",
+        &[
+            ("CASELINK_SMTP_HOST", "127.0.0.1".into()),
+            ("CASELINK_SMTP_PORT", sink.port.to_string()),
+            ("CASELINK_SMTP_SECURITY", "plain".into()),
+            (
+                "CASELINK_MAIL_FROM",
+                "CaseLink <noreply@hub.example>".into(),
+            ),
+            ("CASELINK_MAIL_POLL_MS", "25".into()),
+        ],
+    );
+    let address = server.address.clone();
     let hub = signal_hub_on(TestApp::client_for(&app, &address)).await;
     let (id, _) = report(&hub).await;
     receive_and_assign(&hub, &id).await;
     let messages = sink.wait_for(4).await;
-    let _ = server.kill();
-    let _ = server.wait();
+    let log = server.stop().join("\n");
     assert_no_personal_data(&messages);
-    let log = received.try_iter().collect::<Vec<_>>().join("\n");
     assert!(log.contains("notification sent"), "{log}");
     for secret in [
         MOTHER,

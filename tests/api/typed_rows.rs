@@ -2,14 +2,11 @@
 //! parse is an `INTERNAL` error and a log line, never a silent default. (A time zone that
 //! quietly became UTC moved legal deadlines by hours; docs/decisions.md, "Typed rows".)
 
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::harness::{TestApp, ADMIN_EMAIL, PASSWORD};
-use crate::logs::wait_for_address;
+use crate::logs::LoggedServer;
 use crate::signals::{signal_hub, SignalHub};
 
 /// A zone no IANA database has; as it is no personal data, the log may name it.
@@ -160,28 +157,8 @@ async fn corrupted_json_is_internal_and_never_an_empty_record() {
 async fn the_server_logs_the_unreadable_column_with_the_internal_code() {
     let hub = signal_hub().await;
     set_column(&hub.app, "agencies", "time_zone", &hub.service, BAD_ZONE).await;
-    let mut server = Command::new(env!("CARGO_BIN_EXE_caselink"))
-        .arg("serve")
-        .env("DATABASE_URL", &hub.app.database_url)
-        .envs(hub.app.audit_env())
-        .env("CASELINK_ADDR", "127.0.0.1:0")
-        .env("CASELINK_LOG_FORMAT", "json")
-        .env("CASELINK_LOG", "info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start caselink serve");
-    let (lines, received) = mpsc::channel::<String>();
-    let stderr = server.stderr.take().expect("stderr");
-    std::thread::spawn(move || {
-        use std::io::BufRead as _;
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = lines.send(line);
-        }
-    });
-    let address = wait_for_address(&received);
+    let server = LoggedServer::start(&hub.app, "info", &[]);
+    let address = server.address.clone();
     let peer = TestApp::client_for(&hub.app, &address);
     let admin = peer.login(ADMIN_EMAIL, PASSWORD).await;
     let agency = peer
@@ -192,11 +169,10 @@ async fn the_server_logs_the_unreadable_column_with_the_internal_code() {
         )
         .await;
     assert_eq!(code(&agency), "INTERNAL", "{agency}");
-    let _ = server.kill();
-    let _ = server.wait();
-    let log: Vec<Value> = received
-        .try_iter()
-        .filter_map(|line| serde_json::from_str(&line).ok())
+    let log: Vec<Value> = server
+        .stop()
+        .iter()
+        .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
     let logged = log.iter().any(|line| {
         let fields = &line["fields"];

@@ -154,15 +154,7 @@ async fn the_caseload_limit_is_the_agencys_setting() {
 #[tokio::test]
 async fn the_visit_report_needs_its_summary_and_the_visitors_opinion() {
     let hub = crate::signals::signal_hub().await;
-    let signal = hub.reported().await;
-    hub.step(&hub.head, "receiveSignal(id: $id)", json!({ "id": signal }))
-        .await;
-    hub.step(
-        &hub.head,
-        "assignCurator(signalId: $id, curatorId: $c)",
-        json!({ "id": signal, "c": hub.curator_id }),
-    )
-    .await;
+    let signal = hub.assigned().await;
     let visit = "mutation($id: ID!, $t: DateTime!, $r: VisitReportInput!) { recordVisit(signalId: $id, visitedAt: $t, report: $r) { status } }";
     let now = chrono::Utc::now().to_rfc3339();
     for (report, field) in [

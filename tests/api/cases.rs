@@ -22,15 +22,7 @@ pub async fn open_case_in(hub: &SignalHub) -> String {
 
 /// The same, as a crisis-shelter case when `shelter`.
 pub async fn open_case_with(hub: &SignalHub, shelter: bool) -> String {
-    let signal = hub.reported().await;
-    hub.step(&hub.head, "receiveSignal(id: $id)", json!({ "id": signal }))
-        .await;
-    hub.step(
-        &hub.head,
-        "assignCurator(signalId: $id, curatorId: $c)",
-        json!({ "id": signal, "c": hub.curator_id }),
-    )
-    .await;
+    let signal = hub.assigned().await;
     hub.visit_report(&hub.curator, &signal).await;
     let query = format!(
         "mutation($id: ID!, $s: Boolean) {{ openCase(signalId: $id, shelter: $s) {{ {CASE_FIELDS} }} }}"

@@ -4,43 +4,17 @@
 use chrono::{Duration, Utc};
 use serde_json::json;
 
+use crate::harness::Plain;
 use crate::signals::{report_input, signal_hub, SignalHub};
 
 const NAME: &str = "Иванова, Мария \"Маша\"";
 const BOM: &str = "\u{feff}";
 const SUMMARY_HEADER: &str = "№ в журнале,Источник,Статус,Выявлен,Зарегистрирован,Передан в службу,Получен службой,Визит,Срок 30 мин,Срок 3 ч,Срок визита";
 
-struct Download {
-    status: u16,
-    content_type: String,
-    disposition: String,
-    body: String,
-}
-
-async fn download(hub: &SignalHub, token: Option<&str>, query: &str) -> Download {
-    let url = format!("{}/export/signals.csv{query}", hub.app.address);
-    let mut request = hub.app.http().get(url);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("send the request");
-    let header = |name| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
-    let status = response.status().as_u16();
-    let body = response.text().await.expect("a text body");
-    Download {
-        status,
-        content_type,
-        disposition,
-        body,
-    }
+async fn download(hub: &SignalHub, token: Option<&str>, query: &str) -> Plain {
+    hub.app
+        .get_plain(&format!("/export/signals.csv{query}"), token)
+        .await
 }
 
 /// A hospital signal for the mother with a comma and quotes in her name, received by the
@@ -75,12 +49,12 @@ async fn the_services_export_is_an_excel_ready_journal_with_the_mothers_name() {
     let registered = received_signal(&hub).await;
     let file = download(&hub, Some(&hub.head), "").await;
     assert_eq!(file.status, 200, "{}", file.body);
-    assert_eq!(file.content_type, "text/csv; charset=utf-8");
+    assert_eq!(file.header("content-type"), "text/csv; charset=utf-8");
     let today = Utc::now()
         .with_timezone(&chrono_tz::Europe::Moscow)
         .format("%Y-%m-%d");
     let name = format!("attachment; filename=\"signals-sluzhba-profilaktiki-{today}.csv\"");
-    assert_eq!(file.disposition, name);
+    assert_eq!(file.header("content-disposition"), name);
     assert!(file.body.starts_with(BOM), "no BOM");
     let lines: Vec<&str> = file.body[BOM.len()..].split_terminator("\r\n").collect();
     assert!(file.body.ends_with("\r\n") && !lines.iter().any(|l| l.contains('\n')));
@@ -145,9 +119,9 @@ async fn without_a_valid_token_the_export_is_401_and_holds_no_data() {
         let file = download(&hub, token, "?from=nonsense").await;
         assert_eq!(file.status, 401, "{token:?}");
         assert!(
-            file.content_type.starts_with("text/plain"),
+            file.header("content-type").starts_with("text/plain"),
             "{}",
-            file.content_type
+            file.header("content-type")
         );
         assert!(
             file.body.len() < 100 && !file.body.contains("Иванова"),

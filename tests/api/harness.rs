@@ -297,6 +297,23 @@ impl TestApp {
         bodies
     }
 
+    /// A plain GET (a file, a page, not GraphQL), with a bearer token when given.
+    pub async fn get_plain(&self, path_and_query: &str, token: Option<&str>) -> Plain {
+        let mut request = self.client.get(format!("{}{path_and_query}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send the request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.expect("a text body");
+        Plain {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// A raw request to a path, for non-GraphQL endpoints.
     pub fn http(&self) -> &reqwest::Client {
         &self.client
@@ -467,4 +484,24 @@ pub fn error_code(body: &Value) -> Option<&str> {
 /// The `extensions.field` of the first error, if any.
 pub fn error_field(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["field"].as_str()
+}
+
+/// A plain HTTP answer: its status, its headers and its body as text.
+pub struct Plain {
+    /// The HTTP status.
+    pub status: u16,
+    headers: reqwest::header::HeaderMap,
+    /// The body.
+    pub body: String,
+}
+
+impl Plain {
+    /// A header's value, empty when it is missing.
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
 }

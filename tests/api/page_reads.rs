@@ -7,41 +7,15 @@
 use serde_json::Value;
 
 use crate::cases::hub_with_case;
+use crate::harness::Plain;
 use crate::signals::SignalHub;
 
 const READS: &str = "audit_events WHERE action = 'PERSONAL_DATA_READ'";
 
-struct Page {
-    status: u16,
-    code: String,
-    cache: String,
-    body: String,
-}
-
-async fn persons_page(hub: &SignalHub, token: Option<&str>, id: &str) -> Page {
-    let url = format!("{}/cases/{id}/persons.json", hub.app.address);
-    let mut request = hub.app.http().get(url);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("send the request");
-    let header = |name| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let (code, cache) = (header("x-error-code"), header("cache-control"));
-    let status = response.status().as_u16();
-    let body = response.text().await.expect("a body");
-    Page {
-        status,
-        code,
-        cache,
-        body,
-    }
+async fn persons_page(hub: &SignalHub, token: Option<&str>, id: &str) -> Plain {
+    hub.app
+        .get_plain(&format!("/cases/{id}/persons.json"), token)
+        .await
 }
 
 #[tokio::test]
@@ -54,7 +28,7 @@ async fn a_page_that_returns_personal_data_writes_its_read_audit_without_graphql
     let naming_before = hub.app.count(&naming_the_case).await;
     let page = persons_page(&hub, Some(&hub.curator), &id).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert_eq!(page.cache, "no-store");
+    assert_eq!(page.header("cache-control"), "no-store");
     let body: Value = serde_json::from_str(&page.body).expect("JSON");
     let names: Vec<&str> = body["persons"]
         .as_array()
@@ -76,7 +50,10 @@ async fn a_page_answers_404_to_a_summary_and_401_without_a_token_and_audits_noth
     let before = hub.app.count(READS).await;
     // The hospital reads the case as a summary: it has no people to show.
     let summary = persons_page(&hub, Some(&hub.nurse), &id).await;
-    assert_eq!((summary.status, summary.code.as_str()), (404, "NOT_FOUND"));
+    assert_eq!(
+        (summary.status, summary.header("x-error-code").as_str()),
+        (404, "NOT_FOUND")
+    );
     let stranger = persons_page(&hub, Some(&hub.ngo), &id).await;
     assert_eq!(stranger.status, 404);
     assert_eq!(
@@ -87,7 +64,7 @@ async fn a_page_answers_404_to_a_summary_and_401_without_a_token_and_audits_noth
     assert_eq!(malformed.status, 404);
     let anonymous = persons_page(&hub, None, &id).await;
     assert_eq!(
-        (anonymous.status, anonymous.code.as_str()),
+        (anonymous.status, anonymous.header("x-error-code").as_str()),
         (401, "UNAUTHENTICATED")
     );
     let unknown = persons_page(&hub, Some("no-such-token"), &id).await;
@@ -111,7 +88,10 @@ async fn a_page_withholds_personal_data_when_its_reading_cannot_be_audited() {
     .map(|r| r.rows_affected()))
     .expect("break the audit log");
     let page = persons_page(&hub, Some(&hub.curator), &id).await;
-    assert_eq!((page.status, page.code.as_str()), (500, "INTERNAL"));
+    assert_eq!(
+        (page.status, page.header("x-error-code").as_str()),
+        (500, "INTERNAL")
+    );
     assert!(
         !page.body.contains("Иванова"),
         "personal data left unaudited: {}",

@@ -141,6 +141,24 @@ impl SignalHub {
         self.app.gql(Some(token), &query, args).await
     }
 
+    /// A reported signal the service has received and given to its curator; its id.
+    pub async fn assigned(&self) -> String {
+        let signal = self.reported().await;
+        self.step(
+            &self.head,
+            "receiveSignal(id: $id)",
+            json!({ "id": signal }),
+        )
+        .await;
+        self.step(
+            &self.head,
+            "assignCurator(signalId: $id, curatorId: $c)",
+            json!({ "id": signal, "c": self.curator_id }),
+        )
+        .await;
+        signal
+    }
+
     pub async fn visit_report(&self, token: &str, id: &str) -> Value {
         let query = format!("mutation($id: ID!, $t: DateTime!) {{ recordVisit(signalId: $id, visitedAt: $t, report: {{situationSummary: \"Мать в палате с ребёнком\", visitorOpinion: \"Есть ресурс\"}}) {{ {SIGNAL_FIELDS} }} }}");
         self.app

@@ -114,15 +114,7 @@ async fn a_corrupted_time_zone_is_internal_for_every_read_and_write_that_needs_i
 #[tokio::test]
 async fn corrupted_json_is_internal_and_never_an_empty_record() {
     let hub = signal_hub().await;
-    let signal = hub.reported().await;
-    hub.step(&hub.head, "receiveSignal(id: $id)", json!({ "id": signal }))
-        .await;
-    hub.step(
-        &hub.head,
-        "assignCurator(signalId: $id, curatorId: $c)",
-        json!({ "id": signal, "c": hub.curator_id }),
-    )
-    .await;
+    let signal = hub.assigned().await;
     let visited = hub.visit_report(&hub.curator, &signal).await;
     assert!(visited["errors"].is_null(), "{visited}");
     let query = "query($id: ID!) { signal(id: $id) { visitReport { situationSummary } } }";

@@ -396,7 +396,7 @@ impl HandoverMutation {
         package: Option<HandoverPackageInput>,
         consent_override_reason: Option<String>,
     ) -> async_graphql::Result<HandoverNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let state = ctx.state();
         let settings = Settings::from_config(&state.config);
         let package = package.unwrap_or_default();
@@ -413,8 +413,7 @@ impl HandoverMutation {
             documents,
             consent_override_reason,
         };
-        let row =
-            super::request(&state.db, &settings, actor, &ctx.origin()?, new, db::now()).await?;
+        let row = super::request(&state.db, &settings, ctx.caller(), new, db::now()).await?;
         scoped_node(ctx, row.id).await
     }
 
@@ -436,8 +435,7 @@ impl HandoverMutation {
         };
         let row = super::accept(
             &ctx.state().db,
-            ctx.actor()?,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("id", &id)?,
             acceptance,
             db::now(),
@@ -455,8 +453,7 @@ impl HandoverMutation {
     ) -> async_graphql::Result<HandoverNode> {
         let row = super::decline(
             &ctx.state().db,
-            ctx.actor()?,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("id", &id)?,
             &reason,
             db::now(),
@@ -473,8 +470,7 @@ impl HandoverMutation {
     ) -> async_graphql::Result<HandoverNode> {
         let row = super::cancel(
             &ctx.state().db,
-            ctx.actor()?,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("id", &id)?,
             db::now(),
         )
@@ -492,8 +488,7 @@ impl HandoverMutation {
     ) -> async_graphql::Result<HandoverNode> {
         let row = super::complete_referral(
             &ctx.state().db,
-            ctx.actor()?,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("id", &id)?,
             &service_result,
             db::now(),

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::clocks::{Clock, ClockKind, ClockState};
 use super::model::{SignalRow, SignalSource, SignalStatus};
 use super::store::{self, JournalFilter};
-use crate::access::{Actor, Scope};
+use crate::access::{Caller, Scope};
 use crate::agencies::{self, AgencyKind};
 use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
@@ -53,11 +53,12 @@ pub struct SignalsCsv {
 /// when it holds personal data, records one `PERSONAL_DATA_READ` event first.
 pub async fn signals_csv(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     filter: &JournalFilter,
     now: DateTime<Utc>,
 ) -> AppResult<SignalsCsv> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let agency_id = actor.agency_id.ok_or(AppError::Forbidden(
         "hub administrators keep no signal journal",
     ))?;

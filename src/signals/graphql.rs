@@ -338,9 +338,9 @@ impl SignalMutation {
         ctx: &Context<'_>,
         input: ReportSignalInput,
     ) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let new = NewSignal::from_report(input, db::now())?;
-        let row = super::report(&ctx.state().db, actor, &ctx.origin()?, new, db::now()).await?;
+        let row = super::report(&ctx.state().db, ctx.caller(), new, db::now()).await?;
         node(ctx, row.id).await
     }
 
@@ -355,17 +355,16 @@ impl SignalMutation {
             "hub administrators record no signals",
         ))?;
         let new = NewSignal::from_record(input, service, db::now())?;
-        let row = super::record(&ctx.state().db, actor, &ctx.origin()?, new, db::now()).await?;
+        let row = super::record(&ctx.state().db, ctx.caller(), new, db::now()).await?;
         node(ctx, row.id).await
     }
 
     /// The prevention service receives a hospital's signal, at any hour.
     async fn receive_signal(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let row = super::receive(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("id", &id)?,
             db::now(),
         )
@@ -381,15 +380,14 @@ impl SignalMutation {
         curator_id: ID,
         override_reason: Option<String>,
     ) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let (id, curator) = (
             parse_id("signalId", &signal_id)?,
             parse_id("curatorId", &curator_id)?,
         );
         let row = super::assign_curator(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             id,
             curator,
             override_reason,
@@ -406,11 +404,10 @@ impl SignalMutation {
         signal_id: ID,
         due_at: DateTime<Utc>,
     ) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let row = super::set_visit_due(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("signalId", &signal_id)?,
             due_at,
             db::now(),
@@ -427,12 +424,11 @@ impl SignalMutation {
         visited_at: DateTime<Utc>,
         report: VisitReport,
     ) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let id = parse_id("signalId", &signal_id)?;
         let row = super::record_visit(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             id,
             visited_at,
             report,
@@ -449,11 +445,10 @@ impl SignalMutation {
         signal_id: ID,
         reason: String,
     ) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let row = super::dismiss(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("signalId", &signal_id)?,
             &reason,
             db::now(),

@@ -5,7 +5,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use async_graphql::Context;
-use uuid::Uuid;
 
 use crate::access::{Actor, Caller};
 use crate::app::AppState;
@@ -65,8 +64,6 @@ pub trait ContextExt {
     fn caller(&self) -> &Caller;
     /// The signed-in actor, or `UNAUTHENTICATED`.
     fn actor(&self) -> AppResult<&Actor>;
-    /// Notes that this request returns personal data of a record (audited once).
-    fn note_personal_read(&self, kind: &'static str, id: Uuid);
 }
 
 impl ContextExt for Context<'_> {
@@ -84,10 +81,6 @@ impl ContextExt for Context<'_> {
 
     fn actor(&self) -> AppResult<&Actor> {
         self.caller().actor()
-    }
-
-    fn note_personal_read(&self, kind: &'static str, id: Uuid) {
-        self.caller().note_read(kind, id);
     }
 }
 

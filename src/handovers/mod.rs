@@ -13,6 +13,7 @@ pub mod documents;
 pub mod graphql;
 pub mod model;
 pub mod notices;
+pub mod reads;
 pub mod reminders;
 pub mod rules;
 pub mod store;

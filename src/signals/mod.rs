@@ -10,6 +10,7 @@ pub mod graphql;
 pub mod intake;
 pub mod model;
 pub mod notices;
+pub mod reads;
 pub mod reminders;
 pub mod rules;
 pub mod store;

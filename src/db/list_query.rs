@@ -257,7 +257,10 @@ mod tests {
     #[test]
     fn a_filter_not_given_leaves_no_trace_in_the_text() {
         let q = filtered(None, None);
-        assert_eq!(q.sql(), "SELECT id FROM cases WHERE agency_id = $1 LIMIT $2");
+        assert_eq!(
+            q.sql(),
+            "SELECT id FROM cases WHERE agency_id = $1 LIMIT $2"
+        );
         assert_eq!(q.params(), &[Param::Uuid(None), Param::Int(20)]);
         assert!(!q.sql().contains("IS NULL"));
     }
@@ -289,9 +292,15 @@ mod tests {
         let at = Utc::now();
         let id = Uuid::nil();
         let mut q = ListQuery::new();
-        q.push("SELECT 1 WHERE TRUE")
-            .keyset(Direction::Descending, ("opened_at", "id"), Some((at, id)));
-        assert_eq!(q.sql(), "SELECT 1 WHERE TRUE AND (opened_at, id) < ($1, $2)");
+        q.push("SELECT 1 WHERE TRUE").keyset(
+            Direction::Descending,
+            ("opened_at", "id"),
+            Some((at, id)),
+        );
+        assert_eq!(
+            q.sql(),
+            "SELECT 1 WHERE TRUE AND (opened_at, id) < ($1, $2)"
+        );
         let mut q = ListQuery::new();
         q.push("x")
             .keyset(Direction::Ascending, ("name", "id"), Some(("b", id)));
@@ -315,15 +324,20 @@ mod tests {
             q.and_eq("status", Some("OPEN"));
         });
         assert_eq!(cond, " AND status = $2");
-        q.push(&format!("SELECT a WHERE x = 1{cond} UNION ALL SELECT b WHERE y = 1{cond}"));
+        q.push(&format!(
+            "SELECT a WHERE x = 1{cond} UNION ALL SELECT b WHERE y = 1{cond}"
+        ));
         assert_eq!(q.params().len(), 2);
-        assert!(q.sql().starts_with("SELECT a WHERE x = 1 AND status = $2 UNION"));
+        assert!(q
+            .sql()
+            .starts_with("SELECT a WHERE x = 1 AND status = $2 UNION"));
     }
 
     #[test]
     fn a_condition_may_use_its_placeholder_more_than_once() {
         let mut q = ListQuery::new();
-        q.push("x").and_if(Some(true), |p| format!("(a = {p} OR b = {p})"));
+        q.push("x")
+            .and_if(Some(true), |p| format!("(a = {p} OR b = {p})"));
         assert_eq!(q.sql(), "x AND (a = $1 OR b = $1)");
     }
 }

@@ -276,7 +276,11 @@ pub async fn list_page(
         "SELECT {} FROM handovers h WHERE {column} = $1{wanted}",
         scoped_columns()
     ))
-    .keyset(Direction::Ascending, ("h.requested_at", "h.id"), after.copied())
+    .keyset(
+        Direction::Ascending,
+        ("h.requested_at", "h.id"),
+        after.copied(),
+    )
     .push(" ORDER BY h.requested_at, h.id")
     .limit(limit);
     q.fetch_all(db).await

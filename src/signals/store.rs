@@ -250,7 +250,11 @@ pub async fn journal_page(
             .and_if(filter.late, |p| format!("{ANY_LATE} = {p}"))
             .and_if(filter.from, |p| format!("s.created_at >= {p}"))
             .and_if(filter.to, |p| format!("s.created_at < {p}"))
-            .keyset(Direction::Descending, ("s.created_at", "s.id"), before.copied());
+            .keyset(
+                Direction::Descending,
+                ("s.created_at", "s.id"),
+                before.copied(),
+            );
     });
     let limit = q.param(limit);
     let rank = signal_scope_rank(VIEWER);
@@ -265,7 +269,10 @@ pub async fn journal_page(
         "SELECT {} FROM ({} UNION ALL {}) s ORDER BY s.created_at DESC, s.id DESC LIMIT {limit}",
         scoped_columns(),
         branch("s.service_agency_id = $1", "served"),
-        branch("s.sender_agency_id = $1 AND s.service_agency_id <> $1", "sent"),
+        branch(
+            "s.sender_agency_id = $1 AND s.service_agency_id <> $1",
+            "sent"
+        ),
     ));
     Ok(scoped(q.fetch_all(db).await?))
 }

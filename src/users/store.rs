@@ -216,7 +216,11 @@ pub async fn list_page(
     })
     .and_eq("u.active", filter.active)
     .and_if(pattern, |p| format!("u.name_search LIKE {p} ESCAPE '\\'"))
-    .keyset(Direction::Ascending, ("u.name_search", "u.id"), after.cloned())
+    .keyset(
+        Direction::Ascending,
+        ("u.name_search", "u.id"),
+        after.cloned(),
+    )
     .push(" ORDER BY u.name_search, u.id")
     .limit(limit);
     q.fetch_all(db).await

@@ -180,11 +180,12 @@ pub struct CaseFilter {
 }
 
 /// One page of the cases an agency reaches, newest first, before the `(opened_at, id)`
-/// keyset. It walks the agency's `agency_cases` index in page order from the cursor (a
-/// row-value seek), joins each candidate's live participations for the agency and decides
-/// its scope once, as one aggregate per case, so a page costs the same at any depth,
-/// caseload or hub size. Only the filters given appear in the text
-/// ([`crate::db::list_query`]).
+/// keyset. The inner query walks the agency's `agency_cases_page` index from the cursor
+/// (a row-value seek), joins each candidate's live participations for the agency and
+/// decides its scope once, as one aggregate per case, and stops at a page; the outer one
+/// reads those few cases' columns by id, personal ones NULL below FULL. So a page costs
+/// the same at any depth, caseload or hub size. Only the filters given appear in the
+/// text ([`crate::db::list_query`]).
 pub async fn list_page(
     db: &Db,
     viewer: Viewer,
@@ -193,19 +194,20 @@ pub async fn list_page(
     now: DateTime<Utc>,
     limit: i64,
 ) -> AppResult<Vec<(CaseRow, Scope)>> {
-    let rank = grouped_scope_rank(VIEWER);
     let mut q = ListQuery::with_params(vec![
         viewer.agency_id.into(),
         now.into(),
         viewer.ceiling_rank().into(),
     ]);
     q.push(&format!(
-        "SELECT {}, {rank} AS scope_rank
-         FROM agency_cases ac
-         JOIN cases c ON c.id = ac.case_id
-         {}
-         WHERE ac.agency_id = $1",
-        scoped_columns(&rank),
+        "SELECT {}, v.scope_rank FROM (
+             SELECT ac.case_id, ac.opened_at, {} AS scope_rank
+             FROM agency_cases ac
+             JOIN cases c ON c.id = ac.case_id
+             {}
+             WHERE ac.agency_id = $1",
+        scoped_columns("v.scope_rank"),
+        grouped_scope_rank(VIEWER),
         participations_join("ac.case_id", VIEWER)
     ))
     .and_eq("c.status", filter.status.map(CaseStatus::as_str))
@@ -216,16 +218,22 @@ pub async fn list_page(
     if filter.open_only {
         q.push(" AND c.status <> 'CLOSED'");
     }
+    // Grouped by exactly the index's columns, so that SQLite groups and orders in index
+    // order; the outer sort is of one page.
     q.keyset(
         Direction::Descending,
         ("ac.opened_at", "ac.case_id"),
         before.copied(),
     )
     .push(
-        " GROUP BY ac.opened_at, ac.case_id, c.id
+        " GROUP BY ac.opened_at, ac.case_id
          ORDER BY ac.opened_at DESC, ac.case_id DESC",
     )
-    .limit(limit);
+    .limit_inline(limit)
+    .push(
+        ") v JOIN cases c ON c.id = v.case_id
+         ORDER BY v.opened_at DESC, v.case_id DESC",
+    );
     let rows: Vec<VisibleRow> = q.fetch_all(db).await?;
     Ok(rows
         .into_iter()

@@ -189,6 +189,15 @@ impl ListQuery {
         self
     }
 
+    /// Appends ` LIMIT <n>` with the number written in, for a statement whose plan
+    /// depends on the page size: PostgreSQL's generic plan for `LIMIT $n` assumes a tenth
+    /// of the rows and may then hash-join a whole table (the cases list did). The number
+    /// is ours (a clamped page size), never outside text; each size is one more text.
+    pub fn limit_inline(&mut self, limit: i64) -> &mut ListQuery {
+        self.sql.push_str(&format!(" LIMIT {limit}"));
+        self
+    }
+
     /// The SQL text.
     pub fn sql(&self) -> &str {
         &self.sql

@@ -139,7 +139,7 @@ async fn newest_first(app: &TestApp, sql: &str) -> Vec<(DateTime<Utc>, Uuid, Str
     let mut rows: Vec<(DateTime<Utc>, Uuid, String)> =
         caselink::with_db!(&app.db, |pool| sqlx::query_as(sql).fetch_all(pool).await)
             .expect("read the rows");
-    rows.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    rows.sort_by_key(|r| std::cmp::Reverse((r.0, r.1)));
     rows
 }
 
@@ -408,7 +408,7 @@ async fn check_notifications(hub: &SignalHub) {
     let all = list.checked(&json!({ "f": {} }), true).await;
     assert!(all.len() > 5, "the seed wrote notifications: {}", all.len());
     let mut sorted = all.clone();
-    sorted.sort_by(|a, b| uuid(b).cmp(&uuid(a)));
+    sorted.sort_by_key(|id| std::cmp::Reverse(uuid(id)));
     assert_eq!(all, sorted, "notifications newest (largest id) first");
     let sample = hub
         .app

@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use super::model::{AgencyKind, AgencyRow, NewAgency};
+use crate::db::list_query::{Direction, ListQuery};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::input;
@@ -123,24 +124,14 @@ pub async fn list_page(
     after: Option<&(String, Uuid)>,
     limit: i64,
 ) -> AppResult<Vec<AgencyRow>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM agencies
-         WHERE ($1 IS NULL OR kind = $1)
-           AND ($2 IS NULL OR active = $2)
-           AND ($3 IS NULL OR name_search LIKE $3 ESCAPE '\\')
-           AND ($4 IS NULL OR name_search > $4 OR (name_search = $4 AND id > $5))
-         ORDER BY name_search, id
-         LIMIT $6"
-    );
     let pattern = filter.name_contains.as_deref().map(input::like_pattern);
-    let (after_name, after_id) = after.cloned().unzip();
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(filter.kind)
-        .bind(filter.active)
-        .bind(&pattern)
-        .bind(&after_name)
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?)
+    let mut q = ListQuery::new();
+    q.push(&format!("SELECT {COLUMNS} FROM agencies WHERE TRUE"))
+        .and_eq("kind", filter.kind.map(AgencyKind::as_str))
+        .and_eq("active", filter.active)
+        .and_if(pattern, |p| format!("name_search LIKE {p} ESCAPE '\\'"))
+        .keyset(Direction::Ascending, ("name_search", "id"), after.cloned())
+        .push(" ORDER BY name_search, id")
+        .limit(limit);
+    q.fetch_all(db).await
 }

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::access::policy::AuditView;
+use crate::db::list_query::ListQuery;
 use crate::db::{Db, JsonText};
 use crate::error::AppResult;
-use crate::with_db;
 
 /// An audit event as administrators read it.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -59,16 +59,7 @@ const LIST_PAGE: &str = "
     SELECT seq, id, occurred_at, actor_user_id, actor_agency_id, action, target_kind,
            target_id, case_id, request_id, details, (hash IS NOT NULL) AS sealed
     FROM audit_events
-    WHERE ($1 IS NULL OR actor_agency_id = $1)
-      AND ($2 IS NULL OR action = $2)
-      AND ($3 IS NULL OR actor_user_id = $3)
-      AND ($4 IS NULL OR target_id = $4)
-      AND ($5 IS NULL OR case_id = $5)
-      AND ($6 IS NULL OR occurred_at >= $6)
-      AND ($7 IS NULL OR occurred_at < $7)
-      AND ($8 IS NULL OR seq < $8)
-    ORDER BY seq DESC
-    LIMIT $9";
+    WHERE TRUE";
 
 /// One page of events the view may read, newest first, before the `before_seq` keyset.
 pub async fn list_page(
@@ -82,16 +73,19 @@ pub async fn list_page(
         AuditView::All => None,
         AuditView::Agency(id) => Some(id),
     };
-    Ok(with_db!(db, |pool| sqlx::query_as(LIST_PAGE)
-        .bind(agency)
-        .bind(&filter.action)
-        .bind(filter.actor_user_id)
-        .bind(filter.target_id)
-        .bind(filter.case_id)
-        .bind(filter.from)
-        .bind(filter.to)
-        .bind(before_seq)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?)
+    // Each given filter is one more condition; the agency and the case have an index
+    // each on `(…, seq)`, the others filter while the walk goes down `seq`.
+    let mut q = ListQuery::new();
+    q.push(LIST_PAGE)
+        .and_eq("actor_agency_id", agency)
+        .and_eq("action", filter.action.as_deref())
+        .and_eq("actor_user_id", filter.actor_user_id)
+        .and_eq("target_id", filter.target_id)
+        .and_eq("case_id", filter.case_id)
+        .and_if(filter.from, |p| format!("occurred_at >= {p}"))
+        .and_if(filter.to, |p| format!("occurred_at < {p}"))
+        .and_if(before_seq, |p| format!("seq < {p}"))
+        .push(" ORDER BY seq DESC")
+        .limit(limit);
+    q.fetch_all(db).await
 }

@@ -7,9 +7,12 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::model::{CaseEventRow, CaseRow, CaseStatus, ConsentRow, PersonRow, COLUMNS};
-use crate::access::sql::{case_full, scope_rank, visible_cases, ViewerParams};
+use crate::access::sql::{
+    case_full, grouped_scope_rank, participations_join, scope_rank, visible_cases, ViewerParams,
+};
 use crate::access::store::scope_of_rank;
 use crate::access::{Scope, Viewer};
+use crate::db::list_query::{Direction, ListQuery};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::{with_db, with_tx};
@@ -177,8 +180,12 @@ pub struct CaseFilter {
 }
 
 /// One page of the cases an agency reaches, newest first, before the `(opened_at, id)`
-/// keyset. It walks the agency's `agency_cases` index in page order and checks each
-/// candidate's live scope, so a page costs the same at any caseload or hub size.
+/// keyset. The inner query walks the agency's `agency_cases_page` index from the cursor
+/// (a row-value seek), joins each candidate's live participations for the agency and
+/// decides its scope once, as one aggregate per case, and stops at a page; the outer one
+/// reads those few cases' columns by id, personal ones NULL below FULL. So a page costs
+/// the same at any depth, caseload or hub size. Only the filters given appear in the
+/// text ([`crate::db::list_query`]).
 pub async fn list_page(
     db: &Db,
     viewer: Viewer,
@@ -187,35 +194,47 @@ pub async fn list_page(
     now: DateTime<Utc>,
     limit: i64,
 ) -> AppResult<Vec<(CaseRow, Scope)>> {
-    let sql = format!(
+    let mut q = ListQuery::with_params(vec![
+        viewer.agency_id.into(),
+        now.into(),
+        viewer.ceiling_rank().into(),
+    ]);
+    q.push(&format!(
         "SELECT {}, v.scope_rank FROM (
-             SELECT ac.case_id, {} AS scope_rank, ac.opened_at
+             SELECT ac.case_id, ac.opened_at, {} AS scope_rank
              FROM agency_cases ac
-             WHERE ac.agency_id = $1
-               AND ($8 IS NULL OR ac.opened_at < $8 OR (ac.opened_at = $8 AND ac.case_id < $9))
-         ) v JOIN cases c ON c.id = v.case_id
-         WHERE v.scope_rank IS NOT NULL
-           AND ($4 IS NULL OR c.status = $4)
-           AND ($5 IS NULL OR c.curator_user_id = $5)
-           AND ($6 = FALSE OR c.lead_agency_id = $1)
-           AND ($7 = FALSE OR c.status <> 'CLOSED')
-         ORDER BY v.opened_at DESC, v.case_id DESC
-         LIMIT $10",
+             JOIN cases c ON c.id = ac.case_id
+             {}
+             WHERE ac.agency_id = $1",
         scoped_columns("v.scope_rank"),
-        scope_rank("ac.case_id", VIEWER)
+        grouped_scope_rank(VIEWER),
+        participations_join("ac.case_id", VIEWER)
+    ))
+    .and_eq("c.status", filter.status.map(CaseStatus::as_str))
+    .and_eq("c.curator_user_id", filter.curator);
+    if filter.led_only {
+        q.push(" AND c.lead_agency_id = $1");
+    }
+    if filter.open_only {
+        q.push(" AND c.status <> 'CLOSED'");
+    }
+    // Grouped by exactly the index's columns, so that SQLite groups and orders in index
+    // order; the outer sort is of one page.
+    q.keyset(
+        Direction::Descending,
+        ("ac.opened_at", "ac.case_id"),
+        before.copied(),
+    )
+    .push(
+        " GROUP BY ac.opened_at, ac.case_id
+         ORDER BY ac.opened_at DESC, ac.case_id DESC",
+    )
+    .limit_inline(limit)
+    .push(
+        ") v JOIN cases c ON c.id = v.case_id
+         ORDER BY v.opened_at DESC, v.case_id DESC",
     );
-    let (before_at, before_id) = before.copied().unzip();
-    let rows: Vec<VisibleRow> =
-        with_db!(db, |pool| bind_viewer(sqlx::query_as(&sql), viewer, now)
-            .bind(filter.status)
-            .bind(filter.curator)
-            .bind(filter.led_only)
-            .bind(filter.open_only)
-            .bind(before_at)
-            .bind(before_id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await)?;
+    let rows: Vec<VisibleRow> = q.fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| scope_of_rank(r.scope_rank).map(|s| (r.case, s)))

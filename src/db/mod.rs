@@ -5,6 +5,7 @@
 //! per backend. Dialect differences live in [`dialect`].
 
 pub mod dialect;
+pub mod list_query;
 pub mod migrate;
 pub mod params;
 pub mod types;

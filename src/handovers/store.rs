@@ -15,6 +15,7 @@ use crate::access::sql::{
 use crate::access::Viewer;
 use crate::cases::model::{ConsentRow, PersonRow};
 use crate::cases::sheet::SignalSheet;
+use crate::db::list_query::{Direction, ListQuery};
 use crate::db::{Db, JsonText, Tx};
 use crate::error::{AppError, AppResult};
 use crate::signals::visit::VisitReport;
@@ -256,32 +257,33 @@ pub async fn list_page(
         Side::Received => "h.to_agency_id",
         Side::Sent => "h.from_agency_id",
     };
+    // The statuses are our enum's names, written in: each set is one text.
     let wanted = if statuses.is_empty() {
-        "TRUE".to_owned()
+        String::new()
     } else {
         let names: Vec<String> = statuses
             .iter()
             .map(|s| format!("'{}'", s.as_str()))
             .collect();
-        format!("h.status IN ({})", names.join(", "))
+        format!(" AND h.status IN ({})", names.join(", "))
     };
-    let sql = format!(
-        "SELECT {} FROM handovers h
-         WHERE {column} = $1 AND {wanted}
-           AND ($4 IS NULL OR h.requested_at > $4 OR (h.requested_at = $4 AND h.id > $5))
-         ORDER BY h.requested_at, h.id LIMIT $6",
+    let mut q = ListQuery::with_params(vec![
+        viewer.agency_id.into(),
+        now.into(),
+        viewer.ceiling_rank().into(),
+    ]);
+    q.push(&format!(
+        "SELECT {} FROM handovers h WHERE {column} = $1{wanted}",
         scoped_columns()
-    );
-    let (at, id) = after.map(|(t, i)| (Some(*t), Some(*i))).unwrap_or_default();
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(at)
-        .bind(id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?)
+    ))
+    .keyset(
+        Direction::Ascending,
+        ("h.requested_at", "h.id"),
+        after.copied(),
+    )
+    .push(" ORDER BY h.requested_at, h.id")
+    .limit(limit);
+    q.fetch_all(db).await
 }
 
 /// Every request of a case, oldest first, if the viewer reads the case in FULL (else

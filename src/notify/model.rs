@@ -25,6 +25,17 @@ pub enum NotificationStatus {
     Failed,
 }
 
+impl NotificationStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationStatus::Pending => "PENDING",
+            NotificationStatus::Sent => "SENT",
+            NotificationStatus::Failed => "FAILED",
+        }
+    }
+}
+
 /// The record a notification is about; decides the link.
 #[derive(sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::model::{NotificationKind, NotificationRow, NotificationStatus, COLUMNS};
 use crate::access::Role;
 use crate::agencies::NotificationLanguage;
+use crate::db::list_query::ListQuery;
 use crate::db::{dialect, Db, TimeZone, Tx};
 use crate::error::AppResult;
 use crate::{with_db, with_tx};
@@ -303,25 +304,16 @@ pub async fn list_page(
     before: Option<Uuid>,
     limit: i64,
 ) -> AppResult<Vec<NotificationRow>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM notifications
-         WHERE ($1 IS NULL OR agency_id = $1)
-           AND ($2 IS NULL OR status = $2)
-           AND ($3 IS NULL OR kind = $3)
-           AND ($4 IS NULL OR subject_id = $4)
-           AND ($5 IS NULL OR id < $5)
-         ORDER BY id DESC
-         LIMIT $6"
-    );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(filter.agency_id)
-        .bind(filter.status)
-        .bind(filter.kind)
-        .bind(filter.subject_id)
-        .bind(before)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?)
+    let mut q = ListQuery::new();
+    q.push(&format!("SELECT {COLUMNS} FROM notifications WHERE TRUE"))
+        .and_eq("agency_id", filter.agency_id)
+        .and_eq("status", filter.status.map(NotificationStatus::as_str))
+        .and_eq("kind", filter.kind.map(NotificationKind::as_str))
+        .and_eq("subject_id", filter.subject_id)
+        .and_if(before, |p| format!("id < {p}"))
+        .push(" ORDER BY id DESC")
+        .limit(limit);
+    q.fetch_all(db).await
 }
 
 /// Records a reminder unless it was raised already; returns whether this call raised it.

@@ -11,6 +11,7 @@ use super::model::{SignalRow, SignalStatus, COLUMNS};
 use crate::access::sql::{in_own_signal_journal, signal_scope_rank, ViewerParams};
 use crate::access::store::scope_of_rank;
 use crate::access::{Scope, Viewer};
+use crate::db::list_query::{Direction, ListQuery};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::{with_db, with_tx};
@@ -127,6 +128,17 @@ struct ScopedRow {
 /// [`VIEWER`]) that the viewer sees, each with its scope rank and its personal columns
 /// NULL below FULL; `tail` orders and limits.
 fn scoped_select(condition: &str, tail: &str) -> String {
+    format!(
+        "SELECT {} FROM (SELECT s.*, {} AS scope_rank FROM signals s \
+         WHERE {condition}) s WHERE s.scope_rank IS NOT NULL {tail}",
+        scoped_columns(),
+        signal_scope_rank(VIEWER)
+    )
+}
+
+/// [`COLUMNS`] over a derived table `s` that has a `scope_rank`, with the personal
+/// columns NULL below FULL, and the rank itself.
+fn scoped_columns() -> String {
     let columns: Vec<String> = COLUMNS
         .split(',')
         .map(str::trim)
@@ -139,12 +151,7 @@ fn scoped_select(condition: &str, tail: &str) -> String {
             }
         })
         .collect();
-    format!(
-        "SELECT {}, s.scope_rank FROM (SELECT s.*, {} AS scope_rank FROM signals s \
-         WHERE {condition}) s WHERE s.scope_rank IS NOT NULL {tail}",
-        columns.join(", "),
-        signal_scope_rank(VIEWER)
-    )
+    format!("{}, s.scope_rank", columns.join(", "))
 }
 
 /// Scoped signal reads bind the viewer first: `$1` agency, `$2` now, `$3` ceiling.
@@ -219,6 +226,12 @@ const ANY_LATE: &str = "(
 
 /// One page of the viewer's agency journal (the signals it received or sent), newest
 /// first, before the `(created_at, id)` keyset, each with the viewer's scope on it.
+///
+/// The two sides are two branches, each a row-value seek in its own index
+/// (`signals_by_service`, `signals_by_sender`) limited to a page, merged and cut to a
+/// page: an `OR` of the two agency columns would read and sort every signal of the
+/// agency before the cursor. A signal the agency both sent and serves is in the first
+/// branch only. Only the filters given appear in the text ([`crate::db::list_query`]).
 pub async fn journal_page(
     db: &Db,
     viewer: Viewer,
@@ -227,34 +240,41 @@ pub async fn journal_page(
     now: DateTime<Utc>,
     limit: i64,
 ) -> AppResult<Vec<(SignalRow, Scope)>> {
-    let condition = format!(
-        "{}
-           AND ($4 IS NULL OR s.status = $4)
-           AND ($5 IS NULL OR {ANY_LATE} = $5)
-           AND ($6 IS NULL OR s.created_at >= $6)
-           AND ($7 IS NULL OR s.created_at < $7)
-           AND ($8 IS NULL OR s.created_at < $8 OR (s.created_at = $8 AND s.id < $9))",
-        in_own_signal_journal(1)
-    );
-    let sql = scoped_select(
-        &condition,
-        "ORDER BY s.created_at DESC, s.id DESC LIMIT $10",
-    );
-    let (before_at, before_id) = before.copied().unzip();
-    let rows: Vec<ScopedRow> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(filter.status)
-        .bind(filter.late)
-        .bind(filter.from)
-        .bind(filter.to)
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?;
-    Ok(scoped(rows))
+    let mut q = ListQuery::with_params(vec![
+        viewer.agency_id.into(),
+        now.into(),
+        viewer.ceiling_rank().into(),
+    ]);
+    let conditions = q.fragment(|q| {
+        q.and_eq("s.status", filter.status.map(SignalStatus::as_str))
+            .and_if(filter.late, |p| format!("{ANY_LATE} = {p}"))
+            .and_if(filter.from, |p| format!("s.created_at >= {p}"))
+            .and_if(filter.to, |p| format!("s.created_at < {p}"))
+            .keyset(
+                Direction::Descending,
+                ("s.created_at", "s.id"),
+                before.copied(),
+            );
+    });
+    let limit = q.param(limit);
+    let rank = signal_scope_rank(VIEWER);
+    let branch = |side: &str, alias: &str| {
+        format!(
+            "SELECT * FROM (SELECT s.*, {rank} AS scope_rank FROM signals s \
+             WHERE {side} AND {rank} IS NOT NULL{conditions} \
+             ORDER BY s.created_at DESC, s.id DESC LIMIT {limit}) {alias}"
+        )
+    };
+    q.push(&format!(
+        "SELECT {} FROM ({} UNION ALL {}) s ORDER BY s.created_at DESC, s.id DESC LIMIT {limit}",
+        scoped_columns(),
+        branch("s.service_agency_id = $1", "served"),
+        branch(
+            "s.sender_agency_id = $1 AND s.service_agency_id <> $1",
+            "sent"
+        ),
+    ));
+    Ok(scoped(q.fetch_all(db).await?))
 }
 
 /// Writes back the workflow columns of a signal whose `version` was bumped by one.

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::model::{NewUser, UserRow};
 use crate::access::Role;
+use crate::db::list_query::{Direction, ListQuery};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::input;
@@ -198,28 +199,31 @@ pub async fn list_page(
     after: Option<&(String, Uuid)>,
     limit: i64,
 ) -> AppResult<Vec<UserRow>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM users u
-         WHERE ((u.agency_id IS NULL AND $1 IS NULL) OR u.agency_id = $1)
-           AND ($2 IS NULL OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = $2))
-           AND ($3 IS NULL OR u.active = $3)
-           AND ($4 IS NULL OR u.name_search LIKE $4 ESCAPE '\\')
-           AND ($5 IS NULL OR u.name_search > $5 OR (u.name_search = $5 AND u.id > $6))
-         ORDER BY u.name_search, u.id
-         LIMIT $7"
-    );
     let pattern = filter.name_contains.as_deref().map(input::like_pattern);
-    let (after_name, after_id) = after.cloned().unzip();
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(agency_id)
-        .bind(filter.role.map(Role::as_str))
-        .bind(filter.active)
-        .bind(&pattern)
-        .bind(&after_name)
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?)
+    let mut q = ListQuery::new();
+    q.push(&format!("SELECT {COLUMNS} FROM users u WHERE "));
+    match agency_id {
+        Some(agency) => {
+            let p = q.param(agency);
+            q.push(&format!("u.agency_id = {p}"));
+        }
+        None => {
+            q.push("u.agency_id IS NULL");
+        }
+    }
+    q.and_if(filter.role.map(Role::as_str), |p| {
+        format!("EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = {p})")
+    })
+    .and_eq("u.active", filter.active)
+    .and_if(pattern, |p| format!("u.name_search LIKE {p} ESCAPE '\\'"))
+    .keyset(
+        Direction::Ascending,
+        ("u.name_search", "u.id"),
+        after.cloned(),
+    )
+    .push(" ORDER BY u.name_search, u.id")
+    .limit(limit);
+    q.fetch_all(db).await
 }
 
 /// A user's stored password hash.

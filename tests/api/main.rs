@@ -22,6 +22,7 @@ mod hostile_generated;
 mod hostile_inputs;
 mod http_spec;
 mod hygiene;
+mod list_pages;
 mod logs;
 mod metrics;
 mod notifications;

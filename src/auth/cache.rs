@@ -63,6 +63,20 @@ impl TokenCache {
         );
     }
 
+    /// When the cached session of a token ends, if it is cached.
+    pub fn expiry(&self, hash: &TokenHash) -> Option<DateTime<Utc>> {
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        entries.get(hash).map(|cached| cached.expires_at)
+    }
+
+    /// Moves a cached session's end, after it was extended in the database.
+    pub fn extend(&self, hash: &TokenHash, expires_at: DateTime<Utc>) {
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(cached) = entries.get_mut(hash) {
+            cached.expires_at = cached.expires_at.max(expires_at);
+        }
+    }
+
     /// Forgets one session (logout).
     pub fn evict_session(&self, session_id: Uuid) {
         self.retain(|actor| actor.session_id != session_id);

@@ -1,0 +1,226 @@
+//! The web workspace in a real browser (issue 14): signing in and out, the guardianship
+//! officer's home with the requests waiting for them, CSRF on every form, sessions that
+//! end with the agency, and the page headers.
+
+use serde_json::json;
+
+use crate::browser::Browser;
+use crate::handovers::{handover_hub, HandoverHub};
+use crate::harness::PASSWORD;
+
+async fn journal_no(hub: &HandoverHub) -> String {
+    let body = hub
+        .app()
+        .gql(
+            Some(&hub.hub.head),
+            "query($id: ID!) { case(id: $id) { journalNumber } }",
+            json!({ "id": hub.case }),
+        )
+        .await;
+    body["data"]["case"]["journalNumber"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no journal number: {body}"))
+        .to_owned()
+}
+
+async fn sign_in(browser: &Browser, address: &str, email: &str) {
+    browser.open(&format!("{address}/login")).await;
+    browser.fill("email", email).await;
+    browser.fill("password", PASSWORD).await;
+    browser.click("form.stack button[type=submit]").await;
+}
+
+#[tokio::test]
+async fn the_officer_signs_in_sees_the_waiting_transfer_and_signs_out() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let hub = handover_hub().await;
+    hub.transfer().await;
+    let number = journal_no(&hub).await;
+    let address = hub.app().address.clone();
+
+    browser.open(&format!("{address}/")).await;
+    assert!(
+        browser.url().await.contains("/login?next=%2F"),
+        "home sends a stranger to sign in"
+    );
+    browser.screenshot("sign-in").await;
+    browser.fill("email", "officer@opeka.example").await;
+    browser.fill("password", "a wrong password!").await;
+    browser.click("form.stack button[type=submit]").await;
+    let text = browser.text().await;
+    assert!(
+        text.contains("Неверный адрес электронной почты или пароль"),
+        "{text}"
+    );
+
+    sign_in(&browser, &address, "officer@opeka.example").await;
+    assert_eq!(browser.url().await, format!("{address}/"));
+    let text = browser.text().await;
+    assert!(text.contains("Что требует внимания сегодня"), "{text}");
+    assert!(
+        text.contains(&number),
+        "the transfer's case {number} is listed: {text}"
+    );
+    assert!(text.contains("Передача случая"), "{text}");
+    assert!(
+        text.contains("Asia/Yekaterinburg"),
+        "times in the agency's zone: {text}"
+    );
+    browser.screenshot("home-officer").await;
+
+    browser.click("form.signout button").await;
+    assert!(
+        browser.url().await.ends_with("/login"),
+        "{}",
+        browser.url().await
+    );
+    browser.open(&format!("{address}/")).await;
+    assert!(
+        browser.url().await.contains("/login"),
+        "signed out: home asks to sign in again"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn another_agency_sees_none_of_the_request_and_unknown_pages_are_not_found() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let hub = handover_hub().await;
+    hub.transfer().await;
+    let number = journal_no(&hub).await;
+    let address = hub.app().address.clone();
+    sign_in(&browser, &address, "head@kcson.example").await;
+    let text = browser.text().await;
+    assert!(
+        !text.contains(&number),
+        "social protection sees no transfer to guardianship: {text}"
+    );
+    assert!(text.contains("Входящих запросов нет"), "{text}");
+    browser.open(&format!("{address}/no/such/page")).await;
+    let text = browser.text().await;
+    assert!(text.contains("Страница не найдена"), "{text}");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_session_ends_when_its_agency_is_deactivated() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let hub = handover_hub().await;
+    let address = hub.app().address.clone();
+    sign_in(&browser, &address, "officer@opeka.example").await;
+    assert_eq!(browser.url().await, format!("{address}/"));
+    let deactivate =
+        "mutation($id: ID!) { updateAgency(id: $id, input: {active: false}) { active } }";
+    let body = hub
+        .app()
+        .gql(
+            Some(&hub.hub.admin),
+            deactivate,
+            json!({ "id": hub.guardianship }),
+        )
+        .await;
+    assert_eq!(body["data"]["updateAgency"]["active"], false, "{body}");
+    browser.open(&format!("{address}/")).await;
+    assert!(
+        browser.url().await.contains("/login"),
+        "the session ended with the agency"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn forms_without_their_csrf_token_are_refused() {
+    let hub = handover_hub().await;
+    let app = hub.app();
+    // Sign-in without the double-submit cookie: refused, nobody signed in.
+    let response = app
+        .http()
+        .post(format!("{}/login", app.address))
+        .form(&[
+            ("email", "officer@opeka.example"),
+            ("password", PASSWORD),
+            ("csrf", "forged"),
+        ])
+        .send()
+        .await
+        .expect("post the sign-in form");
+    assert_eq!(response.status(), 403);
+    assert!(response
+        .headers()
+        .get("set-cookie")
+        .is_none_or(|c| !c.to_str().unwrap_or("").contains("caselink_session=")));
+
+    // Signed in with a cookie, sign-out without the form token: refused, session lives.
+    let token = app.login("officer@opeka.example", PASSWORD).await;
+    let cookie = format!("caselink_session={token}");
+    let response = app
+        .http()
+        .post(format!("{}/logout", app.address))
+        .header("cookie", &cookie)
+        .form(&[("csrf", "00")])
+        .send()
+        .await
+        .expect("post the sign-out form");
+    assert_eq!(response.status(), 403);
+    let home = app
+        .http()
+        .get(format!("{}/", app.address))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("open home");
+    assert_eq!(home.status(), 200, "the session still works");
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers_and_graphql_ignores_the_cookie() {
+    let hub = handover_hub().await;
+    let app = hub.app();
+    let token = app.login("officer@opeka.example", PASSWORD).await;
+    let cookie = format!("caselink_session={token}");
+    let home = app
+        .http()
+        .get(format!("{}/", app.address))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("open home");
+    let header = |name: &str| {
+        home.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert!(header("content-security-policy").contains("script-src 'self'"));
+    assert!(!header("content-security-policy").contains("unsafe-inline"));
+    assert!(header("content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(header("x-frame-options"), "DENY");
+    assert_eq!(header("cache-control"), "no-store");
+    let body = home.text().await.expect("a page");
+    assert!(body.contains("<html lang=\"ru\">"), "Russian by default");
+
+    // The API stays token-only: the cookie alone signs nobody in to /graphql.
+    let me = app
+        .http()
+        .post(format!("{}/graphql", app.address))
+        .header("cookie", &cookie)
+        .json(&json!({ "query": "{ me { id } }" }))
+        .send()
+        .await
+        .expect("post to graphql")
+        .json::<serde_json::Value>()
+        .await
+        .expect("a GraphQL answer");
+    assert_eq!(
+        crate::harness::error_code(&me),
+        Some("UNAUTHENTICATED"),
+        "{me}"
+    );
+}

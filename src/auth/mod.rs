@@ -233,6 +233,7 @@ pub async fn resolve(
     if let Some(actor) = tokens.get(&hash, now) {
         return Ok(Some(actor));
     }
+    let evictions = tokens.evictions();
     let Some(session) = store::session_actor(db, &hash, now).await? else {
         return Ok(None);
     };
@@ -244,7 +245,7 @@ pub async fn resolve(
         hub_admin: session.hub_admin,
         session_id: session.session_id,
     };
-    tokens.insert(hash, actor.clone(), session.expires_at);
+    tokens.insert(hash, actor.clone(), session.expires_at, evictions);
     Ok(Some(actor))
 }
 

@@ -8,6 +8,7 @@
 //! - [`i18n`]: the words, in Russian and English;
 //! - [`sign_in`], [`home`]: the pages; [`page`]: what every page shows around its content.
 
+pub mod handover;
 pub mod home;
 pub mod i18n;
 pub mod page;
@@ -23,8 +24,9 @@ use axum::Router;
 use crate::app::AppState;
 use crate::graphql::Schemas;
 
-/// The stylesheet, compiled into the binary.
+/// The stylesheet and the icon, compiled into the binary.
 const STYLESHEET: &str = include_str!("../../assets/web/caselink.css");
+const FAVICON: &str = include_str!("../../assets/web/favicon.svg");
 
 /// The workspace's routes, with the page headers on each.
 pub fn routes() -> Router<(AppState, Schemas)> {
@@ -32,7 +34,11 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/", get(home::show))
         .route("/login", get(sign_in::form).post(sign_in::submit))
         .route("/logout", post(sign_in::sign_out))
+        .route("/handovers/{id}", get(handover::show))
+        .route("/handovers/{id}/accept", post(handover::accept))
+        .route("/handovers/{id}/decline", post(handover::decline))
         .route("/assets/web/caselink.css", get(stylesheet))
+        .route("/assets/web/favicon.svg", get(favicon))
         .layer(axum::middleware::from_fn(security::page_headers))
 }
 
@@ -51,13 +57,22 @@ pub async fn not_found(
 }
 
 async fn stylesheet() -> Response {
+    asset("text/css; charset=utf-8", STYLESHEET)
+}
+
+async fn favicon() -> Response {
+    asset("image/svg+xml", FAVICON)
+}
+
+/// An asset of the binary; it holds nothing personal, so it may be cached.
+fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        STYLESHEET,
+        body,
     )
         .into_response()
 }

@@ -116,6 +116,10 @@ impl Browser {
 
     /// Clicks the element `css` finds and waits for the next page.
     pub async fn click(&self, css: &str) {
+        self.client
+            .execute("window.caselinkOldPage = true;", vec![])
+            .await
+            .expect("mark the page");
         let element = self
             .client
             .find(Locator::Css(css))
@@ -125,6 +129,26 @@ impl Browser {
             .click()
             .await
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        // The new page is there when the old one's marker is gone, it has loaded with a
+        // body, and the driver reports its address (during a navigation it may still
+        // report the old one).
+        let probe =
+            "return (window.caselinkOldPage !== true && document.readyState === 'complete' \
+                     && document.body !== null) ? location.href : null;";
+        for _ in 0..400 {
+            if let Ok(serde_json::Value::String(href)) = self.client.execute(probe, vec![]).await {
+                if self
+                    .client
+                    .current_url()
+                    .await
+                    .is_ok_and(|url| url.as_str() == href)
+                {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no page came after clicking {css}");
     }
 
     /// Saves a screenshot of the page as `docs/screenshots/<name>.png` when

@@ -5,8 +5,11 @@
 use serde_json::json;
 
 use crate::browser::Browser;
-use crate::handovers::{handover_hub, HandoverHub};
+use crate::handover_documents::{pdf, request_with};
+use crate::handovers::{handover_hub, id_of, HandoverHub};
 use crate::harness::PASSWORD;
+
+const READS: &str = "audit_events WHERE action = 'PERSONAL_DATA_READ'";
 
 async fn journal_no(hub: &HandoverHub) -> String {
     let body = hub
@@ -25,9 +28,20 @@ async fn journal_no(hub: &HandoverHub) -> String {
 
 async fn sign_in(browser: &Browser, address: &str, email: &str) {
     browser.open(&format!("{address}/login")).await;
+    sign_in_here(browser, email).await;
+}
+
+/// Signs in with the sign-in form the browser shows.
+async fn sign_in_here(browser: &Browser, email: &str) {
     browser.fill("email", email).await;
     browser.fill("password", PASSWORD).await;
     browser.click("form.stack button[type=submit]").await;
+    let url = browser.url().await;
+    assert!(
+        !url.contains("/login"),
+        "still at {url}: {}",
+        browser.text().await
+    );
 }
 
 #[tokio::test]
@@ -223,4 +237,117 @@ async fn pages_carry_the_security_headers_and_graphql_ignores_the_cookie() {
         Some("UNAUTHENTICATED"),
         "{me}"
     );
+}
+
+#[tokio::test]
+async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_number() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let hub = handover_hub().await;
+    let sent = request_with(&hub, vec![("приказ о передаче.pdf", pdf())]).await;
+    let handover = id_of(&sent, "requestHandover");
+    let number = journal_no(&hub).await;
+    let address = hub.app().address.clone();
+
+    // The link in the e-mail, opened before signing in, leads back after it.
+    browser
+        .open(&format!("{address}/handovers/{handover}"))
+        .await;
+    assert!(
+        browser.url().await.contains("/login?next="),
+        "{}",
+        browser.url().await
+    );
+    browser.fill("email", "officer@opeka.example").await;
+    browser.fill("password", PASSWORD).await;
+    browser.click("form.stack button[type=submit]").await;
+    assert_eq!(
+        browser.url().await,
+        format!("{address}/handovers/{handover}")
+    );
+    let reads_before = hub.app().count(READS).await;
+    browser.open(&format!("{address}/")).await;
+    browser.click("#inbox a").await;
+    assert_eq!(
+        browser.url().await,
+        format!("{address}/handovers/{handover}")
+    );
+    let text = browser.text().await;
+    assert!(text.contains(&number), "{text}");
+    assert!(text.contains("ожидает решения"), "{text}");
+    assert!(
+        text.contains("приказ о передаче.pdf"),
+        "the package's document is listed: {text}"
+    );
+    assert!(
+        hub.app().count(READS).await > reads_before,
+        "reading the package is audited"
+    );
+    browser.screenshot("handover-request").await;
+
+    // The document downloads with the browser's session, and only with it.
+    let link = browser
+        .client
+        .find(fantoccini::Locator::Css("#package-documents a"))
+        .await
+        .expect("the document's link");
+    let href = link.attr("href").await.expect("href").expect("a link");
+    let session = browser
+        .client
+        .get_named_cookie("caselink_session")
+        .await
+        .expect("the session cookie");
+    let download = hub
+        .app()
+        .http()
+        .get(format!("{address}{href}"))
+        .header("cookie", format!("caselink_session={}", session.value()))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.bytes().await.expect("bytes").to_vec(), pdf());
+
+    // A transfer needs the incoming number: refused without it, the form kept.
+    browser
+        .client
+        .execute("document.getElementById('order-number').removeAttribute('required'); document.getElementById('order-date').removeAttribute('required');", vec![])
+        .await
+        .expect("drop the browser's own check, to see the server's");
+    browser.click("#accept").await;
+    let text = browser.text().await;
+    assert!(text.contains("укажите входящий номер и дату"), "{text}");
+
+    browser.fill("order-number", "ВХ-1234").await;
+    browser
+        .client
+        .execute(
+            "document.getElementById('order-date').value = '2026-11-23';",
+            vec![],
+        )
+        .await
+        .expect("set the date");
+    browser.click("#accept").await;
+    let text = browser.text().await;
+    assert!(text.contains("принят"), "{text}");
+    assert!(text.contains("ВХ-1234 · 23.11.2026"), "{text}");
+    browser.close().await;
+
+    // Another agency's officer gets the not-found page at the same address.
+    let other = hub.app().login("head@kcson.example", PASSWORD).await;
+    let page = hub
+        .app()
+        .http()
+        .get(format!("{address}/handovers/{handover}"))
+        .header("cookie", format!("caselink_session={other}"))
+        .send()
+        .await
+        .expect("open the request");
+    assert_eq!(page.status(), 404);
+    assert!(page
+        .text()
+        .await
+        .expect("a page")
+        .contains("Страница не найдена"));
 }

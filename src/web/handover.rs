@@ -12,35 +12,18 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::i18n::{local_time, Lang, Words};
+use super::i18n::{local_time, Words};
 use super::page::{self, Page};
+use super::records::{self, PersonView, Section};
 use super::session;
 use crate::access::{policy, Caller};
 use crate::app::AppState;
 use crate::audit::Origin;
-use crate::cases::model::{CaseStatus, PersonRole};
 use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
 use crate::handovers::model::{HandoverKind, HandoverStatus, PackageRecord};
 use crate::handovers::{self, store};
 use crate::{agencies, cases, db};
-
-/// A person of the package.
-pub struct PersonView {
-    pub name: String,
-    pub role: &'static str,
-    pub birth_date: String,
-    pub phone: String,
-    pub address_registered: String,
-    pub address_actual: String,
-    pub stance: String,
-}
-
-/// A record shown as label–value rows.
-pub struct Section {
-    pub heading: &'static str,
-    pub rows: Vec<(&'static str, String)>,
-}
 
 /// A document of the package.
 pub struct DocumentView {
@@ -158,7 +141,7 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         kind: kind_word(words, h.kind),
         status: status_word(words, h.status),
         case_number: case.journal_no.clone(),
-        case_status: case_status(page.lang, case.status),
+        case_status: records::case_status(page.lang, case.status),
         case_opened: local_time(case.opened_at, page.zone),
         case_open: scope == crate::access::Scope::Full,
         from: name(h.from_agency_id),
@@ -205,104 +188,36 @@ async fn package(
             .map(|d| DocumentView {
                 id: d.id,
                 file_name: d.file_name,
-                size: format!("{:.1} KB", d.size_bytes as f64 / 1024.0),
+                size: records::file_size(d.size_bytes),
             })
             .collect(),
     };
     if has(PackageRecord::Persons) {
-        let date = |d: Option<NaiveDate>| {
-            d.map(|d| d.format("%d.%m.%Y").to_string())
-                .unwrap_or_default()
-        };
-        view.persons = store::package_persons(db, viewer, handover_id, now)
-            .await?
+        let persons = store::package_persons(db, viewer, handover_id, now).await?;
+        view.persons = persons
             .into_iter()
-            .map(|p| PersonView {
-                role: role_word(page.lang, p.role),
-                birth_date: date(p.birth_date),
-                name: p.full_name,
-                phone: p.phone.unwrap_or_default(),
-                address_registered: p.address_registered.unwrap_or_default(),
-                address_actual: p.address_actual.unwrap_or_default(),
-                stance: p.stance.unwrap_or_default(),
-            })
+            .map(|p| records::person(page.lang, p))
             .collect();
     }
     if has(PackageRecord::SignalSheet) {
         if let Some(sheet) = store::package_signal_sheet(db, viewer, handover_id, now).await? {
-            let values = [
-                sheet.rehabilitation_potential,
-                sheet.parenting_history,
-                sheet.housing_and_income,
-                sheet.close_people,
-                sheet.meeting_with_woman,
-                sheet.meeting_with_circle,
-            ];
-            view.sections
-                .push(section(words.signal_sheet, &words.sheet_labels, values));
+            view.sections.push(records::signal_sheet(words, sheet));
         }
     }
     if has(PackageRecord::VisitReport) {
-        if let Some(r) = store::package_visit_report(db, viewer, handover_id, now).await? {
-            let values = [
-                r.family_members,
-                r.addresses,
-                r.situation_summary,
-                r.material_and_housing,
-                r.impression_of_adults,
-                r.attitude_to_child,
-                r.resources,
-                r.documents_and_citizenship,
-                r.key_problems,
-                r.medical_particulars,
-                r.placement_risk,
-                r.readiness,
-                r.child_safety_risks,
-                r.information_from_others,
-                r.grounds_for_help,
-                r.help_requested,
-                r.visitor_opinion,
-            ];
-            view.sections
-                .push(section(words.visit_report, &words.visit_labels, values));
+        if let Some(report) = store::package_visit_report(db, viewer, handover_id, now).await? {
+            view.sections.push(records::visit_report(words, report));
         }
     }
     if has(PackageRecord::Consents) {
         view.consents = store::package_consents(db, viewer, handover_id, now)
             .await?
             .into_iter()
-            .map(|(c, _)| {
-                let withdrawn = if c.withdrawn_at.is_some() {
-                    format!(" ({})", words.withdrawn)
-                } else {
-                    String::new()
-                };
-                format!(
-                    "{}: {} · {}{withdrawn}",
-                    words.signed_by,
-                    c.signed_by,
-                    local_time(c.signed_at, page.zone)
-                )
-            })
+            .map(|(c, _)| records::consent(words, page.zone, &c))
             .collect();
     }
     caller.note_read("case", case_id);
     Ok(view)
-}
-
-fn section<const N: usize>(
-    heading: &'static str,
-    labels: &[&'static str; N],
-    values: [Option<String>; N],
-) -> Section {
-    Section {
-        heading,
-        rows: labels
-            .iter()
-            .zip(values)
-            .filter_map(|(label, value)| value.map(|v| (*label, v)))
-            .collect(),
-    }
 }
 
 /// The posted acceptance.
@@ -460,35 +375,5 @@ fn record_word(words: &Words, record: PackageRecord) -> &'static str {
         PackageRecord::SignalSheet => words.record_sheet,
         PackageRecord::VisitReport => words.record_visit,
         PackageRecord::Consents => words.record_consents,
-    }
-}
-
-/// A case's status in the user's language.
-pub fn case_status(lang: Lang, status: CaseStatus) -> &'static str {
-    match (lang, status) {
-        (Lang::Ru, CaseStatus::Assessment) => "оценка ситуации",
-        (Lang::Ru, CaseStatus::DecisionWork) => "работа с решением матери",
-        (Lang::Ru, CaseStatus::Support) => "сопровождение семьи",
-        (Lang::Ru, CaseStatus::Closed) => "закрыт",
-        (Lang::En, CaseStatus::Assessment) => "assessment",
-        (Lang::En, CaseStatus::DecisionWork) => "decision work",
-        (Lang::En, CaseStatus::Support) => "family support",
-        (Lang::En, CaseStatus::Closed) => "closed",
-    }
-}
-
-/// A person's role in the case in the user's language.
-pub fn role_word(lang: Lang, role: PersonRole) -> &'static str {
-    match (lang, role) {
-        (Lang::Ru, PersonRole::Mother) => "мать",
-        (Lang::Ru, PersonRole::Child) => "ребёнок",
-        (Lang::Ru, PersonRole::Father) => "отец",
-        (Lang::Ru, PersonRole::Relative) => "родственник",
-        (Lang::Ru, PersonRole::ClosePerson) => "близкий человек",
-        (Lang::En, PersonRole::Mother) => "mother",
-        (Lang::En, PersonRole::Child) => "child",
-        (Lang::En, PersonRole::Father) => "father",
-        (Lang::En, PersonRole::Relative) => "relative",
-        (Lang::En, PersonRole::ClosePerson) => "close person",
     }
 }

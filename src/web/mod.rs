@@ -8,10 +8,12 @@
 //! - [`i18n`]: the words, in Russian and English;
 //! - [`sign_in`], [`home`]: the pages; [`page`]: what every page shows around its content.
 
+pub mod case;
 pub mod handover;
 pub mod home;
 pub mod i18n;
 pub mod page;
+pub mod records;
 pub mod security;
 pub mod session;
 pub mod sign_in;
@@ -34,6 +36,7 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/", get(home::show))
         .route("/login", get(sign_in::form).post(sign_in::submit))
         .route("/logout", post(sign_in::sign_out))
+        .route("/cases/{id}", get(case::show))
         .route("/handovers/{id}", get(handover::show))
         .route("/handovers/{id}/accept", post(handover::accept))
         .route("/handovers/{id}/decline", post(handover::decline))

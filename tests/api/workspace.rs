@@ -332,7 +332,36 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
     let text = browser.text().await;
     assert!(text.contains("принят"), "{text}");
     assert!(text.contains("ВХ-1234 · 23.11.2026"), "{text}");
+
+    // Accepted, the case is the officer's agency's in FULL: its page shows the people.
+    let reads_before = hub.app().count(READS).await;
+    browser.click("a[href^='/cases/']").await;
+    let text = browser.text().await;
+    assert!(text.contains(&number), "{text}");
+    assert!(
+        text.contains("Иванова"),
+        "the mother's name in FULL scope: {text}"
+    );
+    assert!(text.contains("Передача принята"), "the timeline: {text}");
+    assert!(
+        hub.app().count(READS).await > reads_before,
+        "reading the case is audited"
+    );
+    browser.screenshot("case-full").await;
+    let case_url = browser.url().await;
     browser.close().await;
+
+    // The hospital reads no case page; the summary shows no personal data.
+    let hospital = hub.app().login("head@kcson.example", PASSWORD).await;
+    let page = hub
+        .app()
+        .http()
+        .get(&case_url)
+        .header("cookie", format!("caselink_session={hospital}"))
+        .send()
+        .await
+        .expect("open the case");
+    assert_eq!(page.status(), 404, "an agency with no part in the case");
 
     // Another agency's officer gets the not-found page at the same address.
     let other = hub.app().login("head@kcson.example", PASSWORD).await;

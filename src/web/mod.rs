@@ -14,6 +14,7 @@ pub mod home;
 pub mod i18n;
 pub mod page;
 pub mod records;
+pub mod search;
 pub mod security;
 pub mod session;
 pub mod sign_in;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/login", get(sign_in::form).post(sign_in::submit))
         .route("/logout", post(sign_in::sign_out))
         .route("/cases/{id}", get(case::show))
+        .route("/search", get(search::show))
         .route("/handovers/{id}", get(handover::show))
         .route("/handovers/{id}/accept", post(handover::accept))
         .route("/handovers/{id}/decline", post(handover::decline))

@@ -8,6 +8,7 @@ use super::i18n::{local_time, Lang, Words};
 use crate::cases::model::{CaseStatus, ConsentRow, PersonRole, PersonRow};
 use crate::cases::sheet::SignalSheet;
 use crate::db::TimeZone;
+use crate::signals::model::SignalStatus;
 use crate::signals::visit::VisitReport;
 
 /// A person of the package.
@@ -149,5 +150,23 @@ pub fn role_word(lang: Lang, role: PersonRole) -> &'static str {
         (Lang::En, PersonRole::Father) => "father",
         (Lang::En, PersonRole::Relative) => "relative",
         (Lang::En, PersonRole::ClosePerson) => "close person",
+    }
+}
+
+/// A signal's status in the user's language.
+pub fn signal_status(lang: Lang, status: SignalStatus) -> &'static str {
+    match (lang, status) {
+        (Lang::Ru, SignalStatus::Sent) => "передан в службу",
+        (Lang::Ru, SignalStatus::Received) => "принят службой",
+        (Lang::Ru, SignalStatus::CuratorAssigned) => "назначен куратор",
+        (Lang::Ru, SignalStatus::Visited) => "проведено посещение",
+        (Lang::Ru, SignalStatus::CaseOpened) => "открыт случай",
+        (Lang::Ru, SignalStatus::Dismissed) => "не подтверждён",
+        (Lang::En, SignalStatus::Sent) => "passed to the service",
+        (Lang::En, SignalStatus::Received) => "received",
+        (Lang::En, SignalStatus::CuratorAssigned) => "curator assigned",
+        (Lang::En, SignalStatus::Visited) => "visited",
+        (Lang::En, SignalStatus::CaseOpened) => "case opened",
+        (Lang::En, SignalStatus::Dismissed) => "dismissed",
     }
 }

@@ -349,6 +349,12 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
     );
     browser.screenshot("case-full").await;
     let case_url = browser.url().await;
+
+    // From anywhere, the case is found by its number.
+    browser.open(&format!("{address}/")).await;
+    browser.fill("find-number", &number.to_lowercase()).await;
+    browser.click("form.find button").await;
+    assert_eq!(browser.url().await, case_url, "one case found opens it");
     browser.close().await;
 
     // The hospital reads no case page; the summary shows no personal data.
@@ -362,6 +368,19 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
         .await
         .expect("open the case");
     assert_eq!(page.status(), 404, "an agency with no part in the case");
+    let search = hub
+        .app()
+        .http()
+        .get(format!("{address}/search?number={number}"))
+        .header("cookie", format!("caselink_session={hospital}"))
+        .send()
+        .await
+        .expect("search");
+    let text = search.text().await.expect("a page");
+    assert!(
+        text.contains("Ничего не найдено"),
+        "out of scope finds nothing: {text}"
+    );
 
     // Another agency's officer gets the not-found page at the same address.
     let other = hub.app().login("head@kcson.example", PASSWORD).await;

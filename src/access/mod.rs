@@ -12,9 +12,12 @@
 //! - [`sql`]: the same rules as SQL fragments, which every scoped query filters by, so rows
 //!   outside the viewer's scope are never loaded and personal columns come back NULL
 //!   below `FULL` (out of scope → `NOT_FOUND`).
+//! - [`personal`]: personal data as the read side hands it out, sealed until a caller
+//!   opens it, which notes the read for the audit.
 
 pub mod caller;
 pub mod participation;
+pub mod personal;
 pub mod policy;
 pub mod roles;
 pub mod sql;
@@ -24,6 +27,7 @@ use uuid::Uuid;
 
 pub use caller::{Caller, ReadLog};
 pub use participation::{ParticipationKind, Scope};
+pub use personal::Personal;
 pub use roles::{Role, Roles};
 
 /// The user a request acts as, resolved from the bearer token on every request.

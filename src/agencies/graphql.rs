@@ -182,14 +182,7 @@ impl AgencyMutation {
             &input.contact_email,
             input.notification_language,
         )?;
-        let row = super::create(
-            &ctx.state().db,
-            ctx.actor()?,
-            &ctx.origin()?,
-            new,
-            db::now(),
-        )
-        .await?;
+        let row = super::create(&ctx.state().db, ctx.caller(), new, db::now()).await?;
         Ok(AgencyNode(row))
     }
 
@@ -221,8 +214,7 @@ impl AgencyMutation {
         let row = super::update(
             &state.db,
             &state.tokens,
-            ctx.actor()?,
-            &ctx.origin()?,
+            ctx.caller(),
             id,
             changes,
             db::now(),

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access::{policy, Actor};
+use crate::access::{policy, Caller};
 use crate::audit::{self, Entry, Origin};
 use crate::auth::TokenCache;
 use crate::db::Db;
@@ -28,11 +28,12 @@ pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
 /// Creates an agency (hub administrators only).
 pub async fn create(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     new: NewAgency,
     now: DateTime<Utc>,
 ) -> AppResult<AgencyRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     policy::ensure_hub_admin(actor)?;
     let mut tx = db.begin().await?;
     let row = store::insert(&mut tx, &new, now).await?;
@@ -48,12 +49,13 @@ pub async fn create(
 pub async fn update(
     db: &Db,
     tokens: &TokenCache,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     changes: AgencyChanges,
     now: DateTime<Utc>,
 ) -> AppResult<AgencyRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     policy::ensure_hub_admin(actor)?;
     let mut tx = db.begin().await?;
     let mut row = store::get_in(&mut tx, id).await?;

@@ -23,7 +23,7 @@ pub mod verify;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::access::{Actor, Caller};
+use crate::access::Caller;
 use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use crate::with_tx;
@@ -52,16 +52,12 @@ pub struct Origin {
 impl Origin {
     /// The origin of a request by `caller`; `UNAUTHENTICATED` for an anonymous one.
     pub fn of(caller: &Caller) -> AppResult<Origin> {
-        Ok(Origin::of_actor(caller.actor()?, caller.request_id()))
-    }
-
-    /// The origin of work done as `actor` outside a request's caller (the demo's seeding).
-    pub fn of_actor(actor: &Actor, request_id: &str) -> Origin {
-        Origin {
+        let actor = caller.actor()?;
+        Ok(Origin {
             user_id: Some(actor.user_id),
             agency_id: actor.agency_id,
-            request_id: request_id.to_owned(),
-        }
+            request_id: caller.request_id().to_owned(),
+        })
     }
 
     /// An origin for work started from the command line.
@@ -184,9 +180,9 @@ pub async fn record_reads(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let reads = caller.reads().take();
-    let Some(actor) = caller.signed_in().filter(|_| !reads.is_empty()) else {
+    if reads.is_empty() || caller.signed_in().is_none() {
         return Ok(());
-    };
+    }
     let mut by_kind: std::collections::BTreeMap<&str, Vec<Uuid>> =
         std::collections::BTreeMap::new();
     for (kind, id) in &reads {
@@ -200,6 +196,5 @@ pub async fn record_reads(
     let mut entry = Entry::new(audit_actions::PERSONAL_DATA_READ, reads[0].0, target)
         .with_details(serde_json::json!(by_kind));
     entry.case_id = case_id;
-    let origin = Origin::of_actor(actor, caller.request_id());
-    auditor.record(origin, entry, now).await
+    auditor.record(Origin::of(caller)?, entry, now).await
 }

@@ -20,7 +20,7 @@ pub use cache::TokenCache;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::access::Actor;
+use crate::access::{Actor, Caller};
 use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
@@ -203,10 +203,11 @@ pub async fn login(
 pub async fn logout(
     db: &Db,
     tokens: &TokenCache,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let mut tx = db.begin().await?;
     store::end_session(&mut tx, actor.session_id, now).await?;
     audit::record(
@@ -284,12 +285,13 @@ pub async fn change_password(
     db: &Db,
     hashing: &hashing::HashingPool,
     tokens: &TokenCache,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     current: &str,
     new: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     password::check_max_length("currentPassword", current)?;
     password::check_policy("newPassword", new)?;
     let user = users::store::get(db, actor.user_id).await?;

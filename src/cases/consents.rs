@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::model::{ConsentKind, ConsentRow, PersonRole, PersonRow};
 use super::{ensure_open, led_case, save, store};
 use crate::access::participation::WorkflowEvent;
-use crate::access::{self, Actor};
+use crate::access::{self, Caller};
 use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
@@ -30,12 +30,13 @@ pub struct NewPerson {
 /// Adds a relative, close person or child to a case the actor's agency leads.
 pub async fn add_person(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     case_id: Uuid,
     p: NewPerson,
     now: DateTime<Utc>,
 ) -> AppResult<PersonRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     if p.birth_date.is_some_and(|d| d > now.date_naive()) {
         return Err(AppError::bad_input("birthDate", "is in the future"));
     }
@@ -75,8 +76,7 @@ pub async fn add_person(
     .await?;
     save(
         tx,
-        actor,
-        origin,
+        caller,
         case,
         "PERSON_ADDED",
         None,
@@ -91,8 +91,7 @@ pub async fn add_person(
 #[allow(clippy::too_many_arguments)]
 pub async fn record(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     case_id: Uuid,
     kind: ConsentKind,
     signed_by: &str,
@@ -100,6 +99,8 @@ pub async fn record(
     agencies: &[Uuid],
     now: DateTime<Utc>,
 ) -> AppResult<ConsentRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let signed_by = input::name("signedBy", signed_by)?;
     if signed_at > now + chrono::Duration::minutes(2) {
         return Err(AppError::bad_input("signedAt", "is in the future"));
@@ -149,8 +150,7 @@ pub async fn record(
     .await?;
     save(
         tx,
-        actor,
-        origin,
+        caller,
         case,
         "CONSENT_RECORDED",
         None,
@@ -164,13 +164,14 @@ pub async fn record(
 /// Withdraws a consent: the agencies it covered (other than the lead) drop to the summary.
 pub async fn withdraw(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     case_id: Uuid,
     consent_id: Uuid,
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let note = input::optional_text("note", note, 5_000)?;
     let (mut tx, case) = led_case(db, actor, case_id, now).await?;
     let covered =
@@ -220,8 +221,7 @@ pub async fn withdraw(
     .await?;
     save(
         tx,
-        actor,
-        origin,
+        caller,
         case,
         "CONSENT_WITHDRAWN",
         None,

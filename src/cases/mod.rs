@@ -22,7 +22,7 @@ use self::model::{
 };
 use self::sheet::SignalSheet;
 use crate::access::participation::WorkflowEvent;
-use crate::access::{self, policy, roles, Actor, Role, Scope};
+use crate::access::{self, policy, roles, Actor, Caller, Role, Scope};
 use crate::audit::{self, Entry, Origin};
 use crate::db::{Db, JsonText, TimeZone, Tx};
 use crate::error::{AppError, AppResult};
@@ -40,12 +40,13 @@ pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
 /// hospital keeps the summary; the mother and child come over from the signal.
 pub async fn open_from_signal(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     signal_id: Uuid,
     shelter: bool,
     now: DateTime<Utc>,
 ) -> AppResult<CaseRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     policy::ensure_any_role(actor, roles::OPEN_CASES, "opening cases")?;
     let service = crate::agencies::store::get(
         db,
@@ -179,12 +180,12 @@ pub enum Move {
 /// Moves a case forward; illegal moves are `CONFLICT` naming the allowed ones.
 pub async fn advance(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     to: Move,
     now: DateTime<Utc>,
 ) -> AppResult<CaseRow> {
+    let actor = caller.actor()?;
     let (tx, mut case) = led_case(db, actor, id, now).await?;
     let from = case.status;
     match to {
@@ -203,8 +204,7 @@ pub async fn advance(
     case.status_changed_at = now;
     save(
         tx,
-        actor,
-        origin,
+        caller,
         case,
         "STATUS_CHANGED",
         Some(from),
@@ -217,13 +217,13 @@ pub async fn advance(
 /// Extends decision work beyond its month, with a reason (rare, seed 001).
 pub async fn extend_decision_work(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     until: DateTime<Utc>,
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<CaseRow> {
+    let actor = caller.actor()?;
     let reason = crate::input::required_text("reason", reason, 5_000)?;
     let (tx, mut case) = led_case(db, actor, id, now).await?;
     if case.status != CaseStatus::DecisionWork {
@@ -237,8 +237,7 @@ pub async fn extend_decision_work(
     case.extension_reason = Some(reason);
     save(
         tx,
-        actor,
-        origin,
+        caller,
         case,
         "DECISION_WORK_EXTENDED",
         None,
@@ -251,11 +250,11 @@ pub async fn extend_decision_work(
 /// Records a monitoring visit in support; the next one is due three months on.
 pub async fn record_monitoring(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<CaseRow> {
+    let actor = caller.actor()?;
     let (tx, mut case) = led_case(db, actor, id, now).await?;
     if case.status != CaseStatus::Support {
         return Err(AppError::Conflict(format!(
@@ -266,8 +265,7 @@ pub async fn record_monitoring(
     case.next_monitoring_at = Some(rules::next_monitoring(now));
     save(
         tx,
-        actor,
-        origin,
+        caller,
         case,
         "MONITORING_RECORDED",
         None,
@@ -280,13 +278,13 @@ pub async fn record_monitoring(
 /// Closes a case with a reason that fits its status (and an exit outcome for shelters).
 pub async fn close(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     reason: ClosureReason,
     exit_outcome: Option<ExitOutcome>,
     now: DateTime<Utc>,
 ) -> AppResult<CaseRow> {
+    let actor = caller.actor()?;
     let (mut tx, mut case) = led_case(db, actor, id, now).await?;
     // Until the receiver decides, the sender stays responsible: it cannot close under it.
     if crate::handovers::store::transfer_pending(&mut tx, id).await? {
@@ -303,8 +301,7 @@ pub async fn close(
     case.exit_outcome = exit_outcome;
     save(
         tx,
-        actor,
-        origin,
+        caller,
         case,
         "CLOSED",
         Some(from),
@@ -350,14 +347,15 @@ pub(crate) async fn led_case(
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn save(
     mut tx: Tx,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     mut case: CaseRow,
     kind: &str,
     from: Option<CaseStatus>,
     details: serde_json::Value,
     now: DateTime<Utc>,
 ) -> AppResult<CaseRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     case.version += 1;
     case.updated_at = now;
     store::update_workflow(&mut tx, &case).await?;

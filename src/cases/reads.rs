@@ -1,20 +1,84 @@
-//! A case's personal records as a caller reads them, for every transport. Each function
-//! reads through the scoped store (nothing out of the caller's scope is loaded) and notes
-//! what it hands out on the caller's read log, which the transport audits before its
-//! response leaves (`audit::record_reads`). So whether a case's people reach the client
-//! through GraphQL, a JSON page or anything later, the read is on the record: no transport
-//! has to remember to note it.
+//! Cases and their personal records as a caller reads them, for every transport. Each
+//! function reads through the scoped store (nothing out of the caller's scope is loaded)
+//! and notes what it hands out on the caller's read log, which the transport audits
+//! before its response leaves (`audit::record_reads`). A case itself comes out as a
+//! [`CaseView`]: its summary and workflow facts open, its personal part sealed until a
+//! caller opens it. So whether a case's people reach the client through GraphQL, a JSON
+//! page or anything later, the read is on the record: no transport has to remember to
+//! note it.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::model::{ConsentRow, PersonRow};
-use super::store;
-use crate::access::{Caller, Scope};
+use super::model::{CaseRow, ConsentRow, PersonRow};
+use super::sheet::SignalSheet;
+use super::store::{self, CaseFilter};
+use crate::access::{Caller, Personal, Scope};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+
+/// A case as the caller may see it.
+#[derive(Clone, Debug)]
+pub struct CaseView {
+    /// The case's summary and workflow facts. Its personal columns are always empty here,
+    /// whatever the scope: they are in [`CaseView::personal`].
+    pub case: CaseRow,
+    /// The caller's scope on the case.
+    pub scope: Scope,
+    /// Present in FULL scope only. Opening it is also what lets a transport go on to the
+    /// case's people, consents and handover history, each read through this module.
+    pub personal: Personal<CasePersonal>,
+}
+
+/// What a case row holds about the family.
+#[derive(Clone, Debug, Default)]
+pub struct CasePersonal {
+    /// Why decision work was extended.
+    pub extension_reason: Option<String>,
+    /// The signal sheet.
+    pub signal_sheet: Option<SignalSheet>,
+}
+
+impl CaseView {
+    /// Seals the personal part of a case the scoped store returned with `scope`.
+    pub fn of(mut case: CaseRow, scope: Scope) -> CaseView {
+        let personal = CasePersonal {
+            extension_reason: case.extension_reason.take(),
+            signal_sheet: case.signal_sheet.take().map(|sheet| sheet.0),
+        };
+        let full = (scope == Scope::Full).then_some(personal);
+        CaseView {
+            personal: Personal::sealed("case", case.id, full),
+            case,
+            scope,
+        }
+    }
+}
+
+/// The case with `id` as the caller may read it, else `NOT_FOUND`.
+pub async fn get(db: &Db, caller: &Caller, id: Uuid, now: DateTime<Utc>) -> AppResult<CaseView> {
+    let (case, scope) = store::get_visible(db, caller.viewer()?, id, now).await?;
+    Ok(CaseView::of(case, scope))
+}
+
+/// One page of the cases the caller's agency reaches, newest first, before the
+/// `(opened_at, id)` keyset.
+pub async fn page(
+    db: &Db,
+    caller: &Caller,
+    filter: &CaseFilter,
+    before: Option<&(DateTime<Utc>, Uuid)>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> AppResult<Vec<CaseView>> {
+    let rows = store::list_page(db, caller.viewer()?, filter, before, now, limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(case, scope)| CaseView::of(case, scope))
+        .collect())
+}
 
 /// The people of many cases, each case's in the order they were added, of the cases the
 /// caller reads in FULL (others' people are left out in SQL).

@@ -8,8 +8,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{ensure_open, led_case, save};
-use crate::access::Actor;
-use crate::audit::Origin;
+use crate::access::Caller;
 use crate::db::{Db, JsonText};
 use crate::error::AppResult;
 use crate::input::optional_text;
@@ -53,20 +52,19 @@ impl SignalSheet {
 /// Replaces a case's signal sheet (the lead's curator or head).
 pub async fn update(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     case_id: Uuid,
     sheet: SignalSheet,
     now: DateTime<Utc>,
 ) -> AppResult<SignalSheet> {
+    let actor = caller.actor()?;
     let sheet = sheet.checked()?;
     let (tx, mut case) = led_case(db, actor, case_id, now).await?;
     ensure_open(&case)?;
     case.signal_sheet = Some(JsonText(sheet.clone()));
     save(
         tx,
-        actor,
-        origin,
+        caller,
         case,
         "SIGNAL_SHEET_UPDATED",
         None,

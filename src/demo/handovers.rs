@@ -7,8 +7,8 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::records::{actor, case, origin, Cast};
-use crate::access::Actor;
+use super::records::{caller, case, Cast};
+use crate::access::Caller;
 use crate::cases::model::ConsentKind;
 use crate::db::Db;
 use crate::error::AppResult;
@@ -23,7 +23,7 @@ const SCAN: &[u8] =
 /// The service's head sending requests, each with the same records.
 struct Sender<'a> {
     db: &'a Db,
-    head: &'a Actor,
+    head: &'a Caller,
     settings: Settings,
 }
 
@@ -58,15 +58,14 @@ impl Sender<'_> {
             documents,
             consent_override_reason: consent_override_reason.map(str::to_owned),
         };
-        let origin = origin(self.head);
-        let row = handovers::request(self.db, &self.settings, self.head, &origin, new, at).await?;
+        let row = handovers::request(self.db, &self.settings, self.head, new, at).await?;
         Ok(row.id)
     }
 }
 
 async fn accept(
     db: &Db,
-    by: &Actor,
+    by: &Caller,
     id: Uuid,
     order: Option<&str>,
     at: DateTime<Utc>,
@@ -76,17 +75,19 @@ async fn accept(
         order_date: order.map(|_| at.date_naive()),
         curator_id: None,
     };
-    handovers::accept(db, by, &origin(by), id, acceptance, at).await?;
+    handovers::accept(db, by, id, acceptance, at).await?;
     Ok(())
 }
 
 pub(super) async fn seed(db: &Db, cast: &Cast, now: DateTime<Utc>) -> AppResult<()> {
-    let officer = actor(db, "guardianship@demo.caselink").await?;
-    let kcson = actor(db, "social@demo.caselink").await?;
-    let shelter = actor(db, "shelter@demo.caselink").await?;
-    let (Some(opeka), Some(kcson_id), Some(shelter_id)) =
-        (officer.agency_id, kcson.agency_id, shelter.agency_id)
-    else {
+    let officer = caller(db, "guardianship@demo.caselink", now).await?;
+    let kcson = caller(db, "social@demo.caselink", now).await?;
+    let shelter = caller(db, "shelter@demo.caselink", now).await?;
+    let (Some(opeka), Some(kcson_id), Some(shelter_id)) = (
+        officer.actor()?.agency_id,
+        kcson.actor()?.agency_id,
+        shelter.actor()?.agency_id,
+    ) else {
         return Ok(());
     };
     let sender = Sender {
@@ -130,7 +131,7 @@ pub(super) async fn seed(db: &Db, cast: &Cast, now: DateTime<Utc>) -> AppResult<
         .await?;
     let declined =
         "Оснований для передачи нет: риск для ребёнка не подтверждён, продолжайте сопровождение";
-    handovers::decline(db, &officer, &origin(&officer), h, declined, now - days(5)).await?;
+    handovers::decline(db, &officer, h, declined, now - days(5)).await?;
     // Referrals: a housing inspection waiting for social protection, a shelter place given.
     let inspection = "Обследование жилищно-бытовых условий перед выпиской";
     let at = now - Duration::hours(5);
@@ -152,7 +153,6 @@ pub(super) async fn seed(db: &Db, cast: &Cast, now: DateTime<Utc>) -> AppResult<
     crate::cases::consents::record(
         db,
         &cast.head,
-        &origin(&cast.head),
         c,
         ConsentKind::PersonalData,
         "Павлова Ксения Артёмовна",

@@ -5,9 +5,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::access::{Actor, Role};
+use crate::access::{Actor, Caller, Role};
 use crate::agencies::{self, AgencyKind, NewAgency, NotificationLanguage};
-use crate::audit::Origin;
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::AppResult;
@@ -160,13 +159,9 @@ pub async fn seed(db: &Db) -> AppResult<()> {
         hub_admin: true,
         session_id: uuid::Uuid::nil(),
     };
-    let origin = Origin {
-        user_id: Some(admin_id),
-        agency_id: None,
-        request_id: "demo".into(),
-    };
+    let admin = demo_caller(admin, now);
     for agency in AGENCIES {
-        seed_agency(db, &admin, &origin, agency, now).await?;
+        seed_agency(db, &admin, agency, now).await?;
     }
     records::seed(db, now).await?;
     crate::audit::sealer::seal_all(db).await?;
@@ -175,8 +170,7 @@ pub async fn seed(db: &Db) -> AppResult<()> {
 
 async fn seed_agency(
     db: &Db,
-    admin: &Actor,
-    origin: &Origin,
+    admin: &Caller,
     demo: &DemoAgency,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -188,7 +182,7 @@ async fn seed_agency(
         demo.email,
         Some(NotificationLanguage::Ru),
     )?;
-    let agency = agencies::create(db, admin, origin, new, now).await?;
+    let agency = agencies::create(db, admin, new, now).await?;
     // The seed creates its people one after another: one place is enough.
     let seeding = crate::auth::hashing::HashingPool::new(1, 0);
     for (name, email, roles) in demo.people {
@@ -199,9 +193,15 @@ async fn seed_agency(
             password: PASSWORD,
             roles,
         };
-        users::create(db, &seeding, admin, origin, input, now).await?;
+        users::create(db, &seeding, admin, input, now).await?;
     }
     Ok(())
+}
+
+/// The caller the demo seeds as: `actor` in the request `demo`. The demo calls the same
+/// service functions the API does, each with its own (backdated) time.
+fn demo_caller(actor: Actor, now: DateTime<Utc>) -> Caller {
+    Caller::new(Some(actor), "demo", now)
 }
 
 /// What `caselink demo` prints: where to go and how to sign in.

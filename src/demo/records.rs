@@ -5,8 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::access::Actor;
-use crate::audit::Origin;
+use crate::access::{Actor, Caller};
 use crate::cases::{self, model::ClosureReason, Move};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
@@ -15,38 +14,43 @@ use crate::signals::model::{ChildSex, Screening, SignalSource};
 use crate::signals::visit::VisitReport;
 use crate::{signals, users};
 
+/// The demo's people, each as the caller the service functions take.
 pub(super) struct Cast {
-    hospital: Actor,
-    pub(super) head: Actor,
-    pub(super) curator: Actor,
+    hospital: Caller,
+    pub(super) head: Caller,
+    pub(super) curator: Caller,
+    curator_id: Uuid,
     service_id: Uuid,
 }
 
-pub(super) async fn actor(db: &Db, email: &str) -> AppResult<Actor> {
+/// The demo user with `email` as a caller, with their agency and roles.
+pub(super) async fn caller(db: &Db, email: &str, now: DateTime<Utc>) -> AppResult<Caller> {
     let id = users::store::find_by_email(db, email)
         .await?
         .ok_or(AppError::NotFound("demo user"))?;
     let user = users::get(db, id).await?;
-    Ok(Actor {
+    let actor = Actor {
         user_id: id,
         agency_id: user.row.agency_id,
         roles: user.roles.into_iter().collect(),
         hub_admin: false,
         session_id: Uuid::nil(),
-    })
-}
-
-pub(super) fn origin(actor: &Actor) -> Origin {
-    Origin::of_actor(actor, "demo")
+    };
+    Ok(super::demo_caller(actor, now))
 }
 
 /// Seeds signals and cases through their stages.
 pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
-    let head = actor(db, "head@demo.caselink").await?;
+    let head = caller(db, "head@demo.caselink", now).await?;
+    let curator = caller(db, "curator@demo.caselink", now).await?;
     let cast = Cast {
-        hospital: actor(db, "hospital@demo.caselink").await?,
-        curator: actor(db, "curator@demo.caselink").await?,
-        service_id: head.agency_id.ok_or(AppError::NotFound("demo service"))?,
+        hospital: caller(db, "hospital@demo.caselink", now).await?,
+        curator_id: curator.actor()?.user_id,
+        service_id: head
+            .actor()?
+            .agency_id
+            .ok_or(AppError::NotFound("demo service"))?,
+        curator,
         head,
     };
     let mothers = [
@@ -89,14 +93,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
         now - Duration::hours(6),
     )
     .await?;
-    signals::receive(
-        db,
-        &cast.head,
-        &origin(&cast.head),
-        s,
-        now - Duration::hours(5),
-    )
-    .await?;
+    signals::receive(db, &cast.head, s, now - Duration::hours(5)).await?;
     // A curator assigned, the visit due soon.
     let s = received(db, &cast, mothers[3], now - Duration::hours(1)).await?;
     assign(db, &cast, s, now - Duration::minutes(50)).await?;
@@ -125,7 +122,6 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     signals::dismiss(
         db,
         &cast.curator,
-        &origin(&cast.curator),
         s,
         "Мать забирает ребёнка домой, родные помогают",
         now - Duration::days(2),
@@ -136,7 +132,6 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     cases::advance(
         db,
         &cast.curator,
-        &origin(&cast.curator),
         c,
         Move::StartDecisionWork,
         now - Duration::days(9),
@@ -146,7 +141,6 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     cases::advance(
         db,
         &cast.curator,
-        &origin(&cast.curator),
         c,
         Move::StartDecisionWork,
         now - Duration::days(59),
@@ -155,7 +149,6 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     cases::advance(
         db,
         &cast.curator,
-        &origin(&cast.curator),
         c,
         Move::StartSupport,
         now - Duration::days(35),
@@ -171,7 +164,6 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     cases::advance(
         db,
         &cast.curator,
-        &origin(&cast.curator),
         c,
         Move::StartDecisionWork,
         now - Duration::days(39),
@@ -180,7 +172,6 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     cases::close(
         db,
         &cast.curator,
-        &origin(&cast.curator),
         c,
         ClosureReason::DecisionChangedResolved,
         None,
@@ -202,11 +193,7 @@ async fn report(
     new.detected_at = Some(detected);
     new.registered_at = Some(registered);
     new.child.born_at = Some(detected - Duration::hours(30));
-    Ok(
-        signals::report(db, &cast.hospital, &origin(&cast.hospital), new, passed)
-            .await?
-            .id,
-    )
+    Ok(signals::report(db, &cast.hospital, new, passed).await?.id)
 }
 
 async fn received(db: &Db, cast: &Cast, mother: &str, at: DateTime<Utc>) -> AppResult<Uuid> {
@@ -219,21 +206,12 @@ async fn received(db: &Db, cast: &Cast, mother: &str, at: DateTime<Utc>) -> AppR
         at - Duration::hours(1),
     )
     .await?;
-    signals::receive(db, &cast.head, &origin(&cast.head), s, at).await?;
+    signals::receive(db, &cast.head, s, at).await?;
     Ok(s)
 }
 
 async fn assign(db: &Db, cast: &Cast, s: Uuid, at: DateTime<Utc>) -> AppResult<()> {
-    signals::assign_curator(
-        db,
-        &cast.head,
-        &origin(&cast.head),
-        s,
-        cast.curator.user_id,
-        None,
-        at,
-    )
-    .await?;
+    signals::assign_curator(db, &cast.head, s, cast.curator_id, None, at).await?;
     Ok(())
 }
 
@@ -250,16 +228,7 @@ async fn visit(
         visitor_opinion: Some("Есть ресурс: бабушка готова помогать".into()),
         ..VisitReport::default()
     };
-    signals::record_visit(
-        db,
-        &cast.curator,
-        &origin(&cast.curator),
-        s,
-        visited,
-        report,
-        recorded,
-    )
-    .await?;
+    signals::record_visit(db, &cast.curator, s, visited, report, recorded).await?;
     Ok(())
 }
 
@@ -274,11 +243,9 @@ pub(super) async fn case(db: &Db, cast: &Cast, mother: &str, at: DateTime<Utc>) 
         at - Duration::hours(3),
     )
     .await?;
-    Ok(
-        cases::open_from_signal(db, &cast.curator, &origin(&cast.curator), s, false, at)
-            .await?
-            .id,
-    )
+    Ok(cases::open_from_signal(db, &cast.curator, s, false, at)
+        .await?
+        .id)
 }
 
 fn new_signal(cast: &Cast, mother: &str, source: SignalSource) -> NewSignal {

@@ -5,11 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use async_graphql::Context;
-use uuid::Uuid;
 
 use crate::access::{Actor, Caller};
 use crate::app::AppState;
-use crate::audit::Origin;
 use crate::error::{AppError, AppResult};
 
 /// Per-request data, put into each GraphQL request by the HTTP layer.
@@ -66,10 +64,6 @@ pub trait ContextExt {
     fn caller(&self) -> &Caller;
     /// The signed-in actor, or `UNAUTHENTICATED`.
     fn actor(&self) -> AppResult<&Actor>;
-    /// The audit origin of this request's actor.
-    fn origin(&self) -> AppResult<Origin>;
-    /// Notes that this request returns personal data of a record (audited once).
-    fn note_personal_read(&self, kind: &'static str, id: Uuid);
 }
 
 impl ContextExt for Context<'_> {
@@ -87,14 +81,6 @@ impl ContextExt for Context<'_> {
 
     fn actor(&self) -> AppResult<&Actor> {
         self.caller().actor()
-    }
-
-    fn origin(&self) -> AppResult<Origin> {
-        Origin::of(self.caller())
-    }
-
-    fn note_personal_read(&self, kind: &'static str, id: Uuid) {
-        self.caller().note_read(kind, id);
     }
 }
 

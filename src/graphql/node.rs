@@ -35,18 +35,18 @@ impl NodeQuery {
     /// Any record by id, if you may see it.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Node> {
         let actor = ctx.actor()?;
-        let viewer = actor.viewer();
         let id = parse_id("id", &id)?;
         let db = &ctx.state().db;
         let now = db::now();
-        if let Ok((row, scope)) = cases::store::get_visible(db, viewer, id, now).await {
-            return Ok(Node::Case(CaseNode::new(row, scope)));
+        let caller = ctx.caller();
+        if let Ok(view) = cases::reads::get(db, caller, id, now).await {
+            return Ok(Node::Case(CaseNode::new(view)));
         }
-        if let Ok((row, scope)) = signals::store::get_visible(db, viewer, id, now).await {
-            return Ok(Node::Signal(SignalNode::new(row, scope)));
+        if let Ok(view) = signals::reads::get(db, caller, id, now).await {
+            return Ok(Node::Signal(SignalNode::new(view)));
         }
-        if let Ok(scoped) = crate::handovers::store::get_visible(db, viewer, id, now).await {
-            return Ok(Node::Handover(HandoverNode::new(scoped)));
+        if let Ok(view) = crate::handovers::reads::get(db, caller, id, now).await {
+            return Ok(Node::Handover(HandoverNode::new(view)));
         }
         if let Ok(row) = agencies::store::get(db, id).await {
             return Ok(Node::Agency(AgencyNode(row)));

@@ -2,7 +2,8 @@
 //! decisions. A request exists only for its two agencies; its package (records and
 //! documents) only for those [`crate::access::package_visible`] allows, and each read of
 //! it is audited like any personal data. Every request shown, a decision's result too,
-//! comes through the scoped reads of [`store`], which decide in SQL.
+//! comes through the read side ([`reads`]), whose scoped reads decide in SQL; the package
+//! opens only with the request's caller, which notes the read.
 
 use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
@@ -13,14 +14,16 @@ use uuid::Uuid;
 use super::model::{
     DocumentRow, HandoverKind, HandoverRow, HandoverStatus, PackageRecord, SharingBasis,
 };
-use super::store::{self, ScopedHandover, Side};
+use super::reads::{self, HandoverView, Package};
+use super::store::Side;
 use super::{Acceptance, NewHandover, Settings};
-use crate::access::{Scope, Viewer};
+use crate::access::{Personal, Scope};
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::cases::graphql::{CaseNode, CasePerson, Consent};
 use crate::cases::loader::{ViewedCase, VisibleCasesLoader};
 use crate::cases::model::CaseRow;
+use crate::cases::reads::CaseView;
 use crate::cases::sheet::SignalSheet;
 use crate::db;
 use crate::error::{AppError, AppResult};
@@ -33,15 +36,15 @@ use crate::signals::visit::VisitReport;
 /// A transfer or referral as one of its two agencies sees it.
 pub struct HandoverNode {
     row: HandoverRow,
-    package_visible: bool,
+    package: Personal<Package>,
 }
 
 impl HandoverNode {
-    /// Shows a request read through [`store`]'s scoped reads.
-    pub fn new(scoped: ScopedHandover) -> HandoverNode {
+    /// Shows a request as the read side handed it out.
+    pub fn new(view: HandoverView) -> HandoverNode {
         HandoverNode {
-            row: scoped.row,
-            package_visible: scoped.package_visible,
+            row: view.handover,
+            package: view.package,
         }
     }
 
@@ -88,7 +91,7 @@ impl HandoverNode {
         Ok(self
             .case_view(ctx)
             .await?
-            .map(|(row, scope)| CaseNode::new(row, scope)))
+            .map(|(row, scope)| CaseNode::new(CaseView::of(row, scope))))
     }
     #[graphql(name = "fromAgency")]
     async fn sending_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
@@ -187,31 +190,23 @@ impl HandoverNode {
     /// The package: the records and documents themselves. Null where you may not read it
     /// (a receiver that declined, or whose ground for reading lapsed; an agency with the
     /// summary only; a role that reads no personal data).
-    async fn package(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<HandoverPackage>> {
-        if !self.package_visible {
-            return Ok(None);
-        }
-        ctx.note_personal_read("case", self.row.case_id);
-        Ok(Some(HandoverPackage {
-            row: self.row.clone(),
-            viewer: ctx.actor()?.viewer(),
-        }))
+    async fn package(&self, ctx: &Context<'_>) -> Option<HandoverPackage> {
+        let package = self.package.open(ctx.caller())?;
+        Some(HandoverPackage(package.clone()))
     }
     async fn version(&self) -> i32 {
         self.row.version
     }
 }
 
-/// What goes with a request. Each record shows only if the sender included it, and each
-/// is read by SQL that returns it only to a viewer who reads the package.
-pub struct HandoverPackage {
-    row: HandoverRow,
-    viewer: Viewer,
-}
+/// What goes with a request, opened by the request's caller. Each record shows only if
+/// the sender included it, and each is read by SQL that returns it only to a viewer who
+/// reads the package.
+pub struct HandoverPackage(Package);
 
 impl HandoverPackage {
     fn has(&self, record: PackageRecord) -> bool {
-        self.row.package().contains(&record)
+        self.0.has(record)
     }
 }
 
@@ -246,7 +241,7 @@ impl From<DocumentRow> for HandoverDocument {
 impl HandoverPackage {
     async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<HandoverDocument>> {
         let (db, now) = (&ctx.state().db, db::now());
-        let rows = store::documents_of(db, self.viewer, self.row.id, now).await?;
+        let rows = reads::documents(db, &self.0, now).await?;
         Ok(rows.into_iter().map(HandoverDocument::from).collect())
     }
     async fn persons(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<CasePerson>>> {
@@ -254,7 +249,7 @@ impl HandoverPackage {
             return Ok(None);
         }
         let (db, now) = (&ctx.state().db, db::now());
-        let rows = store::package_persons(db, self.viewer, self.row.id, now).await?;
+        let rows = reads::persons(db, &self.0, now).await?;
         Ok(Some(rows.into_iter().map(CasePerson::from).collect()))
     }
     async fn signal_sheet(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SignalSheet>> {
@@ -263,21 +258,21 @@ impl HandoverPackage {
         }
         // The receiver may hold only the summary; the package is what it reads to decide.
         let (db, now) = (&ctx.state().db, db::now());
-        Ok(store::package_signal_sheet(db, self.viewer, self.row.id, now).await?)
+        Ok(reads::signal_sheet(db, &self.0, now).await?)
     }
     async fn visit_report(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<VisitReport>> {
         if !self.has(PackageRecord::VisitReport) {
             return Ok(None);
         }
         let (db, now) = (&ctx.state().db, db::now());
-        Ok(store::package_visit_report(db, self.viewer, self.row.id, now).await?)
+        Ok(reads::visit_report(db, &self.0, now).await?)
     }
     async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Consent>>> {
         if !self.has(PackageRecord::Consents) {
             return Ok(None);
         }
         let (db, now) = (&ctx.state().db, db::now());
-        let rows = store::package_consents(db, self.viewer, self.row.id, now).await?;
+        let rows = reads::consents(db, &self.0, now).await?;
         Ok(Some(rows.into_iter().map(Consent::from).collect()))
     }
 }
@@ -338,11 +333,11 @@ async fn page(
     first: Option<i32>,
     after: Option<String>,
 ) -> async_graphql::Result<Connection<String, HandoverNode>> {
-    let actor = ctx.actor()?;
+    ctx.actor()?;
     let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
-    let rows = store::list_page(
+    let rows = reads::page(
         &ctx.state().db,
-        actor.viewer(),
+        ctx.caller(),
         side,
         status,
         page.after.as_ref(),
@@ -353,7 +348,7 @@ async fn page(
     Ok(connection(
         rows,
         &page,
-        |r| (r.row.requested_at, r.row.id),
+        |view| (view.handover.requested_at, view.handover.id),
         HandoverNode::new,
     ))
 }
@@ -364,9 +359,8 @@ pub(crate) async fn scoped_node(
     ctx: &Context<'_>,
     id: Uuid,
 ) -> async_graphql::Result<HandoverNode> {
-    let viewer = ctx.actor()?.viewer();
-    let scoped = store::get_visible(&ctx.state().db, viewer, id, db::now()).await?;
-    Ok(HandoverNode::new(scoped))
+    let view = reads::get(&ctx.state().db, ctx.caller(), id, db::now()).await?;
+    Ok(HandoverNode::new(view))
 }
 
 /// Passing cases on and deciding on what arrives.
@@ -396,7 +390,7 @@ impl HandoverMutation {
         package: Option<HandoverPackageInput>,
         consent_override_reason: Option<String>,
     ) -> async_graphql::Result<HandoverNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let state = ctx.state();
         let settings = Settings::from_config(&state.config);
         let package = package.unwrap_or_default();
@@ -413,8 +407,7 @@ impl HandoverMutation {
             documents,
             consent_override_reason,
         };
-        let row =
-            super::request(&state.db, &settings, actor, &ctx.origin()?, new, db::now()).await?;
+        let row = super::request(&state.db, &settings, ctx.caller(), new, db::now()).await?;
         scoped_node(ctx, row.id).await
     }
 
@@ -436,8 +429,7 @@ impl HandoverMutation {
         };
         let row = super::accept(
             &ctx.state().db,
-            ctx.actor()?,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("id", &id)?,
             acceptance,
             db::now(),
@@ -455,8 +447,7 @@ impl HandoverMutation {
     ) -> async_graphql::Result<HandoverNode> {
         let row = super::decline(
             &ctx.state().db,
-            ctx.actor()?,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("id", &id)?,
             &reason,
             db::now(),
@@ -473,8 +464,7 @@ impl HandoverMutation {
     ) -> async_graphql::Result<HandoverNode> {
         let row = super::cancel(
             &ctx.state().db,
-            ctx.actor()?,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("id", &id)?,
             db::now(),
         )
@@ -492,8 +482,7 @@ impl HandoverMutation {
     ) -> async_graphql::Result<HandoverNode> {
         let row = super::complete_referral(
             &ctx.state().db,
-            ctx.actor()?,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("id", &id)?,
             &service_result,
             db::now(),

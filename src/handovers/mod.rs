@@ -13,6 +13,7 @@ pub mod documents;
 pub mod graphql;
 pub mod model;
 pub mod notices;
+pub mod reads;
 pub mod reminders;
 pub mod rules;
 pub mod store;
@@ -26,7 +27,7 @@ use self::model::{HandoverKind, HandoverRow, HandoverStatus, PackageRecord, Shar
 use self::rules::Decision;
 use crate::access::participation::WorkflowEvent;
 use crate::access::policy::SharingGround;
-use crate::access::{self, policy, roles, Actor, Role};
+use crate::access::{self, policy, roles, Actor, Caller, Role};
 use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::cases;
 use crate::config::Config;
@@ -87,11 +88,12 @@ pub struct NewHandover {
 pub async fn request(
     db: &Db,
     settings: &Settings,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     new: NewHandover,
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     if new.kind == HandoverKind::Transfer {
         policy::ensure_any_role(
             actor,
@@ -256,12 +258,13 @@ pub struct Acceptance {
 /// the period its agency set). A referral gives the receiver FULL scope for its work.
 pub async fn accept(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     acceptance: Acceptance,
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let order_number =
         input::optional_text("orderNumber", acceptance.order_number.as_deref(), 100)?;
     if acceptance
@@ -364,12 +367,12 @@ pub async fn accept(
 /// The receiver declines, with a reason; its view of the case ends.
 pub async fn decline(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
+    let actor = caller.actor()?;
     let reason = input::required_text("reason", reason, MAX_TEXT)?;
     let mut tx = db.begin().await?;
     let mut row = received(&mut tx, actor, id).await?;
@@ -381,8 +384,7 @@ pub async fn decline(
     row.decline_reason = Some(reason);
     withdraw(
         tx,
-        actor,
-        origin,
+        caller,
         row,
         "HANDOVER_DECLINED",
         audit_actions::HANDOVER_DECLINED,
@@ -394,11 +396,11 @@ pub async fn decline(
 /// The sender withdraws a pending request; the receiver's view of the case ends.
 pub async fn cancel(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
+    let actor = caller.actor()?;
     let mut tx = db.begin().await?;
     let mut row = store::get_visible_for_update(&mut tx, actor.agency_id, id).await?;
     if Some(row.from_agency_id) != actor.agency_id {
@@ -419,8 +421,7 @@ pub async fn cancel(
     row.status = HandoverStatus::Cancelled;
     withdraw(
         tx,
-        actor,
-        origin,
+        caller,
         row,
         "HANDOVER_CANCELLED",
         audit_actions::HANDOVER_CANCELLED,
@@ -433,12 +434,12 @@ pub async fn cancel(
 /// FULL scope ends and the lead reads the result in the case's handover history.
 pub async fn complete_referral(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     result: &str,
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
+    let actor = caller.actor()?;
     policy::ensure_any_role(
         actor,
         roles::GIVE_REFERRED_SERVICE,
@@ -462,8 +463,7 @@ pub async fn complete_referral(
     };
     finish(
         tx,
-        actor,
-        origin,
+        caller,
         row,
         event,
         "REFERRAL_COMPLETED",
@@ -529,31 +529,32 @@ async fn decided(
 
 async fn withdraw(
     mut tx: Tx,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     mut row: HandoverRow,
     kind: &str,
     action: AuditAction,
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
+    let actor = caller.actor()?;
     decided(&mut tx, actor, &mut row, HandoverStatus::Pending, now).await?;
     let event = WorkflowEvent::HandoverWithdrawn {
         to: row.to_agency_id,
     };
-    finish(tx, actor, origin, row, event, kind, action, now).await
+    finish(tx, caller, row, event, kind, action, now).await
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn finish(
     mut tx: Tx,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     row: HandoverRow,
     event: WorkflowEvent,
     kind: &str,
     action: AuditAction,
     now: DateTime<Utc>,
 ) -> AppResult<HandoverRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     access::store::apply(&mut tx, row.case_id, &event, now).await?;
     let details = json!({ "handoverId": row.id, "kind": row.kind });
     cases::note(&mut tx, actor, row.case_id, kind, details.clone(), now).await?;

@@ -157,8 +157,7 @@ impl NotificationMutation {
         id: ID,
     ) -> async_graphql::Result<NotificationNode> {
         let id = parse_id("id", &id)?;
-        let row =
-            super::resend(&ctx.state().db, ctx.actor()?, &ctx.origin()?, id, db::now()).await?;
+        let row = super::resend(&ctx.state().db, ctx.caller(), id, db::now()).await?;
         Ok(NotificationNode(row))
     }
 
@@ -169,14 +168,8 @@ impl NotificationMutation {
         ctx: &Context<'_>,
         opt_outs: Vec<NotificationKind>,
     ) -> async_graphql::Result<NotificationSettings> {
-        let kinds = super::set_opt_outs(
-            &ctx.state().db,
-            ctx.actor()?,
-            &ctx.origin()?,
-            &opt_outs,
-            db::now(),
-        )
-        .await?;
+        let kinds =
+            super::set_opt_outs(&ctx.state().db, ctx.caller(), &opt_outs, db::now()).await?;
         Ok(settings(kinds))
     }
 }

@@ -66,7 +66,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access::{policy, Actor, Role};
+use crate::access::{policy, Actor, Caller, Role};
 use crate::audit::{self, Entry, Origin};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
@@ -164,11 +164,12 @@ pub async fn enqueue(tx: &mut Tx, notice: &Notice, now: DateTime<Utc>) -> AppRes
 /// `FAILED` is `CONFLICT`: a message is never sent twice on purpose.
 pub async fn resend(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<NotificationRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let agency = outbox_agency(actor)?;
     let mut tx = db.begin().await?;
     if !store::requeue_failed(&mut tx, id, agency, now).await? {
@@ -188,11 +189,12 @@ pub async fn resend(
 /// Replaces the reminder kinds the signed-in user turned off.
 pub async fn set_opt_outs(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     kinds: &[NotificationKind],
     now: DateTime<Utc>,
 ) -> AppResult<Vec<NotificationKind>> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     if let Some(kind) = kinds.iter().find(|k| !k.optional()) {
         return Err(AppError::bad_input(
             "optOuts",

@@ -1,9 +1,9 @@
 //! The signal journal as a CSV file laid out like the paper journal, for agencies that
-//! print it or keep it in a spreadsheet. Rows come from [`store::journal_page`], so an
+//! print it or keep it in a spreadsheet. Rows come from [`reads::journal_page`], so an
 //! agency exports exactly what its `signals` journal shows; the receiving service's file
 //! carries personal data (for people whose roles read it, in the rows the service reads
-//! in FULL) and its export is audited before a byte leaves. An analyst's file has no
-//! personal columns at all.
+//! in FULL), opened with the caller like every other read, and its export is audited
+//! before a byte leaves. An analyst's file has no personal columns at all.
 
 use std::borrow::Cow;
 
@@ -14,8 +14,9 @@ use uuid::Uuid;
 
 use super::clocks::{Clock, ClockKind, ClockState};
 use super::model::{SignalRow, SignalSource, SignalStatus};
-use super::store::{self, JournalFilter};
-use crate::access::{Actor, Scope};
+use super::reads::{self, SignalPersonal};
+use super::store::JournalFilter;
+use crate::access::{Caller, Scope};
 use crate::agencies::{self, AgencyKind};
 use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
@@ -53,11 +54,11 @@ pub struct SignalsCsv {
 /// when it holds personal data, records one `PERSONAL_DATA_READ` event first.
 pub async fn signals_csv(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     filter: &JournalFilter,
     now: DateTime<Utc>,
 ) -> AppResult<SignalsCsv> {
+    let actor = caller.actor()?;
     let agency_id = actor.agency_id.ok_or(AppError::Forbidden(
         "hub administrators keep no signal journal",
     ))?;
@@ -73,28 +74,24 @@ pub async fn signals_csv(
         .split(',')
         .chain(personal_header.into_iter().flatten());
     push_record(&mut body, header);
-    let (mut read, mut rows, mut before) = (Vec::new(), 0, None);
+    let (mut rows, mut before) = (0, None);
     while rows < MAX_ROWS {
         let limit = PAGE.min(MAX_ROWS - rows);
         let page =
-            store::journal_page(db, viewer, filter, before.as_ref(), now, limit as i64).await?;
-        for (row, scope) in &page {
-            let full = personal && *scope == Scope::Full;
-            push_record(
-                &mut body,
-                journal_row(row, agency_id, full, personal, tz, now),
-            );
-            if full {
-                read.push(row.id);
-            }
+            reads::journal_page(db, caller, filter, before.as_ref(), now, limit as i64).await?;
+        for view in &page {
+            // Only a file with the personal columns opens the rows' personal data.
+            let family = personal.then(|| view.personal.open(caller)).flatten();
+            let row = journal_row(&view.signal, family, agency_id, personal, tz, now);
+            push_record(&mut body, row);
         }
         rows += page.len();
-        match page.last().map(|(row, _)| row) {
+        match page.last().map(|view| &view.signal) {
             Some(last) if page.len() == limit => before = Some((last.created_at, last.id)),
             _ => break,
         }
     }
-    record_read(db, origin, &read, now).await?;
+    record_read(db, caller, now).await?;
     Ok(SignalsCsv {
         agency_name: agency.name,
         agency_id: agency.id,
@@ -104,8 +101,20 @@ pub async fn signals_csv(
 }
 
 /// One event for the whole file, as a GraphQL page is one event (architecture.md,
-/// "Audit"); nothing when no personal data went out.
-async fn record_read(db: &Db, origin: &Origin, ids: &[Uuid], now: DateTime<Utc>) -> AppResult<()> {
+/// "Audit"), naming the export; nothing when no personal data went out. The rows opened
+/// above noted their signals on the caller's read log: the export takes them from it and
+/// writes them here, so the transport's read audit finds nothing left to write twice.
+async fn record_read(db: &Db, caller: &Caller, now: DateTime<Utc>) -> AppResult<()> {
+    let (signals, others): (Vec<_>, Vec<_>) = caller
+        .reads()
+        .take()
+        .into_iter()
+        .partition(|(kind, _)| *kind == "signal");
+    // The export opens signals only; anything else is left to the transport's audit.
+    for (kind, id) in others {
+        caller.note_read(kind, id);
+    }
+    let ids: Vec<Uuid> = signals.into_iter().map(|(_, id)| id).collect();
     if ids.is_empty() {
         return Ok(());
     }
@@ -118,16 +127,16 @@ async fn record_read(db: &Db, origin: &Origin, ids: &[Uuid], now: DateTime<Utc>)
     )
     .with_details(details);
     let mut tx = db.begin().await?;
-    audit::record(&mut tx, origin, entry, now).await?;
+    audit::record(&mut tx, &Origin::of(caller)?, entry, now).await?;
     tx.commit().await
 }
 
-/// One journal line of `agency`'s journal. `full`: this row's personal data may be shown;
-/// `personal`: the file has the personal columns (left empty when `full` is not).
+/// One journal line of `agency`'s journal. `family`: this row's personal data, opened for
+/// the caller; `personal`: the file has the personal columns (left empty without it).
 pub fn journal_row(
     row: &SignalRow,
+    family: Option<&SignalPersonal>,
     agency: Uuid,
-    full: bool,
     personal: bool,
     tz: Tz,
     now: DateTime<Utc>,
@@ -154,14 +163,16 @@ pub fn journal_row(
         cell(ClockKind::Visit),
     ];
     if personal {
-        let mother = [
-            row.mother_full_name.as_ref(),
-            row.address_registered.as_ref(),
-            row.address_actual.as_ref(),
-            row.address_ambulance_from.as_ref(),
-            row.mother_phone.as_ref(),
-        ];
-        cells.extend(mother.map(|v| v.filter(|_| full).cloned().unwrap_or_default()));
+        let cell = |pick: fn(&SignalPersonal) -> &Option<String>| {
+            family.and_then(|f| pick(f).clone()).unwrap_or_default()
+        };
+        cells.extend([
+            cell(|f| &f.mother_full_name),
+            cell(|f| &f.address_registered),
+            cell(|f| &f.address_actual),
+            cell(|f| &f.address_ambulance_from),
+            cell(|f| &f.mother_phone),
+        ]);
     }
     cells
 }
@@ -360,10 +371,12 @@ mod tests {
     #[test]
     fn the_services_row_has_its_own_number_the_clocks_and_the_mothers_data() {
         let moscow = chrono_tz::Europe::Moscow;
+        let view = reads::SignalView::of(hospital_signal(), Scope::Full);
+        let caller = Caller::new(None, "t", t(23, 0));
         let row = journal_row(
-            &hospital_signal(),
+            &view.signal,
+            view.personal.open(&caller),
             Uuid::from_u128(2),
-            true,
             true,
             moscow,
             t(23, 0),
@@ -377,10 +390,11 @@ mod tests {
     #[test]
     fn the_hospitals_row_has_its_own_number_and_no_personal_cells() {
         let yekaterinburg = chrono_tz::Asia::Yekaterinburg;
+        let view = reads::SignalView::of(hospital_signal(), Scope::Summary);
         let row = journal_row(
-            &hospital_signal(),
+            &view.signal,
+            None,
             Uuid::from_u128(1),
-            false,
             false,
             yekaterinburg,
             t(23, 0),

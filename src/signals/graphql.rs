@@ -1,8 +1,8 @@
 //! GraphQL for signals: the journal, one signal, and each step of its life. Every signal
-//! shown comes through the scoped reads of [`store`], which leave personal data (the
-//! mother, the child, the situation, the report) NULL below FULL: the receiving service
-//! before a case is opened, the case's FULL participants after. Each read of it is
-//! audited.
+//! shown comes through the read side ([`reads`]), whose scoped reads leave personal data
+//! (the mother, the child, the situation, the report) out below FULL: the receiving
+//! service before a case is opened, the case's FULL participants after. The resolvers
+//! open that data with the request's caller, which notes the read for the audit.
 
 use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
@@ -13,9 +13,10 @@ use uuid::Uuid;
 use super::clocks::{ClockKind, ClockState};
 use super::intake::{NewSignal, RecordSignalInput, ReportSignalInput};
 use super::model::{ChildSex, Screening, SignalRow, SignalSource, SignalStatus};
-use super::store::{self, JournalFilter};
+use super::reads::{self, SignalPersonal, SignalView};
+use super::store::JournalFilter;
 use super::visit::VisitReport;
-use crate::access::Scope;
+use crate::access::{Personal, Scope};
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::db;
@@ -28,12 +29,17 @@ use crate::ids::parse_id;
 pub struct SignalNode {
     row: SignalRow,
     scope: Scope,
+    personal: Personal<SignalPersonal>,
 }
 
 impl SignalNode {
-    /// Shows a signal read through [`store`]'s scoped reads, with the viewer's scope.
-    pub fn new(row: SignalRow, scope: Scope) -> SignalNode {
-        SignalNode { row, scope }
+    /// Shows a signal as the read side handed it out.
+    pub fn new(view: SignalView) -> SignalNode {
+        SignalNode {
+            row: view.signal,
+            scope: view.scope,
+            personal: view.personal,
+        }
     }
 
     /// Non-personal fields the summary leaves out (see `docs/decisions.md`).
@@ -41,13 +47,9 @@ impl SignalNode {
         self.scope == Scope::Full
     }
 
-    /// Whether personal data may be shown; notes the read for the audit when it is.
-    fn full(&self, ctx: &Context<'_>) -> bool {
-        let full = self.scope == Scope::Full;
-        if full {
-            ctx.note_personal_read("signal", self.row.id);
-        }
-        full
+    /// The personal data for this request's caller (FULL scope only), the read noted.
+    fn personal(&self, ctx: &Context<'_>) -> Option<&SignalPersonal> {
+        self.personal.open(ctx.caller())
     }
 }
 
@@ -173,58 +175,49 @@ impl SignalNode {
     }
     /// The screening criteria (receiving service only).
     async fn screening(&self, ctx: &Context<'_>) -> Option<Screening> {
-        self.full(ctx).then_some(self.row.screening)
+        self.personal(ctx).map(|p| p.screening)
     }
     /// The mother (receiving service only; each read is audited).
     async fn mother(&self, ctx: &Context<'_>) -> Option<SignalMother> {
-        let r = &self.row;
-        let full_name = r.mother_full_name.clone()?;
-        self.full(ctx).then(|| SignalMother {
-            full_name,
-            birth_date: r.mother_birth_date,
-            phone: r.mother_phone.clone(),
-            registered_address: r.address_registered.clone(),
-            actual_address: r.address_actual.clone(),
-            ambulance_from_address: r.address_ambulance_from.clone(),
+        self.personal.open_some(ctx.caller(), |p| {
+            Some(SignalMother {
+                full_name: p.mother_full_name.clone()?,
+                birth_date: p.mother_birth_date,
+                phone: p.mother_phone.clone(),
+                registered_address: p.address_registered.clone(),
+                actual_address: p.address_actual.clone(),
+                ambulance_from_address: p.address_ambulance_from.clone(),
+            })
         })
     }
     /// The newborn (receiving service only).
     async fn child(&self, ctx: &Context<'_>) -> Option<SignalChild> {
-        let r = &self.row;
-        self.full(ctx).then(|| SignalChild {
-            born_at: r.child_born_at,
-            sex: r.child_sex,
-            health_notes: r.child_health_notes.clone(),
+        self.personal(ctx).map(|p| SignalChild {
+            born_at: p.child_born_at,
+            sex: p.child_sex,
+            health_notes: p.child_health_notes.clone(),
         })
     }
     /// The situation as reported (receiving service only).
     async fn situation(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.full(ctx)
-            .then_some(self.row.situation.as_deref())
-            .flatten()
+        self.personal(ctx)?.situation.as_deref()
     }
     /// Who reported a non-hospital signal and how to reach them (receiving service only).
     async fn source_contact(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.full(ctx)
-            .then_some(self.row.source_contact.as_deref())
-            .flatten()
+        self.personal(ctx)?.source_contact.as_deref()
     }
     /// The initial visit report (receiving service only).
     async fn visit_report(&self, ctx: &Context<'_>) -> Option<VisitReport> {
-        let report = self.row.visit_report.as_ref()?;
-        self.full(ctx).then(|| report.0.clone())
+        self.personal
+            .open_some(ctx.caller(), |p| p.visit_report.clone())
     }
     /// Why the signal was closed as not confirmed (receiving service only).
     async fn dismissal_reason(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.full(ctx)
-            .then_some(self.row.dismissal_reason.as_deref())
-            .flatten()
+        self.personal(ctx)?.dismissal_reason.as_deref()
     }
     /// Why the head went beyond the curator's caseload limit (receiving service only).
     async fn curator_override_reason(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.full(ctx)
-            .then_some(self.row.curator_override_reason.as_deref())
-            .flatten()
+        self.personal(ctx)?.curator_override_reason.as_deref()
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.row.created_at
@@ -289,7 +282,7 @@ impl SignalQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, SignalNode>> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let f = filter.unwrap_or_default();
         let filter = JournalFilter {
@@ -298,19 +291,16 @@ impl SignalQuery {
             from: f.from,
             to: f.to,
         };
-        let rows = store::journal_page(
+        let rows = reads::journal_page(
             &ctx.state().db,
-            actor.viewer(),
+            ctx.caller(),
             &filter,
             page.after.as_ref(),
             db::now(),
             page.fetch_limit(),
         )
         .await?;
-        let rows: Vec<SignalNode> = rows
-            .into_iter()
-            .map(|(row, scope)| SignalNode::new(row, scope))
-            .collect();
+        let rows: Vec<SignalNode> = rows.into_iter().map(SignalNode::new).collect();
         Ok(connection(
             rows,
             &page,
@@ -338,9 +328,9 @@ impl SignalMutation {
         ctx: &Context<'_>,
         input: ReportSignalInput,
     ) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let new = NewSignal::from_report(input, db::now())?;
-        let row = super::report(&ctx.state().db, actor, &ctx.origin()?, new, db::now()).await?;
+        let row = super::report(&ctx.state().db, ctx.caller(), new, db::now()).await?;
         node(ctx, row.id).await
     }
 
@@ -355,17 +345,16 @@ impl SignalMutation {
             "hub administrators record no signals",
         ))?;
         let new = NewSignal::from_record(input, service, db::now())?;
-        let row = super::record(&ctx.state().db, actor, &ctx.origin()?, new, db::now()).await?;
+        let row = super::record(&ctx.state().db, ctx.caller(), new, db::now()).await?;
         node(ctx, row.id).await
     }
 
     /// The prevention service receives a hospital's signal, at any hour.
     async fn receive_signal(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let row = super::receive(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("id", &id)?,
             db::now(),
         )
@@ -381,15 +370,14 @@ impl SignalMutation {
         curator_id: ID,
         override_reason: Option<String>,
     ) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let (id, curator) = (
             parse_id("signalId", &signal_id)?,
             parse_id("curatorId", &curator_id)?,
         );
         let row = super::assign_curator(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             id,
             curator,
             override_reason,
@@ -406,11 +394,10 @@ impl SignalMutation {
         signal_id: ID,
         due_at: DateTime<Utc>,
     ) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let row = super::set_visit_due(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("signalId", &signal_id)?,
             due_at,
             db::now(),
@@ -427,12 +414,11 @@ impl SignalMutation {
         visited_at: DateTime<Utc>,
         report: VisitReport,
     ) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let id = parse_id("signalId", &signal_id)?;
         let row = super::record_visit(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             id,
             visited_at,
             report,
@@ -449,11 +435,10 @@ impl SignalMutation {
         signal_id: ID,
         reason: String,
     ) -> async_graphql::Result<SignalNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let row = super::dismiss(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("signalId", &signal_id)?,
             &reason,
             db::now(),
@@ -466,7 +451,6 @@ impl SignalMutation {
 /// A signal as the request's viewer reads it now: every signal shown, a mutation's result
 /// too, goes through the scoped read.
 async fn node(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<SignalNode> {
-    let viewer = ctx.actor()?.viewer();
-    let (row, scope) = store::get_visible(&ctx.state().db, viewer, id, db::now()).await?;
-    Ok(SignalNode::new(row, scope))
+    let view = reads::get(&ctx.state().db, ctx.caller(), id, db::now()).await?;
+    Ok(SignalNode::new(view))
 }

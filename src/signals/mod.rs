@@ -10,6 +10,7 @@ pub mod graphql;
 pub mod intake;
 pub mod model;
 pub mod notices;
+pub mod reads;
 pub mod reminders;
 pub mod rules;
 pub mod store;
@@ -24,7 +25,7 @@ use self::model::{SignalRow, SignalStatus};
 use self::rules::SignalStep;
 use self::store::Placement;
 use self::visit::VisitReport;
-use crate::access::{policy, roles, Actor, Role};
+use crate::access::{policy, roles, Actor, Caller, Role};
 use crate::agencies::{self, AgencyKind, AgencyRow};
 use crate::audit::{self, AuditAction, Entry, Origin};
 use crate::db::{Db, Tx};
@@ -43,11 +44,11 @@ pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
 /// hospital's journal and passed to the prevention service now, with the clocks set.
 pub async fn report(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     new: NewSignal,
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
+    let actor = caller.actor()?;
     let hospital = own_agency(db, actor, AgencyKind::Maternity).await?;
     policy::ensure_any_role(actor, roles::REPORT_SIGNALS, "reporting signals")?;
     let service = prevention_service(db, new.service_agency_id).await?;
@@ -89,18 +90,18 @@ pub async fn report(
         ],
     };
     notify::enqueue(&mut tx, &notice, now).await?;
-    register(tx, actor, origin, &new, &placement, entry, now).await
+    register(tx, caller, &new, &placement, entry, now).await
 }
 
 /// The prevention service records a signal from another source: registered in its own
 /// journal and received at once; no hospital clocks.
 pub async fn record(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     new: NewSignal,
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
+    let actor = caller.actor()?;
     let service = own_agency(db, actor, AgencyKind::PreventionService).await?;
     policy::ensure_any_role(actor, roles::RECEIVE_SIGNALS, "recording signals")?;
     let mut tx = db.begin().await?;
@@ -128,18 +129,19 @@ pub async fn record(
     };
     let entry = Entry::new(audit_actions::SIGNAL_RECORDED, "signal", Some(placement.id))
         .with_details(json!({ "source": new.source }));
-    register(tx, actor, origin, &new, &placement, entry, now).await
+    register(tx, caller, &new, &placement, entry, now).await
 }
 
 /// The service receives a hospital's signal (at any hour) and registers it in its
 /// journal; the visit clock starts.
 pub async fn receive(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let service = own_agency(db, actor, AgencyKind::PreventionService).await?;
     policy::ensure_any_role(actor, roles::RECEIVE_SIGNALS, "receiving signals")?;
     let mut tx = db.begin().await?;
@@ -171,13 +173,14 @@ pub async fn receive(
 /// unless overridden with a reason.
 pub async fn assign_curator(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     curator_id: Uuid,
     override_reason: Option<String>,
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let service = own_agency(db, actor, AgencyKind::PreventionService).await?;
     policy::ensure_any_role(actor, roles::DIRECT_SIGNAL_WORK, "assigning curators")?;
     let override_reason = crate::input::optional_text(
@@ -233,12 +236,13 @@ pub async fn assign_curator(
 /// when the mother is not in the ward with the child).
 pub async fn set_visit_due(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     due: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     own_agency(db, actor, AgencyKind::PreventionService).await?;
     policy::ensure_any_role(actor, roles::DIRECT_SIGNAL_WORK, "setting visit times")?;
     let mut tx = db.begin().await?;
@@ -275,13 +279,14 @@ pub async fn set_visit_due(
 /// The assigned curator (or the head) records the visit and the initial report.
 pub async fn record_visit(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     visited_at: DateTime<Utc>,
     report: VisitReport,
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let report = report.checked()?;
     let mut tx = db.begin().await?;
     let mut row = step(&mut tx, actor, id, SignalStep::RecordVisit).await?;
@@ -303,12 +308,13 @@ pub async fn record_visit(
 /// Closes a signal as not confirmed, with a reason (the curator or the head).
 pub async fn dismiss(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let reason = crate::input::required_text("reason", reason, intake::MAX_NOTES)?;
     let mut tx = db.begin().await?;
     let mut row = step(&mut tx, actor, id, SignalStep::Dismiss).await?;
@@ -331,13 +337,14 @@ pub async fn dismiss(
 #[allow(clippy::too_many_arguments)]
 async fn register(
     mut tx: Tx,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     new: &NewSignal,
     placement: &Placement,
     entry: Entry,
     now: DateTime<Utc>,
 ) -> AppResult<SignalRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     store::insert(&mut tx, new, placement, now).await?;
     audit::record(&mut tx, origin, entry, now).await?;
     let row = store::get_own_for_update(&mut tx, actor.agency_id, placement.id).await?;

@@ -215,15 +215,7 @@ impl UserMutation {
         };
         let state = ctx.state();
         let hashing = &state.sign_in.hashing;
-        let user = super::create(
-            &state.db,
-            hashing,
-            actor,
-            &ctx.origin()?,
-            request,
-            db::now(),
-        )
-        .await?;
+        let user = super::create(&state.db, hashing, ctx.caller(), request, db::now()).await?;
         Ok(UserNode::for_viewer(user, actor))
     }
 
@@ -246,8 +238,7 @@ impl UserMutation {
         let user = super::update(
             &state.db,
             &state.tokens,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             id,
             changes,
             db::now(),
@@ -270,8 +261,7 @@ impl UserMutation {
             &state.db,
             &state.sign_in.hashing,
             &state.tokens,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             id,
             &password,
             db::now(),

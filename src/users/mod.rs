@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access::{policy, Actor, Role};
+use crate::access::{policy, Actor, Caller, Role};
 use crate::agencies;
 use crate::audit::{self, Entry, Origin};
 use crate::auth::hashing::HashingPool;
@@ -67,11 +67,12 @@ pub async fn get(db: &Db, id: Uuid) -> AppResult<User> {
 pub async fn create(
     db: &Db,
     hashing: &HashingPool,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     input: CreateUser<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<User> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     policy::ensure_manages_users_of(actor, input.agency_id)?;
     let agency = match agencies::store::get(db, input.agency_id).await {
         Err(AppError::NotFound(_)) => {
@@ -104,12 +105,13 @@ pub async fn create(
 pub async fn update(
     db: &Db,
     tokens: &TokenCache,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     changes: UserChanges,
     now: DateTime<Utc>,
 ) -> AppResult<User> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let mut user = get(db, id).await?;
     ensure_manages(actor, &user.row)?;
     if changes
@@ -210,12 +212,13 @@ pub async fn set_password(
     db: &Db,
     hashing: &HashingPool,
     tokens: &TokenCache,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     new_password: &str,
     now: DateTime<Utc>,
 ) -> AppResult<User> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
     let user = get(db, id).await?;
     ensure_manages(actor, &user.row)?;
     password::check_policy("password", new_password)?;

@@ -12,9 +12,10 @@ use uuid::Uuid;
 use super::i18n::{local_time, Lang};
 use super::page::{self, Page};
 use super::records::{self, PersonView, Section};
-use crate::access::{Caller, Scope};
+use crate::access::Caller;
 use crate::app::AppState;
 use crate::cases::model::{CaseEventRow, CaseRow};
+use crate::cases::reads::CasePersonal;
 use crate::error::AppResult;
 use crate::graphql::Schemas;
 use crate::handovers::model::{HandoverKind, HandoverStatus};
@@ -85,13 +86,12 @@ pub async fn show(
 
 async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppResult<CaseView> {
     let (db, now) = (&state.db, db::now());
-    let viewer = caller.viewer()?;
-    let (case, scope) = cases::store::get_visible(db, viewer, id, now).await?;
+    let read = cases::reads::get(db, caller, id, now).await?;
+    let case = &read.case;
     let lead = agencies::store::get(db, case.lead_agency_id).await?.name;
-    let full = if scope == Scope::Full {
-        Some(full(state, caller, page, &case).await?)
-    } else {
-        None
+    let full = match read.personal.open(caller) {
+        Some(personal) => Some(full(state, caller, page, case, personal).await?),
+        None => None,
     };
     Ok(CaseView {
         number: case.journal_no.clone(),
@@ -102,28 +102,29 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
     })
 }
 
+/// What FULL scope shows, each part read through its domain's read side, which notes the
+/// reads for the audit.
 async fn full(
     state: &AppState,
     caller: &Caller,
     page: &Page,
     case: &CaseRow,
+    personal: &CasePersonal,
 ) -> AppResult<FullView> {
     let (db, now, words) = (&state.db, db::now(), page.words);
-    let viewer = caller.viewer()?;
     let persons = cases::reads::persons_of_case(db, caller, case.id, now).await?;
     let mut sections = Vec::new();
-    if let Some(sheet) = &case.signal_sheet {
-        caller.note_read("case", case.id);
-        sections.push(records::signal_sheet(words, sheet.0.clone()));
+    if let Some(sheet) = &personal.signal_sheet {
+        sections.push(records::signal_sheet(words, sheet.clone()));
     }
     if let Some(signal_id) = case.signal_id {
-        // The signal follows the case's scope (FULL here), and its report is personal.
-        if let Ok((signal, Scope::Full)) =
-            signals::store::get_visible(db, viewer, signal_id, now).await
-        {
-            if let Some(report) = signal.visit_report {
-                caller.note_read("signal", signal.id);
-                sections.push(records::visit_report(words, report.0));
+        // The signal follows the case's scope; its report is its own personal data.
+        if let Ok(signal) = signals::reads::get(db, caller, signal_id, now).await {
+            if let Some(report) = signal
+                .personal
+                .open_some(caller, |p| p.visit_report.clone())
+            {
+                sections.push(records::visit_report(words, report));
             }
         }
     }
@@ -132,10 +133,10 @@ async fn full(
         .iter()
         .map(|(c, _)| records::consent(words, page.zone, c))
         .collect();
-    let rows = handovers::store::of_case(db, viewer, case.id, now).await?;
+    let rows = handovers::reads::of_case(db, caller, case.id, now).await?;
     let agency_ids: Vec<Uuid> = rows
         .iter()
-        .flat_map(|h| [h.row.from_agency_id, h.row.to_agency_id])
+        .flat_map(|h| [h.handover.from_agency_id, h.handover.to_agency_id])
         .collect();
     let named = agencies::store::get_many(db, &agency_ids).await?;
     let name = |id: Uuid| {
@@ -147,22 +148,25 @@ async fn full(
     };
     let handovers = rows
         .into_iter()
-        .map(|h| HandoverLine {
-            id: h.row.id,
-            kind: match h.row.kind {
-                HandoverKind::Transfer => words.kind_transfer,
-                HandoverKind::Referral => words.kind_referral,
-            },
-            from: name(h.row.from_agency_id),
-            to: name(h.row.to_agency_id),
-            requested: local_time(h.row.requested_at, page.zone),
-            status: match h.row.status {
-                HandoverStatus::Pending => words.status_pending,
-                HandoverStatus::Accepted => words.status_accepted,
-                HandoverStatus::Declined => words.status_declined,
-                HandoverStatus::Cancelled => words.status_cancelled,
-                HandoverStatus::Completed => words.status_completed,
-            },
+        .map(|view| {
+            let h = view.handover;
+            HandoverLine {
+                id: h.id,
+                kind: match h.kind {
+                    HandoverKind::Transfer => words.kind_transfer,
+                    HandoverKind::Referral => words.kind_referral,
+                },
+                from: name(h.from_agency_id),
+                to: name(h.to_agency_id),
+                requested: local_time(h.requested_at, page.zone),
+                status: match h.status {
+                    HandoverStatus::Pending => words.status_pending,
+                    HandoverStatus::Accepted => words.status_accepted,
+                    HandoverStatus::Declined => words.status_declined,
+                    HandoverStatus::Cancelled => words.status_cancelled,
+                    HandoverStatus::Completed => words.status_completed,
+                },
+            }
         })
         .collect();
     let timeline = cases::store::events_of(db, case.id)

@@ -18,11 +18,12 @@ use super::records::{self, PersonView, Section};
 use super::session;
 use crate::access::{policy, Caller};
 use crate::app::AppState;
-use crate::audit::Origin;
+
 use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
+use crate::handovers;
 use crate::handovers::model::{HandoverKind, HandoverStatus, PackageRecord};
-use crate::handovers::{self, store};
+use crate::handovers::reads::{self, Package};
 use crate::{agencies, cases, db};
 
 /// A document of the package.
@@ -117,8 +118,8 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
     let (db, now, words) = (&state.db, db::now(), page.words);
     let actor = caller.actor()?;
     let viewer = actor.viewer();
-    let scoped = store::get_visible(db, viewer, id, now).await?;
-    let h = &scoped.row;
+    let read = handovers::reads::get(db, caller, id, now).await?;
+    let h = &read.handover;
     let (case, scope) = cases::store::get_visible(db, viewer, h.case_id, now).await?;
     let agencies = agencies::store::get_many(db, &[h.from_agency_id, h.to_agency_id]).await?;
     let name = |id: Uuid| {
@@ -128,10 +129,9 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
             .map(|a| a.name.clone())
             .unwrap_or_default()
     };
-    let package = if scoped.package_visible {
-        Some(package(state, caller, page, h.id, h.case_id, &h.records.0).await?)
-    } else {
-        None
+    let package = match read.package.open(caller) {
+        Some(opened) => Some(package(state, page, opened).await?),
+        None => None,
     };
     let receiving = actor.agency_id == Some(h.to_agency_id);
     let transfer = h.kind == HandoverKind::Transfer;
@@ -164,25 +164,15 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
     })
 }
 
-/// The package, read through the store's package SQL (which returns it only to a viewer
-/// who may read it) and noted on the caller's read log: the page is audited as
-/// `handover { package }` is.
-async fn package(
-    state: &AppState,
-    caller: &Caller,
-    page: &Page,
-    handover_id: Uuid,
-    case_id: Uuid,
-    records: &[PackageRecord],
-) -> AppResult<PackageView> {
+/// The package, opened through the read side (which noted the read of the case for the
+/// audit, as `handover { package }` does) and read with what opening it gave.
+async fn package(state: &AppState, page: &Page, opened: &Package) -> AppResult<PackageView> {
     let (db, now, words) = (&state.db, db::now(), page.words);
-    let viewer = caller.viewer()?;
-    let has = |record| records.contains(&record);
     let mut view = PackageView {
         persons: Vec::new(),
         sections: Vec::new(),
         consents: Vec::new(),
-        documents: store::documents_of(db, viewer, handover_id, now)
+        documents: reads::documents(db, opened, now)
             .await?
             .into_iter()
             .map(|d| DocumentView {
@@ -192,31 +182,30 @@ async fn package(
             })
             .collect(),
     };
-    if has(PackageRecord::Persons) {
-        let persons = store::package_persons(db, viewer, handover_id, now).await?;
+    if opened.has(PackageRecord::Persons) {
+        let persons = reads::persons(db, opened, now).await?;
         view.persons = persons
             .into_iter()
             .map(|p| records::person(page.lang, p))
             .collect();
     }
-    if has(PackageRecord::SignalSheet) {
-        if let Some(sheet) = store::package_signal_sheet(db, viewer, handover_id, now).await? {
+    if opened.has(PackageRecord::SignalSheet) {
+        if let Some(sheet) = reads::signal_sheet(db, opened, now).await? {
             view.sections.push(records::signal_sheet(words, sheet));
         }
     }
-    if has(PackageRecord::VisitReport) {
-        if let Some(report) = store::package_visit_report(db, viewer, handover_id, now).await? {
+    if opened.has(PackageRecord::VisitReport) {
+        if let Some(report) = reads::visit_report(db, opened, now).await? {
             view.sections.push(records::visit_report(words, report));
         }
     }
-    if has(PackageRecord::Consents) {
-        view.consents = store::package_consents(db, viewer, handover_id, now)
+    if opened.has(PackageRecord::Consents) {
+        view.consents = reads::consents(db, opened, now)
             .await?
-            .into_iter()
-            .map(|(c, _)| records::consent(words, page.zone, &c))
+            .iter()
+            .map(|(c, _)| records::consent(words, page.zone, c))
             .collect();
     }
-    caller.note_read("case", case_id);
     Ok(view)
 }
 
@@ -257,14 +246,12 @@ pub async fn accept(
                 Some(Err(_)) => return Err(AppError::bad_input("orderDate", "is not a date")),
                 None => None,
             };
-            let actor = caller.actor()?;
-            let origin = Origin::of(caller)?;
             let acceptance = handovers::Acceptance {
                 order_number,
                 order_date,
                 curator_id: None,
             };
-            handovers::accept(&state.db, actor, &origin, id, acceptance, db::now()).await?;
+            handovers::accept(&state.db, caller, id, acceptance, db::now()).await?;
             Ok(())
         },
     )
@@ -287,9 +274,7 @@ pub async fn decline(
         &id,
         &form.csrf,
         |state, caller, id| async move {
-            let actor = caller.actor()?;
-            let origin = Origin::of(caller)?;
-            handovers::decline(&state.db, actor, &origin, id, &reason, db::now()).await?;
+            handovers::decline(&state.db, caller, id, &reason, db::now()).await?;
             Ok(())
         },
     )

@@ -16,8 +16,8 @@ use crate::app::AppState;
 use crate::error::AppResult;
 use crate::graphql::Schemas;
 use crate::handovers::model::{HandoverKind, HandoverStatus};
-use crate::handovers::store::{self as handovers, Side};
-use crate::{agencies, cases, db};
+use crate::handovers::store::Side;
+use crate::{agencies, cases, db, handovers};
 
 /// Most requests the home page lists; the rest are in the inbox's pages.
 const INBOX_ROWS: i64 = 100;
@@ -72,9 +72,9 @@ async fn inbox(state: &AppState, caller: &Caller, page: &Page) -> AppResult<Vec<
     let now = db::now();
     let viewer = caller.viewer()?;
     let pending = [HandoverStatus::Pending];
-    let rows = handovers::list_page(
+    let rows = handovers::reads::page(
         &state.db,
-        viewer,
+        caller,
         Side::Received,
         &pending,
         None,
@@ -82,15 +82,15 @@ async fn inbox(state: &AppState, caller: &Caller, page: &Page) -> AppResult<Vec<
         INBOX_ROWS,
     )
     .await?;
-    let case_ids: Vec<_> = rows.iter().map(|h| h.row.case_id).collect();
+    let case_ids: Vec<_> = rows.iter().map(|h| h.handover.case_id).collect();
     let cases = cases::store::get_visible_many(&state.db, viewer, &case_ids, now).await?;
-    let senders: Vec<_> = rows.iter().map(|h| h.row.from_agency_id).collect();
+    let senders: Vec<_> = rows.iter().map(|h| h.handover.from_agency_id).collect();
     let senders = agencies::store::get_many(&state.db, &senders).await?;
     let words = page.words;
     let mut items: Vec<InboxItem> = rows
         .into_iter()
         .map(|scoped| {
-            let h = scoped.row;
+            let h = scoped.handover;
             let case_number = cases
                 .iter()
                 .find(|(c, _)| c.id == h.case_id)

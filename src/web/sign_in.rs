@@ -16,7 +16,7 @@ use super::page::{self, Page};
 use super::session::{self, CookiePolicy};
 use crate::access::Caller;
 use crate::app::AppState;
-use crate::audit::Origin;
+
 use crate::error::{AppError, LoginRefusal};
 use crate::graphql::Schemas;
 use crate::{auth, db};
@@ -178,8 +178,8 @@ pub async fn sign_out(
     if !session::form_token_matches(token, &form.csrf) {
         return page::form_expired(&Page::anonymous());
     }
-    let origin = Origin::of_actor(actor, caller.request_id());
-    match auth::logout(&state.db, &state.tokens, actor, &origin, db::now()).await {
+    let _ = actor;
+    match auth::logout(&state.db, &state.tokens, &caller, db::now()).await {
         Ok(()) => to_sign_in(),
         Err(error) => page::error(&Page::anonymous(), &caller, error, "/"),
     }

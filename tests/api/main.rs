@@ -30,6 +30,7 @@ mod page_reads;
 mod peers;
 mod races;
 mod read_audit;
+mod read_side;
 mod scope_matrix;
 mod scope_rules;
 mod signals;

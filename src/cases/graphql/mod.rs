@@ -1,7 +1,8 @@
 //! GraphQL for cases. Summary fields (domain.md: the case number, status, dates, the
 //! child's age band) show to every participant; everything else only with FULL scope. The
 //! people, consents, the signal sheet and the handover history come from SQL that returns
-//! them only for a viewer reading the case in FULL, and each read of them is audited.
+//! them only for a viewer reading the case in FULL, through the read side ([`reads`]):
+//! each is opened with the request's caller, which notes the read for the audit.
 //! Queries are in [`query`], mutations in [`mutation`].
 
 mod mutation;
@@ -20,10 +21,10 @@ use super::model::{
     AgeBand, CaseRow, CaseStatus, ClosureReason, ConsentKind, ConsentRow, ExitOutcome, PersonRole,
     PersonRow,
 };
+use super::reads::{self, CasePersonal, CaseView};
+use super::rules;
 use super::sheet::SignalSheet;
-use super::store::{self};
-use super::{reads, rules};
-use crate::access::Scope;
+use crate::access::{Personal, Scope};
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::graphql::ContextExt;
@@ -34,12 +35,17 @@ use crate::ids::to_id as id;
 pub struct CaseNode {
     row: CaseRow,
     scope: Scope,
+    personal: Personal<CasePersonal>,
 }
 
 impl CaseNode {
-    /// Shows a case read through the scoped store, with the scope the viewer holds on it.
-    pub fn new(row: CaseRow, scope: Scope) -> CaseNode {
-        CaseNode { row, scope }
+    /// Shows a case as the read side handed it out.
+    pub fn new(view: CaseView) -> CaseNode {
+        CaseNode {
+            row: view.case,
+            scope: view.scope,
+            personal: view.personal,
+        }
     }
 
     /// Fields beyond the summary that hold no personal data (the curator, the lead, the
@@ -59,9 +65,8 @@ impl CaseNode {
 /// A case as the request's viewer reads it now: every case shown, a mutation's result
 /// too, goes through the scoped read.
 pub(crate) async fn scoped_node(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<CaseNode> {
-    let viewer = ctx.actor()?.viewer();
-    let (row, scope) = store::get_visible(&ctx.state().db, viewer, id, crate::db::now()).await?;
-    Ok(CaseNode { row, scope })
+    let view = reads::get(&ctx.state().db, ctx.caller(), id, crate::db::now()).await?;
+    Ok(CaseNode::new(view))
 }
 
 /// A person of a case (FULL scope only).
@@ -133,12 +138,10 @@ pub struct CaseEvent {
 }
 
 impl CaseNode {
-    fn full(&self, ctx: &Context<'_>) -> bool {
-        let full = self.scope == Scope::Full;
-        if full {
-            ctx.note_personal_read("case", self.row.id);
-        }
-        full
+    /// The case's personal part for this request's caller (FULL scope only), the read
+    /// noted; the people, consents and handovers are shown only when it opens.
+    fn personal(&self, ctx: &Context<'_>) -> Option<&CasePersonal> {
+        self.personal.open(ctx.caller())
     }
 }
 
@@ -223,13 +226,11 @@ impl CaseNode {
     }
     /// Why decision work was extended (FULL scope only).
     async fn extension_reason(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.full(ctx)
-            .then_some(self.row.extension_reason.as_deref())
-            .flatten()
+        self.personal(ctx)?.extension_reason.as_deref()
     }
     /// The people of the case (FULL scope only; each read is audited).
     async fn persons(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<CasePerson>>> {
-        if !self.full(ctx) {
+        if self.personal(ctx).is_none() {
             return Ok(None);
         }
         let loader = ctx.data_unchecked::<DataLoader<PersonsLoader>>();
@@ -241,12 +242,12 @@ impl CaseNode {
     }
     /// The signal sheet (FULL scope only).
     async fn signal_sheet(&self, ctx: &Context<'_>) -> Option<SignalSheet> {
-        let sheet = self.row.signal_sheet.as_ref()?;
-        self.full(ctx).then(|| sheet.0.clone())
+        self.personal
+            .open_some(ctx.caller(), |p| p.signal_sheet.clone())
     }
     /// Consents (FULL scope only).
     async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Consent>>> {
-        if !self.full(ctx) {
+        if self.personal(ctx).is_none() {
             return Ok(None);
         }
         let now = crate::db::now();
@@ -270,13 +271,13 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Vec<HandoverNode>>> {
-        if !self.full(ctx) {
+        if self.personal(ctx).is_none() {
             return Ok(None);
         }
-        let viewer = ctx.actor()?.viewer();
         let now = crate::db::now();
         let rows =
-            crate::handovers::store::of_case(&ctx.state().db, viewer, self.row.id, now).await?;
+            crate::handovers::reads::of_case(&ctx.state().db, ctx.caller(), self.row.id, now)
+                .await?;
         Ok(Some(rows.into_iter().map(HandoverNode::new).collect()))
     }
     async fn version(&self) -> i32 {

@@ -25,11 +25,10 @@ impl CaseMutation {
         signal_id: ID,
         shelter: Option<bool>,
     ) -> async_graphql::Result<CaseNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let row = crate::cases::open_from_signal(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("signalId", &signal_id)?,
             shelter.unwrap_or(false),
             db::now(),
@@ -64,11 +63,10 @@ impl CaseMutation {
         until: DateTime<Utc>,
         reason: String,
     ) -> async_graphql::Result<CaseNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let row = crate::cases::extend_decision_work(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("caseId", &case_id)?,
             until,
             &reason,
@@ -84,11 +82,10 @@ impl CaseMutation {
         ctx: &Context<'_>,
         case_id: ID,
     ) -> async_graphql::Result<CaseNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let row = crate::cases::record_monitoring(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("caseId", &case_id)?,
             db::now(),
         )
@@ -104,11 +101,10 @@ impl CaseMutation {
         reason: ClosureReason,
         exit_outcome: Option<ExitOutcome>,
     ) -> async_graphql::Result<CaseNode> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let row = crate::cases::close(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("caseId", &case_id)?,
             reason,
             exit_outcome,
@@ -125,11 +121,10 @@ impl CaseMutation {
         case_id: ID,
         input: SignalSheet,
     ) -> async_graphql::Result<SignalSheet> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         Ok(sheet::update(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("caseId", &case_id)?,
             input,
             db::now(),
@@ -144,7 +139,7 @@ impl CaseMutation {
         case_id: ID,
         input: CasePersonInput,
     ) -> async_graphql::Result<ID> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let person = NewPerson {
             role: input.role,
             full_name: input.full_name,
@@ -156,8 +151,7 @@ impl CaseMutation {
         };
         let row = consents::add_person(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             parse_id("caseId", &case_id)?,
             person,
             db::now(),
@@ -173,7 +167,7 @@ impl CaseMutation {
         case_id: ID,
         input: ConsentInput,
     ) -> async_graphql::Result<ID> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let agencies = input
             .agency_ids
             .iter()
@@ -182,8 +176,7 @@ impl CaseMutation {
         let case_id = parse_id("caseId", &case_id)?;
         let row = consents::record(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             case_id,
             input.kind,
             &input.signed_by,
@@ -203,15 +196,14 @@ impl CaseMutation {
         consent_id: ID,
         note: Option<String>,
     ) -> async_graphql::Result<bool> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let (case_id, consent_id) = (
             parse_id("caseId", &case_id)?,
             parse_id("consentId", &consent_id)?,
         );
         consents::withdraw(
             &ctx.state().db,
-            actor,
-            &ctx.origin()?,
+            ctx.caller(),
             case_id,
             consent_id,
             note.as_deref(),
@@ -223,11 +215,10 @@ impl CaseMutation {
 }
 
 async fn advance(ctx: &Context<'_>, case_id: ID, to: Move) -> async_graphql::Result<CaseNode> {
-    let actor = ctx.actor()?;
+    ctx.actor()?;
     let row = crate::cases::advance(
         &ctx.state().db,
-        actor,
-        &ctx.origin()?,
+        ctx.caller(),
         parse_id("caseId", &case_id)?,
         to,
         db::now(),

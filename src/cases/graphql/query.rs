@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{id, CaseEvent, CaseFilterInput, CaseNode};
+use crate::cases::reads;
 use crate::cases::store::{self, CaseFilter};
 use crate::db;
 use crate::graphql::connection::{connection, PageRequest};
@@ -32,7 +33,7 @@ impl CaseQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, CaseNode>> {
-        let actor = ctx.actor()?;
+        ctx.actor()?;
         let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let f = filter.unwrap_or_default();
         let filter = CaseFilter {
@@ -44,9 +45,9 @@ impl CaseQuery {
             led_only: f.led_only.unwrap_or(false),
             open_only: f.open_only.unwrap_or(false),
         };
-        let rows = store::list_page(
+        let rows = reads::page(
             &ctx.state().db,
-            actor.viewer(),
+            ctx.caller(),
             &filter,
             page.after.as_ref(),
             db::now(),
@@ -56,8 +57,8 @@ impl CaseQuery {
         Ok(connection(
             rows,
             &page,
-            |(r, _)| (r.opened_at, r.id),
-            |(row, scope)| CaseNode { row, scope },
+            |view| (view.case.opened_at, view.case.id),
+            CaseNode::new,
         ))
     }
 
@@ -76,9 +77,9 @@ impl CaseQuery {
             open_only: true,
             ..CaseFilter::default()
         };
-        let rows = store::list_page(
+        let rows = reads::page(
             &ctx.state().db,
-            actor.viewer(),
+            ctx.caller(),
             &filter,
             page.after.as_ref(),
             db::now(),
@@ -88,8 +89,8 @@ impl CaseQuery {
         Ok(connection(
             rows,
             &page,
-            |(r, _)| (r.opened_at, r.id),
-            |(row, scope)| CaseNode { row, scope },
+            |view| (view.case.opened_at, view.case.id),
+            CaseNode::new,
         ))
     }
 

@@ -399,3 +399,72 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
         .expect("a page")
         .contains("Страница не найдена"));
 }
+
+#[tokio::test]
+async fn no_page_puts_personal_data_in_its_address_or_the_servers_log() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let hub = handover_hub().await;
+    let sent = request_with(&hub, vec![("приказ.pdf", pdf())]).await;
+    let handover = id_of(&sent, "requestHandover");
+    let number = journal_no(&hub).await;
+    let server = crate::logs::LoggedServer::start(hub.app(), "debug", &[]);
+    let address = server.address.clone();
+
+    let mut addresses = Vec::new();
+    sign_in(&browser, &address, "officer@opeka.example").await;
+    addresses.push(browser.url().await);
+    browser
+        .open(&format!("{address}/handovers/{handover}"))
+        .await;
+    addresses.push(browser.url().await);
+    browser.fill("order-number", "ВХ-77").await;
+    browser
+        .client
+        .execute(
+            "document.getElementById('order-date').value = '2026-11-23';",
+            vec![],
+        )
+        .await
+        .expect("set the date");
+    browser.click("#accept").await;
+    addresses.push(browser.url().await);
+    browser.click("a[href^='/cases/']").await;
+    addresses.push(browser.url().await);
+    let text = browser.text().await;
+    assert!(
+        text.contains("Иванова"),
+        "the case page shows the people: {text}"
+    );
+    browser.fill("find-number", &number).await;
+    browser.click("form.find button").await;
+    addresses.push(browser.url().await);
+    let session = browser
+        .client
+        .get_named_cookie("caselink_session")
+        .await
+        .expect("the session cookie")
+        .value()
+        .to_owned();
+    browser.click("form.signout button").await;
+    addresses.push(browser.url().await);
+    browser.close().await;
+
+    let log = server.stop().join("\n");
+    for address in &addresses {
+        for personal in ["Иванова", "officer@opeka.example", PASSWORD, "ВХ-77"] {
+            assert!(
+                !address.contains(personal),
+                "{personal} in the address {address}"
+            );
+        }
+    }
+    for secret in ["Иванова", "officer", PASSWORD, session.as_str(), "ВХ-77"] {
+        assert!(!log.contains(secret), "{secret} appears in the log:\n{log}");
+    }
+    assert!(
+        log.contains("/handovers/"),
+        "the pages were served by this server:\n{log}"
+    );
+}

@@ -225,6 +225,16 @@ pub struct Config {
     /// Keep attached documents as files in this directory instead of in the database.
     #[arg(long, env = "CASELINK_DOCUMENTS_DIR", global = true)]
     pub documents_dir: Option<std::path::PathBuf>,
+    /// Minutes a web workspace session may sit idle before it ends (it lasts at most
+    /// `CASELINK_TOKEN_TTL_MINUTES` however busy).
+    #[arg(
+        long,
+        env = "CASELINK_WEB_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub web_idle_minutes: i64,
+
     /// E-mail notifications: SMTP, retries and reminders.
     #[command(flatten)]
     pub mail: MailConfig,
@@ -501,6 +511,14 @@ impl Config {
     /// How long a token lasts.
     pub fn token_ttl(&self) -> chrono::Duration {
         chrono::Duration::minutes(self.token_ttl_minutes.max(1))
+    }
+
+    /// How long a web session may sit idle (at least a minute, at most a token's life).
+    pub fn web_idle_timeout(&self) -> chrono::Duration {
+        chrono::Duration::minutes(
+            self.web_idle_minutes
+                .clamp(1, self.token_ttl_minutes.max(1)),
+        )
     }
 
     /// How long a checked token is trusted.

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod notify;
 pub mod signals;
 pub mod users;
+pub mod web;
 
 use std::future::Future;
 

@@ -234,6 +234,7 @@ pub async fn resolve(
     if let Some(actor) = tokens.get(&hash, now) {
         return Ok(Some(actor));
     }
+    let evictions = tokens.evictions();
     let Some(session) = store::session_actor(db, &hash, now).await? else {
         return Ok(None);
     };
@@ -245,8 +246,37 @@ pub async fn resolve(
         hub_admin: session.hub_admin,
         session_id: session.session_id,
     };
-    tokens.insert(hash, actor.clone(), session.expires_at);
+    tokens.insert(hash, actor.clone(), session.expires_at, evictions);
     Ok(Some(actor))
+}
+
+/// Keeps a web session alive while its user works: its end moves to `idle` from now, at
+/// most once a minute (so a busy user costs one small write a minute, not one a page),
+/// and never beyond `longest` after it started. A session left alone for `idle` ends.
+/// Called for cookie sessions only; an API token keeps its fixed lifetime.
+pub async fn keep_alive(
+    db: &Db,
+    tokens: &TokenCache,
+    session_token: &str,
+    idle: Duration,
+    longest: Duration,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let hash = token::hash(session_token);
+    let Some(ends_at) = tokens.expiry(&hash) else {
+        return Ok(());
+    };
+    let until = now + idle;
+    if until - ends_at < Duration::minutes(1) {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    let extended = store::extend_session(&mut tx, &hash, until, now, until - longest).await?;
+    tx.commit().await?;
+    if extended {
+        tokens.extend(&hash, until);
+    }
+    Ok(())
 }
 
 /// Changes the actor's own password; their other sessions and every device token end.

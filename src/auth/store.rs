@@ -136,6 +136,31 @@ pub async fn insert_session(
     Ok(())
 }
 
+const EXTEND_SESSION: &str = "
+    UPDATE sessions SET expires_at = $2
+    WHERE token_hash = $1 AND ended_at IS NULL AND expires_at > $3 AND expires_at < $2
+      AND created_at >= $4";
+
+/// Moves a live session's end to `until`, unless it started before `started_after` (the
+/// longest a session may last) or has ended. Whether it was moved.
+pub async fn extend_session(
+    tx: &mut Tx,
+    hash: &TokenHash,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+    started_after: DateTime<Utc>,
+) -> AppResult<bool> {
+    let changed = with_tx!(tx, |conn| sqlx::query(EXTEND_SESSION)
+        .bind(&hash[..])
+        .bind(until)
+        .bind(now)
+        .bind(started_after)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
+}
+
 /// Ends one session.
 pub async fn end_session(tx: &mut Tx, session_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
     with_tx!(tx, |conn| sqlx::query(END_SESSION)

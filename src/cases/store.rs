@@ -105,6 +105,32 @@ pub async fn get_visible(
     visible(row)
 }
 
+/// The cases numbered `journal_no` that the viewer may read (journals are per agency, so
+/// several agencies may each have one), newest first, at most 20, each with its scope.
+/// One scoped statement: a number out of scope costs what a number nobody has costs.
+pub async fn find_by_number(
+    db: &Db,
+    viewer: Viewer,
+    journal_no: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(CaseRow, Scope)>> {
+    let sql = format!(
+        "SELECT {}, v.scope_rank FROM cases c JOIN {} ON v.case_id = c.id \
+         WHERE c.journal_no = $4 ORDER BY c.opened_at DESC, c.id DESC LIMIT 20",
+        scoped_columns("v.scope_rank"),
+        visible_cases(VIEWER)
+    );
+    let rows: Vec<VisibleRow> =
+        with_db!(db, |pool| bind_viewer(sqlx::query_as(&sql), viewer, now)
+            .bind(journal_no)
+            .fetch_all(pool)
+            .await)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| scope_of_rank(r.scope_rank).map(|s| (r.case, s)))
+        .collect())
+}
+
 /// Many cases by id as the viewer may read them, each with its scope; cases out of scope
 /// are left out. Each case's scope is a correlated look-up of its own few participations,
 /// so the cost does not grow with the agency's caseload.

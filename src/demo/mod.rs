@@ -207,7 +207,7 @@ fn demo_caller(actor: Actor, now: DateTime<Utc>) -> Caller {
 /// What `caselink demo` prints: where to go and how to sign in.
 pub fn welcome(config: &Config) -> String {
     let mut text = format!(
-        "CaseLink demo\n  GraphiQL: http://{}/graphql\n  every password: {PASSWORD}\n\n  {:<28} hub administrator\n",
+        "CaseLink demo\n  Workspace: http://{0}/  (try guardianship@demo.caselink: its inbox waits)\n  GraphiQL:  http://{0}/graphql\n  every password: {PASSWORD}\n\n  {1:<28} hub administrator\n",
         config.addr, ADMIN_EMAIL
     );
     for agency in AGENCIES {

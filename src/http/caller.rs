@@ -3,9 +3,9 @@
 //!
 //! Every route that acts for someone takes [`Caller`] as an extractor: GraphQL, the CSV
 //! export, document downloads, and every later page. The credential is read here and
-//! nowhere else ([`credential`]): today a bearer token; the web workspace's session
-//! cookie becomes a second [`Credential`] variant, and nothing that takes a caller
-//! changes.
+//! nowhere else ([`credential`]): a bearer token, or the web workspace's session cookie
+//! (`web::session`), which is honoured everywhere but `/graphql`: the API stays
+//! token-only, so no other site can drive it with a browser's cookie.
 //!
 //! The audit cannot be forgotten by a route: [`audit_reads`] wraps every route, gives the
 //! extractor the slot its caller goes into, and once the handler has answered writes the
@@ -36,8 +36,8 @@ use crate::{audit, auth, db};
 pub enum Credential<'a> {
     /// `Authorization: Bearer <token>`, from `login`.
     Bearer(&'a str),
-    // The web workspace's session cookie becomes a variant here, read in `credential`
-    // and resolved in the extractor below; no route changes.
+    /// The web workspace's session cookie, from its sign-in page.
+    Session(&'a str),
 }
 
 impl<'a> Credential<'a> {
@@ -46,11 +46,12 @@ impl<'a> Credential<'a> {
     pub fn bearer(self) -> Option<&'a str> {
         match self {
             Credential::Bearer(token) => Some(token),
+            Credential::Session(_) => None,
         }
     }
 }
 
-/// The request's credential, if it sent one that is well-formed.
+/// The request's bearer token, if it sent one that is well-formed.
 pub fn credential(headers: &HeaderMap) -> Option<Credential<'_>> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value
@@ -59,6 +60,17 @@ pub fn credential(headers: &HeaderMap) -> Option<Credential<'_>> {
     Some(token.trim())
         .filter(|t| !t.is_empty())
         .map(Credential::Bearer)
+}
+
+/// The credential of a request to `path`: its bearer token; else, anywhere but the API,
+/// its session cookie.
+pub fn credential_for<'a>(path: &str, headers: &'a HeaderMap) -> Option<Credential<'a>> {
+    credential(headers).or_else(|| {
+        (path != "/graphql")
+            .then(|| crate::web::session::session_token(headers))
+            .flatten()
+            .map(Credential::Session)
+    })
 }
 
 /// Where the request's caller is kept for [`audit_reads`] once the extractor built it.
@@ -88,9 +100,18 @@ impl FromRequestParts<(AppState, Schemas)> for Caller {
             return Ok(caller.clone());
         }
         let at = db::now();
-        let actor = match credential(&parts.headers) {
+        let actor = match credential_for(parts.uri.path(), &parts.headers) {
             Some(Credential::Bearer(token)) => {
                 auth::resolve(&state.db, &state.tokens, token, at).await?
+            }
+            Some(Credential::Session(token)) => {
+                let actor = auth::resolve(&state.db, &state.tokens, token, at).await?;
+                if actor.is_some() {
+                    let (idle, longest) =
+                        (state.config.web_idle_timeout(), state.config.token_ttl());
+                    auth::keep_alive(&state.db, &state.tokens, token, idle, longest, at).await?;
+                }
+                actor
             }
             None => None,
         };

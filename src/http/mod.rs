@@ -5,7 +5,7 @@ mod caller;
 mod case_persons;
 pub mod deadlines;
 mod documents;
-mod error;
+pub mod error;
 mod export;
 mod graphiql;
 mod graphql;

@@ -106,7 +106,9 @@ pub fn router(state: AppState, schemas: Schemas) -> Router {
         .route("/documents/{id}", get(documents::download))
         .route("/cases/{id}/persons.json", get(case_persons::persons))
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz));
+        .route("/readyz", get(health::readyz))
+        .merge(crate::web::routes())
+        .fallback(crate::web::not_found);
     if graphiql {
         let assets = format!("{}/{{*file}}", graphiql::ASSET_ROOT);
         router = router.route(&assets, get(graphiql::asset));

@@ -185,6 +185,30 @@ pub async fn get_visible(
         .ok_or(AppError::NotFound("signal"))
 }
 
+/// The signals numbered `journal_no` in the hospital's or the service's journal that the
+/// viewer sees (journals are per agency, so several agencies may each have one), newest
+/// first, at most 20. One scoped statement, so a number out of scope costs what a number
+/// that exists nowhere costs.
+pub async fn find_by_number(
+    db: &Db,
+    viewer: Viewer,
+    journal_no: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(SignalRow, Scope)>> {
+    let sql = scoped_select(
+        "(s.sender_journal_no = $4 OR s.service_journal_no = $4)",
+        "ORDER BY s.created_at DESC, s.id DESC LIMIT 20",
+    );
+    let rows: Vec<ScopedRow> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
+        .bind(journal_no)
+        .fetch_all(pool)
+        .await)?;
+    Ok(scoped(rows))
+}
+
 /// A signal in the agency's own journal (it received or sent it), whole and locked for
 /// update on PostgreSQL: for the service's workflow steps, which check that the agency
 /// is the service and return nothing of it to anyone else.

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::handovers::{handover_hub, handover_hub_on, id_of, HandoverHub, HANDOVER_FIELDS};
 use crate::harness::{error_code, error_field, spawn_app_with};
 
-fn pdf() -> Vec<u8> {
+pub fn pdf() -> Vec<u8> {
     b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".to_vec()
 }
 
@@ -19,7 +19,7 @@ fn png() -> Vec<u8> {
 
 /// Sends `requestHandover` as a GraphQL multipart request with `files` as the package's
 /// documents.
-async fn request_with(h: &HandoverHub, files: Vec<(&str, Vec<u8>)>) -> Value {
+pub async fn request_with(h: &HandoverHub, files: Vec<(&str, Vec<u8>)>) -> Value {
     let query = format!(
         "mutation($id: ID!, $to: ID!, $p: HandoverPackageInput) {{ requestHandover(caseId: $id, toAgencyId: $to, kind: TRANSFER, reason: \"Права ребёнка под угрозой\", package: $p) {{ {HANDOVER_FIELDS} }} }}"
     );

@@ -1,0 +1,314 @@
+//! A case's page (`/cases/{id}`): its summary for any agency in its scope, and in FULL
+//! scope its people, signal sheet, visit report, consents, handovers and timeline.
+//! Personal data comes through the read side (`cases::reads`), which notes each read
+//! for the audit; a case out of scope is the not-found page.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use uuid::Uuid;
+
+use super::i18n::{local_time, Lang};
+use super::page::{self, Page};
+use super::records::{self, PersonView, Section};
+use crate::access::Caller;
+use crate::app::AppState;
+use crate::cases::model::{CaseEventRow, CaseRow};
+use crate::cases::reads::CasePersonal;
+use crate::error::AppResult;
+use crate::graphql::Schemas;
+use crate::handovers::model::{HandoverKind, HandoverStatus};
+use crate::{agencies, cases, db, handovers, signals};
+
+/// A handover of the case, as its list shows it.
+pub struct HandoverLine {
+    pub id: Uuid,
+    pub kind: &'static str,
+    pub from: String,
+    pub to: String,
+    pub requested: String,
+    pub status: &'static str,
+}
+
+/// What FULL scope shows.
+pub struct FullView {
+    pub persons: Vec<PersonView>,
+    pub sections: Vec<Section>,
+    pub consents: Vec<String>,
+    pub handovers: Vec<HandoverLine>,
+    pub timeline: Vec<(String, String)>,
+}
+
+/// The case as its page shows it.
+pub struct CaseView {
+    pub number: String,
+    pub status: &'static str,
+    pub opened: String,
+    pub lead: String,
+    pub full: Option<FullView>,
+}
+
+#[derive(Template)]
+#[template(path = "web/templates/case.html")]
+struct CasePage<'a> {
+    page: &'a Page,
+    view: &'a CaseView,
+}
+
+/// `GET /cases/{id}`.
+pub async fn show(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let here = format!("/cases/{id}");
+    let page = match Page::signed_in(&state, &caller, &headers).await {
+        Ok(Some(page)) => page,
+        Ok(None) => return page::to_sign_in(&here),
+        Err(error) => return page::error(&Page::anonymous(), &caller, error, &here),
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return page::not_found(&page);
+    };
+    match view(&state, &caller, &page, id).await {
+        Ok(view) => page::html(
+            StatusCode::OK,
+            &CasePage {
+                page: &page,
+                view: &view,
+            },
+        ),
+        Err(error) => page::error(&page, &caller, error, &here),
+    }
+}
+
+async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppResult<CaseView> {
+    let (db, now) = (&state.db, db::now());
+    let read = cases::reads::get(db, caller, id, now).await?;
+    let case = &read.case;
+    let lead = agencies::store::get(db, case.lead_agency_id).await?.name;
+    let full = match read.personal.open(caller) {
+        Some(personal) => Some(full(state, caller, page, case, personal).await?),
+        None => None,
+    };
+    Ok(CaseView {
+        number: case.journal_no.clone(),
+        status: records::case_status(page.lang, case.status),
+        opened: local_time(case.opened_at, page.zone),
+        lead,
+        full,
+    })
+}
+
+/// What FULL scope shows, each part read through its domain's read side, which notes the
+/// reads for the audit.
+async fn full(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    case: &CaseRow,
+    personal: &CasePersonal,
+) -> AppResult<FullView> {
+    let (db, now, words) = (&state.db, db::now(), page.words);
+    let persons = cases::reads::persons_of_case(db, caller, case.id, now).await?;
+    let mut sections = Vec::new();
+    if let Some(sheet) = &personal.signal_sheet {
+        sections.push(records::signal_sheet(words, sheet.clone()));
+    }
+    if let Some(signal_id) = case.signal_id {
+        // The signal follows the case's scope; its report is its own personal data.
+        if let Ok(signal) = signals::reads::get(db, caller, signal_id, now).await {
+            if let Some(report) = signal
+                .personal
+                .open_some(caller, |p| p.visit_report.clone())
+            {
+                sections.push(records::visit_report(words, report));
+            }
+        }
+    }
+    let consents = cases::reads::consents_of(db, caller, case.id, now)
+        .await?
+        .iter()
+        .map(|(c, _)| records::consent(words, page.zone, c))
+        .collect();
+    let rows = handovers::reads::of_case(db, caller, case.id, now).await?;
+    let agency_ids: Vec<Uuid> = rows
+        .iter()
+        .flat_map(|h| [h.handover.from_agency_id, h.handover.to_agency_id])
+        .collect();
+    let named = agencies::store::get_many(db, &agency_ids).await?;
+    let name = |id: Uuid| {
+        named
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
+    let handovers = rows
+        .into_iter()
+        .map(|view| {
+            let h = view.handover;
+            HandoverLine {
+                id: h.id,
+                kind: match h.kind {
+                    HandoverKind::Transfer => words.kind_transfer,
+                    HandoverKind::Referral => words.kind_referral,
+                },
+                from: name(h.from_agency_id),
+                to: name(h.to_agency_id),
+                requested: local_time(h.requested_at, page.zone),
+                status: match h.status {
+                    HandoverStatus::Pending => words.status_pending,
+                    HandoverStatus::Accepted => words.status_accepted,
+                    HandoverStatus::Declined => words.status_declined,
+                    HandoverStatus::Cancelled => words.status_cancelled,
+                    HandoverStatus::Completed => words.status_completed,
+                },
+            }
+        })
+        .collect();
+    let timeline = cases::store::events_of(db, case.id)
+        .await?
+        .iter()
+        .map(|e| {
+            (
+                local_time(e.occurred_at, page.zone),
+                event_text(page.lang, e),
+            )
+        })
+        .collect();
+    Ok(FullView {
+        persons: persons
+            .into_iter()
+            .map(|p| records::person(page.lang, p))
+            .collect(),
+        sections,
+        consents,
+        handovers,
+        timeline,
+    })
+}
+
+/// A timeline entry in the user's words (an entry of a kind not named here shows its
+/// code, so a new kind is never hidden).
+fn event_text(lang: Lang, e: &CaseEventRow) -> String {
+    let ru = lang == Lang::Ru;
+    let what = match e.kind.as_str() {
+        "OPENED" => {
+            if ru {
+                "Случай открыт"
+            } else {
+                "Case opened"
+            }
+        }
+        "STATUS_CHANGED" => {
+            if ru {
+                "Статус изменён"
+            } else {
+                "Status changed"
+            }
+        }
+        "DECISION_WORK_EXTENDED" => {
+            if ru {
+                "Работа с решением продлена"
+            } else {
+                "Decision work extended"
+            }
+        }
+        "MONITORING_RECORDED" => {
+            if ru {
+                "Проведён мониторинг"
+            } else {
+                "Monitoring recorded"
+            }
+        }
+        "CLOSED" => {
+            if ru {
+                "Случай закрыт"
+            } else {
+                "Case closed"
+            }
+        }
+        "PERSON_ADDED" => {
+            if ru {
+                "Добавлен участник"
+            } else {
+                "Person added"
+            }
+        }
+        "CONSENT_RECORDED" => {
+            if ru {
+                "Получено согласие"
+            } else {
+                "Consent recorded"
+            }
+        }
+        "CONSENT_WITHDRAWN" => {
+            if ru {
+                "Согласие отозвано"
+            } else {
+                "Consent withdrawn"
+            }
+        }
+        "SIGNAL_SHEET_UPDATED" => {
+            if ru {
+                "Обновлён лист сигнала"
+            } else {
+                "Signal sheet updated"
+            }
+        }
+        "HANDOVER_REQUESTED" => {
+            if ru {
+                "Отправлен запрос"
+            } else {
+                "Request sent"
+            }
+        }
+        "HANDOVER_DECLINED" => {
+            if ru {
+                "Запрос отклонён"
+            } else {
+                "Request declined"
+            }
+        }
+        "HANDOVER_CANCELLED" => {
+            if ru {
+                "Запрос отозван"
+            } else {
+                "Request withdrawn"
+            }
+        }
+        "TRANSFER_ACCEPTED" => {
+            if ru {
+                "Передача принята"
+            } else {
+                "Transfer accepted"
+            }
+        }
+        "REFERRAL_ACCEPTED" => {
+            if ru {
+                "Направление принято"
+            } else {
+                "Referral accepted"
+            }
+        }
+        "REFERRAL_COMPLETED" => {
+            if ru {
+                "Направление выполнено"
+            } else {
+                "Referral completed"
+            }
+        }
+        other => other,
+    };
+    match (e.from_status, e.to_status) {
+        (Some(from), Some(to)) => format!(
+            "{what}: {} → {}",
+            records::case_status(lang, from),
+            records::case_status(lang, to)
+        ),
+        _ => what.to_owned(),
+    }
+}

@@ -1,0 +1,83 @@
+//! The web workspace: pages rendered on the server for the hub's practitioners, served by
+//! the same binary at `/` (GraphQL stays at `/graphql`). Pages act through the same
+//! [`Caller`] as GraphQL, so every scope rule and every read audit holds as it does
+//! through the API; forms work without JavaScript; every asset comes from the binary.
+//!
+//! - [`session`]: the session cookie and the forms' CSRF tokens;
+//! - [`security`]: the headers every page carries;
+//! - [`i18n`]: the words, in Russian and English;
+//! - [`sign_in`], [`home`]: the pages; [`page`]: what every page shows around its content.
+
+pub mod case;
+pub mod handover;
+pub mod home;
+pub mod i18n;
+pub mod page;
+pub mod records;
+pub mod search;
+pub mod security;
+pub mod session;
+pub mod sign_in;
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::app::AppState;
+use crate::graphql::Schemas;
+
+/// The stylesheet and the icon, compiled into the binary.
+const STYLESHEET: &str = include_str!("../../assets/web/caselink.css");
+const FAVICON: &str = include_str!("../../assets/web/favicon.svg");
+
+/// The workspace's routes, with the page headers on each.
+pub fn routes() -> Router<(AppState, Schemas)> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(sign_in::form).post(sign_in::submit))
+        .route("/logout", post(sign_in::sign_out))
+        .route("/cases/{id}", get(case::show))
+        .route("/search", get(search::show))
+        .route("/handovers/{id}", get(handover::show))
+        .route("/handovers/{id}/accept", post(handover::accept))
+        .route("/handovers/{id}/decline", post(handover::decline))
+        .route("/assets/web/caselink.css", get(stylesheet))
+        .route("/assets/web/favicon.svg", get(favicon))
+        .layer(axum::middleware::from_fn(security::page_headers))
+}
+
+/// Any other path: the not-found page, in the caller's language when signed in.
+pub async fn not_found(
+    axum::extract::State((state, _)): axum::extract::State<(AppState, Schemas)>,
+    caller: crate::access::Caller,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let page = page::Page::signed_in(&state, &caller, &headers)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(page::Page::anonymous);
+    security::with_page_headers(page::not_found(&page))
+}
+
+async fn stylesheet() -> Response {
+    asset("text/css; charset=utf-8", STYLESHEET)
+}
+
+async fn favicon() -> Response {
+    asset("image/svg+xml", FAVICON)
+}
+
+/// An asset of the binary; it holds nothing personal, so it may be cached.
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}

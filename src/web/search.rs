@@ -1,0 +1,145 @@
+//! Finding a case or a signal by its journal number (`CASE-…`, `SIG-…`), for anyone in
+//! its scope. A number is not personal data, so it travels in the address (`GET
+//! /search?number=…`); one case found opens its page at once. Out of scope is the same
+//! as nowhere: both read one scoped statement and find nothing.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::i18n::local_time;
+use super::page::{self, Page};
+use super::records;
+use crate::access::Caller;
+use crate::app::AppState;
+use crate::error::AppResult;
+use crate::graphql::Schemas;
+use crate::{cases, db, signals};
+
+/// Longest journal number looked for; longer input finds nothing without a query.
+const MAX_NUMBER: usize = 64;
+
+/// A case found.
+pub struct CaseHit {
+    pub id: Uuid,
+    pub number: String,
+    pub status: &'static str,
+    pub opened: String,
+}
+
+/// A signal found.
+pub struct SignalHit {
+    pub number: String,
+    pub status: &'static str,
+    pub received: String,
+    /// The case opened from it, when the viewer reads that case.
+    pub case_id: Option<Uuid>,
+}
+
+#[derive(Template)]
+#[template(path = "web/templates/search.html")]
+struct SearchPage<'a> {
+    page: &'a Page,
+    number: &'a str,
+    searched: bool,
+    cases: &'a [CaseHit],
+    signals: &'a [SignalHit],
+}
+
+/// `GET /search?number=`.
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    number: Option<String>,
+}
+
+/// `GET /search`: the form, and what the number finds.
+pub async fn show(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    let page = match Page::signed_in(&state, &caller, &headers).await {
+        Ok(Some(page)) => page,
+        Ok(None) => return page::to_sign_in("/search"),
+        Err(error) => return page::error(&Page::anonymous(), &caller, error, "/search"),
+    };
+    let number = query.number.unwrap_or_default().trim().to_uppercase();
+    if number.is_empty() {
+        return render(&page, "", false, &[], &[]);
+    }
+    match find(&state, &caller, &page, &number).await {
+        Ok((cases, signals)) => match (cases.as_slice(), signals.is_empty()) {
+            ([only], true) => Redirect::to(&format!("/cases/{}", only.id)).into_response(),
+            _ => render(&page, &number, true, &cases, &signals),
+        },
+        Err(error) => page::error(&page, &caller, error, "/search"),
+    }
+}
+
+fn render(
+    page: &Page,
+    number: &str,
+    searched: bool,
+    cases: &[CaseHit],
+    signals: &[SignalHit],
+) -> Response {
+    page::html(
+        StatusCode::OK,
+        &SearchPage {
+            page,
+            number,
+            searched,
+            cases,
+            signals,
+        },
+    )
+}
+
+async fn find(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    number: &str,
+) -> AppResult<(Vec<CaseHit>, Vec<SignalHit>)> {
+    if number.chars().count() > MAX_NUMBER || number.chars().any(char::is_control) {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let (db, now, viewer) = (&state.db, db::now(), caller.viewer()?);
+    let cases = cases::store::find_by_number(db, viewer, number, now)
+        .await?
+        .into_iter()
+        .map(|(c, _)| CaseHit {
+            id: c.id,
+            number: c.journal_no,
+            status: records::case_status(page.lang, c.status),
+            opened: local_time(c.opened_at, page.zone),
+        })
+        .collect();
+    let found = signals::store::find_by_number(db, viewer, number, now).await?;
+    let case_ids: Vec<Uuid> = found.iter().filter_map(|(s, _)| s.case_id).collect();
+    let readable = cases::store::get_visible_many(db, viewer, &case_ids, now).await?;
+    let signals = found
+        .into_iter()
+        .map(|(s, _)| SignalHit {
+            number: s
+                .service_journal_no
+                .clone()
+                .filter(|n| n == number)
+                .or(s.sender_journal_no.clone())
+                .unwrap_or_default(),
+            status: records::signal_status(page.lang, s.status),
+            received: local_time(
+                s.received_at.or(s.passed_at).unwrap_or(s.created_at),
+                page.zone,
+            ),
+            case_id: s
+                .case_id
+                .filter(|id| readable.iter().any(|(c, _)| c.id == *id)),
+        })
+        .collect();
+    Ok((cases, signals))
+}

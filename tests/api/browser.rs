@@ -1,0 +1,186 @@
+//! A real browser for the workspace's tests: Debian's Chromium, headless, driven through
+//! its chromedriver over WebDriver (fantoccini). `scripts/test-all` installs both when
+//! they are missing. Without them a test is skipped with a loud note, except under
+//! `CI=true`, where a missing browser fails the run.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// One headless Chromium with its own profile, ended with the test.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+impl Browser {
+    /// Starts a browser, or `None` (with a note) where none is installed outside CI.
+    pub async fn start() -> Option<Browser> {
+        let driver_path = std::env::var("CASELINK_CHROMEDRIVER").unwrap_or(CHROMEDRIVER.into());
+        let chromium = std::env::var("CASELINK_CHROMIUM").unwrap_or(CHROMIUM.into());
+        if !std::path::Path::new(&driver_path).exists() || !std::path::Path::new(&chromium).exists()
+        {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+            assert!(!ci, "CI=true: Chromium and chromedriver are required ({chromium}, {driver_path}); scripts/test-all installs them");
+            eprintln!("!!! SKIPPED a browser test: no {chromium} or {driver_path} (scripts/test-all installs them)");
+            return None;
+        }
+        let port = free_port();
+        let driver = Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = std::env::temp_dir().join(format!(
+            "caselink-chromium-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                // No network beyond loopback here: background connections are refused by
+                // the machine, many at a time, so they are switched off.
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-quic", "--no-first-run", "--disable-background-networking",
+                         "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                         format!("--user-data-dir={}", profile.display())],
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = None;
+        for _ in 0..100 {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Some(Browser {
+                        client,
+                        driver,
+                        profile,
+                    })
+                }
+                Err(error) => last_error = Some(error),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver did not answer on {url}: {last_error:?}");
+    }
+
+    /// Opens `url` and waits for its page.
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.expect("open a page");
+    }
+
+    /// The current page's text.
+    pub async fn text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .expect("a body")
+            .text()
+            .await
+            .expect("its text")
+    }
+
+    /// The current address.
+    pub async fn url(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .expect("the address")
+            .to_string()
+    }
+
+    /// Types `value` into the field with id `id`.
+    pub async fn fill(&self, id: &str, value: &str) {
+        let field = self
+            .client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("field #{id}: {e}"));
+        field.clear().await.expect("clear a field");
+        field.send_keys(value).await.expect("type into a field");
+    }
+
+    /// Clicks the element `css` finds and waits for the next page.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .execute("window.caselinkOldPage = true;", vec![])
+            .await
+            .expect("mark the page");
+        let element = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        element
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        // The new page is there when the old one's marker is gone, it has loaded with a
+        // body, and the driver reports its address (during a navigation it may still
+        // report the old one).
+        let probe =
+            "return (window.caselinkOldPage !== true && document.readyState === 'complete' \
+                     && document.body !== null) ? location.href : null;";
+        for _ in 0..400 {
+            if let Ok(serde_json::Value::String(href)) = self.client.execute(probe, vec![]).await {
+                if self
+                    .client
+                    .current_url()
+                    .await
+                    .is_ok_and(|url| url.as_str() == href)
+                {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no page came after clicking {css}");
+    }
+
+    /// Saves a screenshot of the page as `docs/screenshots/<name>.png` when
+    /// `CASELINK_SCREENSHOTS=1` (the docs' pictures are made by these tests).
+    pub async fn screenshot(&self, name: &str) {
+        if std::env::var("CASELINK_SCREENSHOTS").as_deref() != Ok("1") {
+            return;
+        }
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+        std::fs::create_dir_all(&dir).expect("docs/screenshots");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write a screenshot");
+    }
+
+    /// Ends the browser and its driver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}

@@ -29,7 +29,7 @@ pub const CASE_QUERY: &str = "query Case($id: ID!) { case(id: $id) { id journalN
 pub const INBOX_QUERY: &str = "{ handoverInbox(first: 20) { edges { node { id kind status requestedAt deadlineAt overdue ageMinutes fromAgency { name } case { journalNumber status } } } } }";
 /// The page size of the list, as the server fetches it (`first` + 1 to learn whether a
 /// next page exists).
-const PAGE_FETCH: i64 = 21;
+pub const PAGE_FETCH: i64 = 21;
 
 /// How long and how hard to load.
 #[derive(Clone, Copy)]
@@ -53,7 +53,7 @@ impl Load {
         }
     }
 
-    async fn run<F, Fut>(&self, client: F) -> anyhow::Result<Stats>
+    pub async fn run<F, Fut>(&self, client: F) -> anyhow::Result<Stats>
     where
         F: Fn(usize, Window) -> Fut,
         Fut: std::future::Future<Output = anyhow::Result<Sample>> + Send + 'static,
@@ -143,7 +143,7 @@ pub async fn http_inbox(load: Load, addr: SocketAddr, token: &str) -> anyhow::Re
 }
 
 /// Clients posting one query without variables, back to back.
-async fn http_query(
+pub async fn http_query(
     load: Load,
     addr: SocketAddr,
     token: &str,
@@ -329,7 +329,7 @@ async fn request_work(
 }
 
 /// The agency's staff as the store sees them: they read personal data.
-fn staff(agency: Uuid) -> caselink::access::Viewer {
+pub fn staff(agency: Uuid) -> caselink::access::Viewer {
     caselink::access::Viewer {
         agency_id: Some(agency),
         ceiling: caselink::access::Scope::Full,

@@ -365,7 +365,7 @@ async fn measure_http(
     let cases_deep = pages::http_deep(load, server.addr, &token, &cases_deep_query).await?;
     // The inbox, as the guardianship officer. It reads no personal data: no audit events.
     let officer = workloads::login(server.addr, hub::INBOX_EMAIL, hub::PASSWORD).await?;
-    workloads::check_inbox(server.addr, &officer).await?;
+    workloads::check_inbox(server.addr, &officer, measured.inbox.pending).await?;
     let inbox_before = workloads::audit_events(db).await?;
     println!("  HTTP: handoverInbox(first: 20)…");
     let inbox = workloads::http_inbox(load, server.addr, &officer).await?;

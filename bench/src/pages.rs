@@ -160,7 +160,11 @@ pub async fn measure_direct(
         )
         .await
         .map_err(|e| format!("{e:?}"))?;
-        expect_rows(rows.len())
+        // A small hub (`--cases`) may have less than a page past the cursor.
+        if rows.is_empty() {
+            return Err("expected requests past the cursor, got none".into());
+        }
+        Ok(())
     })
     .await?;
     println!("  direct: audit list_page, page 1…");

@@ -26,10 +26,14 @@ struct VisibleRow {
 
 const INSERT: &str = "
     INSERT INTO cases (id, journal_no, lead_agency_id, curator_user_id, signal_id, status, shelter,
-        child_birth_date, opened_at, status_changed_at, signal_sheet, version, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, 1, $9, $9)";
+        child_birth_date, opened_at, status_changed_at, decision_due_at, extension_reason,
+        support_started_at, next_monitoring_at, closed_at, closure_reason, exit_outcome,
+        signal_sheet, version, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+        $19, $20, $21)";
 
-/// Writes a new case.
+/// Writes a case as given, every column: a newly opened one (version 1), or, for the
+/// bench's seed (`bench/src/seed.rs`), one already on its way.
 pub async fn insert(tx: &mut Tx, row: &CaseRow) -> AppResult<()> {
     with_tx!(tx, |conn| sqlx::query(INSERT)
         .bind(row.id)
@@ -41,7 +45,18 @@ pub async fn insert(tx: &mut Tx, row: &CaseRow) -> AppResult<()> {
         .bind(row.shelter)
         .bind(row.child_birth_date)
         .bind(row.opened_at)
+        .bind(row.status_changed_at)
+        .bind(row.decision_due_at)
+        .bind(&row.extension_reason)
+        .bind(row.support_started_at)
+        .bind(row.next_monitoring_at)
+        .bind(row.closed_at)
+        .bind(row.closure_reason)
+        .bind(row.exit_outcome)
         .bind(&row.signal_sheet)
+        .bind(row.version)
+        .bind(row.created_at)
+        .bind(row.updated_at)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

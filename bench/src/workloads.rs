@@ -29,7 +29,7 @@ pub const CASE_QUERY: &str = "query Case($id: ID!) { case(id: $id) { id journalN
 pub const INBOX_QUERY: &str = "{ handoverInbox(first: 20) { edges { node { id kind status requestedAt deadlineAt overdue ageMinutes fromAgency { name } case { journalNumber status } } } } }";
 /// The page size of the list, as the server fetches it (`first` + 1 to learn whether a
 /// next page exists).
-const PAGE_FETCH: i64 = 21;
+pub const PAGE_FETCH: i64 = 21;
 
 /// How long and how hard to load.
 #[derive(Clone, Copy)]
@@ -53,7 +53,7 @@ impl Load {
         }
     }
 
-    async fn run<F, Fut>(&self, client: F) -> anyhow::Result<Stats>
+    pub async fn run<F, Fut>(&self, client: F) -> anyhow::Result<Stats>
     where
         F: Fn(usize, Window) -> Fut,
         Fut: std::future::Future<Output = anyhow::Result<Sample>> + Send + 'static,
@@ -111,9 +111,11 @@ async fn graphql(connection: &mut Connection, body: &str) -> anyhow::Result<Valu
     Ok(value)
 }
 
-/// Sends one inbox request and checks it fully: 20 requests, each with its sender and
-/// its case (so the seed's participations give the receiver the case).
-pub async fn check_inbox(addr: SocketAddr, token: &str) -> anyhow::Result<()> {
+/// Sends one inbox request and checks it fully: 20 requests (all `pending` if fewer),
+/// each with its sender and its case (so the seed's participations give the receiver
+/// the case).
+pub async fn check_inbox(addr: SocketAddr, token: &str, pending: i64) -> anyhow::Result<()> {
+    let expected = usize::try_from(pending.min(20))?;
     let body = json!({ "query": INBOX_QUERY }).to_string();
     let response = graphql(&mut Connection::new(addr, Some(token)), &body).await?;
     let edges = response["data"]["handoverInbox"]["edges"]
@@ -123,9 +125,9 @@ pub async fn check_inbox(addr: SocketAddr, token: &str) -> anyhow::Result<()> {
         .iter()
         .filter(|e| e["node"]["case"].is_object() && e["node"]["fromAgency"].is_object())
         .count();
-    if edges.len() != 20 || whole != 20 {
+    if edges.len() != expected || whole != expected {
         bail!(
-            "expected 20 requests with case and sender, got {} ({whole} whole)",
+            "expected {expected} requests with case and sender, got {} ({whole} whole)",
             edges.len()
         );
     }
@@ -143,7 +145,7 @@ pub async fn http_inbox(load: Load, addr: SocketAddr, token: &str) -> anyhow::Re
 }
 
 /// Clients posting one query without variables, back to back.
-async fn http_query(
+pub async fn http_query(
     load: Load,
     addr: SocketAddr,
     token: &str,
@@ -329,7 +331,7 @@ async fn request_work(
 }
 
 /// The agency's staff as the store sees them: they read personal data.
-fn staff(agency: Uuid) -> caselink::access::Viewer {
+pub fn staff(agency: Uuid) -> caselink::access::Viewer {
     caselink::access::Viewer {
         agency_id: Some(agency),
         ceiling: caselink::access::Scope::Full,
@@ -391,16 +393,14 @@ async fn inbox_work(db: &Db, agency: Uuid, whole: bool) -> Result<(), String> {
     )
     .await
     .map_err(|e| format!("{e:?}"))?;
-    if rows.len() as i64 != PAGE_FETCH {
-        return Err(format!(
-            "expected {PAGE_FETCH} requests, got {}",
-            rows.len()
-        ));
+    // A small hub (`--cases`) may have fewer than a page pending.
+    if rows.is_empty() {
+        return Err("expected pending requests, got none".into());
     }
     if !whole {
         return Ok(());
     }
-    let page = &rows[..20];
+    let page = &rows[..rows.len().min(20)];
     let mut senders: Vec<Uuid> = page.iter().map(|r| r.row.from_agency_id).collect();
     senders.sort_unstable();
     senders.dedup();

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::load::Stats;
+use super::pages::{Cursors, Figures, DEEP_SHARE};
 
 /// The HTTP rate of `cases(first: 20)` must reach this share of the direct rate.
 pub const TARGET_RATIO: f64 = 0.40;
@@ -42,6 +43,10 @@ pub struct Results {
     pub peak_heap_kib: u64,
     /// Audit events written while the HTTP clients ran.
     pub audit_events: i64,
+    /// Deep pages, and the audit log's page 1.
+    pub pages: Figures,
+    /// Where the deep pages start.
+    pub cursors: Cursors,
 }
 
 impl Results {
@@ -138,7 +143,15 @@ pub fn print(results: &Results) {
         results.inbox_ratio(),
         results.inbox_whole_ratio()
     );
+    print_pages(results);
+    let p = &results.pages;
     for (name, stats) in [
+        ("HTTP cases deep page", &p.http_cases_deep),
+        ("direct cases deep page", &p.sql_cases_deep),
+        ("HTTP inbox deep page", &p.http_inbox_deep),
+        ("direct inbox deep page", &p.sql_inbox_deep),
+        ("direct audit page 1", &p.sql_audit_first),
+        ("direct audit deep page", &p.sql_audit_deep),
         ("HTTP cases", &results.http_list),
         ("HTTP case", &results.http_case),
         ("direct list", &results.sql_list),
@@ -153,6 +166,63 @@ pub fn print(results: &Results) {
             println!("- first error of {name}: {}", shorten(error));
         }
     }
+}
+
+/// Page 1 against a deep page, one line per list read.
+fn print_pages(results: &Results) {
+    let (p, c) = (&results.pages, &results.cursors);
+    println!();
+    println!(
+        "Page 1 against a deep page (the page after {:.0}% of the list's rows):",
+        DEEP_SHARE * 100.0
+    );
+    println!();
+    println!("| list | rows | page 1 req/s | p50 / p99 ms | deep page req/s | p50 / p99 ms | deep / page 1 |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let line = |name: &str, rows: usize, first: &Stats, deep: &Stats| {
+        println!(
+            "| {name} | {rows} | {:.0} | {:.1} / {:.1} | {:.0} | {:.1} / {:.1} | {:.2} |",
+            first.per_second,
+            ms(first.p50),
+            ms(first.p99),
+            deep.per_second,
+            ms(deep.p50),
+            ms(deep.p99),
+            rate_ratio(deep, first)
+        );
+    };
+    line(
+        "HTTP `cases(first: 20)` + persons",
+        c.cases.0,
+        &results.http_list,
+        &p.http_cases_deep,
+    );
+    line(
+        "direct `cases::store::list_page`",
+        c.cases.0,
+        &results.sql_list,
+        &p.sql_cases_deep,
+    );
+    line(
+        "HTTP `handoverInbox(first: 20)`",
+        c.inbox.0,
+        &results.http_inbox,
+        &p.http_inbox_deep,
+    );
+    line(
+        "direct `handovers::store::list_page` (inbox)",
+        c.inbox.0,
+        &results.sql_inbox_page,
+        &p.sql_inbox_deep,
+    );
+    line(
+        "direct `audit::store::list_page` (all events)",
+        c.audit.0,
+        &p.sql_audit_first,
+        &p.sql_audit_deep,
+    );
+    println!();
+    println!("- not measured: the signals journal, my cases, the outbox and notifications (the seed writes no signals or notifications)");
 }
 
 fn print_verdicts(results: &Results) {
@@ -211,6 +281,16 @@ pub fn print_summary(all: &[Results]) {
             results.inbox_ratio(),
             results.sql_inbox.per_second,
             results.inbox_whole_ratio()
+        );
+        let p = &results.pages;
+        println!(
+            "- {}: deep page / page 1 rate: cases HTTP {:.2}, direct {:.2}; inbox HTTP {:.2}, direct {:.2}; audit direct {:.2}",
+            results.backend,
+            rate_ratio(&p.http_cases_deep, &results.http_list),
+            rate_ratio(&p.sql_cases_deep, &results.sql_list),
+            rate_ratio(&p.http_inbox_deep, &results.http_inbox),
+            rate_ratio(&p.sql_inbox_deep, &results.sql_inbox_page),
+            rate_ratio(&p.sql_audit_deep, &p.sql_audit_first),
         );
     }
 }

@@ -1,6 +1,7 @@
-//! What the bench hub holds: 50 agencies with one user each, and 100,000 cases led by
-//! the prevention services, each sent by a maternity hospital. Rows are generated from a
-//! fixed random seed, a batch at a time, in the shapes the library stores.
+//! What the bench hub holds: 50 agencies with one user each, and (by default) 100,000
+//! cases led by the prevention services, each sent by a maternity hospital. Rows are
+//! generated from a fixed random seed, a batch at a time, in the shapes the library
+//! stores; `super::seed` writes them through the library's own store functions.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -18,16 +19,37 @@ use uuid::Uuid;
 
 /// Agencies in the hub.
 pub const AGENCIES: usize = 50;
-/// Cases in the hub.
-pub const CASES: usize = 100_000;
+/// Cases in the hub unless `--cases` says otherwise.
+pub const DEFAULT_CASES: usize = 100_000;
 /// Prevention services: they lead every case, ~3,300 each.
 const PREVENTION_SERVICES: usize = 30;
 /// Maternity hospitals: they send every case's signal, ~7,100 each.
 const HOSPITALS: usize = 14;
 /// Every bench user's password.
 pub const PASSWORD: &str = "bench-password-2026";
-/// The name of the agency written last: its presence means the seed completed.
-pub const MARKER: &str = "НКО «Точка отсчёта» (bench seed v1)";
+/// How the name of the marker agency (the NGO) begins. The seed names it
+/// [`unfinished_marker`] first and renames it to [`marker`] last, so a seed cut short is
+/// never mistaken for a whole one. v1 was the seed that wrote its own SQL.
+pub const MARKER_PREFIX: &str = "НКО «Точка отсчёта» (bench seed";
+
+/// The marker agency's name in a whole hub of `cases` cases.
+pub fn marker(cases: usize) -> String {
+    format!("{MARKER_PREFIX} v2, {cases} cases)")
+}
+
+/// The marker agency's name while the hub is being seeded.
+pub fn unfinished_marker(cases: usize) -> String {
+    format!("{MARKER_PREFIX} v2, {cases} cases, unfinished)")
+}
+
+/// The number of cases a marker name says the hub holds, if it is a whole v2 hub's.
+pub fn cases_of_marker(name: &str) -> Option<usize> {
+    name.strip_prefix(MARKER_PREFIX)?
+        .strip_prefix(" v2, ")?
+        .strip_suffix(" cases)")?
+        .parse()
+        .ok()
+}
 /// The user the bench signs in as: head and curator of the measured prevention service.
 pub const MEASURED_EMAIL: &str = "head.01@bench.caselink";
 /// The user whose inbox the bench reads: the officer of the first guardianship authority.
@@ -39,9 +61,8 @@ const HANDOVER_WORKING_DAYS: u32 = 3;
 /// How far back cases were opened.
 const HISTORY_DAYS: i64 = 3 * 365;
 
-/// An agency and its one user.
+/// An agency and its one user, before they are written.
 pub struct Agency {
-    pub id: Uuid,
     pub name: String,
     pub kind: AgencyKind,
     pub region: &'static str,
@@ -52,23 +73,13 @@ pub struct Agency {
 
 /// An agency's user.
 pub struct User {
-    pub id: Uuid,
     pub name: String,
     pub email: String,
     pub roles: &'static [Role],
 }
 
-/// A participation row (`access::participation`): how an agency reaches a case.
-pub struct Participation {
-    pub id: Uuid,
-    pub case_id: Uuid,
-    pub agency_id: Uuid,
-    pub kind: &'static str,
-    pub scope: &'static str,
-    pub granted_at: DateTime<Utc>,
-}
-
-/// An agency of a seeded hub, as read back from the database (ids differ per seed).
+/// An agency as written (ids differ per seed).
+#[derive(Clone, Copy)]
 pub struct SeededAgency {
     pub id: Uuid,
     pub kind: AgencyKind,
@@ -78,7 +89,6 @@ pub struct SeededAgency {
 }
 
 /// What the handover seed needs to know of a case.
-#[derive(sqlx::FromRow)]
 pub struct CaseSketch {
     pub id: Uuid,
     pub lead_agency_id: Uuid,
@@ -87,23 +97,17 @@ pub struct CaseSketch {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
-/// The handovers of a seeded hub and the participations they leave.
-#[derive(Default)]
-pub struct Handovers {
-    pub rows: Vec<HandoverRow>,
-    pub participations: Vec<Participation>,
-}
-
-/// The rows of a run of consecutive cases.
-#[derive(Default)]
-pub struct Batch {
-    pub cases: Vec<CaseRow>,
-    pub participations: Vec<Participation>,
-    pub persons: Vec<PersonRow>,
+/// A case to write: the case (its journal number still empty: the seed takes it from
+/// the service's journal as the hub does), its mother, and who sent its signal.
+pub struct NewCase {
+    pub case: CaseRow,
+    pub mother: PersonRow,
+    /// The maternity hospital that sent the signal.
+    pub hospital: Uuid,
 }
 
 /// The 50 agencies: 30 prevention services, 14 maternity hospitals, and a few of the
-/// other kinds; the last one is the [`MARKER`].
+/// other kinds; the last one, the NGO, is the marker (see [`MARKER_PREFIX`]).
 pub fn agencies() -> Vec<Agency> {
     (0..AGENCIES).map(agency).collect()
 }
@@ -143,7 +147,8 @@ fn agency(index: usize) -> Agency {
         ),
         _ => (
             AgencyKind::Ngo,
-            MARKER.to_owned(),
+            // Named by the seed: see `marker`.
+            String::new(),
             format!("ngo.{n:02}"),
             &[Role::Curator],
         ),
@@ -158,14 +163,12 @@ fn agency(index: usize) -> Agency {
         )
     };
     Agency {
-        id: Uuid::now_v7(),
         name,
         kind,
         region,
         time_zone: caselink::db::TimeZone(time_zone),
         contact_email: format!("office.{n:02}@bench.caselink"),
         user: User {
-            id: Uuid::now_v7(),
             name: format!("{} {}", SURNAMES[index % SURNAMES.len()], "Анна Петровна"),
             email: format!("{login}@bench.caselink"),
             roles,
@@ -173,58 +176,41 @@ fn agency(index: usize) -> Agency {
     }
 }
 
-/// Makes case rows in batches, numbering each service's journal as it goes.
+/// Makes cases in batches.
 pub struct CaseMaker<'a> {
-    services: &'a [Agency],
-    hospitals: &'a [Agency],
+    services: &'a [SeededAgency],
+    hospitals: &'a [SeededAgency],
     now: DateTime<Utc>,
     rng: StdRng,
-    /// Last journal number per (service index, year).
-    journals: BTreeMap<(usize, i32), i32>,
 }
 
 impl<'a> CaseMaker<'a> {
-    /// A maker over `agencies` (as [`agencies`] returns them), with cases opened
-    /// during the [`HISTORY_DAYS`] before `now`.
-    pub fn new(agencies: &'a [Agency], now: DateTime<Utc>) -> CaseMaker<'a> {
+    /// A maker over the written `agencies` (in the order of [`agencies`]), with cases
+    /// opened during the [`HISTORY_DAYS`] before `now`.
+    pub fn new(agencies: &'a [SeededAgency], now: DateTime<Utc>) -> CaseMaker<'a> {
         let (services, rest) = agencies.split_at(PREVENTION_SERVICES);
         CaseMaker {
             services,
             hospitals: &rest[..HOSPITALS],
             now,
-            // A fixed seed: every bench hub holds the same cases.
+            // A fixed seed: every bench hub of a size holds the same cases.
             rng: StdRng::seed_from_u64(2026),
-            journals: BTreeMap::new(),
         }
     }
 
-    /// The rows of cases number `range`: case `i` is led by service `i % 30` and was
-    /// sent by hospital `i % 14`.
-    pub fn batch(&mut self, range: Range<usize>) -> Batch {
-        let mut batch = Batch::default();
-        for i in range {
-            let (service, hospital) = (i % self.services.len(), i % self.hospitals.len());
-            let case = self.case(service);
-            batch.persons.push(self.mother(&case));
-            batch.participations.extend([
-                participation(&case, self.services[service].id, "LEAD", "FULL"),
-                participation(
-                    &case,
-                    self.hospitals[hospital].id,
-                    "SIGNAL_SENDER",
-                    "SUMMARY",
-                ),
-            ]);
-            batch.cases.push(case);
-        }
-        batch
-    }
-
-    /// The journal counters the generated cases used: (agency, year, last number).
-    pub fn journal_counters(&self) -> Vec<(Uuid, i32, i32)> {
-        self.journals
-            .iter()
-            .map(|(&(service, year), &last)| (self.services[service].id, year, last))
+    /// Cases number `range`: case `i` is led by service `i % 30` and was sent by
+    /// hospital `i % 14`.
+    pub fn batch(&mut self, range: Range<usize>) -> Vec<NewCase> {
+        range
+            .map(|i| {
+                let (service, hospital) = (i % self.services.len(), i % self.hospitals.len());
+                let case = self.case(service);
+                NewCase {
+                    mother: self.mother(&case),
+                    hospital: self.hospitals[hospital].id,
+                    case,
+                }
+            })
             .collect()
     }
 
@@ -233,14 +219,11 @@ impl<'a> CaseMaker<'a> {
         let opened_at = caselink::db::truncate(
             self.now - Duration::seconds(self.rng.gen_range(60..HISTORY_DAYS * 86_400)),
         );
-        let year = caselink::journal::local_year(agency.time_zone, opened_at);
-        let number = self.journals.entry((service, year)).or_default();
-        *number += 1;
         let mut case = CaseRow {
             id: Uuid::now_v7(),
-            journal_no: format!("CASE-{year}-{number:04}"),
+            journal_no: String::new(),
             lead_agency_id: agency.id,
-            curator_user_id: Some(agency.user.id),
+            curator_user_id: Some(agency.user_id),
             signal_id: None,
             status: CaseStatus::Assessment,
             shelter: self.rng.gen_ratio(1, 20),
@@ -343,16 +326,14 @@ impl<'a> CaseMaker<'a> {
 /// four to `inbox`, the measured one) and REFERRALs to social protection, the
 /// rehabilitation centre or the NGO. Those of closed cases, and some of open ones, are
 /// decided; most of open cases' are PENDING, asked in the last 8 days (some past their
-/// deadline). Pending ones give the receiver `HANDOVER_RECIPIENT`/`SUMMARY` and accepted
-/// referrals `REFERRAL_RECIPIENT`/`FULL`, as `access::participation::changes_for` does.
-/// An accepted transfer does not move the lead here: the case workloads keep the cases
-/// they measured before handovers were seeded.
+/// deadline). Each row is in its final state; the seed writes it as requested and then
+/// decides it, with the participation changes of each step.
 pub fn handovers(
     agencies: &[SeededAgency],
     cases: &[CaseSketch],
     inbox: Uuid,
     now: DateTime<Utc>,
-) -> Handovers {
+) -> Vec<HandoverRow> {
     let of_kind = |kinds: &[AgencyKind]| -> Vec<&SeededAgency> {
         agencies
             .iter()
@@ -369,10 +350,10 @@ pub fn handovers(
     ]);
     let by_id: BTreeMap<Uuid, &SeededAgency> = agencies.iter().map(|a| (a.id, a)).collect();
     let (Some(measured), Some(other_guardianship)) = (measured, other_guardianship) else {
-        return Handovers::default();
+        return Vec::new();
     };
     let mut rng = StdRng::seed_from_u64(5);
-    let mut out = Handovers::default();
+    let mut out = Vec::new();
     for case in cases {
         if !rng.gen_ratio(1, HANDOVER_ONE_IN) {
             continue;
@@ -455,15 +436,7 @@ pub fn handovers(
             version: 1,
             updated_at: requested_at,
         };
-        if pending {
-            out.participations.push(grant(
-                case.id,
-                to.id,
-                "HANDOVER_RECIPIENT",
-                "SUMMARY",
-                requested_at,
-            ));
-        } else {
+        if !pending {
             let latest = case.closed_at.unwrap_or(now);
             let decided_at = caselink::db::truncate(
                 (requested_at + Duration::seconds(rng.gen_range(3_600..3 * 86_400)))
@@ -471,17 +444,8 @@ pub fn handovers(
                     .max(requested_at),
             );
             decide(&mut row, &mut rng, to.user_id, decided_at, open);
-            if row.kind == HandoverKind::Referral && row.status == HandoverStatus::Accepted {
-                out.participations.push(grant(
-                    case.id,
-                    to.id,
-                    "REFERRAL_RECIPIENT",
-                    "FULL",
-                    decided_at,
-                ));
-            }
         }
-        out.rows.push(row);
+        out.push(row);
     }
     out
 }
@@ -516,39 +480,6 @@ fn decide(row: &mut HandoverRow, rng: &mut StdRng, receiver: Uuid, at: DateTime<
             row.version = 3;
         }
         _ => {}
-    }
-}
-
-fn grant(
-    case_id: Uuid,
-    agency_id: Uuid,
-    kind: &'static str,
-    scope: &'static str,
-    granted_at: DateTime<Utc>,
-) -> Participation {
-    Participation {
-        id: Uuid::now_v7(),
-        case_id,
-        agency_id,
-        kind,
-        scope,
-        granted_at,
-    }
-}
-
-fn participation(
-    case: &CaseRow,
-    agency_id: Uuid,
-    kind: &'static str,
-    scope: &'static str,
-) -> Participation {
-    Participation {
-        id: Uuid::now_v7(),
-        case_id: case.id,
-        agency_id,
-        kind,
-        scope,
-        granted_at: case.opened_at,
     }
 }
 

@@ -5,8 +5,15 @@
 //! Run it with `scripts/bench` (builds in release, starts a throwaway PostgreSQL). See
 //! `docs/performance.md` for what is measured and why.
 
-#[path = "../bench/mod.rs"]
-mod bench;
+mod cpu;
+mod http;
+mod hub;
+mod load;
+mod pages;
+mod report;
+mod seed;
+mod server;
+mod workloads;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,11 +23,11 @@ use anyhow::Context as _;
 use caselink::db::{migrate, Db};
 use clap::Parser;
 
-use bench::report::{self, Results};
-use bench::seed::{self, Measured};
-use bench::server::{Launch, Server};
-use bench::workloads::{self, Load};
-use bench::{hub, load::Stats};
+use load::Stats;
+use report::Results;
+use seed::Measured;
+use server::{Launch, Server};
+use workloads::Load;
 
 /// The server's allocator (see `src/main.rs`), so that the direct reads, which run in
 /// this process, get the same allocator as the HTTP requests they are compared with.
@@ -29,7 +36,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Measures `cases(first: 20)`, `case(id)` and `handoverInbox(first: 20)` over HTTP
 /// against the same reads straight from the database, on a seeded hub of 50 agencies,
-/// 100,000 cases and about 5,000 handovers.
+/// 100,000 cases (or `--cases`) and handovers for about 5% of them; and page 1 of each
+/// list against a deep page.
 #[derive(Parser)]
 #[command(name = "bench")]
 struct Args {
@@ -39,6 +47,10 @@ struct Args {
     /// Measure on PostgreSQL, at `BENCH_DATABASE_URL`.
     #[arg(long)]
     postgres: bool,
+    /// Cases in the hub. A database seeded with another number is refused (the default
+    /// SQLite file is per size: `caselink-bench-<N>.db` for other sizes).
+    #[arg(long, default_value_t = hub::DEFAULT_CASES)]
+    cases: usize,
     /// Measured seconds per workload.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
@@ -51,7 +63,8 @@ struct Args {
     /// Database connections, of the server and of the direct reads alike.
     #[arg(long, default_value_t = 16)]
     pool: u32,
-    /// The SQLite file (default: `target/bench/caselink-bench.db`).
+    /// The SQLite file (default: `target/bench/caselink-bench.db`, or
+    /// `caselink-bench-<N>.db` with `--cases N` other than 100,000).
     #[arg(long)]
     sqlite_file: Option<PathBuf>,
     /// The PostgreSQL database to seed and measure.
@@ -72,6 +85,11 @@ struct Target {
     audit_key_file: PathBuf,
     /// Where the server's sealer appends its checkpoints.
     audit_checkpoint_file: PathBuf,
+    /// The bench's own SQLite file: one left unfinished or by an older bench is
+    /// deleted and seeded again rather than refused.
+    owned_sqlite: Option<PathBuf>,
+    /// Transactions that write the seed at once.
+    writers: usize,
 }
 
 #[tokio::main]
@@ -132,16 +150,23 @@ fn targets(args: &Args, bench_dir: &Path) -> anyhow::Result<Vec<Target>> {
     let both = !args.sqlite && !args.postgres;
     let mut targets = Vec::new();
     if args.sqlite || both {
-        let file = args
-            .sqlite_file
-            .clone()
-            .unwrap_or_else(|| bench_dir.join("caselink-bench.db"));
+        // The default size keeps the file name it always had.
+        let suffix = if args.cases == hub::DEFAULT_CASES {
+            String::new()
+        } else {
+            format!("-{}", args.cases)
+        };
+        let owned = bench_dir.join(format!("caselink-bench{suffix}.db"));
+        let file = args.sqlite_file.clone().unwrap_or_else(|| owned.clone());
         targets.push(Target {
             backend: "SQLite",
             url: format!("sqlite://{}", file.display()),
             log: bench_dir.join("server-sqlite.log"),
             audit_key_file: bench_dir.join("caselink-bench-audit.key"),
-            audit_checkpoint_file: bench_dir.join("checkpoints-sqlite.jsonl"),
+            audit_checkpoint_file: bench_dir.join(format!("checkpoints-sqlite{suffix}.jsonl")),
+            owned_sqlite: (file == owned).then_some(owned),
+            // SQLite has one writer.
+            writers: 1,
         });
     }
     if args.postgres || both {
@@ -152,6 +177,8 @@ fn targets(args: &Args, bench_dir: &Path) -> anyhow::Result<Vec<Target>> {
                 log: bench_dir.join("server-postgres.log"),
                 audit_key_file: bench_dir.join("caselink-bench-audit.key"),
                 audit_checkpoint_file: bench_dir.join("checkpoints-postgres.jsonl"),
+                owned_sqlite: None,
+                writers: POSTGRES_WRITERS,
             }),
             None if args.postgres => {
                 anyhow::bail!("--postgres needs BENCH_DATABASE_URL (scripts/bench sets it)")
@@ -161,6 +188,10 @@ fn targets(args: &Args, bench_dir: &Path) -> anyhow::Result<Vec<Target>> {
     }
     Ok(targets)
 }
+
+/// Seeding transactions at once on PostgreSQL: each waits on its round trips, so a few
+/// keep the server busy.
+const POSTGRES_WRITERS: usize = 4;
 
 fn print_header(args: &Args) {
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
@@ -176,7 +207,7 @@ fn print_header(args: &Args) {
     println!();
     println!(
         "{cpus} CPUs ({model}); {} agencies, {} cases; {} clients, pool {}, {} s measured after {} s warm-up per workload",
-        hub::AGENCIES, hub::CASES, args.clients, args.pool, args.seconds, args.warmup
+        hub::AGENCIES, args.cases, args.clients, args.pool, args.seconds, args.warmup
     );
 }
 
@@ -189,12 +220,8 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         measure: Duration::from_secs(args.seconds),
         server: None,
     };
-    let keys = caselink::audit::keys::Keyring::open_for_recording(&target.audit_key_file)?;
-    let db = Db::connect(&target.url, args.pool)
-        .await?
-        .with_audit_keys(keys);
-    migrate::run(&db).await?;
-    let measured = seed::ensure(&db).await?;
+    let db = open(args, target).await?;
+    let measured = seed::ensure(&db, args.cases, target.writers).await?;
     println!(
         "  measured agency: {} cases led, {} clients; measured inbox: {} pending",
         measured.case_ids.len(),
@@ -216,9 +243,13 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     let sql_inbox_page = workloads::sql_inbox(load, &db, inbox, false).await?;
     println!("  direct: inbox page + senders + cases…");
     let sql_inbox = workloads::sql_inbox(load, &db, inbox, true).await?;
+    println!("  finding the deep pages' cursors…");
+    let cursors = pages::cursors(&db, measured.agency_id, inbox).await?;
+    let (sql_cases_deep, sql_inbox_deep, sql_audit_first, sql_audit_deep) =
+        pages::measure_direct(load, &db, (measured.agency_id, inbox), &cursors).await?;
     // The direct audit events are sealed now, so the server does not start with a backlog.
     seal(&db).await?;
-    let http = measure_http(load, &db, target, server, args.pool, &measured).await?;
+    let http = measure_http(load, &db, target, server, args.pool, &measured, &cursors).await?;
     db.close().await;
     Ok(Results {
         backend: target.backend,
@@ -236,7 +267,56 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         peak_memory_kib: http.peak_memory_kib,
         peak_heap_kib: http.peak_heap_kib,
         audit_events: http.audit_events,
+        pages: pages::Figures {
+            http_cases_deep: http.cases_deep,
+            sql_cases_deep,
+            http_inbox_deep: http.inbox_deep,
+            sql_inbox_deep,
+            sql_audit_first,
+            sql_audit_deep,
+        },
+        cursors,
     })
+}
+
+/// Opens (and migrates) the target's database. The bench's own SQLite file, if it holds
+/// an unfinished seed or an older bench's, is deleted first and seeded again.
+async fn open(args: &Args, target: &Target) -> anyhow::Result<Db> {
+    let keys = caselink::audit::keys::Keyring::open_for_recording(&target.audit_key_file)?;
+    let db = Db::connect(&target.url, args.pool)
+        .await?
+        .with_audit_keys(keys.clone());
+    migrate::run(&db).await?;
+    let Some(file) = &target.owned_sqlite else {
+        return Ok(db);
+    };
+    let seed::Found::Other(why) = seed::inspect(&db).await? else {
+        return Ok(db);
+    };
+    db.close().await;
+    println!("  {} will be seeded again: {why}", file.display());
+    let companion = PathBuf::from(caselink::audit::staged::sqlite_companion(file));
+    for path in [
+        file.clone(),
+        companion,
+        target.audit_checkpoint_file.clone(),
+    ] {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            match std::fs::remove_file(&name) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot delete {name:?}"));
+                }
+                _ => {}
+            }
+        }
+    }
+    let db = Db::connect(&target.url, args.pool)
+        .await?
+        .with_audit_keys(keys);
+    migrate::run(&db).await?;
+    Ok(db)
 }
 
 struct HttpFigures {
@@ -247,6 +327,8 @@ struct HttpFigures {
     peak_heap_kib: u64,
     audit_events: i64,
     inbox_audit_events: i64,
+    cases_deep: Stats,
+    inbox_deep: Stats,
 }
 
 async fn measure_http(
@@ -256,6 +338,7 @@ async fn measure_http(
     binary: &Path,
     pool_size: u32,
     measured: &Measured,
+    cursors: &pages::Cursors,
 ) -> anyhow::Result<HttpFigures> {
     let server = Server::start(Launch {
         binary,
@@ -277,13 +360,18 @@ async fn measure_http(
     println!("  HTTP: case(id)…");
     let case = workloads::http_case(load, server.addr, &token, &measured.case_ids).await?;
     let audit_events = workloads::audit_events(db).await? - audit_before;
+    let (cases_deep_query, inbox_deep_query) = pages::deep_queries(cursors);
+    println!("  HTTP: cases(first: 20, after: deep)…");
+    let cases_deep = pages::http_deep(load, server.addr, &token, &cases_deep_query).await?;
     // The inbox, as the guardianship officer. It reads no personal data: no audit events.
     let officer = workloads::login(server.addr, hub::INBOX_EMAIL, hub::PASSWORD).await?;
-    workloads::check_inbox(server.addr, &officer).await?;
+    workloads::check_inbox(server.addr, &officer, measured.inbox.pending).await?;
     let inbox_before = workloads::audit_events(db).await?;
     println!("  HTTP: handoverInbox(first: 20)…");
     let inbox = workloads::http_inbox(load, server.addr, &officer).await?;
     let inbox_audit_events = workloads::audit_events(db).await? - inbox_before;
+    println!("  HTTP: handoverInbox(first: 20, after: deep)…");
+    let inbox_deep = pages::http_deep(load, server.addr, &officer, &inbox_deep_query).await?;
     let peak_heap_kib = heap.peak_kib().await;
     let peak_memory_kib = server.peak_memory_kib()?;
     server.stop().await?;
@@ -295,6 +383,8 @@ async fn measure_http(
         peak_heap_kib,
         audit_events,
         inbox_audit_events,
+        cases_deep,
+        inbox_deep,
     })
 }
 

@@ -79,8 +79,13 @@ mod tests {
     #[test]
     fn fields_are_split_by_semicolons_quoted_only_when_needed_and_never_formulas() {
         let mut file = CsvFile::new();
-        file.record(["Иванова, Мария \"Маша\"", "Сургут; ул. Ленина", "=1+1", "+7 900"])
-            .unwrap();
+        file.record([
+            "Иванова, Мария \"Маша\"",
+            "Сургут; ул. Ленина",
+            "=1+1",
+            "+7 900",
+        ])
+        .unwrap();
         file.record(["a"]).unwrap();
         let text = file.finish().unwrap();
         assert_eq!(

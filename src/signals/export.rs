@@ -5,7 +5,6 @@
 //! in FULL), opened with the caller like every other read, and its export is audited
 //! before a byte leaves. An analyst's file has no personal columns at all.
 
-
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
@@ -96,7 +95,7 @@ pub async fn signals_csv(
         agency_name: agency.name,
         agency_id: agency.id,
         local_date: now.with_timezone(&tz).date_naive(),
-                body: file.finish()?,
+        body: file.finish()?,
     })
 }
 

@@ -21,6 +21,7 @@ pub mod journal;
 pub mod metrics;
 pub mod notify;
 pub mod signals;
+pub mod spreadsheet;
 pub mod users;
 pub mod web;
 

@@ -5,8 +5,6 @@
 //! in FULL), opened with the caller like every other read, and its export is audited
 //! before a byte leaves. An analyst's file has no personal columns at all.
 
-use std::borrow::Cow;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
@@ -21,6 +19,7 @@ use crate::agencies::{self, AgencyKind};
 use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+use crate::spreadsheet::CsvFile;
 
 /// The most rows one export holds: the file is built in memory, since the audit event
 /// naming every exported signal must be written before the body is sent.
@@ -46,7 +45,7 @@ pub struct SignalsCsv {
     pub agency_id: Uuid,
     /// Today in the agency's time zone.
     pub local_date: NaiveDate,
-    /// UTF-8 with a BOM and CRLF line ends, as Excel opens it without an import dialog.
+    /// As a Russian-locale Excel opens it ([`crate::spreadsheet`]).
     pub body: String,
 }
 
@@ -68,12 +67,12 @@ pub async fn signals_csv(
     // The personal columns: the receiving service's journal, for people who read
     // personal data. An analyst gets the journal numbers, times, statuses and clocks.
     let personal = agency.kind == AgencyKind::PreventionService && viewer.ceiling == Scope::Full;
-    let mut body = String::from("\u{feff}");
+    let mut file = CsvFile::new();
     let personal_header = personal.then(|| PERSONAL_HEADER.split(','));
     let header = SUMMARY_HEADER
         .split(',')
         .chain(personal_header.into_iter().flatten());
-    push_record(&mut body, header);
+    file.record(header)?;
     let (mut rows, mut before) = (0, None);
     while rows < MAX_ROWS {
         let limit = PAGE.min(MAX_ROWS - rows);
@@ -83,7 +82,7 @@ pub async fn signals_csv(
             // Only a file with the personal columns opens the rows' personal data.
             let family = personal.then(|| view.personal.open(caller)).flatten();
             let row = journal_row(&view.signal, family, agency_id, personal, tz, now);
-            push_record(&mut body, row);
+            file.record(row)?;
         }
         rows += page.len();
         match page.last().map(|view| &view.signal) {
@@ -96,7 +95,7 @@ pub async fn signals_csv(
         agency_name: agency.name,
         agency_id: agency.id,
         local_date: now.with_timezone(&tz).date_naive(),
-        body,
+        body: file.finish()?,
     })
 }
 
@@ -204,32 +203,6 @@ pub fn clock_cell(clock: Option<&Clock>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// One CSV field (RFC 4180), defused first: text a spreadsheet would run as a formula
-/// gets a leading apostrophe (OWASP "CSV injection"; tab and CR start formulas too).
-pub fn csv_field(value: &str) -> Cow<'_, str> {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{value}"))
-    } else {
-        Cow::Borrowed(value)
-    };
-    if value.contains([',', '"', '\r', '\n']) {
-        Cow::Owned(format!("\"{}\"", value.replace('"', "\"\"")))
-    } else {
-        value
-    }
-}
-
-/// Appends one record, CRLF-terminated (RFC 4180; Excel wants CRLF).
-pub fn push_record<S: AsRef<str>>(out: &mut String, fields: impl IntoIterator<Item = S>) {
-    for (i, field) in fields.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&csv_field(field.as_ref()));
-    }
-    out.push_str("\r\n");
-}
-
 fn source_label(source: SignalSource) -> &'static str {
     match source {
         SignalSource::Hospital => "медицинская организация",
@@ -303,30 +276,6 @@ mod tests {
             updated_at: detected,
             version: 1,
         }
-    }
-
-    #[test]
-    fn a_field_with_a_comma_a_quote_or_a_line_break_is_quoted_with_quotes_doubled() {
-        assert_eq!(csv_field("Иванова Мария"), "Иванова Мария");
-        assert_eq!(csv_field("Сургут, ул. Ленина"), "\"Сургут, ул. Ленина\"");
-        assert_eq!(csv_field("Мария \"Маша\""), "\"Мария \"\"Маша\"\"\"");
-        assert_eq!(csv_field("дом 1\r\nкв. 2"), "\"дом 1\r\nкв. 2\"");
-    }
-
-    #[test]
-    fn a_field_that_starts_like_a_formula_gets_an_apostrophe() {
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("+7 900 000-00-00"), "'+7 900 000-00-00");
-        assert_eq!(csv_field("-1"), "'-1");
-        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_field("SIG-2026-0042"), "SIG-2026-0042");
-    }
-
-    #[test]
-    fn a_record_is_comma_separated_and_ends_with_crlf() {
-        let mut out = String::new();
-        push_record(&mut out, ["a", "b,c", ""]);
-        assert_eq!(out, "a,\"b,c\",\r\n");
     }
 
     #[test]

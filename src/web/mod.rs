@@ -18,6 +18,7 @@ pub mod search;
 pub mod security;
 pub mod session;
 pub mod sign_in;
+pub mod signal;
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -39,6 +40,7 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/logout", post(sign_in::sign_out))
         .route("/cases/{id}", get(case::show))
         .route("/search", get(search::show))
+        .route("/signals/{id}", get(signal::show))
         .route("/handovers/{id}", get(handover::show))
         .route("/handovers/{id}/accept", post(handover::accept))
         .route("/handovers/{id}/decline", post(handover::decline))

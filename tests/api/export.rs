@@ -1,4 +1,4 @@
-//! `GET /export/signals.csv`: the journal as Excel opens it, each agency its own rows,
+//! `GET /export/signals.csv`: the journal as a Russian-locale Excel opens it (`;`, BOM), each agency its own rows,
 //! personal data only for the receiving service, and its export audited.
 
 use chrono::{Duration, Utc};
@@ -9,7 +9,7 @@ use crate::signals::{report_input, signal_hub, SignalHub};
 
 const NAME: &str = "Иванова, Мария \"Маша\"";
 const BOM: &str = "\u{feff}";
-const SUMMARY_HEADER: &str = "№ в журнале,Источник,Статус,Выявлен,Зарегистрирован,Передан в службу,Получен службой,Визит,Срок 30 мин,Срок 3 ч,Срок визита";
+const SUMMARY_HEADER: &str = "№ в журнале;Источник;Статус;Выявлен;Зарегистрирован;Передан в службу;Получен службой;Визит;Срок 30 мин;Срок 3 ч;Срок визита";
 
 async fn download(hub: &SignalHub, token: Option<&str>, query: &str) -> Plain {
     hub.app
@@ -58,23 +58,23 @@ async fn the_services_export_is_an_excel_ready_journal_with_the_mothers_name() {
     assert!(file.body.starts_with(BOM), "no BOM");
     let lines: Vec<&str> = file.body[BOM.len()..].split_terminator("\r\n").collect();
     assert!(file.body.ends_with("\r\n") && !lines.iter().any(|l| l.contains('\n')));
-    let personal = "ФИО матери,Адрес регистрации,Фактический адрес,Откуда доставлена,Телефон";
-    assert_eq!(lines[0], format!("{SUMMARY_HEADER},{personal}"));
+    let personal = "ФИО матери;Адрес регистрации;Фактический адрес;Откуда доставлена;Телефон";
+    assert_eq!(lines[0], format!("{SUMMARY_HEADER};{personal}"));
     assert_eq!(lines.len(), 2, "{}", file.body);
     let year = Utc::now()
         .with_timezone(&chrono_tz::Europe::Moscow)
         .format("%Y");
-    assert!(lines[1].starts_with(&format!("SIG-{year}-0001,медицинская организация,получен,")));
+    assert!(lines[1].starts_with(&format!("SIG-{year}-0001;медицинская организация;получен;")));
     let moscow = registered.with_timezone(&chrono_tz::Europe::Moscow);
     assert!(
-        lines[1].contains(&moscow.format(",%Y-%m-%d %H:%M,").to_string()),
+        lines[1].contains(&moscow.format(";%Y-%m-%d %H:%M;").to_string()),
         "{}",
         lines[1]
     );
-    assert!(lines[1].contains(",в срок,в срок,ожидает,"), "{}", lines[1]);
-    assert!(lines[1].contains(",\"Иванова, Мария \"\"Маша\"\"\",\"Сургут, ул. Ленина, 1\","));
+    assert!(lines[1].contains(";в срок;в срок;ожидает;"), "{}", lines[1]);
+    assert!(lines[1].contains(";\"Иванова, Мария \"\"Маша\"\"\";Сургут, ул. Ленина, 1;"));
     assert!(
-        lines[1].ends_with(",'+7 900 000-00-00"),
+        lines[1].ends_with(";'+7 900 000-00-00"),
         "the phone is defused: {}",
         lines[1]
     );
@@ -91,7 +91,7 @@ async fn the_hospitals_export_has_its_times_and_numbers_but_no_personal_data() {
     assert_eq!(lines[0], SUMMARY_HEADER);
     assert_eq!(lines.len(), 2, "{}", file.body);
     let yekaterinburg = registered.with_timezone(&chrono_tz::Asia::Yekaterinburg);
-    assert!(lines[1].contains(&yekaterinburg.format(",%Y-%m-%d %H:%M,").to_string()));
+    assert!(lines[1].contains(&yekaterinburg.format(";%Y-%m-%d %H:%M;").to_string()));
     for personal in ["Иванова", "Ленина", "900 000"] {
         assert!(!file.body.contains(personal), "{personal} in {}", file.body);
     }

@@ -1,7 +1,8 @@
 //! Every domain's registration: the audit actions it records, the notification kinds it
-//! sends (with their templates) and the reminders it raises. Each domain declares them in
-//! its own folder (`audit_actions.rs`, `notices.rs`, `reminders.rs`) and exports one
-//! `DOMAIN`; a new module adds one line below and edits nothing in `audit` or `notify`.
+//! sends (with their templates), the kinds of record its notices are about (with their
+//! web paths) and the reminders it raises. Each domain declares them in its own folder
+//! (`audit_actions.rs`, `notices.rs`, `reminders.rs`) and exports one `DOMAIN`; a new
+//! module adds one line below and edits nothing in `audit` or `notify`.
 //!
 //! The order is the order of the values in the GraphQL enums `AuditAction` and
 //! `NotificationKind`.
@@ -12,6 +13,7 @@ mod example_mrg;
 use crate::audit::actions::ActionInfo;
 use crate::notify::kinds::KindSpec;
 use crate::notify::reminders::Reminder;
+use crate::notify::subjects::SubjectKind;
 
 /// What one domain registers.
 #[derive(Clone, Copy, Debug)]
@@ -20,6 +22,8 @@ pub struct Domain {
     pub audit_actions: &'static [ActionInfo],
     /// The notifications it sends, each with its template.
     pub notification_kinds: &'static [KindSpec],
+    /// The kinds of record its notices are about, each with its link.
+    pub subject_kinds: &'static [SubjectKind],
     /// The reminders the scheduler raises for it, each round.
     pub reminders: &'static [Reminder],
 }
@@ -29,6 +33,7 @@ impl Domain {
     pub const EMPTY: Domain = Domain {
         audit_actions: &[],
         notification_kinds: &[],
+        subject_kinds: &[],
         reminders: &[],
     };
 }

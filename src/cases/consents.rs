@@ -205,7 +205,7 @@ pub async fn withdraw(
     recipients.extend(others.iter().copied().map(notify::Recipient::Agency));
     let notice = notify::Notice {
         kind: super::notices::CONSENT_WITHDRAWN,
-        subject: notify::Subject::Case(case_id),
+        subject: notify::Subject::new(super::notices::CASE, case_id),
         journal_no: case.journal_no.clone(),
         clock: None,
         due_at: None,

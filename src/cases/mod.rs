@@ -33,6 +33,7 @@ use crate::signals::{self, rules::SignalStep};
 pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
     audit_actions: audit_actions::ACTIONS,
     notification_kinds: notices::KINDS,
+    subject_kinds: notices::SUBJECTS,
     ..crate::domains::Domain::EMPTY
 };
 

@@ -1,8 +1,10 @@
 //! A pretend later module, the MRG, compiled for the unit tests only. It is what a new
 //! module writes: its audit action, its notification kind with a template of its own
-//! (`domains/example_mrg/meeting.txt` for the headline) and its reminder, all in its own
+//! (`domains/example_mrg/meeting.txt` for the headline), the kind of record its notices
+//! are about (a meeting, linked at `/mrg/meetings/{id}`) and its reminder, all in its own
 //! folder, plus one line in [`super::DOMAINS`]. The test below sends its notice through
-//! the outbox, the template and the reminder scheduler, end to end.
+//! the outbox, the template (with the meeting's link) and the reminder scheduler, end to
+//! end.
 
 use askama::Template as _;
 use chrono::{DateTime, Duration, Utc};
@@ -13,6 +15,7 @@ use crate::db::Db;
 use crate::error::AppResult;
 use crate::notify::kinds::{KindSpec, NotificationKind, Template};
 use crate::notify::reminders::{remind_once, Reminder};
+use crate::notify::subjects::SubjectKind;
 use crate::notify::{Notice, NotificationRow, Recipient, Subject};
 
 crate::audit_actions! {
@@ -31,6 +34,13 @@ pub const KINDS: &[KindSpec] = &[KindSpec {
     template: Template::NoticeWith(headline),
 }];
 
+/// An MRG meeting, as the record a notice is about: linked at `/mrg/meetings/{id}`.
+pub const EXAMPLE_MRG_MEETING_SUBJECT: SubjectKind =
+    SubjectKind::linked("EXAMPLE_MRG_MEETING", "/mrg/meetings");
+
+/// The example module's subject kinds.
+pub const SUBJECTS: &[SubjectKind] = &[EXAMPLE_MRG_MEETING_SUBJECT];
+
 /// The example module's reminders.
 pub const REMINDERS: &[Reminder] = &[Reminder {
     occasion: OCCASION,
@@ -41,6 +51,7 @@ pub const REMINDERS: &[Reminder] = &[Reminder {
 pub const DOMAIN: super::Domain = super::Domain {
     audit_actions: ACTIONS,
     notification_kinds: KINDS,
+    subject_kinds: SUBJECTS,
     reminders: REMINDERS,
 };
 
@@ -76,7 +87,7 @@ async fn meeting_soon(db: &Db, _config: &MailConfig, now: DateTime<Utc>) -> AppR
 fn notice(meeting_id: Uuid, agency: Uuid, at: DateTime<Utc>) -> Notice {
     Notice {
         kind: EXAMPLE_MRG_MEETING,
-        subject: Subject::Case(meeting_id),
+        subject: Subject::new(EXAMPLE_MRG_MEETING_SUBJECT, meeting_id),
         journal_no: "MRG-2026-0001".into(),
         clock: None,
         due_at: Some(at),
@@ -116,6 +127,39 @@ mod tests {
         row.id
     }
 
+    #[test]
+    fn a_notice_about_the_modules_own_record_links_to_its_page() {
+        let (meeting, at) = (Uuid::now_v7(), crate::db::now());
+        let notice = notice(meeting, Uuid::nil(), at);
+        let row = NotificationRow {
+            id: Uuid::nil(),
+            kind: notice.kind,
+            agency_id: None,
+            recipient_user_id: None,
+            recipient: "mrg@agency.example".into(),
+            language: NotificationLanguage::Ru,
+            time_zone: crate::db::TimeZone(chrono_tz::Europe::Moscow),
+            subject_kind: notice.subject.kind,
+            subject_id: notice.subject.id,
+            journal_no: notice.journal_no.clone(),
+            clock: None,
+            due_at: notice.due_at,
+            status: crate::notify::NotificationStatus::Pending,
+            attempts: 0,
+            round_attempts: 0,
+            next_attempt_at: at,
+            last_attempt_at: None,
+            last_error: None,
+            sent_at: None,
+            created_at: at,
+            details: None,
+        };
+        let mail = templates::render(&row, "https://hub.example/").expect("render");
+        let link = format!("https://hub.example/mrg/meetings/{meeting}");
+        assert!(mail.text.contains(&link), "{}", mail.text);
+        assert!(mail.html.contains(&link), "{}", mail.html);
+    }
+
     #[tokio::test]
     async fn a_kind_registered_in_one_place_is_recorded_stored_rendered_and_reminded() {
         let db = Db::connect("sqlite::memory:", 1).await.expect("db");
@@ -153,6 +197,10 @@ mod tests {
             .expect("outbox");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].kind, EXAMPLE_MRG_MEETING);
+        assert_eq!(
+            (rows[0].subject_kind, rows[0].subject_id),
+            (EXAMPLE_MRG_MEETING_SUBJECT, meeting)
+        );
         let mail = templates::render(&rows[0], "https://hub.example").expect("render");
         assert_eq!(
             mail.subject,
@@ -164,6 +212,10 @@ mod tests {
             mail.text
         );
         assert!(mail.html.contains("<html lang=\"en\">"));
+        // The link is the meeting's own page, from the kind this module registered.
+        let link = format!("https://hub.example/mrg/meetings/{meeting}");
+        assert!(mail.text.contains(&link), "{}", mail.text);
+        assert!(mail.html.contains(&link), "{}", mail.html);
 
         // Its reminder is raised by the scheduler's round, once.
         *MEETING.lock().expect("lock") = Some((meeting, agency, at));

@@ -40,6 +40,7 @@ use crate::notify::{self, Notice, NotificationKind, Recipient, Subject};
 pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
     audit_actions: audit_actions::ACTIONS,
     notification_kinds: notices::KINDS,
+    subject_kinds: notices::SUBJECTS,
     reminders: reminders::REMINDERS,
 };
 
@@ -594,7 +595,7 @@ pub fn notice_of(row: &HandoverRow, kind: NotificationKind, journal_no: &str) ->
     );
     Notice {
         kind,
-        subject: Subject::Handover(row.id),
+        subject: Subject::new(notices::HANDOVER, row.id),
         journal_no: journal_no.to_owned(),
         clock: None,
         due_at: waiting.then_some(row.deadline_at),

@@ -2,6 +2,13 @@
 //! may be turned off: a receiver must hear of a request and a sender of its answer.
 
 use crate::notify::kinds::{Headline, KindSpec, NotificationKind, Template};
+use crate::notify::subjects::SubjectKind;
+
+/// A handover, as the record a notice is about: linked at `/handovers/{id}`.
+pub const HANDOVER: SubjectKind = SubjectKind::linked("HANDOVER", "/handovers");
+
+/// The kinds of record handovers' notices are about, for [`crate::domains::DOMAINS`].
+pub const SUBJECTS: &[SubjectKind] = &[HANDOVER];
 
 /// A case was offered to another agency.
 pub const HANDOVER_REQUESTED: NotificationKind = NotificationKind::new("HANDOVER_REQUESTED");

@@ -543,13 +543,14 @@ pub async fn pending_near_deadline(
          WHERE h.status = 'PENDING' AND h.deadline_at > $1 AND h.deadline_at <= $2
            AND NOT EXISTS (
                SELECT 1 FROM notification_reminders r
-               WHERE r.subject_kind = 'HANDOVER' AND r.subject_id = h.id AND r.occasion = $3
+               WHERE r.subject_kind = $3 AND r.subject_id = h.id AND r.occasion = $4
                  AND r.due_at = h.deadline_at)
-         ORDER BY h.deadline_at, h.id LIMIT $4"
+         ORDER BY h.deadline_at, h.id LIMIT $5"
     );
     let found: Vec<Near> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(from)
         .bind(to)
+        .bind(super::notices::HANDOVER.as_str())
         .bind(occasion)
         .bind(limit)
         .fetch_all(pool)

@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Duration, DurationRound as _, Utc};
 use uuid::Uuid;
 
-use super::model::SubjectKind;
+use super::checkpoint_notice::AUDIT_LOG;
 use super::store;
 use crate::agencies::NotificationLanguage;
 use crate::audit::checkpoints::Checkpoint;
@@ -71,7 +71,7 @@ pub async fn send_if_due(
     let mut tx = db.begin().await?;
     let first = store::raise_reminder(
         &mut tx,
-        SubjectKind::AuditLog.as_str(),
+        AUDIT_LOG.as_str(),
         Uuid::nil(),
         OCCASION,
         crate::db::truncate(mail.period(now)),
@@ -85,7 +85,7 @@ pub async fn send_if_due(
             kind: crate::notify::checkpoint_notice::AUDIT_CHECKPOINT,
             to: &mail.to,
             language: mail.language,
-            subject_kind: SubjectKind::AuditLog,
+            subject_kind: AUDIT_LOG,
             subject_id: Uuid::nil(),
             journal_no: &journal_no,
             details: &details,

@@ -8,8 +8,17 @@ use chrono::{DateTime, Utc};
 use crate::agencies::NotificationLanguage;
 use crate::audit::checkpoints::Checkpoint;
 use crate::notify::kinds::{Headline, KindSpec, NotificationKind, Template};
+use crate::notify::subjects::SubjectKind;
 use crate::notify::templates::{lang_tag, local_time, with_final_newline, Rendered};
 use crate::notify::NotificationRow;
+
+/// The audit log, as what the checkpoint mail is about: no page of its own, so no link
+/// (its id is nil).
+pub const AUDIT_LOG: SubjectKind = SubjectKind::unlinked("AUDIT_LOG");
+
+/// The checkpoint mail's subject kind, for [`crate::domains::DOMAINS`] (through
+/// `notify::DOMAIN`).
+pub const SUBJECTS: &[SubjectKind] = &[AUDIT_LOG];
 
 /// The latest signed audit checkpoint, for the auditor.
 pub const AUDIT_CHECKPOINT: NotificationKind = NotificationKind::new("AUDIT_CHECKPOINT");

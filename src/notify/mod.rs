@@ -11,8 +11,9 @@
 //!
 //! # Wiring in a new event (e.g. handovers)
 //!
-//! Declare the kind and its template in the domain's `notices.rs` and register it in
-//! [`crate::domains`] (see docs/decisions.md); then enqueue it:
+//! Declare the kind and its template in the domain's `notices.rs`, with the kind of record
+//! it is about (a [`SubjectKind`]: its stored name and its web path, which make the link),
+//! and register both in [`crate::domains`] (see docs/decisions.md); then enqueue it:
 //!
 //! ```ignore
 //! use crate::notify::{self, Notice, Recipient, Subject};
@@ -22,7 +23,7 @@
 //!     &mut tx,
 //!     &Notice {
 //!         kind: notices::HANDOVER_REQUESTED,
-//!         subject: Subject::Handover(handover.id),
+//!         subject: Subject::new(notices::HANDOVER, handover.id),
 //!         journal_no: case.journal_no.clone(),
 //!         clock: None,
 //!         due_at: Some(handover.answer_due_at), // shown in the receiver's time zone
@@ -55,6 +56,7 @@ pub mod mailer;
 pub mod model;
 pub mod reminders;
 pub mod store;
+pub mod subjects;
 pub mod templates;
 pub mod worker;
 
@@ -75,35 +77,24 @@ use crate::error::{AppError, AppResult};
 pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
     audit_actions: audit_actions::ACTIONS,
     notification_kinds: checkpoint_notice::KINDS,
+    subject_kinds: checkpoint_notice::SUBJECTS,
     ..crate::domains::Domain::EMPTY
 };
 
-/// The record a notice is about; decides the link in the message.
+/// The record a notice is about: its kind, which a domain registered and which decides
+/// the link in the message, and its id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Subject {
-    /// A signal.
-    Signal(Uuid),
-    /// A case.
-    Case(Uuid),
-    /// A handover.
-    Handover(Uuid),
+pub struct Subject {
+    /// The kind of record.
+    pub kind: SubjectKind,
+    /// The record's id.
+    pub id: Uuid,
 }
 
 impl Subject {
-    /// The kind of record.
-    pub fn kind(self) -> SubjectKind {
-        match self {
-            Subject::Signal(_) => SubjectKind::Signal,
-            Subject::Case(_) => SubjectKind::Case,
-            Subject::Handover(_) => SubjectKind::Handover,
-        }
-    }
-
-    /// The record's id.
-    pub fn id(self) -> Uuid {
-        match self {
-            Subject::Signal(id) | Subject::Case(id) | Subject::Handover(id) => id,
-        }
+    /// The record `id` of kind `kind`.
+    pub const fn new(kind: SubjectKind, id: Uuid) -> Subject {
+        Subject { kind, id }
     }
 }
 

@@ -9,8 +9,10 @@ use crate::agencies::NotificationLanguage;
 use crate::audit::checkpoints::Checkpoint;
 use crate::db::{JsonText, TimeZone};
 
-// Kinds are registered by the domains (`notify::kinds`); named here too, where they were.
+// Kinds and subject kinds are registered by the domains (`notify::kinds`,
+// `notify::subjects`); named here too, where they were.
 pub use super::kinds::NotificationKind;
+pub use super::subjects::SubjectKind;
 
 /// Where a message stands.
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,42 +34,6 @@ impl NotificationStatus {
             NotificationStatus::Pending => "PENDING",
             NotificationStatus::Sent => "SENT",
             NotificationStatus::Failed => "FAILED",
-        }
-    }
-}
-
-/// The record a notification is about; decides the link.
-#[derive(sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum SubjectKind {
-    /// A signal: `/signals/{id}`.
-    Signal,
-    /// A case: `/cases/{id}`.
-    Case,
-    /// A handover: `/handovers/{id}`.
-    Handover,
-    /// The audit log (an audit checkpoint mail): no page of its own, so no link.
-    AuditLog,
-}
-
-impl SubjectKind {
-    /// The path of the record in the web client, below the public URL.
-    pub fn path(self, id: Uuid) -> String {
-        match self {
-            SubjectKind::Signal => format!("/signals/{id}"),
-            SubjectKind::Case => format!("/cases/{id}"),
-            SubjectKind::Handover => format!("/handovers/{id}"),
-            SubjectKind::AuditLog => "/".to_owned(),
-        }
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubjectKind::Signal => "SIGNAL",
-            SubjectKind::Case => "CASE",
-            SubjectKind::Handover => "HANDOVER",
-            SubjectKind::AuditLog => "AUDIT_LOG",
         }
     }
 }

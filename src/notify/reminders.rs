@@ -37,8 +37,8 @@ pub async fn remind_once(
 ) -> AppResult<bool> {
     let raised = store::raise_reminder(
         tx,
-        notice.subject.kind().as_str(),
-        notice.subject.id(),
+        notice.subject.kind.as_str(),
+        notice.subject.id,
         occasion,
         db::truncate(due_at),
         now,

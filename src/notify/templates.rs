@@ -168,7 +168,7 @@ pub fn local_time(time: DateTime<Utc>, zone: TimeZone, lang: NotificationLanguag
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::model::{NotificationKind, NotificationStatus, SubjectKind};
+    use crate::notify::model::{NotificationKind, NotificationStatus};
     use crate::signals::notices::{SIGNAL_CLOCK_DUE_SOON, SIGNAL_CLOCK_PASSED};
     use chrono::TimeZone;
     use uuid::Uuid;
@@ -183,7 +183,7 @@ mod tests {
             recipient: "office@service.example".into(),
             language: lang,
             time_zone: crate::db::TimeZone(chrono_tz::Europe::Moscow),
-            subject_kind: SubjectKind::Signal,
+            subject_kind: crate::signals::notices::SIGNAL,
             subject_id: Uuid::nil(),
             journal_no: "SIG-2026-0042".into(),
             clock: Some("VISIT".into()),

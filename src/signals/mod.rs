@@ -37,6 +37,7 @@ use crate::notify::{self, Notice, Recipient, Subject};
 pub const DOMAIN: crate::domains::Domain = crate::domains::Domain {
     audit_actions: audit_actions::ACTIONS,
     notification_kinds: notices::KINDS,
+    subject_kinds: notices::SUBJECTS,
     reminders: reminders::REMINDERS,
 };
 
@@ -80,7 +81,7 @@ pub async fn report(
     // At any hour: the service and its heads hear of it at once (seed 000).
     let notice = Notice {
         kind: notices::NEW_SIGNAL,
-        subject: Subject::Signal(placement.id),
+        subject: Subject::new(notices::SIGNAL, placement.id),
         journal_no: placement.sender_journal_no.clone().unwrap_or_default(),
         clock: None,
         due_at: None,
@@ -205,7 +206,7 @@ pub async fn assign_curator(
     if row.curator_user_id != Some(curator.row.id) {
         let notice = Notice {
             kind: notices::CURATOR_ASSIGNED,
-            subject: Subject::Signal(row.id),
+            subject: Subject::new(notices::SIGNAL, row.id),
             journal_no: row.service_journal_no.clone().unwrap_or_default(),
             clock: None,
             due_at: row.visit_due_at,

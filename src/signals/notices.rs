@@ -6,7 +6,14 @@ use askama::Template as _;
 
 use crate::agencies::NotificationLanguage;
 use crate::notify::kinds::{Headline, KindSpec, NotificationKind, Template};
+use crate::notify::subjects::SubjectKind;
 use crate::notify::NotificationRow;
+
+/// A signal, as the record a notice is about: linked at `/signals/{id}`.
+pub const SIGNAL: SubjectKind = SubjectKind::linked("SIGNAL", "/signals");
+
+/// The kinds of record signals' notices are about, for [`crate::domains::DOMAINS`].
+pub const SUBJECTS: &[SubjectKind] = &[SIGNAL];
 
 /// A hospital passed a new signal to the prevention service.
 pub const NEW_SIGNAL: NotificationKind = NotificationKind::new("NEW_SIGNAL");

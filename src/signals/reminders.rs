@@ -4,13 +4,13 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::notices::{SIGNAL_CLOCK_DUE_SOON, SIGNAL_CLOCK_PASSED};
+use super::notices::{SIGNAL, SIGNAL_CLOCK_DUE_SOON, SIGNAL_CLOCK_PASSED};
 use crate::access::Role;
 use crate::config::MailConfig;
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::notify::reminders::{remind_once, Reminder, BATCH};
-use crate::notify::{Notice, NotificationKind, Recipient, Subject, SubjectKind};
+use crate::notify::{Notice, NotificationKind, Recipient, Subject};
 use crate::with_db;
 
 /// Signals' reminders, for [`crate::domains::DOMAINS`].
@@ -96,7 +96,7 @@ impl RunningClock {
         recipients.extend(self.curator_user_id.map(Recipient::User));
         Notice {
             kind,
-            subject: Subject::Signal(self.id),
+            subject: Subject::new(SIGNAL, self.id),
             journal_no: self.service_journal_no.clone(),
             clock: Some("VISIT"),
             due_at: Some(self.due_at),
@@ -132,7 +132,7 @@ async fn running_visit_clocks(
     Ok(with_db!(db, |pool| sqlx::query_as(SQL)
         .bind(from)
         .bind(to)
-        .bind(SubjectKind::Signal.as_str())
+        .bind(SIGNAL.as_str())
         .bind(occasion)
         .bind(BATCH)
         .fetch_all(pool)

@@ -214,7 +214,7 @@ async fn metrics_report_the_outbox_the_unsealed_audit_and_the_pool() {
             kind: caselink::handovers::notices::HANDOVER_REQUESTED,
             to: "auditor@example.org",
             language: caselink::agencies::NotificationLanguage::Ru,
-            subject_kind: caselink::notify::model::SubjectKind::AuditLog,
+            subject_kind: caselink::notify::checkpoint_notice::AUDIT_LOG,
             subject_id: uuid::Uuid::new_v4(),
             journal_no,
             details: "{}",

@@ -146,6 +146,35 @@ async fn corrupted_json_is_internal_and_never_an_empty_record() {
 }
 
 #[tokio::test]
+async fn a_notification_about_a_subject_kind_no_domain_registers_is_internal() {
+    let hub = signal_hub().await;
+    let signal = hub.reported().await;
+    let query = "query($f: NotificationFilterInput) {
+        notifications(filter: $f, first: 10) { nodes { id kind } } }";
+    let filter = json!({ "f": { "subjectId": signal } });
+    let read = hub.app.gql(Some(&hub.admin), query, filter.clone()).await;
+    let nodes = read["data"]["notifications"]["nodes"].clone();
+    let id = nodes[0]["id"].as_str().unwrap_or_else(|| panic!("{read}"));
+
+    // A kind of record no domain registers (a row a newer version wrote): no guessed link.
+    set_column(
+        &hub.app,
+        "notifications",
+        "subject_kind",
+        id,
+        "MRG_DECISION",
+    )
+    .await;
+    let read = hub.app.gql(Some(&hub.admin), query, filter.clone()).await;
+    assert_eq!(code(&read), "INTERNAL", "{read}");
+
+    // Put right, it reads as before.
+    set_column(&hub.app, "notifications", "subject_kind", id, "SIGNAL").await;
+    let read = hub.app.gql(Some(&hub.admin), query, filter).await;
+    assert_eq!(read["data"]["notifications"]["nodes"], nodes, "{read}");
+}
+
+#[tokio::test]
 async fn the_server_logs_the_unreadable_column_with_the_internal_code() {
     let hub = signal_hub().await;
     set_column(&hub.app, "agencies", "time_zone", &hub.service, BAD_ZONE).await;

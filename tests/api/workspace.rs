@@ -312,18 +312,18 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
     // A transfer needs the incoming number: refused without it, the form kept.
     browser
         .client
-        .execute("document.getElementById('order-number').removeAttribute('required'); document.getElementById('order-date').removeAttribute('required');", vec![])
+        .execute("document.getElementById('registration-number').removeAttribute('required'); document.getElementById('registration-date').removeAttribute('required');", vec![])
         .await
         .expect("drop the browser's own check, to see the server's");
     browser.click("#accept").await;
     let text = browser.text().await;
     assert!(text.contains("укажите входящий номер и дату"), "{text}");
 
-    browser.fill("order-number", "ВХ-1234").await;
+    browser.fill("registration-number", "ВХ-1234").await;
     browser
         .client
         .execute(
-            "document.getElementById('order-date').value = '2026-11-23';",
+            "document.getElementById('registration-date').value = '2026-11-23';",
             vec![],
         )
         .await
@@ -419,11 +419,11 @@ async fn no_page_puts_personal_data_in_its_address_or_the_servers_log() {
         .open(&format!("{address}/handovers/{handover}"))
         .await;
     addresses.push(browser.url().await);
-    browser.fill("order-number", "ВХ-77").await;
+    browser.fill("registration-number", "ВХ-77").await;
     browser
         .client
         .execute(
-            "document.getElementById('order-date').value = '2026-11-23';",
+            "document.getElementById('registration-date').value = '2026-11-23';",
             vec![],
         )
         .await

@@ -216,6 +216,97 @@ async fn package(state: &AppState, page: &Page, opened: &Package) -> AppResult<P
     Ok(view)
 }
 
+/// The package inventory (опись) as it prints: what goes with the request, under the
+/// sender's order mark, with lines to sign.
+pub struct Inventory {
+    pub id: Uuid,
+    pub kind: &'static str,
+    pub case_number: String,
+    pub requested: String,
+    pub from: String,
+    pub to: String,
+    pub sender_order: Option<String>,
+    /// Each item and its note (a document's size).
+    pub items: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "web/templates/inventory.html")]
+struct InventoryPage<'a> {
+    page: &'a Page,
+    inv: &'a Inventory,
+}
+
+/// `GET /handovers/{id}/inventory`: the inventory for printing, for both agencies. The
+/// documents' names are part of the package: listed where the package opens (audited).
+pub async fn inventory(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let here = format!("/handovers/{id}/inventory");
+    let page = match Page::signed_in(&state, &caller, &headers).await {
+        Ok(Some(page)) => page,
+        Ok(None) => return page::to_sign_in(&here),
+        Err(error) => return page::error(&Page::anonymous(), &caller, error, &here),
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return page::not_found(&page);
+    };
+    match inventory_of(&state, &caller, &page, id).await {
+        Ok(inv) => page::html(
+            StatusCode::OK,
+            &InventoryPage {
+                page: &page,
+                inv: &inv,
+            },
+        ),
+        Err(error) => page::error(&page, &caller, error, &here),
+    }
+}
+
+async fn inventory_of(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+) -> AppResult<Inventory> {
+    let (db, now, words) = (&state.db, db::now(), page.words);
+    let read = handovers::reads::get(db, caller, id, now).await?;
+    let h = &read.handover;
+    let (case, _) = cases::store::get_visible(db, caller.viewer()?, h.case_id, now).await?;
+    let agencies = agencies::store::get_many(db, &[h.from_agency_id, h.to_agency_id]).await?;
+    let name = |id: Uuid| {
+        agencies
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
+    let mut items: Vec<(String, String)> = h
+        .records
+        .0
+        .iter()
+        .map(|r| (record_word(words, *r).to_owned(), String::new()))
+        .collect();
+    if let Some(opened) = read.package.open(caller) {
+        for d in reads::documents(db, opened, now).await? {
+            items.push((d.file_name, records::file_size(d.size_bytes)));
+        }
+    }
+    Ok(Inventory {
+        id: h.id,
+        kind: kind_word(words, h.kind),
+        case_number: case.journal_no,
+        requested: local_time(h.requested_at, page.zone),
+        from: name(h.from_agency_id),
+        to: name(h.to_agency_id),
+        sender_order: numbered(&h.sender_order_number, h.sender_order_date),
+        items,
+    })
+}
+
 /// The posted acceptance.
 #[derive(Deserialize)]
 pub struct AcceptForm {

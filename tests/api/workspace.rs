@@ -309,6 +309,23 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
     assert_eq!(download.status(), 200);
     assert_eq!(download.bytes().await.expect("bytes").to_vec(), pdf());
 
+    // The inventory prints under the sender's order mark, listing the package.
+    browser.click("#inventory-link").await;
+    let text = browser.text().await;
+    assert!(text.contains("Опись передаваемых документов"), "{text}");
+    assert!(
+        text.contains("41-о · 20.11.2026"),
+        "the sender's order mark: {text}"
+    );
+    assert!(
+        text.contains("Лист сигнала") && text.contains("приказ о передаче.pdf"),
+        "{text}"
+    );
+    browser.screenshot("inventory").await;
+    browser
+        .open(&format!("{address}/handovers/{handover}"))
+        .await;
+
     // A transfer needs the incoming number: refused without it, the form kept.
     browser
         .client

@@ -37,15 +37,15 @@
         "}",
         "",
         "# Принять передачу по приказу / Accept a transfer under your order.",
-        "mutation AcceptTransfer($id: ID!, $orderNumber: String, $orderDate: NaiveDate) {",
-        "  acceptHandover(id: $id, orderNumber: $orderNumber, orderDate: $orderDate) {",
-        "    id status decidedAt orderNumber orderDate",
+        "mutation AcceptTransfer($id: ID!, $registrationNumber: String, $registrationDate: NaiveDate) {",
+        "  acceptHandover(id: $id, registrationNumber: $registrationNumber, registrationDate: $registrationDate) {",
+        "    id status decidedAt senderOrderNumber senderOrderDate registrationNumber registrationDate",
         "  }",
         "}",
         ""
       ].join("\n"),
       variables: JSON.stringify(
-        { id: "<handover id from the inbox>", orderNumber: "118-о", orderDate: "2026-01-15" },
+        { id: "<handover id from the inbox>", registrationNumber: "вх. 118", registrationDate: "2026-01-15" },
         null,
         2
       ),

@@ -435,6 +435,10 @@ pub fn handovers(
             consent_override_reason: (!transfer).then(|| "нагрузочный тест".to_owned()),
             version: 1,
             updated_at: requested_at,
+            sender_order_number: transfer.then(|| "1-о".to_owned()),
+            sender_order_date: transfer.then(|| requested_at.date_naive()),
+            registration_number: None,
+            registration_date: None,
         };
         if !pending {
             let latest = case.closed_at.unwrap_or(now);
@@ -470,8 +474,8 @@ fn decide(row: &mut HandoverRow, rng: &mut StdRng, receiver: Uuid, at: DateTime<
             row.decline_reason = Some("Не наш район: семья проживает в другом округе".into());
         }
         HandoverStatus::Accepted if row.kind == HandoverKind::Transfer => {
-            row.order_number = Some(format!("{}-о", roll * 7 + 11));
-            row.order_date = Some(at.date_naive());
+            row.registration_number = Some(format!("вх. {}", roll * 7 + 11));
+            row.registration_date = Some(at.date_naive());
             row.receiver_curator_id = Some(receiver);
         }
         HandoverStatus::Completed => {

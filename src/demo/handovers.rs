@@ -4,7 +4,7 @@
 //! it yet) and the shelter (under the mother's consent). Transfers to guardianship go by
 //! law, without consent.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use uuid::Uuid;
 
 use super::records::{caller, case, Cast};
@@ -57,6 +57,9 @@ impl Sender<'_> {
             ],
             documents,
             consent_override_reason: consent_override_reason.map(str::to_owned),
+            // The head's order formalising the request (seed 001), numbered as the demo's.
+            sender_order_number: Some(format!("{}-о", 40 + at.day())),
+            sender_order_date: Some(at.date_naive()),
         };
         let row = handovers::request(self.db, &self.settings, self.head, new, at).await?;
         Ok(row.id)
@@ -71,6 +74,8 @@ async fn accept(
     at: DateTime<Utc>,
 ) -> AppResult<()> {
     let acceptance = Acceptance {
+        registration_number: order.map(|n| format!("вх. {n}")),
+        registration_date: order.map(|_| at.date_naive()),
         order_number: order.map(str::to_owned),
         order_date: order.map(|_| at.date_naive()),
         curator_id: None,

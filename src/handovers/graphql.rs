@@ -165,7 +165,21 @@ impl HandoverNode {
     async fn decline_reason(&self) -> Option<&str> {
         self.row.decline_reason.as_deref()
     }
-    /// The receiving body's order accepting the case.
+    /// The sending head's order that formalises a transfer.
+    async fn sender_order_number(&self) -> Option<&str> {
+        self.row.sender_order_number.as_deref()
+    }
+    async fn sender_order_date(&self) -> Option<NaiveDate> {
+        self.row.sender_order_date
+    }
+    /// The receiver's incoming registration number of an accepted request.
+    async fn registration_number(&self) -> Option<&str> {
+        self.row.registration_number.as_deref()
+    }
+    async fn registration_date(&self) -> Option<NaiveDate> {
+        self.row.registration_date
+    }
+    /// The receiving body's own order accepting the case, when it issued one.
     async fn order_number(&self) -> Option<&str> {
         self.row.order_number.as_deref()
     }
@@ -275,6 +289,14 @@ impl HandoverPackage {
         let rows = reads::consents(db, &self.0, now).await?;
         Ok(Some(rows.into_iter().map(Consent::from).collect()))
     }
+}
+
+/// An order's number and date, as written on the paper order.
+#[derive(InputObject)]
+pub struct OrderInput {
+    /// Its number, e.g. «112-о».
+    pub number: String,
+    pub date: NaiveDate,
 }
 
 /// What goes with a request.
@@ -389,6 +411,7 @@ impl HandoverMutation {
         reason: String,
         package: Option<HandoverPackageInput>,
         consent_override_reason: Option<String>,
+        sender_order: Option<OrderInput>,
     ) -> async_graphql::Result<HandoverNode> {
         ctx.actor()?;
         let state = ctx.state();
@@ -406,23 +429,31 @@ impl HandoverMutation {
             records: package.records,
             documents,
             consent_override_reason,
+            sender_order_number: sender_order.as_ref().map(|o| o.number.clone()),
+            sender_order_date: sender_order.map(|o| o.date),
         };
         let row = super::request(&state.db, &settings, ctx.caller(), new, db::now()).await?;
         scoped_node(ctx, row.id).await
     }
 
-    /// Accepts a request to your agency. A transfer needs your order's number and date
-    /// and makes your agency the lead; `curatorId` names your curator for the case (you,
-    /// when not given). Repeating the same accept is harmless.
+    /// Accepts a request to your agency. A transfer is accepted under your incoming
+    /// registration number and date and makes your agency the lead; your own order
+    /// (`orderNumber`, `orderDate`) is optional. `curatorId` names your curator for the
+    /// case (you, when not given). Repeating the same accept is harmless.
+    #[allow(clippy::too_many_arguments)]
     async fn accept_handover(
         &self,
         ctx: &Context<'_>,
         id: ID,
+        registration_number: Option<String>,
+        registration_date: Option<NaiveDate>,
         order_number: Option<String>,
         order_date: Option<NaiveDate>,
         curator_id: Option<ID>,
     ) -> async_graphql::Result<HandoverNode> {
         let acceptance = Acceptance {
+            registration_number,
+            registration_date,
             order_number,
             order_date,
             curator_id: curator_id.map(|c| parse_id("curatorId", &c)).transpose()?,

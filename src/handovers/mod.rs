@@ -82,6 +82,9 @@ pub struct NewHandover {
     pub documents: Vec<(String, Vec<u8>)>,
     /// A head's reason to send the package although no consent covers the receiver.
     pub consent_override_reason: Option<String>,
+    /// The sending head's order (required for a transfer).
+    pub sender_order_number: Option<String>,
+    pub sender_order_date: Option<NaiveDate>,
 }
 
 /// Sends a request: checks it whole before anything is written, then stores it, its
@@ -103,6 +106,17 @@ pub async fn request(
         )?;
     }
     let reason = input::required_text("reason", &new.reason, MAX_TEXT)?;
+    let sender_order_number = input::optional_text(
+        "senderOrder.number",
+        new.sender_order_number.as_deref(),
+        100,
+    )?;
+    rules::check_sender_order(
+        new.kind,
+        sender_order_number.as_deref(),
+        new.sender_order_date,
+        (now + Duration::days(1)).date_naive(),
+    )?;
     let override_reason = input::optional_text(
         "consentOverrideReason",
         new.consent_override_reason.as_deref(),
@@ -193,6 +207,10 @@ pub async fn request(
         consent_override_reason,
         version: 1,
         updated_at: now,
+        sender_order_number,
+        sender_order_date: new.sender_order_date,
+        registration_number: None,
+        registration_date: None,
     };
     store::insert(&mut tx, &row).await?;
     store::insert_documents(
@@ -247,7 +265,10 @@ pub async fn request(
 
 /// How the receiver accepts.
 pub struct Acceptance {
-    /// The receiving body's order (required for a transfer).
+    /// The incoming registration number and date (required for a transfer).
+    pub registration_number: Option<String>,
+    pub registration_date: Option<NaiveDate>,
+    /// The receiving body's own order, when it issues one.
     pub order_number: Option<String>,
     pub order_date: Option<NaiveDate>,
     /// Its curator for the case; the accepting officer when not given.
@@ -268,12 +289,17 @@ pub async fn accept(
     let origin = &Origin::of(caller)?;
     let order_number =
         input::optional_text("orderNumber", acceptance.order_number.as_deref(), 100)?;
-    if acceptance
-        .order_date
-        .is_some_and(|d| d > (now + Duration::days(1)).date_naive())
-    {
-        return Err(AppError::bad_input("orderDate", "is in the future"));
-    }
+    let registration_number = input::optional_text(
+        "registrationNumber",
+        acceptance.registration_number.as_deref(),
+        100,
+    )?;
+    let registration = rules::Registration {
+        number: registration_number.as_deref(),
+        date: acceptance.registration_date,
+        order_number: order_number.as_deref(),
+        order_date: acceptance.order_date,
+    };
     let mut tx = db.begin().await?;
     let mut row = received(&mut tx, actor, id).await?;
     policy::ensure_decides_on(actor, row.kind == HandoverKind::Transfer)?;
@@ -289,17 +315,12 @@ pub async fn accept(
             "the consent covering your agency was withdrawn: the sender must ask again".into(),
         ));
     }
-    if row.kind == HandoverKind::Transfer
-        && (order_number.is_none() || acceptance.order_date.is_none())
-    {
-        return Err(AppError::bad_input(
-            "orderNumber",
-            "a transfer is accepted under your order: give its number and date",
-        ));
-    }
-    if rules::check_accept(&row, order_number.as_deref(), acceptance.order_date)?
-        == Decision::AlreadyDone
-    {
+    rules::check_registration(
+        row.kind,
+        &registration,
+        (now + Duration::days(1)).date_naive(),
+    )?;
+    if rules::check_accept(&row, &registration)? == Decision::AlreadyDone {
         return Ok(row);
     }
     let curator = receiving_curator(db, actor, acceptance.curator_id).await?;
@@ -312,6 +333,8 @@ pub async fn accept(
         ));
     }
     row.status = HandoverStatus::Accepted;
+    row.registration_number = registration_number;
+    row.registration_date = acceptance.registration_date;
     row.order_number = order_number;
     row.order_date = acceptance.order_date;
     row.receiver_curator_id = Some(curator);

@@ -124,7 +124,7 @@ pub struct HandoverRow {
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by_user_id: Option<Uuid>,
     pub decline_reason: Option<String>,
-    /// The receiving body's order accepting the case (paper practice).
+    /// The receiving body's own order accepting the case (optional; paper practice).
     pub order_number: Option<String>,
     pub order_date: Option<NaiveDate>,
     /// The curator the receiver assigned on accepting.
@@ -138,6 +138,12 @@ pub struct HandoverRow {
     pub consent_override_reason: Option<String>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
+    /// The sending head's order that formalises a transfer (paper practice, seed 001).
+    pub sender_order_number: Option<String>,
+    pub sender_order_date: Option<NaiveDate>,
+    /// The receiver's incoming registration of an accepted request.
+    pub registration_number: Option<String>,
+    pub registration_date: Option<NaiveDate>,
 }
 
 impl HandoverRow {
@@ -152,7 +158,8 @@ pub const COLUMNS: &str = "h.id, h.case_id, h.kind, h.from_agency_id, h.to_agenc
     h.requested_by_user_id, h.reason, h.records, h.status, h.requested_at, h.deadline_at,
     h.decided_at, h.decided_by_user_id, h.decline_reason, h.order_number, h.order_date,
     h.receiver_curator_id, h.service_result, h.closed_at, h.sharing_basis,
-    h.consent_override_reason, h.version, h.updated_at";
+        h.consent_override_reason, h.version, h.updated_at, h.sender_order_number,
+    h.sender_order_date, h.registration_number, h.registration_date";
 
 /// A document attached to a request (without its bytes).
 #[derive(sqlx::FromRow, Clone, Debug)]

@@ -64,24 +64,86 @@ fn settled(row: &HandoverRow) -> AppError {
 }
 
 /// Accepting: only a pending request; the same order again is a harmless repeat.
-pub fn check_accept(
-    row: &HandoverRow,
-    order_number: Option<&str>,
-    order_date: Option<NaiveDate>,
-) -> AppResult<Decision> {
+pub fn check_accept(row: &HandoverRow, acceptance: &Registration<'_>) -> AppResult<Decision> {
     match row.status {
         HandoverStatus::Pending => Ok(Decision::Proceed),
         HandoverStatus::Accepted
-            if row.order_number.as_deref() == order_number && row.order_date == order_date =>
+            if row.registration_number.as_deref() == acceptance.number
+                && row.registration_date == acceptance.date
+                && row.order_number.as_deref() == acceptance.order_number
+                && row.order_date == acceptance.order_date =>
         {
             Ok(Decision::AlreadyDone)
         }
         HandoverStatus::Accepted => Err(AppError::Conflict(format!(
-            "the request was already accepted under order {}",
-            row.order_number.as_deref().unwrap_or("(none)")
+            "the request was already accepted under number {}",
+            row.registration_number
+                .as_deref()
+                .or(row.order_number.as_deref())
+                .unwrap_or("(none)")
         ))),
         _ => Err(settled(row)),
     }
+}
+
+/// What an acceptance records: the receiver's incoming registration and, optionally, its
+/// own order.
+pub struct Registration<'a> {
+    pub number: Option<&'a str>,
+    pub date: Option<NaiveDate>,
+    pub order_number: Option<&'a str>,
+    pub order_date: Option<NaiveDate>,
+}
+
+/// A transfer goes with the sending head's order, its number and date: the paper
+/// practice formalises a transfer by that order «с отметкой о передаче случая» (seed 001).
+/// A referral may carry one.
+pub fn check_sender_order(
+    kind: HandoverKind,
+    number: Option<&str>,
+    date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    if kind == HandoverKind::Transfer && (number.is_none() || date.is_none()) {
+        return Err(AppError::bad_input(
+            "senderOrder",
+            "a transfer goes with your head's order: give its number and date",
+        ));
+    }
+    if number.is_some() != date.is_some() {
+        return Err(AppError::bad_input(
+            "senderOrder",
+            "give the order's number and date",
+        ));
+    }
+    if date.is_some_and(|d| d > today) {
+        return Err(AppError::bad_input("senderOrder.date", "is in the future"));
+    }
+    Ok(())
+}
+
+/// A transfer is accepted under the receiver's incoming registration number and date.
+pub fn check_registration(
+    kind: HandoverKind,
+    acceptance: &Registration<'_>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    if kind == HandoverKind::Transfer && (acceptance.number.is_none() || acceptance.date.is_none())
+    {
+        return Err(AppError::bad_input(
+            "registrationNumber",
+            "a transfer is accepted under your incoming registration: give its number and date",
+        ));
+    }
+    for (field, date) in [
+        ("registrationDate", acceptance.date),
+        ("orderDate", acceptance.order_date),
+    ] {
+        if date.is_some_and(|d| d > today) {
+            return Err(AppError::bad_input(field, "is in the future"));
+        }
+    }
+    Ok(())
 }
 
 /// Declining: only a pending request; the same reason again is a harmless repeat.
@@ -186,6 +248,19 @@ mod tests {
             consent_override_reason: None,
             version: 1,
             updated_at: now,
+            sender_order_number: None,
+            sender_order_date: None,
+            registration_number: None,
+            registration_date: None,
+        }
+    }
+
+    fn registered(number: &str, date: Option<NaiveDate>) -> Registration<'_> {
+        Registration {
+            number: Some(number),
+            date,
+            order_number: None,
+            order_date: None,
         }
     }
 
@@ -221,31 +296,53 @@ mod tests {
     }
 
     #[test]
-    fn accepting_twice_with_the_same_order_is_harmless_with_another_a_conflict() {
+    fn accepting_twice_with_the_same_registration_is_harmless_with_another_a_conflict() {
         let date = NaiveDate::from_ymd_opt(2026, 11, 23);
         let mut accepted = row(HandoverStatus::Accepted);
-        accepted.order_number = Some("15-о".into());
-        accepted.order_date = date;
+        accepted.registration_number = Some("вх. 15".into());
+        accepted.registration_date = date;
         assert_eq!(
-            check_accept(&accepted, Some("15-о"), date).ok(),
+            check_accept(&accepted, &registered("вх. 15", date)).ok(),
             Some(Decision::AlreadyDone)
         );
         assert!(matches!(
-            check_accept(&accepted, Some("16-о"), date),
+            check_accept(&accepted, &registered("вх. 16", date)),
             Err(AppError::Conflict(_))
         ));
+    }
+
+    #[test]
+    fn a_transfer_goes_with_the_senders_order_and_is_accepted_under_a_registration() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let transfer = HandoverKind::Transfer;
+        assert!(check_sender_order(transfer, Some("41-о"), Some(today), today).is_ok());
+        for (number, date) in [(None, Some(today)), (Some("41-о"), None), (None, None)] {
+            assert!(check_sender_order(transfer, number, date, today).is_err());
+        }
+        assert!(check_sender_order(HandoverKind::Referral, None, None, today).is_ok());
+        let tomorrow = today.succ_opt();
+        assert!(check_sender_order(transfer, Some("41-о"), tomorrow, today).is_err());
+        assert!(check_registration(transfer, &registered("вх. 1", Some(today)), today).is_ok());
+        assert!(check_registration(transfer, &registered("вх. 1", None), today).is_err());
+        let referral = Registration {
+            number: None,
+            date: None,
+            order_number: None,
+            order_date: None,
+        };
+        assert!(check_registration(HandoverKind::Referral, &referral, today).is_ok());
     }
 
     #[test]
     fn a_cancelled_or_declined_request_cannot_be_accepted() {
         for status in [HandoverStatus::Cancelled, HandoverStatus::Declined] {
             assert!(matches!(
-                check_accept(&row(status), Some("1"), None),
+                check_accept(&row(status), &registered("1", None)),
                 Err(AppError::Conflict(_))
             ));
         }
         assert_eq!(
-            check_accept(&row(HandoverStatus::Pending), Some("1"), None).ok(),
+            check_accept(&row(HandoverStatus::Pending), &registered("1", None)).ok(),
             Some(Decision::Proceed)
         );
     }

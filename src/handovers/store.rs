@@ -25,9 +25,10 @@ use crate::{with_db, with_tx};
 pub async fn insert(tx: &mut Tx, row: &HandoverRow) -> AppResult<()> {
     const INSERT: &str = "
         INSERT INTO handovers (id, case_id, kind, from_agency_id, to_agency_id,
-            requested_by_user_id, reason, records, status, requested_at, deadline_at,
-            sharing_basis, consent_override_reason, version, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $10)";
+                        requested_by_user_id, reason, records, status, requested_at, deadline_at,
+            sharing_basis, consent_override_reason, version, updated_at, sender_order_number,
+            sender_order_date)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $10, $14, $15)";
     let inserted = with_tx!(tx, |conn| sqlx::query(INSERT)
         .bind(row.id)
         .bind(row.case_id)
@@ -42,6 +43,8 @@ pub async fn insert(tx: &mut Tx, row: &HandoverRow) -> AppResult<()> {
         .bind(row.deadline_at)
         .bind(row.sharing_basis)
         .bind(&row.consent_override_reason)
+        .bind(&row.sender_order_number)
+        .bind(row.sender_order_date)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()));
@@ -205,7 +208,8 @@ pub async fn update_decision(
     const UPDATE: &str = "
         UPDATE handovers SET status = $2, decided_at = $3, decided_by_user_id = $4,
             decline_reason = $5, order_number = $6, order_date = $7, receiver_curator_id = $8,
-            service_result = $9, closed_at = $10, version = $11, updated_at = $12
+                        service_result = $9, closed_at = $10, version = $11, updated_at = $12,
+            registration_number = $14, registration_date = $15
         WHERE id = $1 AND status = $13";
     let updated = with_tx!(tx, |conn| sqlx::query(UPDATE)
         .bind(row.id)
@@ -221,6 +225,8 @@ pub async fn update_decision(
         .bind(row.version)
         .bind(row.updated_at)
         .bind(from)
+        .bind(&row.registration_number)
+        .bind(row.registration_date)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

@@ -60,6 +60,10 @@ pub struct HandoverView {
     pub reason: Option<String>,
     pub records: Vec<&'static str>,
     pub accepted_under: Option<String>,
+    /// The receiver's own order, when it issued one besides its registration.
+    pub receiver_order: Option<String>,
+    /// The sending head's order that formalises a transfer.
+    pub sender_order: Option<String>,
     pub declined_because: Option<String>,
     pub package: Option<PackageView>,
     pub can_decide: bool,
@@ -151,10 +155,13 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         overdue: h.status == HandoverStatus::Pending && h.deadline_at < now,
         reason: h.reason.clone(),
         records: h.records.0.iter().map(|r| record_word(words, *r)).collect(),
-        accepted_under: h.order_number.as_ref().map(|n| match h.order_date {
-            Some(date) => format!("{n} · {}", date.format("%d.%m.%Y")),
-            None => n.clone(),
-        }),
+        accepted_under: numbered(&h.registration_number, h.registration_date)
+            .or_else(|| numbered(&h.order_number, h.order_date)),
+        receiver_order: h
+            .registration_number
+            .as_ref()
+            .and(numbered(&h.order_number, h.order_date)),
+        sender_order: numbered(&h.sender_order_number, h.sender_order_date),
         declined_because: h.decline_reason.clone(),
         package,
         can_decide: receiving
@@ -209,12 +216,120 @@ async fn package(state: &AppState, page: &Page, opened: &Package) -> AppResult<P
     Ok(view)
 }
 
+/// The package inventory (опись) as it prints: what goes with the request, under the
+/// sender's order mark, with lines to sign.
+pub struct Inventory {
+    pub id: Uuid,
+    pub kind: &'static str,
+    pub case_number: String,
+    pub requested: String,
+    pub from: String,
+    pub to: String,
+    pub sender_order: Option<String>,
+    /// Each item and its note (a document's size).
+    pub items: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "web/templates/inventory.html")]
+struct InventoryPage<'a> {
+    page: &'a Page,
+    inv: &'a Inventory,
+}
+
+/// `GET /handovers/{id}/inventory`: the inventory for printing, for both agencies. The
+/// documents' names are part of the package: listed where the package opens (audited).
+pub async fn inventory(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let here = format!("/handovers/{id}/inventory");
+    let page = match Page::signed_in(&state, &caller, &headers).await {
+        Ok(Some(page)) => page,
+        Ok(None) => return page::to_sign_in(&here),
+        Err(error) => return page::error(&Page::anonymous(), &caller, error, &here),
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return page::not_found(&page);
+    };
+    match inventory_of(&state, &caller, &page, id).await {
+        Ok(inv) => page::html(
+            StatusCode::OK,
+            &InventoryPage {
+                page: &page,
+                inv: &inv,
+            },
+        ),
+        Err(error) => page::error(&page, &caller, error, &here),
+    }
+}
+
+async fn inventory_of(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+) -> AppResult<Inventory> {
+    let (db, now, words) = (&state.db, db::now(), page.words);
+    let read = handovers::reads::get(db, caller, id, now).await?;
+    let h = &read.handover;
+    let (case, _) = cases::store::get_visible(db, caller.viewer()?, h.case_id, now).await?;
+    let agencies = agencies::store::get_many(db, &[h.from_agency_id, h.to_agency_id]).await?;
+    let name = |id: Uuid| {
+        agencies
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
+    let mut items: Vec<(String, String)> = h
+        .records
+        .0
+        .iter()
+        .map(|r| (record_word(words, *r).to_owned(), String::new()))
+        .collect();
+    if let Some(opened) = read.package.open(caller) {
+        for d in reads::documents(db, opened, now).await? {
+            items.push((d.file_name, records::file_size(d.size_bytes)));
+        }
+    }
+    Ok(Inventory {
+        id: h.id,
+        kind: kind_word(words, h.kind),
+        case_number: case.journal_no,
+        requested: local_time(h.requested_at, page.zone),
+        from: name(h.from_agency_id),
+        to: name(h.to_agency_id),
+        sender_order: numbered(&h.sender_order_number, h.sender_order_date),
+        items,
+    })
+}
+
 /// The posted acceptance.
 #[derive(Deserialize)]
 pub struct AcceptForm {
     csrf: String,
+    registration_number: Option<String>,
+    registration_date: Option<String>,
     order_number: Option<String>,
     order_date: Option<String>,
+}
+
+/// A form's text field, or nothing when left blank.
+fn given(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+/// A form's date field (`YYYY-MM-DD`, as the browser's date input sends it).
+fn form_date(field: &str, value: Option<String>) -> AppResult<Option<NaiveDate>> {
+    match given(value) {
+        None => Ok(None),
+        Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::bad_input(field, "is not a date")),
+    }
 }
 
 /// The posted refusal.
@@ -232,23 +347,25 @@ pub async fn accept(
     Path(id): Path<String>,
     Form(form): Form<AcceptForm>,
 ) -> Response {
-    let order_number = form.order_number.filter(|n| !n.trim().is_empty());
-    let order_date = form.order_date.as_deref().filter(|d| !d.is_empty());
+    let AcceptForm {
+        csrf,
+        registration_number,
+        registration_date,
+        order_number,
+        order_date,
+    } = form;
     decide(
         &state,
         &caller,
         &headers,
         &id,
-        &form.csrf,
+        &csrf,
         |state, caller, id| async move {
-            let order_date = match order_date.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d")) {
-                Some(Ok(date)) => Some(date),
-                Some(Err(_)) => return Err(AppError::bad_input("orderDate", "is not a date")),
-                None => None,
-            };
             let acceptance = handovers::Acceptance {
-                order_number,
-                order_date,
+                registration_number: given(registration_number),
+                registration_date: form_date("registrationDate", registration_date)?,
+                order_number: given(order_number),
+                order_date: form_date("orderDate", order_date)?,
                 curator_id: None,
             };
             handovers::accept(&state.db, caller, id, acceptance, db::now()).await?;
@@ -322,14 +439,28 @@ where
     }
 }
 
+/// A paper's number and date as people write them, `112-о · 23.11.2026`.
+fn numbered(number: &Option<String>, date: Option<NaiveDate>) -> Option<String> {
+    number.as_ref().map(|n| match date {
+        Some(date) => format!("{n} · {}", date.format("%d.%m.%Y")),
+        None => n.clone(),
+    })
+}
+
 /// A refused decision in the user's words.
 fn refusal(words: &'static Words, error: &AppError) -> (StatusCode, &'static str) {
     match error {
-        AppError::BadUserInput { field, .. } if field == "orderNumber" => {
+        AppError::BadUserInput { field, .. } if field == "registrationNumber" => {
             (StatusCode::BAD_REQUEST, words.order_required)
         }
-        AppError::BadUserInput { field, .. } if field == "orderDate" => {
-            (StatusCode::BAD_REQUEST, words.date_in_future)
+        AppError::BadUserInput { field, message }
+            if field == "registrationDate" || field == "orderDate" =>
+        {
+            if message.contains("future") {
+                (StatusCode::BAD_REQUEST, words.date_in_future)
+            } else {
+                (StatusCode::BAD_REQUEST, words.not_a_date)
+            }
         }
         AppError::BadUserInput { .. } => (StatusCode::BAD_REQUEST, words.reason_required),
         AppError::Forbidden(_) => (StatusCode::FORBIDDEN, words.not_allowed),

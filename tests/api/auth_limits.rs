@@ -244,7 +244,7 @@ async fn one_upload_counted_into_many_documents_is_too_complex_before_anything_i
     let h = handover_hub().await;
     let app = h.app();
     let before = app.count("handovers").await;
-    let query = "mutation($id: ID!, $to: ID!, $p: HandoverPackageInput) { requestHandover(caseId: $id, toAgencyId: $to, kind: TRANSFER, reason: \"Права ребёнка под угрозой\", package: $p) { id } }";
+    let query = "mutation($id: ID!, $to: ID!, $p: HandoverPackageInput) { requestHandover(caseId: $id, toAgencyId: $to, kind: TRANSFER, reason: \"Права ребёнка под угрозой\", package: $p, senderOrder: {number: \"41-о\", date: \"2026-11-20\"}) { id } }";
     let slots = 30;
     let operations = json!({
         "query": query,

@@ -21,7 +21,7 @@ fn png() -> Vec<u8> {
 /// documents.
 pub async fn request_with(h: &HandoverHub, files: Vec<(&str, Vec<u8>)>) -> Value {
     let query = format!(
-        "mutation($id: ID!, $to: ID!, $p: HandoverPackageInput) {{ requestHandover(caseId: $id, toAgencyId: $to, kind: TRANSFER, reason: \"Права ребёнка под угрозой\", package: $p) {{ {HANDOVER_FIELDS} }} }}"
+        "mutation($id: ID!, $to: ID!, $p: HandoverPackageInput) {{ requestHandover(caseId: $id, toAgencyId: $to, kind: TRANSFER, reason: \"Права ребёнка под угрозой\", package: $p, senderOrder: {{number: \"41-о\", date: \"2026-11-20\"}}) {{ {HANDOVER_FIELDS} }} }}"
     );
     let nulls: Vec<Value> = files.iter().map(|_| Value::Null).collect();
     let operations = json!({

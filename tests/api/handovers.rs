@@ -9,6 +9,11 @@ use crate::signals::{signal_hub_on, SignalHub};
 
 /// A case led by the prevention service, plus a guardianship authority with two
 /// officers and a social-protection agency with a head and a specialist.
+/// The sending head's order that goes with a transfer (paper practice, seed 001).
+pub fn sender_order() -> Value {
+    json!({ "number": "41-о", "date": "2026-11-20" })
+}
+
 pub struct HandoverHub {
     pub hub: SignalHub,
     pub case: String,
@@ -79,7 +84,7 @@ pub async fn handover_hub_on(app: TestApp) -> HandoverHub {
     }
 }
 
-pub const HANDOVER_FIELDS: &str = "id kind status reason sharingBasis records requestedAt deadlineAt deadlineAtLocal overdue ageMinutes declineReason orderNumber orderDate receiverCuratorId serviceResult fromAgency { id } toAgency { id } case { id scope } package { persons { fullName } signalSheet { housingAndIncome } documents { id fileName contentType sizeBytes sha256 downloadPath } } version";
+pub const HANDOVER_FIELDS: &str = "id kind status reason sharingBasis records requestedAt deadlineAt deadlineAtLocal overdue ageMinutes declineReason senderOrderNumber senderOrderDate registrationNumber registrationDate orderNumber orderDate receiverCuratorId serviceResult fromAgency { id } toAgency { id } case { id scope } package { persons { fullName } signalSheet { housingAndIncome } documents { id fileName contentType sizeBytes sha256 downloadPath } } version";
 
 impl HandoverHub {
     pub fn app(&self) -> &TestApp {
@@ -87,7 +92,8 @@ impl HandoverHub {
     }
 
     /// Runs a handover mutation; `$id` (ID!), `$to` (ID!), `$kind` (HandoverKind!),
-    /// `$r` (String!), `$n`/`$c` (String/ID), `$d` (Date), `$p` (HandoverPackageInput).
+    /// `$r` (String!), `$n`/`$c` (String/ID), `$d` (Date), `$p` (HandoverPackageInput),
+    /// `$o` (OrderInput: the sending head's order).
     pub async fn act(&self, token: &str, mutation: &str, vars: Value) -> Value {
         let types = [
             ("id", "ID!"),
@@ -98,6 +104,7 @@ impl HandoverHub {
             ("d", "NaiveDate"),
             ("c", "ID"),
             ("p", "HandoverPackageInput"),
+            ("o", "OrderInput"),
         ];
         let declared: Vec<String> = types
             .iter()
@@ -116,10 +123,10 @@ impl HandoverHub {
         let body = self
             .act(
                 &self.hub.head,
-                "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r, package: $p)",
+                "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r, package: $p, senderOrder: $o)",
                 json!({ "id": self.case, "to": self.guardianship, "kind": "TRANSFER",
                         "r": "Семья не выполняет обязательства; права ребёнка под угрозой",
-                        "p": { "records": ["PERSONS", "SIGNAL_SHEET"] } }),
+                        "p": { "records": ["PERSONS", "SIGNAL_SHEET"] }, "o": sender_order() }),
             )
             .await;
         id_of(&body, "requestHandover")
@@ -128,7 +135,7 @@ impl HandoverHub {
     pub async fn accept(&self, token: &str, id: &str, order: &str) -> Value {
         self.act(
             token,
-            "acceptHandover(id: $id, orderNumber: $n, orderDate: $d, curatorId: $c)",
+            "acceptHandover(id: $id, registrationNumber: $n, registrationDate: $d, curatorId: $c)",
             json!({ "id": id, "n": order, "d": "2026-11-23", "c": self.officer2_id }),
         )
         .await
@@ -235,17 +242,29 @@ async fn a_transfer_moves_the_lead_when_the_officer_accepts_under_an_order() {
     assert_eq!(summary["data"]["case"]["scope"], "SUMMARY", "{summary}");
     assert!(summary["data"]["case"]["persons"].is_null());
 
-    // A transfer is accepted under the receiving body's order.
-    let no_order = h
+    // A transfer goes with the sending head's order, and is accepted under the receiving
+    // body's incoming registration number and date (its own order is optional).
+    assert_eq!(request["senderOrderNumber"], "41-о", "{request}");
+    assert_eq!(request["senderOrderDate"], "2026-11-20");
+    let no_registration = h
         .act(&h.officer, "acceptHandover(id: $id)", json!({ "id": id }))
         .await;
-    assert_eq!(error_code(&no_order), Some("BAD_USER_INPUT"), "{no_order}");
-    assert_eq!(error_field(&no_order), Some("orderNumber"));
+    assert_eq!(
+        error_code(&no_registration),
+        Some("BAD_USER_INPUT"),
+        "{no_registration}"
+    );
+    assert_eq!(error_field(&no_registration), Some("registrationNumber"));
 
-    let accepted = h.accept(&h.officer, &id, "15-о").await;
+    let accepted = h.accept(&h.officer, &id, "вх. 15").await;
     let node = &accepted["data"]["acceptHandover"];
     assert_eq!(node["status"], "ACCEPTED", "{accepted}");
-    assert_eq!(node["orderNumber"], "15-о");
+    assert_eq!(node["registrationNumber"], "вх. 15");
+    assert_eq!(node["registrationDate"], "2026-11-23");
+    assert!(
+        node["orderNumber"].is_null(),
+        "no order of its own: {accepted}"
+    );
     assert_eq!(node["receiverCuratorId"], h.officer2_id.as_str());
 
     // The receiver leads with FULL scope and its curator; the service keeps the summary.
@@ -253,7 +272,7 @@ async fn a_transfer_moves_the_lead_when_the_officer_accepts_under_an_order() {
         .app()
         .gql(
             Some(&h.officer2),
-            "query($id: ID!) { case(id: $id) { scope curatorId handoverPending leadAgency { id } persons { fullName } handovers { status orderNumber kind } } }",
+            "query($id: ID!) { case(id: $id) { scope curatorId handoverPending leadAgency { id } persons { fullName } handovers { status registrationNumber kind } } }",
             json!({ "id": h.case }),
         )
         .await;
@@ -262,12 +281,12 @@ async fn a_transfer_moves_the_lead_when_the_officer_accepts_under_an_order() {
     assert_eq!(case["leadAgency"]["id"], h.guardianship.as_str());
     assert_eq!(case["curatorId"], h.officer2_id.as_str());
     assert_eq!(case["handoverPending"], false);
-    assert_eq!(case["handovers"][0]["orderNumber"], "15-о");
+    assert_eq!(case["handovers"][0]["registrationNumber"], "вх. 15");
     let former = case_as(&h.hub, &h.hub.head, &h.case).await;
     assert_eq!(former["data"]["case"]["scope"], "SUMMARY", "{former}");
 
-    // Repeating the same accept is harmless; another order is a conflict.
-    let again = h.accept(&h.officer, &id, "15-о").await;
+    // Repeating the same accept is harmless; another number is a conflict.
+    let again = h.accept(&h.officer, &id, "вх. 15").await;
     assert_eq!(
         again["data"]["acceptHandover"]["status"], "ACCEPTED",
         "{again}"
@@ -397,8 +416,8 @@ async fn a_declined_or_cancelled_request_ends_the_receivers_view_and_cannot_be_a
     let second = h
         .act(
             &h.hub.head,
-            "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r)",
-            json!({ "id": h.case, "to": h.social, "kind": "TRANSFER", "r": "ещё одна" }),
+            "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r, senderOrder: $o)",
+            json!({ "id": h.case, "to": h.social, "kind": "TRANSFER", "r": "ещё одна", "o": sender_order() }),
         )
         .await;
     assert_eq!(
@@ -492,8 +511,9 @@ async fn a_declined_or_cancelled_request_ends_the_receivers_view_and_cannot_be_a
 }
 
 async fn ask(h: &HandoverHub, token: &str, to: &str, kind: &str, reason: &str) -> Value {
-    let request = "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r)";
-    let vars = json!({ "id": h.case, "to": to, "kind": kind, "r": reason });
+    let request =
+        "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r, senderOrder: $o)";
+    let vars = json!({ "id": h.case, "to": to, "kind": kind, "r": reason, "o": sender_order() });
     h.act(token, request, vars).await
 }
 
@@ -567,7 +587,7 @@ async fn illegal_requests_and_decisions_are_refused_with_nothing_written() {
     let curator_of_other_agency = h
         .act(
             &h.officer,
-            "acceptHandover(id: $id, orderNumber: $n, orderDate: $d, curatorId: $c)",
+            "acceptHandover(id: $id, registrationNumber: $n, registrationDate: $d, curatorId: $c)",
             json!({ "id": id, "n": "1", "d": "2026-11-23", "c": h.hub.curator_id }),
         )
         .await;
@@ -575,11 +595,11 @@ async fn illegal_requests_and_decisions_are_refused_with_nothing_written() {
     let future = h
         .act(
             &h.officer,
-            "acceptHandover(id: $id, orderNumber: $n, orderDate: $d)",
+            "acceptHandover(id: $id, registrationNumber: $n, registrationDate: $d)",
             json!({ "id": id, "n": "1", "d": "2099-01-01" }),
         )
         .await;
-    assert_eq!(error_field(&future), Some("orderDate"), "{future}");
+    assert_eq!(error_field(&future), Some("registrationDate"), "{future}");
     assert_eq!(h.app().count("handovers WHERE status = 'PENDING'").await, 1);
 }
 
@@ -934,15 +954,15 @@ async fn rehabilitation_staff_accept_decline_and_complete_referrals_to_their_cen
     let transfer = h
         .act(
             &h.hub.head,
-            "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r)",
-            json!({ "id": h.case, "to": rehab, "kind": "TRANSFER", "r": "Передаём" }),
+            "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r, senderOrder: $o)",
+            json!({ "id": h.case, "to": rehab, "kind": "TRANSFER", "r": "Передаём", "o": sender_order() }),
         )
         .await;
     let transfer = id_of(&transfer, "requestHandover");
     let refused = h
         .act(
             &staff,
-            "acceptHandover(id: $id, orderNumber: $n, orderDate: $d)",
+            "acceptHandover(id: $id, registrationNumber: $n, registrationDate: $d)",
             json!({ "id": transfer, "n": "1", "d": "2026-11-23" }),
         )
         .await;

@@ -29,7 +29,7 @@ struct Viewer {
 
 /// A transfer of the case to guardianship with the people and one PDF, sent as multipart.
 async fn transfer_with_document(h: &HandoverHub) -> Value {
-    let query = "mutation($id: ID!, $to: ID!, $p: HandoverPackageInput) { requestHandover(caseId: $id, toAgencyId: $to, kind: TRANSFER, reason: \"Мать уклоняется от встреч\", package: $p) { id } }";
+    let query = "mutation($id: ID!, $to: ID!, $p: HandoverPackageInput) { requestHandover(caseId: $id, toAgencyId: $to, kind: TRANSFER, reason: \"Мать уклоняется от встреч\", package: $p, senderOrder: {number: \"41-о\", date: \"2026-11-20\"}) { id } }";
     let operations = json!({
         "query": query,
         "variables": { "id": h.case, "to": h.guardianship, "p": { "records": ["PERSONS"], "documents": [null] } }

@@ -309,21 +309,38 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
     assert_eq!(download.status(), 200);
     assert_eq!(download.bytes().await.expect("bytes").to_vec(), pdf());
 
+    // The inventory prints under the sender's order mark, listing the package.
+    browser.click("#inventory-link").await;
+    let text = browser.text().await;
+    assert!(text.contains("Опись передаваемых документов"), "{text}");
+    assert!(
+        text.contains("41-о · 20.11.2026"),
+        "the sender's order mark: {text}"
+    );
+    assert!(
+        text.contains("Лист сигнала") && text.contains("приказ о передаче.pdf"),
+        "{text}"
+    );
+    browser.screenshot("inventory").await;
+    browser
+        .open(&format!("{address}/handovers/{handover}"))
+        .await;
+
     // A transfer needs the incoming number: refused without it, the form kept.
     browser
         .client
-        .execute("document.getElementById('order-number').removeAttribute('required'); document.getElementById('order-date').removeAttribute('required');", vec![])
+        .execute("document.getElementById('registration-number').removeAttribute('required'); document.getElementById('registration-date').removeAttribute('required');", vec![])
         .await
         .expect("drop the browser's own check, to see the server's");
     browser.click("#accept").await;
     let text = browser.text().await;
     assert!(text.contains("укажите входящий номер и дату"), "{text}");
 
-    browser.fill("order-number", "ВХ-1234").await;
+    browser.fill("registration-number", "ВХ-1234").await;
     browser
         .client
         .execute(
-            "document.getElementById('order-date').value = '2026-11-23';",
+            "document.getElementById('registration-date').value = '2026-11-23';",
             vec![],
         )
         .await
@@ -419,11 +436,11 @@ async fn no_page_puts_personal_data_in_its_address_or_the_servers_log() {
         .open(&format!("{address}/handovers/{handover}"))
         .await;
     addresses.push(browser.url().await);
-    browser.fill("order-number", "ВХ-77").await;
+    browser.fill("registration-number", "ВХ-77").await;
     browser
         .client
         .execute(
-            "document.getElementById('order-date').value = '2026-11-23';",
+            "document.getElementById('registration-date').value = '2026-11-23';",
             vec![],
         )
         .await

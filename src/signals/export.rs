@@ -5,7 +5,7 @@
 //! in FULL), opened with the caller like every other read, and its export is audited
 //! before a byte leaves. An analyst's file has no personal columns at all.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
 use uuid::Uuid;
@@ -19,7 +19,7 @@ use crate::agencies::{self, AgencyKind};
 use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::spreadsheet::CsvFile;
+use crate::spreadsheet::{AgencyFile, CsvFile};
 
 /// The most rows one export holds: the file is built in memory, since the audit event
 /// naming every exported signal must be written before the body is sent.
@@ -38,16 +38,7 @@ const PERSONAL_HEADER: &str =
     "ФИО матери,Адрес регистрации,Фактический адрес,Откуда доставлена,Телефон";
 
 /// A finished export.
-pub struct SignalsCsv {
-    /// Whose journal it is.
-    pub agency_name: String,
-    /// The agency's id.
-    pub agency_id: Uuid,
-    /// Today in the agency's time zone.
-    pub local_date: NaiveDate,
-    /// As a Russian-locale Excel opens it ([`crate::spreadsheet`]).
-    pub body: String,
-}
+pub type SignalsCsv = AgencyFile;
 
 /// The journal of the actor's agency laid out like the paper journal: the header and the
 /// rows both the CSV file and the printable page show.

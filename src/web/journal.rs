@@ -9,9 +9,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::{
-    DateTime, Datelike, Months, NaiveDate, NaiveTime, SecondsFormat, TimeZone as _, Utc,
-};
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, SecondsFormat, TimeZone as _, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -229,7 +227,10 @@ fn midnight(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
 
 /// `/export/signals.csv` for the same times, written in the agency's offset.
 fn csv_link(from: DateTime<Utc>, to: DateTime<Utc>, tz: Tz) -> String {
-    let time = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, false);
+    let time = |t: DateTime<Utc>| {
+        t.with_timezone(&tz)
+            .to_rfc3339_opts(SecondsFormat::Secs, false)
+    };
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("from", &time(from))
         .append_pair("to", &time(to))

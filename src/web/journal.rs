@@ -24,6 +24,11 @@ use crate::{db, error::AppResult};
 /// What the audit calls a read by this page.
 const AUDIT_NAME: &str = "signals journal page";
 
+/// The journal's time columns (detected, registered, passed, received, visit): on paper
+/// a time may wrap between its date and its hour, never inside the date.
+const TIMES: std::ops::Range<usize> = 3..8;
+const NON_BREAKING_HYPHEN: &str = "\u{2011}";
+
 /// `GET /journals/signals?from=YYYY-MM-DD&to=YYYY-MM-DD`; an empty value is no value.
 #[derive(Deserialize)]
 pub struct PeriodQuery {
@@ -146,10 +151,16 @@ async fn journal(
         ..JournalFilter::default()
     };
     let journal = signals::export::journal(&state.db, caller, &filter, now, AUDIT_NAME).await?;
+    let mut rows = journal.rows;
+    for row in &mut rows {
+        for cell in row.iter_mut().take(TIMES.end).skip(TIMES.start) {
+            *cell = cell.replace('-', NON_BREAKING_HYPHEN);
+        }
+    }
     let view = JournalView {
-        cut: journal.rows.len() >= signals::export::MAX_ROWS,
+        cut: rows.len() >= signals::export::MAX_ROWS,
         header: journal.header,
-        rows: journal.rows,
+        rows,
         csv: csv_link(from, to, tz),
     };
     Ok((journal.agency_name, view))

@@ -369,3 +369,25 @@ async fn the_handover_journal_downloads_as_csv_with_both_directions() {
         vec![HANDOVERS_HEADER.map(str::to_owned).to_vec()]
     );
 }
+
+#[tokio::test]
+async fn the_head_opens_the_signal_journal_to_print() {
+    let Some(browser) = crate::browser::Browser::start().await else {
+        return;
+    };
+    let hub = signal_hub().await;
+    received_signal(&hub).await;
+    received_signal(&hub).await;
+    let address = hub.app.address.clone();
+    crate::workspace::sign_in(&browser, &address, "head@service.example").await;
+    browser.open(&format!("{address}/journals/signals")).await;
+    let text = browser.text().await;
+    assert!(
+        text.contains("Журнал регистрации сигналов — Служба профилактики — с "),
+        "{text}"
+    );
+    assert!(text.contains("Сургут, ул. Ленина, 1"), "{text}");
+    assert!(text.contains("Ctrl+P"), "the print hint: {text}");
+    browser.screenshot("signal-journal").await;
+    browser.close().await;
+}

@@ -26,7 +26,7 @@ async fn journal_no(hub: &HandoverHub) -> String {
         .to_owned()
 }
 
-async fn sign_in(browser: &Browser, address: &str, email: &str) {
+pub async fn sign_in(browser: &Browser, address: &str, email: &str) {
     browser.open(&format!("{address}/login")).await;
     sign_in_here(browser, email).await;
 }

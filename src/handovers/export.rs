@@ -49,7 +49,7 @@ pub async fn handovers_csv(db: &Db, caller: &Caller, now: DateTime<Utc>) -> AppR
     let tz: Tz = agency.time_zone.tz();
     let mut rows = side(db, caller, Side::Received, now).await?;
     rows.extend(side(db, caller, Side::Sent, now).await?);
-    rows.sort_by(|(a, _), (b, _)| (b.requested_at, b.id).cmp(&(a.requested_at, a.id)));
+    rows.sort_by_key(|(h, _)| std::cmp::Reverse((h.requested_at, h.id)));
     rows.truncate(MAX_ROWS);
 
     let mut case_ids: Vec<Uuid> = rows.iter().map(|(h, _)| h.case_id).collect();

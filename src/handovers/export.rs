@@ -25,8 +25,9 @@ pub const MAX_ROWS: usize = 10_000;
 const PAGE: usize = 500;
 
 /// The columns: case number, kind, direction, the other agency, status, requested,
-/// deadline, decided, the order's (registration) number and date.
-pub const HEADER: [&str; 10] = [
+/// deadline, decided, the sender's order, and the receiver's incoming registration number
+/// and date.
+pub const HEADER: [&str; 11] = [
     "№ случая",
     "Вид",
     "Направление",
@@ -35,7 +36,8 @@ pub const HEADER: [&str; 10] = [
     "Запрошено",
     "Срок решения",
     "Решение принято",
-    "Рег. номер приказа",
+    "Приказ отправителя",
+    "Вх. номер",
     "Дата регистрации",
 ];
 
@@ -91,8 +93,13 @@ pub async fn handovers_csv(db: &Db, caller: &Caller, now: DateTime<Utc>) -> AppR
             &local_time(Some(h.requested_at), tz),
             &local_time(Some(h.deadline_at), tz),
             &local_time(h.decided_at, tz),
-            h.order_number.as_deref().unwrap_or_default(),
-            &h.order_date
+            &match (&h.sender_order_number, h.sender_order_date) {
+                (Some(number), Some(date)) => format!("{number} от {}", date.format("%d.%m.%Y")),
+                (Some(number), None) => number.clone(),
+                _ => String::new(),
+            },
+            h.registration_number.as_deref().unwrap_or_default(),
+            &h.registration_date
                 .map(|d| d.format("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
         ])?;

@@ -303,7 +303,7 @@ async fn the_case_journal_downloads_as_csv_for_its_agencies_only() {
     assert_eq!(anonymous.status(), 401);
 }
 
-const HANDOVERS_HEADER: [&str; 10] = [
+const HANDOVERS_HEADER: [&str; 11] = [
     "№ случая",
     "Вид",
     "Направление",
@@ -312,7 +312,8 @@ const HANDOVERS_HEADER: [&str; 10] = [
     "Запрошено",
     "Срок решения",
     "Решение принято",
-    "Рег. номер приказа",
+    "Приказ отправителя",
+    "Вх. номер",
     "Дата регистрации",
 ];
 
@@ -348,7 +349,7 @@ async fn the_handover_journal_downloads_as_csv_with_both_directions() {
         ]
     );
     assert!(!row[5].is_empty() && !row[6].is_empty() && !row[7].is_empty());
-    assert_eq!(row[8..], ["ПР-17", "2026-11-23"]);
+    assert_eq!(row[8..], ["41-о от 20.11.2026", "ПР-17", "2026-11-23"]);
 
     let outbox = file_as(hub.app(), &hub.hub.head, "/export/handovers.csv").await;
     assert_eq!(outbox.records.len(), 2, "{:?}", outbox.records);

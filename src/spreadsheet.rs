@@ -15,6 +15,18 @@ use std::borrow::Cow;
 
 use crate::error::{AppError, AppResult};
 
+/// A journal file of one agency, ready to send.
+pub struct AgencyFile {
+    /// Whose journal it is.
+    pub agency_name: String,
+    /// The agency's id.
+    pub agency_id: uuid::Uuid,
+    /// Today in the agency's time zone.
+    pub local_date: chrono::NaiveDate,
+    /// As a Russian-locale Excel opens it.
+    pub body: String,
+}
+
 /// The byte-order mark that starts every file.
 pub const BOM: &str = "\u{feff}";
 

@@ -4,6 +4,7 @@
 
 pub mod audit_actions;
 pub mod consents;
+pub mod export;
 pub mod graphql;
 pub mod loader;
 pub mod model;

@@ -10,6 +10,7 @@
 
 pub mod audit_actions;
 pub mod documents;
+pub mod export;
 pub mod graphql;
 pub mod model;
 pub mod notices;

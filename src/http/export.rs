@@ -1,6 +1,8 @@
-//! `GET /export/signals.csv`: the signal journal as a file. The same bearer token as
-//! GraphQL; errors are short plain text (a spreadsheet user sees them in the browser),
-//! never data.
+//! The journals as files: `GET /export/signals.csv` (the signal journal),
+//! `/export/cases.csv` (the case journal), `/export/handovers.csv` (the inbox and outbox
+//! of transfers and referrals). The same bearer token as GraphQL, or the workspace's
+//! session cookie; errors are short plain text (a spreadsheet user sees them in the
+//! browser), never data.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -16,6 +18,7 @@ use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
 use crate::signals::{export, store::JournalFilter};
+use crate::spreadsheet::AgencyFile;
 
 /// The optional journal range, as RFC 3339 times.
 #[derive(Deserialize)]
@@ -30,20 +33,43 @@ pub async fn signals_csv(
     caller: Caller,
     params: Result<Query<ExportParams>, QueryRejection>,
 ) -> Response {
-    match export_for(&state, &caller, params).await {
-        Ok(csv) => {
-            let agency = slug(&csv.agency_name, csv.agency_id);
+    file_response("signals", export_for(&state, &caller, params).await)
+}
+
+/// Sends the caller's agency case journal as CSV, or a plain-text error.
+pub async fn cases_csv(State((state, _)): State<(AppState, Schemas)>, caller: Caller) -> Response {
+    let file = crate::cases::export::cases_csv(&state.db, &caller, caller.started_at()).await;
+    file_response("cases", file)
+}
+
+/// Sends the caller's agency handover journal (inbox and outbox) as CSV, or a
+/// plain-text error.
+pub async fn handovers_csv(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+) -> Response {
+    let file =
+        crate::handovers::export::handovers_csv(&state.db, &caller, caller.started_at()).await;
+    file_response("handovers", file)
+}
+
+/// A journal file as a download named `{journal}-{agency}-{local date}.csv`, never kept
+/// by a browser or proxy; or the error as plain text.
+fn file_response(journal: &str, file: AppResult<AgencyFile>) -> Response {
+    match file {
+        Ok(file) => {
+            let agency = slug(&file.agency_name, file.agency_id);
             let disposition = format!(
-                "attachment; filename=\"signals-{agency}-{}.csv\"",
-                csv.local_date
+                "attachment; filename=\"{journal}-{agency}-{}.csv\"",
+                file.local_date
             );
             let headers = [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (header::CONTENT_DISPOSITION, disposition),
-                // Personal data: no browser or proxy keeps a copy.
+                // Personal data (or an agency's workload): no browser or proxy keeps a copy.
                 (header::CACHE_CONTROL, "no-store".to_owned()),
             ];
-            (headers, csv.body).into_response()
+            (headers, file.body).into_response()
         }
         Err(error) => error.into_response(),
     }

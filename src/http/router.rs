@@ -103,6 +103,8 @@ pub fn router(state: AppState, schemas: Schemas) -> Router {
     let mut router = Router::new()
         .route("/graphql", graphql_route)
         .route("/export/signals.csv", get(export::signals_csv))
+        .route("/export/cases.csv", get(export::cases_csv))
+        .route("/export/handovers.csv", get(export::handovers_csv))
         .route("/documents/{id}", get(documents::download))
         .route("/cases/{id}/persons.json", get(case_persons::persons))
         .route("/healthz", get(health::healthz))

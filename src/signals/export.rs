@@ -5,7 +5,7 @@
 //! in FULL), opened with the caller like every other read, and its export is audited
 //! before a byte leaves. An analyst's file has no personal columns at all.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
 use uuid::Uuid;
@@ -19,7 +19,7 @@ use crate::agencies::{self, AgencyKind};
 use crate::audit::{self, Entry, Origin};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::spreadsheet::CsvFile;
+use crate::spreadsheet::{AgencyFile, CsvFile};
 
 /// The most rows one export holds: the file is built in memory, since the audit event
 /// naming every exported signal must be written before the body is sent.
@@ -38,15 +38,21 @@ const PERSONAL_HEADER: &str =
     "ФИО матери,Адрес регистрации,Фактический адрес,Откуда доставлена,Телефон";
 
 /// A finished export.
-pub struct SignalsCsv {
+pub type SignalsCsv = AgencyFile;
+
+/// The journal of the actor's agency laid out like the paper journal: the header and the
+/// rows both the CSV file and the printable page show.
+pub struct Journal {
     /// Whose journal it is.
     pub agency_name: String,
     /// The agency's id.
     pub agency_id: Uuid,
-    /// Today in the agency's time zone.
-    pub local_date: NaiveDate,
-    /// As a Russian-locale Excel opens it ([`crate::spreadsheet`]).
-    pub body: String,
+    /// The agency's time zone.
+    pub tz: Tz,
+    /// The column names: the summary's, then the personal ones where the journal has them.
+    pub header: Vec<&'static str>,
+    /// The rows, newest first, each as many cells as the header.
+    pub rows: Vec<Vec<String>>,
 }
 
 /// Builds the actor's agency journal as CSV (newest first, at most [`MAX_ROWS`]) and,
@@ -57,6 +63,30 @@ pub async fn signals_csv(
     filter: &JournalFilter,
     now: DateTime<Utc>,
 ) -> AppResult<SignalsCsv> {
+    let journal = journal(db, caller, filter, now, "signals.csv").await?;
+    let mut file = CsvFile::new();
+    file.record(&journal.header)?;
+    for row in &journal.rows {
+        file.record(row)?;
+    }
+    Ok(SignalsCsv {
+        agency_name: journal.agency_name,
+        agency_id: journal.agency_id,
+        local_date: now.with_timezone(&journal.tz).date_naive(),
+        body: file.finish()?,
+    })
+}
+
+/// The actor's agency journal (newest first, at most [`MAX_ROWS`]) and, when it holds
+/// personal data, one `PERSONAL_DATA_READ` event naming `export` (what carries it out:
+/// `signals.csv`, the printable page) recorded before it is returned.
+pub async fn journal(
+    db: &Db,
+    caller: &Caller,
+    filter: &JournalFilter,
+    now: DateTime<Utc>,
+    export: &'static str,
+) -> AppResult<Journal> {
     let actor = caller.actor()?;
     let agency_id = actor.agency_id.ok_or(AppError::Forbidden(
         "hub administrators keep no signal journal",
@@ -67,35 +97,40 @@ pub async fn signals_csv(
     // The personal columns: the receiving service's journal, for people who read
     // personal data. An analyst gets the journal numbers, times, statuses and clocks.
     let personal = agency.kind == AgencyKind::PreventionService && viewer.ceiling == Scope::Full;
-    let mut file = CsvFile::new();
     let personal_header = personal.then(|| PERSONAL_HEADER.split(','));
     let header = SUMMARY_HEADER
         .split(',')
-        .chain(personal_header.into_iter().flatten());
-    file.record(header)?;
-    let (mut rows, mut before) = (0, None);
-    while rows < MAX_ROWS {
-        let limit = PAGE.min(MAX_ROWS - rows);
+        .chain(personal_header.into_iter().flatten())
+        .collect();
+    let (mut rows, mut before) = (Vec::new(), None);
+    while rows.len() < MAX_ROWS {
+        let limit = PAGE.min(MAX_ROWS - rows.len());
         let page =
             reads::journal_page(db, caller, filter, before.as_ref(), now, limit as i64).await?;
         for view in &page {
-            // Only a file with the personal columns opens the rows' personal data.
+            // Only a journal with the personal columns opens the rows' personal data.
             let family = personal.then(|| view.personal.open(caller)).flatten();
-            let row = journal_row(&view.signal, family, agency_id, personal, tz, now);
-            file.record(row)?;
+            rows.push(journal_row(
+                &view.signal,
+                family,
+                agency_id,
+                personal,
+                tz,
+                now,
+            ));
         }
-        rows += page.len();
         match page.last().map(|view| &view.signal) {
             Some(last) if page.len() == limit => before = Some((last.created_at, last.id)),
             _ => break,
         }
     }
-    record_read(db, caller, now).await?;
-    Ok(SignalsCsv {
+    record_read(db, caller, now, export).await?;
+    Ok(Journal {
         agency_name: agency.name,
         agency_id: agency.id,
-        local_date: now.with_timezone(&tz).date_naive(),
-        body: file.finish()?,
+        tz,
+        header,
+        rows,
     })
 }
 
@@ -103,7 +138,12 @@ pub async fn signals_csv(
 /// "Audit"), naming the export; nothing when no personal data went out. The rows opened
 /// above noted their signals on the caller's read log: the export takes them from it and
 /// writes them here, so the transport's read audit finds nothing left to write twice.
-async fn record_read(db: &Db, caller: &Caller, now: DateTime<Utc>) -> AppResult<()> {
+async fn record_read(
+    db: &Db,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    export: &'static str,
+) -> AppResult<()> {
     let (signals, others): (Vec<_>, Vec<_>) = caller
         .reads()
         .take()
@@ -118,7 +158,7 @@ async fn record_read(db: &Db, caller: &Caller, now: DateTime<Utc>) -> AppResult<
         return Ok(());
     }
     let target = (ids.len() == 1).then(|| ids[0]);
-    let details = json!({ "export": "signals.csv", "count": ids.len(), "signal": ids });
+    let details = json!({ "export": export, "count": ids.len(), "signal": ids });
     let entry = Entry::new(
         crate::audit::audit_actions::PERSONAL_DATA_READ,
         "signal",

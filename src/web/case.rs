@@ -33,6 +33,8 @@ pub struct HandoverLine {
 
 /// What FULL scope shows.
 pub struct FullView {
+    /// The case has a signal sheet (its page to print is linked).
+    pub has_sheet: bool,
     pub persons: Vec<PersonView>,
     pub sections: Vec<Section>,
     pub consents: Vec<String>,
@@ -42,6 +44,7 @@ pub struct FullView {
 
 /// The case as its page shows it.
 pub struct CaseView {
+    pub id: Uuid,
     pub number: String,
     pub status: &'static str,
     pub opened: String,
@@ -94,6 +97,7 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         None => None,
     };
     Ok(CaseView {
+        id: case.id,
         number: case.journal_no.clone(),
         status: records::case_status(page.lang, case.status),
         opened: local_time(case.opened_at, page.zone),
@@ -180,6 +184,7 @@ async fn full(
         })
         .collect();
     Ok(FullView {
+        has_sheet: personal.signal_sheet.is_some(),
         persons: persons
             .into_iter()
             .map(|p| records::person(page.lang, p))

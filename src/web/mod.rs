@@ -6,17 +6,21 @@
 //! - [`session`]: the session cookie and the forms' CSRF tokens;
 //! - [`security`]: the headers every page carries;
 //! - [`i18n`]: the words, in Russian and English;
-//! - [`sign_in`], [`home`]: the pages; [`page`]: what every page shows around its content.
+//! - [`sign_in`], [`home`]: the pages; [`page`]: what every page shows around its content;
+//! - [`journal`], [`sheet`]: pages to print (the signal journal for a period, a case's
+//!   signal sheet).
 
 pub mod case;
 pub mod handover;
 pub mod home;
 pub mod i18n;
+pub mod journal;
 pub mod page;
 pub mod records;
 pub mod search;
 pub mod security;
 pub mod session;
+pub mod sheet;
 pub mod sign_in;
 pub mod signal;
 
@@ -39,6 +43,8 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/login", get(sign_in::form).post(sign_in::submit))
         .route("/logout", post(sign_in::sign_out))
         .route("/cases/{id}", get(case::show))
+        .route("/cases/{id}/signal-sheet", get(sheet::show))
+        .route("/journals/signals", get(journal::show))
         .route("/search", get(search::show))
         .route("/signals/{id}", get(signal::show))
         .route("/handovers/{id}", get(handover::show))

@@ -28,6 +28,7 @@ mod logs;
 mod metrics;
 mod notifications;
 mod page_reads;
+mod paper;
 mod peers;
 mod races;
 mod read_audit;

@@ -26,7 +26,7 @@ async fn journal_no(hub: &HandoverHub) -> String {
         .to_owned()
 }
 
-async fn sign_in(browser: &Browser, address: &str, email: &str) {
+pub async fn sign_in(browser: &Browser, address: &str, email: &str) {
     browser.open(&format!("{address}/login")).await;
     sign_in_here(browser, email).await;
 }
@@ -500,7 +500,7 @@ async fn no_page_puts_personal_data_in_its_address_or_the_servers_log() {
 }
 
 /// A page as the holder of `token` sees it through the workspace's cookie.
-async fn page_as(app: &crate::harness::TestApp, token: &str, path: &str) -> (u16, String) {
+pub async fn page_as(app: &crate::harness::TestApp, token: &str, path: &str) -> (u16, String) {
     let response = app
         .http()
         .get(format!("{}{path}", app.address))

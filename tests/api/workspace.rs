@@ -60,6 +60,7 @@ async fn the_officer_signs_in_sees_the_waiting_transfer_and_signs_out() {
         "home sends a stranger to sign in"
     );
     browser.screenshot("sign-in").await;
+    browser.assert_accessible().await;
     browser.fill("email", "officer@opeka.example").await;
     browser.fill("password", "a wrong password!").await;
     browser.click("form.stack button[type=submit]").await;
@@ -83,6 +84,7 @@ async fn the_officer_signs_in_sees_the_waiting_transfer_and_signs_out() {
         "times in the agency's zone: {text}"
     );
     browser.screenshot("home-officer").await;
+    browser.assert_accessible().await;
 
     browser.click("form.signout button").await;
     assert!(
@@ -285,6 +287,7 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
         "reading the package is audited"
     );
     browser.screenshot("handover-request").await;
+    browser.assert_accessible().await;
 
     // The document downloads with the browser's session, and only with it.
     let link = browser
@@ -322,6 +325,7 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
         "{text}"
     );
     browser.screenshot("inventory").await;
+    browser.assert_accessible().await;
     browser
         .open(&format!("{address}/handovers/{handover}"))
         .await;
@@ -365,6 +369,7 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
         "reading the case is audited"
     );
     browser.screenshot("case-full").await;
+    browser.assert_accessible().await;
     let case_url = browser.url().await;
 
     // From anywhere, the case is found by its number.

@@ -70,6 +70,11 @@ impl UserNode {
     async fn email(&self) -> Option<&str> {
         self.private.then_some(self.user.row.email.as_str())
     }
+    /// The workspace language the user chose; null when they follow their agency's (and
+    /// unless the viewer may see it).
+    async fn language(&self) -> Option<crate::agencies::NotificationLanguage> {
+        self.private.then_some(self.user.row.language).flatten()
+    }
     /// Whether the user may sign in; null unless the viewer may see it.
     async fn active(&self) -> Option<bool> {
         self.private.then_some(self.user.row.active)
@@ -198,6 +203,19 @@ pub struct UserMutation;
 
 #[Object]
 impl UserMutation {
+    /// Chooses the web workspace's language for yourself; null follows your agency's.
+    async fn set_my_language(
+        &self,
+        ctx: &Context<'_>,
+        language: Option<crate::agencies::NotificationLanguage>,
+    ) -> async_graphql::Result<UserNode> {
+        let actor = ctx.actor()?;
+        let user =
+            super::set_own_language(&ctx.state().db, ctx.caller(), language, crate::db::now())
+                .await?;
+        Ok(UserNode::for_viewer(user, actor))
+    }
+
     /// Creates a user (hub administrators; agency administrators in their own agency).
     #[graphql(complexity = "crate::graphql::cost::PASSWORD_CHECK + child_complexity")]
     async fn create_user(

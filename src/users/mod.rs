@@ -205,6 +205,30 @@ async fn record_update(
     audit::record(tx, origin, entry, now).await
 }
 
+/// The signed-in user chooses the workspace's language for themselves (`None`: their
+/// agency's). Anyone may, for themselves only; it is audited like any change to a user.
+pub async fn set_own_language(
+    db: &Db,
+    caller: &Caller,
+    language: Option<crate::agencies::NotificationLanguage>,
+    now: DateTime<Utc>,
+) -> AppResult<User> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
+    let mut user = get(db, actor.user_id).await?;
+    if user.row.language == language {
+        return Ok(user);
+    }
+    let mut tx = db.begin().await?;
+    store::set_language(&mut tx, user.row.id, language, now).await?;
+    user.row.language = language;
+    user.row.version += 1;
+    user.row.updated_at = now;
+    record_update(&mut tx, origin, &user.row, &["language"], now).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
 /// An administrator sets a user's password (they forgot it); the user's sessions and
 /// device tokens end.
 #[allow(clippy::too_many_arguments)]

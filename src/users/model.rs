@@ -31,6 +31,8 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
     /// When the user last changed.
     pub updated_at: DateTime<Utc>,
+    /// The language the user chose for the workspace; `None`: their agency's.
+    pub language: Option<crate::agencies::NotificationLanguage>,
 }
 
 /// A user with their roles.

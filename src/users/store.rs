@@ -14,7 +14,27 @@ use crate::input;
 use crate::{with_db, with_tx};
 
 const COLUMNS: &str =
-    "id, agency_id, hub_admin, name, email, active, version, created_at, updated_at";
+    "id, agency_id, hub_admin, name, email, active, version, created_at, updated_at, language";
+
+const SET_LANGUAGE: &str = "
+    UPDATE users SET language = $2, version = version + 1, updated_at = $3 WHERE id = $1";
+
+/// Sets a user's own language (`None`: follow the agency's).
+pub async fn set_language(
+    tx: &mut Tx,
+    id: Uuid,
+    language: Option<crate::agencies::NotificationLanguage>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    with_tx!(tx, |conn| sqlx::query(SET_LANGUAGE)
+        .bind(id)
+        .bind(language)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
 
 const INSERT: &str = "
     INSERT INTO users (id, agency_id, hub_admin, name, name_search, email, email_normalized,

@@ -190,6 +190,7 @@ pub struct Words {
     pub handovers_csv: &'static str,
     pub sheet_print: &'static str,
     pub printed_at: &'static str,
+    pub family_records: &'static str,
     pub sheet_labels: [&'static str; 6],
     pub visit_labels: [&'static str; 17],
 }
@@ -334,6 +335,7 @@ pub const RU: Words = Words {
     handovers_csv: "Журнал передач и направлений, CSV",
     sheet_print: "Лист сигнала для печати",
     printed_at: "Сформирован",
+    family_records: "Сведения о семье",
     sheet_labels: ["Реабилитационный потенциал", "История родительства", "Жильё, регистрация, доход", "Близкие и их позиция", "Встреча с женщиной", "Встреча с окружением"],
     visit_labels: ["Члены семьи", "Адреса", "Ситуация кратко", "Материально-бытовые условия", "Впечатление о взрослых", "Отношение к ребёнку", "Ресурсы", "Документы и гражданство", "Ключевые проблемы", "Медицинские особенности", "Риск помещения в учреждение", "Готовность решать ситуацию", "Риски для безопасности ребёнка", "Информация от сторонних организаций", "Основания для помощи", "Запрошенная помощь", "Мнение специалиста"],
 };
@@ -478,6 +480,7 @@ pub const EN: Words = Words {
     handovers_csv: "Handover journal, CSV",
     sheet_print: "Print the signal sheet",
     printed_at: "Printed",
+    family_records: "The family's records",
     sheet_labels: ["Rehabilitation potential", "Parenting history", "Housing, registration, income", "Close people and their position", "Meeting with the woman", "Meeting with her circle"],
     visit_labels: ["Family members", "Addresses", "Situation in short", "Material and housing conditions", "Impression of the adults", "Attitude to the child", "Resources", "Documents and citizenship", "Key problems", "Medical particulars", "Risk of placement", "Readiness to solve the situation", "Risks to the child's safety", "Information from other organisations", "Grounds for help", "Help requested", "The visitor's opinion"],
 };

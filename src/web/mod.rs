@@ -42,6 +42,7 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/", get(home::show))
         .route("/login", get(sign_in::form).post(sign_in::submit))
         .route("/logout", post(sign_in::sign_out))
+        .route("/language", post(sign_in::set_language))
         .route("/cases/{id}", get(case::show))
         .route("/cases/{id}/signal-sheet", get(sheet::show))
         .route("/journals/signals", get(journal::show))

@@ -75,6 +75,8 @@ impl Page {
             }
             None => (String::new(), Lang::Ru, TimeZone::UTC),
         };
+        // The user's own choice wins over the agency's.
+        let lang = user.row.language.map(Lang::of_agency).unwrap_or(lang);
         // Signed in by cookie: forms carry its CSRF token. Signed in by a bearer token
         // (a program): it has no forms to post.
         let csrf = session::session_token(headers)

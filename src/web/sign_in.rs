@@ -17,9 +17,10 @@ use super::session::{self, CookiePolicy};
 use crate::access::Caller;
 use crate::app::AppState;
 
+use crate::agencies::NotificationLanguage;
 use crate::error::{AppError, LoginRefusal};
 use crate::graphql::Schemas;
-use crate::{auth, db};
+use crate::{auth, db, users};
 
 /// The sign-in page.
 #[derive(Template)]
@@ -181,6 +182,48 @@ pub async fn sign_out(
     let _ = actor;
     match auth::logout(&state.db, &state.tokens, &caller, db::now()).await {
         Ok(()) => to_sign_in(),
+        Err(error) => page::error(&Page::anonymous(), &caller, error, "/"),
+    }
+}
+
+/// The posted language switch.
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    csrf: String,
+    language: String,
+}
+
+/// `POST /language`: the signed-in user's own language for the workspace (`ru`, `en`),
+/// then home in it.
+pub async fn set_language(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Form(form): Form<LanguageForm>,
+) -> Response {
+    let Some(token) = session::session_token(&headers) else {
+        return page::to_sign_in("/");
+    };
+    if caller.signed_in().is_none() {
+        return page::to_sign_in("/");
+    }
+    if !session::form_token_matches(token, &form.csrf) {
+        return page::form_expired(&Page::anonymous());
+    }
+    let language = match form.language.as_str() {
+        "ru" => NotificationLanguage::Ru,
+        "en" => NotificationLanguage::En,
+        _ => {
+            return page::error(
+                &Page::anonymous(),
+                &caller,
+                AppError::bad_input("language", "ru or en"),
+                "/",
+            )
+        }
+    };
+    match users::set_own_language(&state.db, &caller, Some(language), db::now()).await {
+        Ok(_) => Redirect::to("/").into_response(),
         Err(error) => page::error(&Page::anonymous(), &caller, error, "/"),
     }
 }

@@ -151,6 +151,35 @@ impl Browser {
         panic!("no page came after clicking {css}");
     }
 
+    /// Checks what a keyboard or screen-reader user needs of the page: a language, one
+    /// `h1` and no heading level skipped, a label for every field, a name for every button
+    /// and link, and a skip link to the content. Panics naming what is missing.
+    pub async fn assert_accessible(&self) {
+        const CHECK: &str = r##"
+            const problems = [];
+            if (!document.documentElement.lang) problems.push('no lang on <html>');
+            const levels = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1]);
+            if (levels.filter(l => l === 1).length !== 1) problems.push('not exactly one h1');
+            levels.forEach((l, i) => { if (i > 0 && l > levels[i - 1] + 1) problems.push('heading h' + levels[i - 1] + ' then h' + l); });
+            for (const f of document.querySelectorAll('input:not([type=hidden]),select,textarea')) {
+                const labelled = (f.id && document.querySelector('label[for="' + f.id + '"]')) || f.getAttribute('aria-label');
+                if (!labelled) problems.push('field without a label: ' + (f.name || f.id || f.outerHTML));
+            }
+            for (const b of document.querySelectorAll('button,a[href]')) {
+                if (!b.textContent.trim() && !b.getAttribute('aria-label')) problems.push('unnamed ' + b.tagName + ': ' + b.outerHTML);
+            }
+            if (!document.querySelector('a.skip[href="#content"]')) problems.push('no skip link');
+            return problems;
+        "##;
+        let problems = self
+            .client
+            .execute(CHECK, vec![])
+            .await
+            .expect("run the check");
+        let url = self.url().await;
+        assert_eq!(problems, serde_json::json!([]), "accessibility of {url}");
+    }
+
     /// Saves a screenshot of the page as `docs/screenshots/<name>.png` when
     /// `CASELINK_SCREENSHOTS=1` (the docs' pictures are made by these tests).
     pub async fn screenshot(&self, name: &str) {

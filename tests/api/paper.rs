@@ -390,5 +390,6 @@ async fn the_head_opens_the_signal_journal_to_print() {
     assert!(text.contains("Сургут, ул. Ленина, 1"), "{text}");
     assert!(text.contains("Ctrl+P"), "the print hint: {text}");
     browser.screenshot("signal-journal").await;
+    browser.assert_accessible().await;
     browser.close().await;
 }

@@ -60,6 +60,7 @@ async fn the_officer_signs_in_sees_the_waiting_transfer_and_signs_out() {
         "home sends a stranger to sign in"
     );
     browser.screenshot("sign-in").await;
+    browser.assert_accessible().await;
     browser.fill("email", "officer@opeka.example").await;
     browser.fill("password", "a wrong password!").await;
     browser.click("form.stack button[type=submit]").await;
@@ -83,6 +84,7 @@ async fn the_officer_signs_in_sees_the_waiting_transfer_and_signs_out() {
         "times in the agency's zone: {text}"
     );
     browser.screenshot("home-officer").await;
+    browser.assert_accessible().await;
 
     browser.click("form.signout button").await;
     assert!(
@@ -285,6 +287,7 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
         "reading the package is audited"
     );
     browser.screenshot("handover-request").await;
+    browser.assert_accessible().await;
 
     // The document downloads with the browser's session, and only with it.
     let link = browser
@@ -322,6 +325,7 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
         "{text}"
     );
     browser.screenshot("inventory").await;
+    browser.assert_accessible().await;
     browser
         .open(&format!("{address}/handovers/{handover}"))
         .await;
@@ -365,6 +369,7 @@ async fn the_officer_opens_a_request_downloads_its_order_and_accepts_it_under_a_
         "reading the case is audited"
     );
     browser.screenshot("case-full").await;
+    browser.assert_accessible().await;
     let case_url = browser.url().await;
 
     // From anywhere, the case is found by its number.
@@ -529,4 +534,67 @@ async fn the_new_signal_link_opens_the_signal_for_the_service_and_nobody_else() 
     let (status, other) = page_as(&hub.app, &hub.other_nurse, &path).await;
     assert_eq!(status, 404, "another hospital: {other}");
     assert!(!other.contains("ул. Ленина"));
+}
+
+#[tokio::test]
+async fn a_user_switches_the_workspace_to_english_for_themselves_only() {
+    let hub = handover_hub().await;
+    let app = hub.app();
+    let token = app.login("officer@opeka.example", PASSWORD).await;
+    let csrf = caselink::web::session::form_token(&token);
+    let switch = |language: &'static str, csrf: String| {
+        app.http()
+            .post(format!("{}/language", app.address))
+            .header("cookie", format!("caselink_session={token}"))
+            .form(&[("csrf", csrf), ("language", language.to_owned())])
+            .send()
+    };
+    let forged = switch("en", "00".into()).await.expect("post");
+    assert_eq!(
+        forged.status(),
+        403,
+        "a switch without the form's token is refused"
+    );
+    let (_, home) = page_as(app, &token, "/").await;
+    assert!(
+        home.contains("Что требует внимания сегодня"),
+        "still Russian"
+    );
+
+    let switched = switch("en", csrf.clone()).await.expect("post");
+    assert_eq!(switched.url().path(), "/", "the switch leads home");
+    assert!(switched
+        .text()
+        .await
+        .expect("home")
+        .contains("What needs you today"));
+    let (_, home) = page_as(app, &token, "/").await;
+    assert!(
+        home.contains("What needs you today") && home.contains("<html lang=\"en\">"),
+        "{home}"
+    );
+    let me = app
+        .gql(Some(&token), "{ me { language } }", json!({}))
+        .await;
+    assert_eq!(me["data"]["me"]["language"], "EN", "{me}");
+
+    // Another officer of the same agency still reads Russian.
+    let other = app.login("officer2@opeka.example", PASSWORD).await;
+    let (_, theirs) = page_as(app, &other, "/").await;
+    assert!(theirs.contains("Что требует внимания сегодня"));
+
+    // Back to the agency's language through the API.
+    let reset = app
+        .gql(
+            Some(&token),
+            "mutation { setMyLanguage(language: null) { language } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        reset["data"]["setMyLanguage"]["language"].is_null(),
+        "{reset}"
+    );
+    let (_, home) = page_as(app, &token, "/").await;
+    assert!(home.contains("Что требует внимания сегодня"));
 }

@@ -18,7 +18,6 @@ use crate::cases::model::{CaseEventRow, CaseRow};
 use crate::cases::reads::CasePersonal;
 use crate::error::AppResult;
 use crate::graphql::Schemas;
-use crate::handovers::model::{HandoverKind, HandoverStatus};
 use crate::{agencies, cases, db, handovers, signals};
 
 /// A handover of the case, as its list shows it.
@@ -67,10 +66,9 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let here = format!("/cases/{id}");
-    let page = match Page::signed_in(&state, &caller, &headers).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return page::to_sign_in(&here),
-        Err(error) => return page::error(&Page::anonymous(), &caller, error, &here),
+    let page = match page::frame(&state, &caller, &headers, &here).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let Ok(id) = Uuid::parse_str(&id) else {
         return page::not_found(&page);
@@ -156,20 +154,11 @@ async fn full(
             let h = view.handover;
             HandoverLine {
                 id: h.id,
-                kind: match h.kind {
-                    HandoverKind::Transfer => words.kind_transfer,
-                    HandoverKind::Referral => words.kind_referral,
-                },
+                kind: records::handover_kind(words, h.kind),
                 from: name(h.from_agency_id),
                 to: name(h.to_agency_id),
                 requested: local_time(h.requested_at, page.zone),
-                status: match h.status {
-                    HandoverStatus::Pending => words.status_pending,
-                    HandoverStatus::Accepted => words.status_accepted,
-                    HandoverStatus::Declined => words.status_declined,
-                    HandoverStatus::Cancelled => words.status_cancelled,
-                    HandoverStatus::Completed => words.status_completed,
-                },
+                status: records::handover_status(words, h.status),
             }
         })
         .collect();

@@ -86,10 +86,9 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let here = format!("/handovers/{id}");
-    let page = match Page::signed_in(&state, &caller, &headers).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return page::to_sign_in(&here),
-        Err(error) => return page::error(&Page::anonymous(), &caller, error, &here),
+    let page = match page::frame(&state, &caller, &headers, &here).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let Ok(id) = Uuid::parse_str(&id) else {
         return page::not_found(&page);
@@ -142,8 +141,8 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
     Ok(HandoverView {
         id: h.id,
         case_id: h.case_id,
-        kind: kind_word(words, h.kind),
-        status: status_word(words, h.status),
+        kind: records::handover_kind(words, h.kind),
+        status: records::handover_status(words, h.status),
         case_number: case.journal_no.clone(),
         case_status: records::case_status(page.lang, case.status),
         case_opened: local_time(case.opened_at, page.zone),
@@ -246,10 +245,9 @@ pub async fn inventory(
     Path(id): Path<String>,
 ) -> Response {
     let here = format!("/handovers/{id}/inventory");
-    let page = match Page::signed_in(&state, &caller, &headers).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return page::to_sign_in(&here),
-        Err(error) => return page::error(&Page::anonymous(), &caller, error, &here),
+    let page = match page::frame(&state, &caller, &headers, &here).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let Ok(id) = Uuid::parse_str(&id) else {
         return page::not_found(&page);
@@ -297,7 +295,7 @@ async fn inventory_of(
     }
     Ok(Inventory {
         id: h.id,
-        kind: kind_word(words, h.kind),
+        kind: records::handover_kind(words, h.kind),
         case_number: case.journal_no,
         requested: local_time(h.requested_at, page.zone),
         from: name(h.from_agency_id),
@@ -414,10 +412,9 @@ where
     Fut: std::future::Future<Output = AppResult<()>>,
 {
     let here = format!("/handovers/{id}");
-    let page = match Page::signed_in(state, caller, headers).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return page::to_sign_in(&here),
-        Err(error) => return page::error(&Page::anonymous(), caller, error, &here),
+    let page = match page::frame(state, caller, headers, &here).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let Ok(id) = Uuid::parse_str(id) else {
         return page::not_found(&page);
@@ -465,23 +462,6 @@ fn refusal(words: &'static Words, error: &AppError) -> (StatusCode, &'static str
         AppError::BadUserInput { .. } => (StatusCode::BAD_REQUEST, words.reason_required),
         AppError::Forbidden(_) => (StatusCode::FORBIDDEN, words.not_allowed),
         _ => (StatusCode::CONFLICT, words.already_decided),
-    }
-}
-
-fn kind_word(words: &Words, kind: HandoverKind) -> &'static str {
-    match kind {
-        HandoverKind::Transfer => words.kind_transfer,
-        HandoverKind::Referral => words.kind_referral,
-    }
-}
-
-fn status_word(words: &Words, status: HandoverStatus) -> &'static str {
-    match status {
-        HandoverStatus::Pending => words.status_pending,
-        HandoverStatus::Accepted => words.status_accepted,
-        HandoverStatus::Declined => words.status_declined,
-        HandoverStatus::Cancelled => words.status_cancelled,
-        HandoverStatus::Completed => words.status_completed,
     }
 }
 

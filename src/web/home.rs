@@ -15,7 +15,7 @@ use crate::access::Caller;
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::graphql::Schemas;
-use crate::handovers::model::{HandoverKind, HandoverStatus};
+use crate::handovers::model::HandoverStatus;
 use crate::handovers::store::Side;
 use crate::{agencies, cases, db, handovers};
 
@@ -48,10 +48,9 @@ pub async fn show(
     caller: Caller,
     headers: HeaderMap,
 ) -> Response {
-    let page = match Page::signed_in(&state, &caller, &headers).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return page::to_sign_in("/"),
-        Err(error) => return page::error(&Page::anonymous(), &caller, error, "/"),
+    let page = match page::frame(&state, &caller, &headers, "/").await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     match inbox(&state, &caller, &page).await {
         Ok(inbox) => page::html(
@@ -104,10 +103,7 @@ async fn inbox(state: &AppState, caller: &Caller, page: &Page) -> AppResult<Vec<
             InboxItem {
                 id: h.id.to_string(),
                 case_number,
-                kind: match h.kind {
-                    HandoverKind::Transfer => words.kind_transfer,
-                    HandoverKind::Referral => words.kind_referral,
-                },
+                kind: super::records::handover_kind(words, h.kind),
                 from,
                 requested: local_time(h.requested_at, page.zone),
                 waiting_days: (now - h.requested_at).num_days(),

@@ -73,10 +73,9 @@ pub async fn show(
     query: Result<Query<PeriodQuery>, QueryRejection>,
 ) -> Response {
     let here = "/journals/signals";
-    let page = match Page::signed_in(&state, &caller, &headers).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return page::to_sign_in(here),
-        Err(error) => return page::error(&Page::anonymous(), &caller, error, here),
+    let page = match page::frame(&state, &caller, &headers, here).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let now = db::now();
     let tz = page.zone.tz();

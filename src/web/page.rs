@@ -90,6 +90,21 @@ impl Page {
     }
 }
 
+/// The frame of a page at `here` for a signed-in caller, or the answer to give instead:
+/// the way to sign in (and back to `here`), or the error page.
+pub async fn frame(
+    state: &AppState,
+    caller: &Caller,
+    headers: &axum::http::HeaderMap,
+    here: &str,
+) -> Result<Page, Response> {
+    match Page::signed_in(state, caller, headers).await {
+        Ok(Some(page)) => Ok(page),
+        Ok(None) => Err(to_sign_in(here)),
+        Err(error) => Err(self::error(&Page::anonymous(), caller, error, here)),
+    }
+}
+
 /// A page whose content is one message.
 #[derive(Template)]
 #[template(path = "web/templates/message.html")]

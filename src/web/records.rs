@@ -8,6 +8,7 @@ use super::i18n::{local_time, Lang, Words};
 use crate::cases::model::{CaseStatus, ConsentRow, PersonRole, PersonRow};
 use crate::cases::sheet::SignalSheet;
 use crate::db::TimeZone;
+use crate::handovers::model::{HandoverKind, HandoverStatus};
 use crate::signals::model::SignalStatus;
 use crate::signals::visit::VisitReport;
 
@@ -168,5 +169,24 @@ pub fn signal_status(lang: Lang, status: SignalStatus) -> &'static str {
         (Lang::En, SignalStatus::Visited) => "visited",
         (Lang::En, SignalStatus::CaseOpened) => "case opened",
         (Lang::En, SignalStatus::Dismissed) => "dismissed",
+    }
+}
+
+/// A handover's kind in the user's words.
+pub fn handover_kind(words: &Words, kind: HandoverKind) -> &'static str {
+    match kind {
+        HandoverKind::Transfer => words.kind_transfer,
+        HandoverKind::Referral => words.kind_referral,
+    }
+}
+
+/// A handover's status in the user's words.
+pub fn handover_status(words: &Words, status: HandoverStatus) -> &'static str {
+    match status {
+        HandoverStatus::Pending => words.status_pending,
+        HandoverStatus::Accepted => words.status_accepted,
+        HandoverStatus::Declined => words.status_declined,
+        HandoverStatus::Cancelled => words.status_cancelled,
+        HandoverStatus::Completed => words.status_completed,
     }
 }

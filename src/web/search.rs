@@ -62,10 +62,9 @@ pub async fn show(
     headers: HeaderMap,
     Query(query): Query<SearchQuery>,
 ) -> Response {
-    let page = match Page::signed_in(&state, &caller, &headers).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return page::to_sign_in("/search"),
-        Err(error) => return page::error(&Page::anonymous(), &caller, error, "/search"),
+    let page = match page::frame(&state, &caller, &headers, "/search").await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let number = query.number.unwrap_or_default().trim().to_uppercase();
     if number.is_empty() {

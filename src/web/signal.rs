@@ -50,10 +50,9 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let here = format!("/signals/{id}");
-    let page = match Page::signed_in(&state, &caller, &headers).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return page::to_sign_in(&here),
-        Err(error) => return page::error(&Page::anonymous(), &caller, error, &here),
+    let page = match page::frame(&state, &caller, &headers, &here).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let Ok(id) = Uuid::parse_str(&id) else {
         return page::not_found(&page);

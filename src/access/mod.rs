@@ -111,8 +111,10 @@ pub fn signal_scope(
 /// with it): a viewer whose roles read personal data, of an agency working on the case
 /// with `FULL` scope, or of the receiver while the request waits for its decision and the
 /// ground for sharing it still holds (the law, a head's override, or a consent that
-/// covers the receiver and is not withdrawn). After a decline or a cancel the receiver
-/// reads nothing. `case_scope` is the viewer's scope on the case, already capped.
+/// covers the receiver and is not withdrawn). `pending` also holds for a notice whose
+/// receipt the receiver acknowledged: passing that information on is the notice's
+/// purpose. After a decline or a cancel the receiver reads nothing. `case_scope` is the
+/// viewer's scope on the case, already capped.
 /// [`sql::package_visible`] says the same in SQL.
 pub fn package_visible(
     viewer: Viewer,
@@ -133,9 +135,9 @@ pub fn package_visible(
 
 /// Whether a viewer reads the sender's free-text reason for a request: the sender
 /// always (it wrote it), the receiver while it decides or works on the request
-/// (`PENDING`, `ACCEPTED`), never after it declined or the sender cancelled, and never a
-/// viewer whose roles read no personal data. `active_for_receiver`: the request is pending
-/// or accepted. [`sql::handover_reason_visible`] says the same in SQL.
+/// (`PENDING`, `ACCEPTED`, `ACKNOWLEDGED`), never after it declined or the sender
+/// cancelled, and never a viewer whose roles read no personal data. `active_for_receiver`:
+/// the request is pending, accepted or an acknowledged notice. [`sql::handover_reason_visible`] says the same in SQL.
 pub fn handover_reason_visible(
     viewer: Viewer,
     sender: Uuid,

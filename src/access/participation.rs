@@ -130,6 +130,9 @@ pub enum WorkflowEvent {
         to: Uuid,
         keep_full_until: Option<DateTime<Utc>>,
     },
+    /// A notice's receipt was registered: the lead stays, and the receiver keeps the
+    /// case's summary (its package stays readable to it, see `package_visible`).
+    NoticeAcknowledged { to: Uuid },
     /// A referral was accepted: the receiver works with `FULL` scope for its purpose.
     ReferralAccepted { to: Uuid },
     /// The referral's service was recorded and the referral closed.
@@ -210,6 +213,7 @@ pub fn changes_for(event: &WorkflowEvent) -> Vec<Change> {
             grant(*to, K::ReferralRecipient, Scope::Full),
         ],
         WorkflowEvent::ReferralClosed { to } => vec![revoke(*to, K::ReferralRecipient)],
+        WorkflowEvent::NoticeAcknowledged { .. } => vec![],
         WorkflowEvent::MrgReviewScheduled { member } => {
             vec![grant(*member, K::MrgMember, Scope::Summary)]
         }

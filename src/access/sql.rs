@@ -141,7 +141,8 @@ pub const SHARING_GROUND_HOLDS: &str = "(h.sharing_basis <> 'CONSENT' OR EXISTS 
 /// [`super::package_visible`].
 pub fn package_visible(p: ViewerParams) -> String {
     format!(
-        "(${c} = 2 AND (({full}) OR (h.to_agency_id = ${a} AND h.status = 'PENDING' \
+        "(${c} = 2 AND (({full}) OR (h.to_agency_id = ${a} \
+          AND (h.status = 'PENDING' OR (h.kind = 'NOTICE' AND h.status = 'ACKNOWLEDGED')) \
           AND {SHARING_GROUND_HOLDS})))",
         full = case_full("h.case_id", p),
         a = p.agency,
@@ -154,7 +155,7 @@ pub fn package_visible(p: ViewerParams) -> String {
 pub fn handover_reason_visible(p: ViewerParams) -> String {
     format!(
         "(${c} = 2 AND (h.from_agency_id = ${a} \
-          OR (h.to_agency_id = ${a} AND h.status IN ('PENDING', 'ACCEPTED'))))",
+          OR (h.to_agency_id = ${a} AND h.status IN ('PENDING', 'ACCEPTED', 'ACKNOWLEDGED'))))",
         a = p.agency,
         c = p.ceiling
     )

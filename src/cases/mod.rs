@@ -295,6 +295,8 @@ pub async fn close(
         ));
     }
     rules::check_closure(case.status, reason, case.shelter, exit_outcome.is_some())?;
+    let handed_on = crate::handovers::store::handed_on(&mut tx, id).await?;
+    rules::check_handed_on(reason, &handed_on)?;
     let from = case.status;
     case.status = CaseStatus::Closed;
     case.status_changed_at = now;

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 
 use super::model::{AgeBand, CaseStatus, ClosureReason};
+use crate::agencies::AgencyKind;
 use crate::error::{AppError, AppResult};
+use crate::handovers::model::{HandoverKind, HandoverStatus};
 
 /// Decision-change work lasts up to one month (seed 001).
 pub const DECISION_WORK_MONTHS: u32 = 1;
@@ -97,6 +99,55 @@ pub fn check_closure(
     Ok(())
 }
 
+/// One request the case sent to another body, as the closing rules read it.
+#[derive(sqlx::FromRow, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HandedOn {
+    pub kind: HandoverKind,
+    pub status: HandoverStatus,
+    pub receiver_kind: AgencyKind,
+}
+
+/// A family is never just dropped (domain.md §2): a case closes for danger to the child
+/// (c) only once guardianship accepted its transfer, and for broken commitments (b) only
+/// once social protection or guardianship registered a notice about it or accepted its
+/// transfer. Other reasons need nothing handed on.
+pub fn check_handed_on(reason: ClosureReason, handed_on: &[HandedOn]) -> AppResult<()> {
+    let done = |kinds: &[AgencyKind], notice_enough: bool| {
+        handed_on.iter().any(|h| {
+            kinds.contains(&h.receiver_kind)
+                && match h.kind {
+                    HandoverKind::Transfer => h.status == HandoverStatus::Accepted,
+                    HandoverKind::Notice => {
+                        notice_enough && h.status == HandoverStatus::Acknowledged
+                    }
+                    HandoverKind::Referral => false,
+                }
+        })
+    };
+    match reason {
+        ClosureReason::ChildEndangered if !done(&[AgencyKind::Guardianship], false) => {
+            Err(AppError::Conflict(
+                "a case closes for danger to the child only after guardianship accepted its \
+                 transfer: send a TRANSFER to guardianship first"
+                    .into(),
+            ))
+        }
+        ClosureReason::CommitmentsBroken
+            if !done(
+                &[AgencyKind::SocialProtection, AgencyKind::Guardianship],
+                true,
+            ) =>
+        {
+            Err(AppError::Conflict(
+                "a case closes for broken commitments only after social protection or \
+                 guardianship registered a NOTICE about the family (or accepted a TRANSFER)"
+                    .into(),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// When decision work started at `start` is due.
 pub fn decision_due(start: DateTime<Utc>) -> DateTime<Utc> {
     start
@@ -149,6 +200,34 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use CaseStatus as S;
+
+    #[test]
+    fn broken_commitments_and_danger_close_only_once_the_family_was_handed_on() {
+        use AgencyKind::{Guardianship, Ngo, SocialProtection};
+        use HandoverKind::{Notice, Referral, Transfer};
+        use HandoverStatus::{Accepted, Acknowledged, Completed};
+        let on = |kind, status, receiver_kind| HandedOn {
+            kind,
+            status,
+            receiver_kind,
+        };
+        let b = ClosureReason::CommitmentsBroken;
+        let c = ClosureReason::ChildEndangered;
+        assert!(check_handed_on(b, &[]).is_err());
+        assert!(check_handed_on(c, &[]).is_err());
+        assert!(check_handed_on(b, &[on(Notice, Acknowledged, SocialProtection)]).is_ok());
+        assert!(check_handed_on(b, &[on(Notice, Acknowledged, Guardianship)]).is_ok());
+        assert!(check_handed_on(b, &[on(Transfer, Accepted, Guardianship)]).is_ok());
+        // A referral, or a transfer to anyone else, is no report to the authorities.
+        assert!(check_handed_on(b, &[on(Referral, Completed, SocialProtection)]).is_err());
+        assert!(check_handed_on(b, &[on(Transfer, Accepted, Ngo)]).is_err());
+        // (c): only guardianship taking the case over; a notice only informs.
+        assert!(check_handed_on(c, &[on(Transfer, Accepted, Guardianship)]).is_ok());
+        assert!(check_handed_on(c, &[on(Notice, Acknowledged, Guardianship)]).is_err());
+        assert!(check_handed_on(c, &[on(Transfer, Accepted, SocialProtection)]).is_err());
+        // Other reasons ask for nothing.
+        assert!(check_handed_on(ClosureReason::SupportCompleted, &[]).is_ok());
+    }
 
     #[test]
     fn a_case_moves_forward_only() {

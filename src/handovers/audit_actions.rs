@@ -9,6 +9,8 @@ crate::audit_actions! {
     HANDOVER_DECLINED,
     /// The sender cancelled a pending request.
     HANDOVER_CANCELLED,
+    /// The receiver of a notice registered its receipt.
+    NOTICE_ACKNOWLEDGED,
     /// A referral's receiver recorded the service given and closed it.
     REFERRAL_COMPLETED,
     /// An attached document was downloaded.

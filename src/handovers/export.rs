@@ -147,6 +147,7 @@ fn kind_label(kind: HandoverKind) -> &'static str {
     match kind {
         HandoverKind::Transfer => RU.kind_transfer,
         HandoverKind::Referral => RU.kind_referral,
+        HandoverKind::Notice => RU.kind_notice,
     }
 }
 
@@ -157,5 +158,6 @@ fn status_label(status: HandoverStatus) -> &'static str {
         HandoverStatus::Declined => RU.status_declined,
         HandoverStatus::Cancelled => RU.status_cancelled,
         HandoverStatus::Completed => RU.status_completed,
+        HandoverStatus::Acknowledged => RU.status_acknowledged,
     }
 }

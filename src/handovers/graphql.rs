@@ -392,11 +392,14 @@ pub struct HandoverMutation;
 #[Object]
 impl HandoverMutation {
     /// Asks another agency to take the case over (TRANSFER, the head only) or to give a
-    /// service while your agency keeps the lead (REFERRAL). Documents go as multipart
-    /// uploads; the whole request is refused, with nothing stored, if one is refused.
-    /// The package goes only on a ground: a transfer to guardianship by law; otherwise a
-    /// consent to personal-data processing that covers the receiving agency, or, without
-    /// one, a head's `consentOverrideReason` (put on the audit record).
+    /// service while your agency keeps the lead (REFERRAL), or informs social protection or
+    /// guardianship about a family that does not keep its commitments (NOTICE, the head
+    /// only; the receiver acknowledges it and your agency keeps the lead). Documents go as
+    /// multipart uploads; the whole request is refused, with nothing stored, if one is
+    /// refused. The package goes only on a ground: by law for a transfer to guardianship
+    /// and for a notice; otherwise a consent to personal-data processing that covers the
+    /// receiving agency, or, without one, a head's `consentOverrideReason` (put on the
+    /// audit record).
     #[graphql(
         complexity = "crate::graphql::cost::documents(package.as_ref().map_or(0, |p| p.documents.len()), child_complexity)"
     )]
@@ -463,6 +466,29 @@ impl HandoverMutation {
             ctx.caller(),
             parse_id("id", &id)?,
             acceptance,
+            db::now(),
+        )
+        .await?;
+        scoped_node(ctx, row.id).await
+    }
+
+    /// Acknowledges a notice (информирование) to your agency under your incoming
+    /// registration number and date. The sender keeps the lead and may then close the case
+    /// for broken commitments; you keep the case's summary and the package you were sent.
+    /// Repeating the same acknowledgement is harmless.
+    async fn acknowledge_notice(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        registration_number: String,
+        registration_date: NaiveDate,
+    ) -> async_graphql::Result<HandoverNode> {
+        let row = super::acknowledge_notice(
+            &ctx.state().db,
+            ctx.caller(),
+            parse_id("id", &id)?,
+            &registration_number,
+            Some(registration_date),
             db::now(),
         )
         .await?;

@@ -99,12 +99,19 @@ pub async fn request(
 ) -> AppResult<HandoverRow> {
     let actor = caller.actor()?;
     let origin = &Origin::of(caller)?;
-    if new.kind == HandoverKind::Transfer {
-        policy::ensure_any_role(
+    match new.kind {
+        HandoverKind::Transfer => policy::ensure_any_role(
             actor,
             roles::DECIDE_TRANSFERS,
             "only the head passes a case on",
-        )?;
+        )?,
+        // Informing another body about a family is a letter over the head's signature.
+        HandoverKind::Notice => policy::ensure_any_role(
+            actor,
+            roles::DECIDE_TRANSFERS,
+            "only the head sends a notice",
+        )?,
+        HandoverKind::Referral => {}
     }
     let reason = input::required_text("reason", &new.reason, MAX_TEXT)?;
     let sender_order_number = input::optional_text(
@@ -161,17 +168,24 @@ pub async fn request(
             "a transfer of this case is already pending".into(),
         ));
     }
-    // The package goes on a ground (152-FZ): the law for a transfer to guardianship, else a
+    // The package goes on a ground (152-FZ): the law for a transfer to guardianship and for
+    // a notice (120-FZ art. 9 obliges the prevention system to inform these bodies), else a
     // consent covering the receiver, else a head's reason on the audit record.
-    let legal_duty = new.kind == HandoverKind::Transfer
-        && receiver.kind == crate::agencies::AgencyKind::Guardianship;
+    let legal_duty = match new.kind {
+        HandoverKind::Transfer => receiver.kind == crate::agencies::AgencyKind::Guardianship,
+        HandoverKind::Notice => rules::notice_receiver(receiver.kind),
+        HandoverKind::Referral => false,
+    };
     let consent = cases::store::consent_covering(&mut tx, case.id, receiver.id).await?;
     let ground = policy::sharing_ground(actor, legal_duty, consent, override_reason)?;
     let (sharing_basis, consent_override_reason, ground_details) = match ground {
         SharingGround::LegalDuty => (
             SharingBasis::LegalDuty,
             None,
-            json!({ "legalDuty": "a transfer to guardianship: the child's rights at risk" }),
+            json!({ "legalDuty": match new.kind {
+                HandoverKind::Notice => "a notice: the prevention system informs (120-FZ art. 9)",
+                _ => "a transfer to guardianship: the child's rights at risk",
+            } }),
         ),
         SharingGround::Consent(id) => (SharingBasis::Consent, None, json!({ "consentId": id })),
         SharingGround::Override(reason) => (
@@ -252,7 +266,11 @@ pub async fn request(
         now,
     )
     .await?;
-    let notice = notice_of(&row, notices::HANDOVER_REQUESTED, &case.journal_no);
+    let told = match row.kind {
+        HandoverKind::Notice => notices::NOTICE_RECEIVED,
+        _ => notices::HANDOVER_REQUESTED,
+    };
+    let notice = notice_of(&row, told, &case.journal_no);
     notify::enqueue(&mut tx, &notice, now).await?;
     // Files first, commit second: a failed commit removes the files again, so a refused
     // request leaves nothing behind.
@@ -363,6 +381,12 @@ pub async fn accept(
             },
             "REFERRAL_ACCEPTED",
         ),
+        // `check_accept` refused a notice above.
+        HandoverKind::Notice => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "a notice reached accept"
+            )))
+        }
     };
     access::store::apply(&mut tx, case.id, &event, now).await?;
     let details = json!({
@@ -387,6 +411,55 @@ pub async fn accept(
     notify::enqueue(&mut tx, &notice, now).await?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// The receiver of a notice registers its receipt under its incoming number and date. The
+/// lead stays with the sender, which may now close the case for broken commitments; the
+/// receiver keeps the case's summary and the package it was sent, to open its own case.
+pub async fn acknowledge_notice(
+    db: &Db,
+    caller: &Caller,
+    id: Uuid,
+    registration_number: &str,
+    registration_date: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> AppResult<HandoverRow> {
+    let actor = caller.actor()?;
+    let number = input::optional_text("registrationNumber", Some(registration_number), 100)?;
+    let registration = rules::Registration {
+        number: number.as_deref(),
+        date: registration_date,
+        order_number: None,
+        order_date: None,
+    };
+    let mut tx = db.begin().await?;
+    let mut row = received(&mut tx, actor, id).await?;
+    policy::ensure_decides_on(actor, false)?;
+    rules::check_registration(
+        row.kind,
+        &registration,
+        (now + Duration::days(1)).date_naive(),
+    )?;
+    if rules::check_acknowledge(&row, &registration)? == Decision::AlreadyDone {
+        return Ok(row);
+    }
+    row.status = HandoverStatus::Acknowledged;
+    row.registration_number = number;
+    row.registration_date = registration_date;
+    decided(&mut tx, actor, &mut row, HandoverStatus::Pending, now).await?;
+    let event = WorkflowEvent::NoticeAcknowledged {
+        to: row.to_agency_id,
+    };
+    finish(
+        tx,
+        caller,
+        row,
+        event,
+        "NOTICE_ACKNOWLEDGED",
+        audit_actions::NOTICE_ACKNOWLEDGED,
+        now,
+    )
+    .await
 }
 
 /// The receiver declines, with a reason; its view of the case ends.
@@ -587,6 +660,7 @@ async fn finish(
     let told = match action {
         audit_actions::HANDOVER_DECLINED => Some(notices::HANDOVER_DECLINED),
         audit_actions::HANDOVER_CANCELLED => Some(notices::HANDOVER_CANCELLED),
+        audit_actions::NOTICE_ACKNOWLEDGED => Some(notices::NOTICE_ACKNOWLEDGED),
         _ => None,
     };
     if let Some(kind) = told {
@@ -602,7 +676,7 @@ async fn finish(
 /// sent the request, its heads). Only the kind, the case number and the deadline go out.
 pub fn notice_of(row: &HandoverRow, kind: NotificationKind, journal_no: &str) -> Notice {
     let (agency, extra) = match kind {
-        notices::HANDOVER_ACCEPTED | notices::HANDOVER_DECLINED => {
+        notices::HANDOVER_ACCEPTED | notices::HANDOVER_DECLINED | notices::NOTICE_ACKNOWLEDGED => {
             (row.from_agency_id, Some(row.requested_by_user_id))
         }
         _ => (row.to_agency_id, None),
@@ -615,7 +689,7 @@ pub fn notice_of(row: &HandoverRow, kind: NotificationKind, journal_no: &str) ->
     recipients.extend(extra.map(Recipient::User));
     let waiting = matches!(
         kind,
-        notices::HANDOVER_REQUESTED | notices::HANDOVER_DEADLINE_NEAR
+        notices::HANDOVER_REQUESTED | notices::NOTICE_RECEIVED | notices::HANDOVER_DEADLINE_NEAR
     );
     Notice {
         kind,

@@ -18,6 +18,10 @@ pub enum HandoverKind {
     /// The receiver gives a service (a housing inspection, shelter, rehabilitation) while
     /// the lead stays.
     Referral,
+    /// The sender informs social protection or guardianship about a family that does not
+    /// keep its commitments (информирование, domain.md §2 (b)); the receiver acknowledges
+    /// receipt under its incoming registration and may open its own case. The lead stays.
+    Notice,
 }
 
 impl HandoverKind {
@@ -26,6 +30,7 @@ impl HandoverKind {
         match self {
             HandoverKind::Transfer => "TRANSFER",
             HandoverKind::Referral => "REFERRAL",
+            HandoverKind::Notice => "NOTICE",
         }
     }
 }
@@ -45,6 +50,8 @@ pub enum HandoverStatus {
     Cancelled,
     /// A referral whose service was given and recorded.
     Completed,
+    /// A notice whose receipt the receiver registered.
+    Acknowledged,
 }
 
 impl HandoverStatus {
@@ -56,6 +63,7 @@ impl HandoverStatus {
             HandoverStatus::Declined => "DECLINED",
             HandoverStatus::Cancelled => "CANCELLED",
             HandoverStatus::Completed => "COMPLETED",
+            HandoverStatus::Acknowledged => "ACKNOWLEDGED",
         }
     }
 }

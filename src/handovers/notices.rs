@@ -18,6 +18,10 @@ pub const HANDOVER_ACCEPTED: NotificationKind = NotificationKind::new("HANDOVER_
 pub const HANDOVER_DECLINED: NotificationKind = NotificationKind::new("HANDOVER_DECLINED");
 /// The sender withdrew a handover.
 pub const HANDOVER_CANCELLED: NotificationKind = NotificationKind::new("HANDOVER_CANCELLED");
+/// A notice (информирование) was sent to an agency.
+pub const NOTICE_RECEIVED: NotificationKind = NotificationKind::new("NOTICE_RECEIVED");
+/// The receiver of a notice registered its receipt.
+pub const NOTICE_ACKNOWLEDGED: NotificationKind = NotificationKind::new("NOTICE_ACKNOWLEDGED");
 /// A handover waits for an answer and its deadline is near.
 pub const HANDOVER_DEADLINE_NEAR: NotificationKind =
     NotificationKind::new("HANDOVER_DEADLINE_NEAR");
@@ -49,6 +53,18 @@ pub const KINDS: &[KindSpec] = &[
         "The receiving agency accepted a handover.",
         "Передача случая принята",
         "Case handover accepted",
+    ),
+    notice(
+        NOTICE_RECEIVED,
+        "A notice about a family was sent to an agency.",
+        "Поступило информирование по случаю",
+        "A notice about a case was sent to you",
+    ),
+    notice(
+        NOTICE_ACKNOWLEDGED,
+        "The receiver of a notice registered its receipt.",
+        "Получение информирования подтверждено",
+        "Notice receipt acknowledged",
     ),
     notice(
         HANDOVER_DECLINED,

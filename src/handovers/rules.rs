@@ -59,12 +59,19 @@ fn settled(row: &HandoverRow) -> AppError {
         HandoverStatus::Declined => "was declined",
         HandoverStatus::Cancelled => "was cancelled by the sender",
         HandoverStatus::Completed => "was completed",
+        HandoverStatus::Acknowledged => "was already acknowledged",
     };
     AppError::Conflict(format!("the request {what}"))
 }
 
-/// Accepting: only a pending request; the same order again is a harmless repeat.
+/// Accepting: only a pending transfer or referral; the same order again is a harmless
+/// repeat. A notice is acknowledged, not accepted.
 pub fn check_accept(row: &HandoverRow, acceptance: &Registration<'_>) -> AppResult<Decision> {
+    if row.kind == HandoverKind::Notice {
+        return Err(AppError::Conflict(
+            "a notice is not accepted: acknowledge its receipt (acknowledgeNotice)".into(),
+        ));
+    }
     match row.status {
         HandoverStatus::Pending => Ok(Decision::Proceed),
         HandoverStatus::Accepted
@@ -82,6 +89,26 @@ pub fn check_accept(row: &HandoverRow, acceptance: &Registration<'_>) -> AppResu
                 .or(row.order_number.as_deref())
                 .unwrap_or("(none)")
         ))),
+        _ => Err(settled(row)),
+    }
+}
+
+/// Acknowledging a notice: only a pending notice; the same registration again is a
+/// harmless repeat.
+pub fn check_acknowledge(row: &HandoverRow, acceptance: &Registration<'_>) -> AppResult<Decision> {
+    if row.kind != HandoverKind::Notice {
+        return Err(AppError::Conflict(
+            "only a notice is acknowledged; a transfer or referral is accepted or declined".into(),
+        ));
+    }
+    match row.status {
+        HandoverStatus::Pending => Ok(Decision::Proceed),
+        HandoverStatus::Acknowledged
+            if row.registration_number.as_deref() == acceptance.number
+                && row.registration_date == acceptance.date =>
+        {
+            Ok(Decision::AlreadyDone)
+        }
         _ => Err(settled(row)),
     }
 }
@@ -122,17 +149,18 @@ pub fn check_sender_order(
     Ok(())
 }
 
-/// A transfer is accepted under the receiver's incoming registration number and date.
+/// A transfer is accepted, and a notice acknowledged, under the receiver's incoming
+/// registration number and date: both are letters the receiving body registers.
 pub fn check_registration(
     kind: HandoverKind,
     acceptance: &Registration<'_>,
     today: NaiveDate,
 ) -> AppResult<()> {
-    if kind == HandoverKind::Transfer && (acceptance.number.is_none() || acceptance.date.is_none())
-    {
+    let registered = matches!(kind, HandoverKind::Transfer | HandoverKind::Notice);
+    if registered && (acceptance.number.is_none() || acceptance.date.is_none()) {
         return Err(AppError::bad_input(
             "registrationNumber",
-            "a transfer is accepted under your incoming registration: give its number and date",
+            "give your incoming registration number and date",
         ));
     }
     for (field, date) in [
@@ -209,7 +237,22 @@ pub fn check_receiver(
             "a maternity hospital does not lead cases; refer instead",
         ));
     }
+    if kind == HandoverKind::Notice && !notice_receiver(to_kind) {
+        return Err(AppError::bad_input(
+            "toAgencyId",
+            "a notice goes to social protection or guardianship",
+        ));
+    }
     Ok(())
+}
+
+/// The bodies a family that breaks its commitments is reported to (domain.md §2 (b)):
+/// social protection, for families in a socially dangerous situation, or guardianship.
+pub fn notice_receiver(kind: AgencyKind) -> bool {
+    matches!(
+        kind,
+        AgencyKind::SocialProtection | AgencyKind::Guardianship
+    )
 }
 
 #[cfg(test)]
@@ -386,5 +429,52 @@ mod tests {
             false
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_notice_goes_to_social_protection_or_guardianship_and_is_acknowledged_under_a_registration()
+    {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let notice = HandoverKind::Notice;
+        for kind in [AgencyKind::SocialProtection, AgencyKind::Guardianship] {
+            assert!(check_receiver(notice, a, b, kind, true).is_ok());
+        }
+        for kind in [
+            AgencyKind::Maternity,
+            AgencyKind::Ngo,
+            AgencyKind::RehabilitationCentre,
+        ] {
+            assert!(check_receiver(notice, a, b, kind, true).is_err());
+        }
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let bare = Registration {
+            number: None,
+            date: None,
+            order_number: None,
+            order_date: None,
+        };
+        assert!(check_registration(notice, &bare, today).is_err());
+        let registered = Registration {
+            number: Some("вх-1"),
+            date: Some(today),
+            ..bare
+        };
+        assert!(check_registration(notice, &registered, today).is_ok());
+        let mut row = row(HandoverStatus::Pending);
+        row.kind = notice;
+        assert!(check_accept(&row, &registered).is_err());
+        assert_eq!(
+            check_acknowledge(&row, &registered).unwrap(),
+            Decision::Proceed
+        );
+        row.status = HandoverStatus::Acknowledged;
+        row.registration_number = Some("вх-1".into());
+        row.registration_date = Some(today);
+        assert_eq!(
+            check_acknowledge(&row, &registered).unwrap(),
+            Decision::AlreadyDone
+        );
+        row.kind = HandoverKind::Referral;
+        assert!(check_acknowledge(&row, &registered).is_err());
     }
 }

@@ -14,6 +14,7 @@ use crate::access::sql::{
 };
 use crate::access::Viewer;
 use crate::cases::model::{ConsentRow, PersonRow};
+use crate::cases::rules::HandedOn;
 use crate::cases::sheet::SignalSheet;
 use crate::db::list_query::{Direction, ListQuery};
 use crate::db::{Db, JsonText, Tx};
@@ -184,6 +185,18 @@ pub async fn pending_to(tx: &mut Tx, case_id: Uuid, to: Uuid) -> AppResult<bool>
         .fetch_one(conn)
         .await)?;
     Ok(n > 0)
+}
+
+/// The requests of the case that reached another body (accepted, acknowledged or
+/// completed), with the receiver's kind: what the closing rules read.
+pub async fn handed_on(tx: &mut Tx, case_id: Uuid) -> AppResult<Vec<HandedOn>> {
+    const SQL: &str = "SELECT h.kind, h.status, a.kind AS receiver_kind
+        FROM handovers h JOIN agencies a ON a.id = h.to_agency_id
+        WHERE h.case_id = $1 AND h.status IN ('ACCEPTED', 'ACKNOWLEDGED', 'COMPLETED')";
+    Ok(with_tx!(tx, |conn| sqlx::query_as(SQL)
+        .bind(case_id)
+        .fetch_all(conn)
+        .await)?)
 }
 
 const TRANSFER_PENDING: &str = "SELECT COUNT(*) FROM handovers

@@ -68,6 +68,8 @@ pub struct HandoverView {
     pub package: Option<PackageView>,
     pub can_decide: bool,
     pub order_required: bool,
+    /// A notice: the receiver acknowledges its receipt instead of accepting it.
+    pub notice: bool,
 }
 
 #[derive(Template)]
@@ -138,6 +140,7 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
     };
     let receiving = actor.agency_id == Some(h.to_agency_id);
     let transfer = h.kind == HandoverKind::Transfer;
+    let notice = h.kind == HandoverKind::Notice;
     Ok(HandoverView {
         id: h.id,
         case_id: h.case_id,
@@ -166,7 +169,8 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         can_decide: receiving
             && h.status == HandoverStatus::Pending
             && policy::ensure_decides_on(actor, transfer).is_ok(),
-        order_required: transfer,
+        order_required: transfer || notice,
+        notice,
     })
 }
 
@@ -367,6 +371,50 @@ pub async fn accept(
                 curator_id: None,
             };
             handovers::accept(&state.db, caller, id, acceptance, db::now()).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// The posted acknowledgement of a notice.
+#[derive(Deserialize)]
+pub struct AcknowledgeForm {
+    csrf: String,
+    registration_number: String,
+    registration_date: Option<String>,
+}
+
+/// `POST /handovers/{id}/acknowledge`: the receiver registers a notice's receipt.
+pub async fn acknowledge(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<AcknowledgeForm>,
+) -> Response {
+    let AcknowledgeForm {
+        csrf,
+        registration_number,
+        registration_date,
+    } = form;
+    decide(
+        &state,
+        &caller,
+        &headers,
+        &id,
+        &csrf,
+        |state, caller, id| async move {
+            let date = form_date("registrationDate", registration_date)?;
+            handovers::acknowledge_notice(
+                &state.db,
+                caller,
+                id,
+                &registration_number,
+                date,
+                db::now(),
+            )
+            .await?;
             Ok(())
         },
     )

@@ -50,6 +50,7 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/signals/{id}", get(signal::show))
         .route("/handovers/{id}", get(handover::show))
         .route("/handovers/{id}/accept", post(handover::accept))
+        .route("/handovers/{id}/acknowledge", post(handover::acknowledge))
         .route("/handovers/{id}/inventory", get(handover::inventory))
         .route("/handovers/{id}/decline", post(handover::decline))
         .route("/assets/web/caselink.css", get(stylesheet))

@@ -177,6 +177,7 @@ pub fn handover_kind(words: &Words, kind: HandoverKind) -> &'static str {
     match kind {
         HandoverKind::Transfer => words.kind_transfer,
         HandoverKind::Referral => words.kind_referral,
+        HandoverKind::Notice => words.kind_notice,
     }
 }
 
@@ -188,5 +189,6 @@ pub fn handover_status(words: &Words, status: HandoverStatus) -> &'static str {
         HandoverStatus::Declined => words.status_declined,
         HandoverStatus::Cancelled => words.status_cancelled,
         HandoverStatus::Completed => words.status_completed,
+        HandoverStatus::Acknowledged => words.status_acknowledged,
     }
 }

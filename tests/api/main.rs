@@ -15,6 +15,7 @@ mod cases;
 mod docs_examples;
 mod export;
 mod graphiql;
+mod handover_closing;
 mod handover_documents;
 mod handover_notices;
 mod handovers;

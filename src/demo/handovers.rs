@@ -1,15 +1,17 @@
 //! The demo's handovers, so that the guardianship officer has an inbox to work: two
 //! transfers waiting (one past its deadline), one accepted under an order, one declined,
 //! and referrals to social protection (sent on the head's override: no consent covers
-//! it yet) and the shelter (under the mother's consent). Transfers to guardianship go by
-//! law, without consent.
+//! it yet) and the shelter (under the mother's consent), and notices about families that
+//! broke their commitments. Transfers to guardianship and notices go by law, without
+//! consent.
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use uuid::Uuid;
 
 use super::records::{caller, case, Cast};
 use crate::access::Caller;
-use crate::cases::model::ConsentKind;
+use crate::cases::model::{ClosureReason, ConsentKind};
+use crate::cases::{self, Move};
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::handovers::documents::Storage;
@@ -105,6 +107,8 @@ pub(super) async fn seed(db: &Db, cast: &Cast, now: DateTime<Utc>) -> AppResult<
             storage: Storage::Database,
         },
     };
+    // First, while the curator's caseload (limit 9) has room for one more case.
+    acknowledged_notice(db, cast, &sender, &kcson, kcson_id, now).await?;
     let days = Duration::days;
     let transfer = HandoverKind::Transfer;
     let referral = HandoverKind::Referral;
@@ -137,6 +141,18 @@ pub(super) async fn seed(db: &Db, cast: &Cast, now: DateTime<Utc>) -> AppResult<
     let declined =
         "Оснований для передачи нет: риск для ребёнка не подтверждён, продолжайте сопровождение";
     handovers::decline(db, &officer, h, declined, now - days(5)).await?;
+    // The family then stopped keeping its commitments: the service informs guardianship.
+    sender
+        .send(
+            c,
+            opeka,
+            HandoverKind::Notice,
+            INFORMING,
+            false,
+            None,
+            now - days(1),
+        )
+        .await?;
     // Referrals: a housing inspection waiting for social protection, a shelter place given.
     let inspection = "Обследование жилищно-бытовых условий перед выпиской";
     let at = now - Duration::hours(5);
@@ -170,4 +186,48 @@ pub(super) async fn seed(db: &Db, cast: &Cast, now: DateTime<Utc>) -> AppResult<
         .send(c, shelter_id, referral, place, false, None, now - days(2))
         .await?;
     accept(db, &shelter, h, None, now - days(1)).await
+}
+
+const INFORMING: &str =
+    "Семья не выполняет обязательства по плану сопровождения: информирование (б)";
+
+/// Informing (информирование) when a family breaks its commitments (b): social protection
+/// acknowledged the notice, after which the service closed its case.
+async fn acknowledged_notice(
+    db: &Db,
+    cast: &Cast,
+    sender: &Sender<'_>,
+    kcson: &Caller,
+    kcson_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let days = Duration::days;
+    let c = case(db, cast, "Семёнова Дарья Олеговна", now - days(140)).await?;
+    for step in [Move::StartDecisionWork, Move::StartSupport] {
+        cases::advance(db, &cast.curator, c, step, now - days(130)).await?;
+    }
+    let h = sender
+        .send(
+            c,
+            kcson_id,
+            HandoverKind::Notice,
+            INFORMING,
+            false,
+            None,
+            now - days(10),
+        )
+        .await?;
+    let registered = now - days(9);
+    handovers::acknowledge_notice(
+        db,
+        kcson,
+        h,
+        "вх-2291",
+        Some(registered.date_naive()),
+        registered,
+    )
+    .await?;
+    let broken = ClosureReason::CommitmentsBroken;
+    cases::close(db, &cast.curator, c, broken, None, now - days(8)).await?;
+    Ok(())
 }

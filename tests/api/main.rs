@@ -12,6 +12,7 @@ mod browser;
 mod case_records;
 mod case_work;
 mod cases;
+mod demo;
 mod docs_examples;
 mod export;
 mod graphiql;

@@ -1,0 +1,95 @@
+//! `caselink demo`, the README's first command: the real binary seeds its embedded
+//! database and serves the workspace, and the guardianship officer's inbox waits with the
+//! transfers and notices the demo tells of.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::harness::on_postgres;
+
+/// The demo process and its directory, stopped and removed when the test ends however it
+/// ends.
+struct Demo(Child, std::path::PathBuf);
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+        let _ = std::fs::remove_dir_all(&self.1);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+#[tokio::test]
+async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
+    if on_postgres() {
+        // The demo runs on its embedded default; the SQLite run covers it.
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("caselink_demo_{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("a directory for the demo");
+    let address = format!("127.0.0.1:{}", free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_caselink"))
+        .arg("demo")
+        .current_dir(&dir)
+        .env_remove("DATABASE_URL")
+        .env("CASELINK_ADDR", &address)
+        .env("CASELINK_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start caselink demo");
+    let _demo = Demo(child, dir);
+    let base = format!("http://{address}");
+    let client = reqwest::Client::new();
+    let mut ready = false;
+    // Seeding hashes a password per demo user: allow a slow debug build its time.
+    for _ in 0..600 {
+        let answer = client.get(format!("{base}/readyz")).send().await;
+        if answer.is_ok_and(|r| r.status().is_success()) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(ready, "the demo did not become ready at {base}");
+
+    let login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
+    let body: Value = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": login, "variables": {
+            "e": "guardianship@demo.caselink", "p": "demo-password-2026" } }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("JSON");
+    let token = body["data"]["login"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the demo officer signs in: {body}"));
+    let home = client
+        .get(format!("{base}/"))
+        .header("cookie", format!("caselink_session={token}"))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("a page");
+    for shown in ["Передача случая", "Информирование", "просрочен"]
+    {
+        assert!(
+            home.contains(shown),
+            "the officer's home shows {shown}: {home}"
+        );
+    }
+}

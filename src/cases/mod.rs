@@ -8,6 +8,7 @@ pub mod export;
 pub mod graphql;
 pub mod loader;
 pub mod model;
+pub mod names;
 pub mod notices;
 pub mod reads;
 pub mod rules;

@@ -80,6 +80,37 @@ pub async fn page(
         .collect())
 }
 
+/// Most cases a search by name shows: enough to pick from, few enough that a vague
+/// name does not list the agency's whole caseload.
+pub const NAME_SEARCH_LIMIT: i64 = 20;
+
+/// The cases the caller reads in FULL whose mother's name matches `query` (every word the
+/// start of a word of her name, any order), newest first, each with its people: a read of
+/// each case found, noted on the caller's read log. Bad input is `BAD_USER_INPUT` on
+/// `field`.
+pub async fn find_by_mother_name(
+    db: &Db,
+    caller: &Caller,
+    field: &str,
+    query: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(CaseView, Vec<PersonRow>)>> {
+    let words = super::names::query_words(field, query)?;
+    let viewer = caller.viewer()?;
+    let rows = store::find_by_mother_name(db, viewer, &words, now, NAME_SEARCH_LIMIT).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+    let mut persons = persons_of_cases(db, caller, &ids, now).await?;
+    Ok(rows
+        .into_iter()
+        .map(|case| {
+            let (own, rest): (Vec<_>, Vec<_>) =
+                persons.drain(..).partition(|p| p.case_id == case.id);
+            persons = rest;
+            (CaseView::of(case, Scope::Full), own)
+        })
+        .collect())
+}
+
 /// The people of many cases, each case's in the order they were added, of the cases the
 /// caller reads in FULL (others' people are left out in SQL).
 pub async fn persons_of_cases(

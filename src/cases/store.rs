@@ -146,6 +146,72 @@ pub async fn find_by_number(
         .collect())
 }
 
+/// The cases whose mother's name has every word of `words` at the start of one of its
+/// words (`names::query_words`), among those the viewer reads in FULL: a name is personal
+/// data, so a case seen as a summary is never found by it. Newest first, at most `limit`.
+pub async fn find_by_mother_name(
+    db: &Db,
+    viewer: Viewer,
+    words: &[String],
+    now: DateTime<Utc>,
+    limit: i64,
+) -> AppResult<Vec<CaseRow>> {
+    // Each word is letters only (the key's alphabet), so it needs no LIKE escaping.
+    let matches: Vec<String> = (0..words.len())
+        .map(|i| format!("(' ' || cp.name_key) LIKE ${}", 4 + i))
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM cases c JOIN {} ON v.case_id = c.id \
+         WHERE v.scope_rank = 2 AND EXISTS (SELECT 1 FROM case_persons cp \
+           WHERE cp.case_id = c.id AND cp.role = 'MOTHER' AND {}) \
+         ORDER BY c.opened_at DESC, c.id DESC LIMIT {}",
+        scoped_columns("v.scope_rank"),
+        visible_cases(VIEWER),
+        matches.join(" AND "),
+        limit.clamp(1, 100)
+    );
+    let rows: Vec<CaseRow> = with_db!(db, |pool| {
+        let mut query = bind_viewer(sqlx::query_as(&sql), viewer, now);
+        for word in words {
+            query = query.bind(format!("% {word}%"));
+        }
+        query.fetch_all(pool).await
+    })?;
+    Ok(rows)
+}
+
+/// Gives each person written before name keys existed (migration 0018) its key, a batch
+/// at a time; a no-op once every row has one.
+pub async fn fill_name_keys(db: &Db) -> AppResult<u64> {
+    const BATCH: i64 = 500;
+    let mut filled = 0;
+    loop {
+        let rows: Vec<(Uuid, String)> = with_db!(db, |pool| sqlx::query_as(
+            "SELECT id, full_name FROM case_persons WHERE name_key IS NULL LIMIT $1"
+        )
+        .bind(BATCH)
+        .fetch_all(pool)
+        .await)?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = db.begin().await?;
+        for (id, name) in &rows {
+            let key = super::names::search_key(name);
+            with_tx!(&mut tx, |conn| sqlx::query(
+                "UPDATE case_persons SET name_key = $1 WHERE id = $2"
+            )
+            .bind(key)
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        }
+        tx.commit().await?;
+        filled += rows.len() as u64;
+    }
+}
+
 /// Many cases by id as the viewer may read them, each with its scope; cases out of scope
 /// are left out. Each case's scope is a correlated look-up of its own few participations,
 /// so the cost does not grow with the agency's caseload.
@@ -318,8 +384,8 @@ pub async fn update_workflow(tx: &mut Tx, row: &CaseRow) -> AppResult<()> {
 pub async fn insert_person(tx: &mut Tx, p: &PersonRow) -> AppResult<()> {
     const INSERT_PERSON: &str = "
         INSERT INTO case_persons (id, case_id, role, full_name, birth_date, phone,
-            address_registered, address_actual, stance, notes, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+            address_registered, address_actual, stance, notes, created_at, name_key)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
     with_tx!(tx, |conn| sqlx::query(INSERT_PERSON)
         .bind(p.id)
         .bind(p.case_id)
@@ -332,6 +398,7 @@ pub async fn insert_person(tx: &mut Tx, p: &PersonRow) -> AppResult<()> {
         .bind(&p.stance)
         .bind(&p.notes)
         .bind(p.created_at)
+        .bind(super::names::search_key(&p.full_name))
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

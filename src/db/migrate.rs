@@ -15,5 +15,7 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
         Db::Sqlite(pool, ..) => SQLITE.run(pool).await?,
         Db::Postgres(pool, ..) => POSTGRES.run(pool).await?,
     }
+    // Data the SQL of a migration cannot compute on both databases alike.
+    crate::cases::store::fill_name_keys(db).await?;
     Ok(())
 }

@@ -47,6 +47,7 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/cases/{id}/signal-sheet", get(sheet::show))
         .route("/journals/signals", get(journal::show))
         .route("/search", get(search::show))
+        .route("/search/mother", post(search::by_mother))
         .route("/signals/{id}", get(signal::show))
         .route("/handovers/{id}", get(handover::show))
         .route("/handovers/{id}/accept", post(handover::accept))

@@ -2,20 +2,27 @@
 //! its scope. A number is not personal data, so it travels in the address (`GET
 //! /search?number=…`); one case found opens its page at once. Out of scope is the same
 //! as nowhere: both read one scoped statement and find nothing.
+//!
+//! Finding a case by the mother's name: only among the cases the agency reads in FULL,
+//! each case found an audited read. A name is personal data, so it is posted (`POST
+//! /search/mother`, with the form's token), never put in an address or a log line.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::i18n::local_time;
 use super::page::{self, Page};
 use super::records;
+use super::session;
 use crate::access::Caller;
 use crate::app::AppState;
-use crate::error::AppResult;
+use crate::cases::model::PersonRole;
+use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
 use crate::{cases, db, signals};
 
@@ -39,6 +46,25 @@ pub struct SignalHit {
     pub case_id: Option<Uuid>,
 }
 
+/// A case found by the mother's name.
+pub struct MotherHit {
+    pub id: Uuid,
+    pub number: String,
+    pub mother: String,
+    pub status: &'static str,
+    pub opened: String,
+}
+
+/// The search by name as the page shows it: what was asked, and what it found or why it
+/// was refused.
+#[derive(Default)]
+struct NameSearch {
+    name: String,
+    searched: bool,
+    found: Vec<MotherHit>,
+    error: Option<&'static str>,
+}
+
 #[derive(Template)]
 #[template(path = "web/templates/search.html")]
 struct SearchPage<'a> {
@@ -47,6 +73,7 @@ struct SearchPage<'a> {
     searched: bool,
     cases: &'a [CaseHit],
     signals: &'a [SignalHit],
+    by_name: &'a NameSearch,
 }
 
 /// `GET /search?number=`.
@@ -94,6 +121,81 @@ fn render(
             searched,
             cases,
             signals,
+            by_name: &NameSearch::default(),
+        },
+    )
+}
+
+/// The posted search by name.
+#[derive(Deserialize)]
+pub struct MotherForm {
+    csrf: String,
+    name: String,
+}
+
+/// `POST /search/mother`: the cases whose mother's name matches, among those the agency
+/// reads in FULL.
+pub async fn by_mother(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Form(form): Form<MotherForm>,
+) -> Response {
+    let page = match page::frame(&state, &caller, &headers, "/search").await {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let token_ok = session::session_token(&headers)
+        .is_some_and(|t| session::form_token_matches(t, &form.csrf));
+    if !token_ok {
+        return page::form_expired(&page);
+    }
+    let mut by_name = NameSearch {
+        name: form
+            .name
+            .chars()
+            .take(crate::cases::names::MAX_QUERY_CHARS)
+            .collect(),
+        searched: true,
+        ..NameSearch::default()
+    };
+    let now = db::now();
+    let status =
+        match crate::cases::reads::find_by_mother_name(&state.db, &caller, "name", &form.name, now)
+            .await
+        {
+            Ok(found) => {
+                by_name.found = found
+                    .into_iter()
+                    .map(|(view, persons)| MotherHit {
+                        id: view.case.id,
+                        number: view.case.journal_no.clone(),
+                        mother: persons
+                            .into_iter()
+                            .find(|p| p.role == PersonRole::Mother)
+                            .map(|p| p.full_name)
+                            .unwrap_or_default(),
+                        status: records::case_status(page.lang, view.case.status),
+                        opened: local_time(view.case.opened_at, page.zone),
+                    })
+                    .collect();
+                StatusCode::OK
+            }
+            Err(AppError::BadUserInput { .. }) => {
+                by_name.error = Some(page.words.name_search_refused);
+                StatusCode::BAD_REQUEST
+            }
+            Err(error) => return page::error(&page, &caller, error, "/search"),
+        };
+    page::html(
+        status,
+        &SearchPage {
+            page: &page,
+            number: "",
+            searched: false,
+            cases: &[],
+            signals: &[],
+            by_name: &by_name,
         },
     )
 }

@@ -37,6 +37,7 @@ mod read_audit;
 mod read_side;
 mod scope_matrix;
 mod scope_rules;
+mod search_by_name;
 mod signals;
 mod smtp;
 mod typed_rows;

@@ -94,6 +94,26 @@ impl CaseQuery {
         ))
     }
 
+    /// The cases your agency reads in FULL whose mother's name matches `name`: each word
+    /// (one to four) the start of a word of her name, in any order, ignoring case and «ё»
+    /// (`иванова мар` finds «Иванова Мария Петровна»). Newest first, at most 20. A name is
+    /// personal data: cases you see only as a summary are never found, and each case found
+    /// is an audited read.
+    async fn cases_by_mother_name(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+    ) -> async_graphql::Result<Vec<CaseNode>> {
+        ctx.actor()?;
+        let found =
+            reads::find_by_mother_name(&ctx.state().db, ctx.caller(), "name", &name, db::now())
+                .await?;
+        Ok(found
+            .into_iter()
+            .map(|(view, _)| CaseNode::new(view))
+            .collect())
+    }
+
     /// What happened to a case, oldest first.
     async fn case_timeline(
         &self,

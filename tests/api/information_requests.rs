@@ -123,7 +123,11 @@ async fn the_receiver_sees_the_questions_and_only_who_the_person_is_and_the_read
     );
     let id = sent["id"].as_str().unwrap_or_default().to_owned();
 
+    let on_case = format!(
+        "{READS} AND case_id = (SELECT case_id FROM information_requests WHERE journal_no = '{number}')"
+    );
     let reads_before = h.app().count(READS).await;
+    let case_reads_before = h.app().count(&on_case).await;
     let seen = request_as(&h, &h.officer, &id).await;
     let node = &seen["data"]["informationRequest"];
     assert_eq!(
@@ -158,10 +162,11 @@ async fn the_receiver_sees_the_questions_and_only_who_the_person_is_and_the_read
         reads_before + 1,
         "the read is audited"
     );
-    let on_case = format!(
-        "{READS} AND case_id = (SELECT case_id FROM information_requests WHERE journal_no = '{number}')"
+    assert_eq!(
+        h.app().count(&on_case).await,
+        case_reads_before + 1,
+        "audited against the case"
     );
-    assert_eq!(h.app().count(&on_case).await, 1, "audited against the case");
 
     // The inbox lists it, soonest due first; the sender's list has it too.
     let inbox = h
@@ -405,8 +410,8 @@ async fn mail_goes_out_when_asked_and_answered_with_number_and_link_only() {
     let sink = SmtpSink::start().await;
     let h = handover_hub_on(spawn_app_with(mail_to(sink.port)).await).await;
     let id = asked(&h).await;
-    let asked_mail = sink.wait_for(3).await;
     let link = format!("https://hub.example/requests/{id}");
+    let asked_mail = wait_for_subject(&sink, "Поступил запрос информации", 3).await;
     let mut recipients: Vec<String> = asked_mail.iter().flat_map(|m| m.to.clone()).collect();
     recipients.sort();
     assert_eq!(
@@ -435,11 +440,7 @@ async fn mail_goes_out_when_asked_and_answered_with_number_and_link_only() {
         vec![("a.pdf", pdf())],
     )
     .await;
-    let all = sink.wait_for(5).await;
-    let answered: Vec<_> = all
-        .iter()
-        .filter(|m| m.subject().contains("Получен ответ на запрос информации"))
-        .collect();
+    let answered = wait_for_subject(&sink, "Получен ответ на запрос информации", 3).await;
     let mut to: Vec<String> = answered.iter().flat_map(|m| m.to.clone()).collect();
     to.sort();
     to.dedup();
@@ -451,6 +452,22 @@ async fn mail_goes_out_when_asked_and_answered_with_number_and_link_only() {
             assert!(!all.contains(personal), "{personal} in a message:\n{all}");
         }
     }
+}
+
+/// The messages whose subject has `headline`, once there are `n` of them.
+async fn wait_for_subject(sink: &SmtpSink, headline: &str, n: usize) -> Vec<crate::smtp::Received> {
+    for _ in 0..600 {
+        let got: Vec<_> = sink
+            .received()
+            .into_iter()
+            .filter(|m| m.subject().contains(headline))
+            .collect();
+        if got.len() >= n {
+            return got;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("fewer than {n} messages «{headline}» within 15 s");
 }
 
 #[tokio::test]

@@ -57,7 +57,8 @@ async fn agency(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Age
 
 #[Object(name = "InformationRequest")]
 impl InformationRequestNode {
-    async fn id(&self) -> ID {
+    /// The global id (also for `node(id:)`).
+    pub async fn id(&self) -> ID {
         id(self.row.id)
     }
     /// The number in the sender's journal, e.g. REQ-2026-0001: how both agencies refer

@@ -276,6 +276,23 @@ async fn an_agency_with_no_part_finds_nothing_and_the_sender_does_not_answer() {
     assert_eq!(error_code(&own), Some("FORBIDDEN"), "{own}");
     let by_receiver = withdraw(&h, &h.officer, &id, "не нам").await;
     assert_eq!(error_code(&by_receiver), Some("FORBIDDEN"), "{by_receiver}");
+    let node =
+        "query($id: ID!) { node(id: $id) { id ... on InformationRequest { journalNumber } } }";
+    let through_node = h
+        .app()
+        .gql(Some(&h.officer), node, json!({ "id": id }))
+        .await;
+    assert!(
+        through_node["data"]["node"]["journalNumber"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("REQ-")),
+        "{through_node}"
+    );
+    let outsider = h
+        .app()
+        .gql(Some(&h.hub.ngo), node, json!({ "id": id }))
+        .await;
+    assert_eq!(error_code(&outsider), Some("NOT_FOUND"), "{outsider}");
     let anonymous = h
         .app()
         .gql(

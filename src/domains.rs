@@ -47,6 +47,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::signals::DOMAIN,
     crate::cases::DOMAIN,
     crate::handovers::DOMAIN,
+    crate::inforequests::DOMAIN,
     crate::notify::DOMAIN,
     // The unit tests' pretend module, registered as a real one would be.
     #[cfg(test)]

@@ -15,6 +15,8 @@ pub enum Journal {
     Signals,
     /// The case register.
     Cases,
+    /// The register of information requests an agency sent (its outgoing letters).
+    InformationRequests,
 }
 
 impl Journal {
@@ -22,6 +24,7 @@ impl Journal {
         match self {
             Journal::Signals => "SIG",
             Journal::Cases => "CASE",
+            Journal::InformationRequests => "REQ",
         }
     }
 }
@@ -72,6 +75,10 @@ mod tests {
         assert_eq!(
             format_number(Journal::Cases, 2026, 12345),
             "CASE-2026-12345"
+        );
+        assert_eq!(
+            format_number(Journal::InformationRequests, 2026, 1),
+            "REQ-2026-0001"
         );
     }
 

@@ -16,6 +16,7 @@ pub mod graphql;
 pub mod handovers;
 pub mod http;
 pub mod ids;
+pub mod inforequests;
 pub mod input;
 pub mod journal;
 pub mod metrics;

@@ -150,6 +150,46 @@ pub fn handover_reason_visible(
             .is_some_and(|a| a == sender || (a == receiver && active_for_receiver))
 }
 
+/// Whether a viewer sees an information request: its agency received it, or sent it
+/// and holds any scope on the case, or reads the case in FULL (the answer is filed in
+/// the case). `case_scope` is the viewer's scope on the case, already capped.
+/// [`sql::information_request_visible`] says the same in SQL.
+pub fn information_request_visible(
+    viewer: Viewer,
+    sender: Uuid,
+    receiver: Uuid,
+    case_scope: Option<Scope>,
+) -> bool {
+    let Some(agency) = viewer.agency_id else {
+        return false;
+    };
+    agency == receiver
+        || case_scope == Some(Scope::Full)
+        || (agency == sender && case_scope.is_some())
+}
+
+/// Whether a viewer reads an information request's words and the answer's documents:
+/// roles that read personal data, of the receiving agency or reading the case in FULL.
+/// [`sql::information_request_text_visible`] says the same in SQL.
+pub fn information_request_text_visible(
+    viewer: Viewer,
+    receiver: Uuid,
+    case_scope: Option<Scope>,
+) -> bool {
+    viewer.ceiling == Scope::Full
+        && viewer
+            .agency_id
+            .is_some_and(|a| a == receiver || case_scope == Some(Scope::Full))
+}
+
+/// Whether a viewer reads what identifies the person an information request is about
+/// (the mother's name and birth date): the receiver, while the request is open, with
+/// roles that read personal data. Once answered or withdrawn, the receiver's need ends.
+/// [`sql::information_identity_visible`] says the same in SQL.
+pub fn information_identity_visible(viewer: Viewer, receiver: Uuid, open: bool) -> bool {
+    viewer.ceiling == Scope::Full && open && viewer.agency_id == Some(receiver)
+}
+
 impl Actor {
     /// Whether the actor holds `role` in their agency.
     pub fn has(&self, role: Role) -> bool {
@@ -270,6 +310,62 @@ mod tests {
         // An analyst of the receiver or of the lead: none.
         let analyst = viewer(Some(receiver), Scope::Summary);
         assert!(!package_visible(analyst, receiver, true, summary, true));
+    }
+
+    #[test]
+    fn an_information_request_shows_its_receiver_the_identity_only_while_open() {
+        let (sender, receiver, other) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let full = |a| viewer(Some(a), Scope::Full);
+        assert!(information_request_visible(
+            full(receiver),
+            sender,
+            receiver,
+            None
+        ));
+        assert!(information_request_visible(
+            full(sender),
+            sender,
+            receiver,
+            Some(Scope::Summary)
+        ));
+        assert!(!information_request_visible(
+            full(sender),
+            sender,
+            receiver,
+            None
+        ));
+        assert!(!information_request_visible(
+            full(other),
+            sender,
+            receiver,
+            Some(Scope::Summary)
+        ));
+        assert!(information_request_visible(
+            full(other),
+            sender,
+            receiver,
+            Some(Scope::Full)
+        ));
+        assert!(information_request_text_visible(
+            full(receiver),
+            receiver,
+            None
+        ));
+        assert!(!information_request_text_visible(
+            full(sender),
+            receiver,
+            Some(Scope::Summary)
+        ));
+        let analyst = viewer(Some(receiver), Scope::Summary);
+        assert!(!information_request_text_visible(analyst, receiver, None));
+        assert!(information_identity_visible(full(receiver), receiver, true));
+        assert!(!information_identity_visible(
+            full(receiver),
+            receiver,
+            false
+        ));
+        assert!(!information_identity_visible(full(sender), receiver, true));
+        assert!(!information_identity_visible(analyst, receiver, true));
     }
 
     #[test]

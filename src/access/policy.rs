@@ -43,6 +43,38 @@ pub fn ensure_decides_on(actor: &Actor, transfer: bool) -> AppResult<()> {
     }
 }
 
+/// Who asks another agency for information about a case: [`roles::ASK_INFORMATION`]
+/// (that the case is their agency's, and theirs to curate, `cases::led_case` checks).
+pub fn ensure_asks_information(actor: &Actor) -> AppResult<()> {
+    ensure_any_role(
+        actor,
+        roles::ASK_INFORMATION,
+        "only the case's curator or a head asks another agency",
+    )
+}
+
+/// Who answers an information request to their agency: [`roles::ANSWER_INFORMATION`].
+pub fn ensure_answers_information(actor: &Actor) -> AppResult<()> {
+    ensure_any_role(
+        actor,
+        roles::ANSWER_INFORMATION,
+        "answering information requests to your agency",
+    )
+}
+
+/// Who withdraws an open information request their agency sent: whoever sent it, or a
+/// head ([`roles::DECIDE_TRANSFERS`]).
+pub fn ensure_withdraws_information(actor: &Actor, requested_by: Uuid) -> AppResult<()> {
+    if actor.user_id == requested_by {
+        return Ok(());
+    }
+    ensure_any_role(
+        actor,
+        roles::DECIDE_TRANSFERS,
+        "only the head or whoever sent it withdraws a request",
+    )
+}
+
 /// The ground on which a case's personal data goes to another agency (152-FZ; seeds 001,
 /// 002: consent is recorded before data is shared).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,6 +219,20 @@ mod tests {
             ensure_decides_on(&rehab, true),
             Err(AppError::Forbidden(_))
         ));
+    }
+
+    #[test]
+    fn curators_and_heads_ask_and_the_receivers_record_keepers_answer() {
+        let agency = Some(Uuid::now_v7());
+        let curator = actor(agency, &[Role::Curator], false);
+        let specialist = actor(agency, &[Role::Specialist], false);
+        let analyst = actor(agency, &[Role::Analyst], false);
+        assert!(ensure_asks_information(&curator).is_ok());
+        assert!(ensure_asks_information(&specialist).is_err());
+        assert!(ensure_answers_information(&specialist).is_ok());
+        assert!(ensure_answers_information(&analyst).is_err());
+        assert!(ensure_withdraws_information(&specialist, specialist.user_id).is_ok());
+        assert!(ensure_withdraws_information(&specialist, curator.user_id).is_err());
     }
 
     #[test]

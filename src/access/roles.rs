@@ -119,6 +119,25 @@ pub const GIVE_REFERRED_SERVICE: &[Role] = &[
     Role::Specialist,
     Role::RehabilitationStaff,
 ];
+/// Who asks another agency for information about a case their agency leads (a curator
+/// only on the cases they curate): the people who lead the work with the family. A
+/// specialist asks through the curator.
+pub const ASK_INFORMATION: &[Role] = &[
+    Role::HeadOfService,
+    Role::Curator,
+    Role::GuardianshipOfficer,
+];
+/// Who answers an information request to their agency: the people who keep its records
+/// of families (its heads, officers, curators, specialists, rehabilitation staff, a
+/// hospital's responsible specialist). Not analysts, administrators or the MRG's roles.
+pub const ANSWER_INFORMATION: &[Role] = &[
+    Role::HeadOfService,
+    Role::GuardianshipOfficer,
+    Role::Curator,
+    Role::Specialist,
+    Role::RehabilitationStaff,
+    Role::HospitalSpecialist,
+];
 /// Who reads personal data where their agency's scope allows it: the people who work with
 /// families. An analyst (reports) and an agency administrator (users) do not: a user with
 /// only those roles sees every record as a summary, whatever their agency's scope.

@@ -161,6 +161,43 @@ pub fn handover_reason_visible(p: ViewerParams) -> String {
     )
 }
 
+/// The condition under which the viewer sees information request `r`: its agency
+/// received it, or holds any scope on the case and sent it, or reads the case in FULL
+/// (the answer is filed in the case). The same rule as
+/// [`super::information_request_visible`].
+pub fn information_request_visible(p: ViewerParams) -> String {
+    format!(
+        "(r.to_agency_id = ${a} OR COALESCE({rank}, 0) >= \
+          (CASE WHEN r.from_agency_id = ${a} THEN 1 ELSE 2 END))",
+        rank = scope_rank("r.case_id", p),
+        a = p.agency
+    )
+}
+
+/// True when the viewer reads request `r`'s words (questions, answer, withdrawal reason)
+/// and the answer's documents: a viewer whose roles read personal data, of the receiving
+/// agency or reading the case in FULL. The same rule as
+/// [`super::information_request_text_visible`].
+pub fn information_request_text_visible(p: ViewerParams) -> String {
+    format!(
+        "(${c} = 2 AND (r.to_agency_id = ${a} OR {full}))",
+        full = case_full("r.case_id", p),
+        a = p.agency,
+        c = p.ceiling
+    )
+}
+
+/// True when the viewer reads what identifies the person request `r` is about: the
+/// receiving agency, while the request is open, for a viewer whose roles read personal
+/// data. The same rule as [`super::information_identity_visible`].
+pub fn information_identity_visible(p: ViewerParams) -> String {
+    format!(
+        "(${c} = 2 AND r.to_agency_id = ${a} AND r.status = 'OPEN')",
+        a = p.agency,
+        c = p.ceiling
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use crate::error::AppResult;
 use crate::users::{self, CreateUser};
 
 mod handovers;
+mod inforequests;
 mod records;
 
 /// Where the demo lives unless `DATABASE_URL` says otherwise.

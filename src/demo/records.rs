@@ -129,6 +129,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     .await?;
     // Cases: in decision work, in support, closed.
     let c = case(db, &cast, mothers[6], now - Duration::days(10)).await?;
+    let deciding = c;
     cases::advance(
         db,
         &cast.curator,
@@ -138,6 +139,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     )
     .await?;
     let c = case(db, &cast, mothers[7], now - Duration::days(60)).await?;
+    let supported = c;
     cases::advance(
         db,
         &cast.curator,
@@ -178,7 +180,8 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
         now - Duration::days(20),
     )
     .await?;
-    super::handovers::seed(db, &cast, now).await
+    super::handovers::seed(db, &cast, now).await?;
+    super::inforequests::seed(db, &cast, [deciding, supported], now).await
 }
 
 async fn report(

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::graphql::ContextExt;
 use crate::handovers::graphql::HandoverNode;
 use crate::ids::parse_id;
+use crate::inforequests::graphql::InformationRequestNode;
 use crate::signals::graphql::SignalNode;
 use crate::users::graphql::UserNode;
 use crate::{agencies, cases, db, signals, users};
@@ -24,6 +25,7 @@ pub enum Node {
     Signal(SignalNode),
     Case(CaseNode),
     Handover(HandoverNode),
+    InformationRequest(InformationRequestNode),
 }
 
 /// The `node` query.
@@ -47,6 +49,9 @@ impl NodeQuery {
         }
         if let Ok(view) = crate::handovers::reads::get(db, caller, id, now).await {
             return Ok(Node::Handover(HandoverNode::new(view)));
+        }
+        if let Ok(view) = crate::inforequests::reads::get(db, caller, id, now).await {
+            return Ok(Node::InformationRequest(InformationRequestNode::new(view)));
         }
         if let Ok(row) = agencies::store::get(db, id).await {
             return Ok(Node::Agency(AgencyNode(row)));

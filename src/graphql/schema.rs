@@ -11,6 +11,7 @@ use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::config::Config;
 use crate::graphql::node::NodeQuery;
 use crate::handovers::graphql::{HandoverMutation, HandoverQuery};
+use crate::inforequests::graphql::{InformationRequestMutation, InformationRequestQuery};
 use crate::notify::graphql::{NotificationMutation, NotificationQuery};
 use crate::signals::graphql::{SignalMutation, SignalQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
@@ -24,6 +25,7 @@ pub struct Query(
     SignalQuery,
     CaseQuery,
     HandoverQuery,
+    InformationRequestQuery,
     AuditQuery,
     NotificationQuery,
 );
@@ -37,6 +39,7 @@ pub struct Mutation(
     SignalMutation,
     CaseMutation,
     HandoverMutation,
+    InformationRequestMutation,
     NotificationMutation,
 );
 

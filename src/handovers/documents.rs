@@ -41,14 +41,31 @@ pub struct CheckedDocument {
     pub bytes: Vec<u8>,
 }
 
-/// Checks one upload: its size, its real type, a usable file name.
+/// Checks one upload of a handover's package: its size, its real type, a usable file
+/// name; a refusal names `package.documents[position]`.
 pub fn check(
     position: usize,
     file_name: &str,
     bytes: Vec<u8>,
     max_bytes: usize,
 ) -> AppResult<CheckedDocument> {
-    let field = format!("package.documents[{position}]");
+    check_upload(
+        &format!("package.documents[{position}]"),
+        file_name,
+        bytes,
+        max_bytes,
+    )
+}
+
+/// Checks one upload (of any domain that takes scans: handovers, information requests'
+/// answers): its size, its real type, a usable file name; a refusal names `field`.
+pub fn check_upload(
+    field: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    max_bytes: usize,
+) -> AppResult<CheckedDocument> {
+    let field = field.to_owned();
     if bytes.is_empty() {
         return Err(AppError::bad_input(&field, "the file is empty"));
     }

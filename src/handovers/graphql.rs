@@ -422,7 +422,8 @@ impl HandoverMutation {
         let package = package.unwrap_or_default();
         let mut documents = Vec::with_capacity(package.documents.len());
         for (i, upload) in package.documents.iter().enumerate() {
-            documents.push(read_upload(ctx, i, upload, settings.max_document_bytes).await?);
+            let field = format!("package.documents[{i}]");
+            documents.push(read_upload(ctx, &field, upload, settings.max_document_bytes).await?);
         }
         let new = NewHandover {
             case_id: parse_id("caseId", &case_id)?,
@@ -549,14 +550,15 @@ impl HandoverMutation {
     }
 }
 
-/// Reads one upload, refusing an over-size one before reading it.
-async fn read_upload(
+/// Reads one upload, refusing an over-size one before reading it; a refusal names
+/// `field` (e.g. `package.documents[0]`). Any domain that takes scans reads them so.
+pub(crate) async fn read_upload(
     ctx: &Context<'_>,
-    position: usize,
+    field: &str,
     upload: &Upload,
     max_bytes: usize,
 ) -> AppResult<(String, Vec<u8>)> {
-    let field = format!("package.documents[{position}]");
+    let field = field.to_owned();
     let value = upload
         .value(ctx)
         .map_err(|_| AppError::bad_input(&field, "the upload is missing from the request"))?;

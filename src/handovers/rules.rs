@@ -28,7 +28,8 @@ pub fn acceptance_deadline(
     start_of_day(day + Days::new(1), time_zone)
 }
 
-fn start_of_day(day: NaiveDate, time_zone: Tz) -> DateTime<Utc> {
+/// The first moment of `day` in `time_zone`, in UTC.
+pub fn start_of_day(day: NaiveDate, time_zone: Tz) -> DateTime<Utc> {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     time_zone
         .from_local_datetime(&midnight)

@@ -1,5 +1,7 @@
 //! `GET /documents/{id}`: a document attached to a handover, for a viewer that may read
-//! the package (see [`crate::access::package_visible`]). Anyone else gets 404, whether
+//! the package (see [`crate::access::package_visible`]), or to an information request's
+//! answer, for a viewer that reads the answer (see
+//! [`crate::access::information_request_text_visible`]). Anyone else gets 404, whether
 //! or not the document exists, and as fast: the scope is in the SQL that finds the
 //! document, and its bytes are read only after. Each download is on the audit record
 //! before a byte leaves.
@@ -11,12 +13,16 @@ use base64::Engine as _;
 use uuid::Uuid;
 
 use crate::access::Caller;
+use crate::access::Viewer;
 use crate::app::AppState;
 use crate::audit::{self, Entry, Origin};
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
 use crate::handovers::{documents::Storage, store};
+use crate::inforequests::store as answers;
+use chrono::{DateTime, Utc};
+use serde_json::json;
 
 /// Sends a document's bytes, or a plain-text error.
 pub async fn download(
@@ -75,36 +81,87 @@ fn repr_digest(sha256_hex: &str) -> AppResult<String> {
     }
 }
 
+/// A stored document found for the viewer: its row's facts and its audit entry.
+struct Found {
+    id: Uuid,
+    file_name: String,
+    content_type: String,
+    sha256: String,
+    /// The bytes, when kept in the database.
+    content: Option<Vec<u8>>,
+    audit: Entry,
+}
+
+/// The document `id` as the viewer may download it: a handover's, else an answer's.
+async fn find(state: &AppState, viewer: Viewer, id: Uuid, now: DateTime<Utc>) -> AppResult<Found> {
+    let db = &state.db;
+    match store::downloadable_document(db, viewer, id, now).await {
+        Ok((row, case_id)) => {
+            let details = json!({ "handoverId": row.handover_id, "sha256": row.sha256 });
+            let action = crate::handovers::audit_actions::DOCUMENT_DOWNLOADED;
+            Ok(Found {
+                content: store::document_content(db, row.id).await?,
+                audit: downloaded(action, row.id, case_id, details),
+                id: row.id,
+                file_name: row.file_name,
+                content_type: row.content_type,
+                sha256: row.sha256,
+            })
+        }
+        Err(AppError::NotFound(_)) => {
+            let (row, case_id) = answers::downloadable_document(db, viewer, id, now).await?;
+            let details = json!({
+                "informationRequestId": row.information_request_id,
+                "sha256": row.sha256,
+            });
+            let action = crate::inforequests::audit_actions::ANSWER_DOCUMENT_DOWNLOADED;
+            Ok(Found {
+                content: answers::document_content(db, row.id).await?,
+                audit: downloaded(action, row.id, case_id, details),
+                id: row.id,
+                file_name: row.file_name,
+                content_type: row.content_type,
+                sha256: row.sha256,
+            })
+        }
+        Err(other) => Err(other),
+    }
+}
+
+fn downloaded(
+    action: crate::audit::AuditAction,
+    id: Uuid,
+    case_id: Uuid,
+    details: serde_json::Value,
+) -> Entry {
+    Entry {
+        case_id: Some(case_id),
+        ..Entry::new(action, "document", Some(id))
+    }
+    .with_details(details)
+}
+
 async fn fetch(state: &AppState, caller: &Caller, id: &str) -> AppResult<Document> {
     let actor = caller.actor()?;
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound("document"))?;
     let now = db::now();
-    let (row, case_id) = store::downloadable_document(&state.db, actor.viewer(), id, now).await?;
-    let digest = repr_digest(&row.sha256)?;
-    let bytes = match store::document_content(&state.db, row.id).await? {
+    let found = find(state, actor.viewer(), id, now).await?;
+    let digest = repr_digest(&found.sha256)?;
+    let bytes = match found.content {
         Some(bytes) => bytes,
         None => {
             Storage::from_setting(state.config.documents_dir.as_deref())
-                .read_file(row.id, &row.sha256)
+                .read_file(found.id, &found.sha256)
                 .await?
         }
     };
     let origin = Origin::of(caller)?;
-    let entry = Entry {
-        case_id: Some(case_id),
-        ..Entry::new(
-            crate::handovers::audit_actions::DOCUMENT_DOWNLOADED,
-            "document",
-            Some(row.id),
-        )
-    }
-    .with_details(serde_json::json!({ "handoverId": row.handover_id, "sha256": row.sha256 }));
     let mut tx = state.db.begin().await?;
-    audit::record(&mut tx, &origin, entry, now).await?;
+    audit::record(&mut tx, &origin, found.audit, now).await?;
     tx.commit().await?;
     Ok(Document {
-        file_name: row.file_name,
-        content_type: row.content_type,
+        file_name: found.file_name,
+        content_type: found.content_type,
         digest,
         bytes,
     })

@@ -46,11 +46,12 @@ async fn limit_body(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    // Room for documents only for a client that sends a token (checked next, before
-    // anything is stored); anyone else gets the plain limit.
+    // Room for documents only for a client that sends a token or a workspace session
+    // (checked next, before anything is stored); anyone else gets the plain limit.
     let signed_in = request
         .headers()
-        .contains_key(axum::http::header::AUTHORIZATION);
+        .contains_key(axum::http::header::AUTHORIZATION)
+        || crate::web::session::session_token(request.headers()).is_some();
     let limit = if multipart && signed_in {
         limits.upload
     } else {

@@ -12,13 +12,13 @@ use uuid::Uuid;
 use super::i18n::{local_time, Lang};
 use super::page::{self, Page};
 use super::records::{self, PersonView, Section};
-use crate::access::Caller;
+use crate::access::{policy, Caller};
 use crate::app::AppState;
 use crate::cases::model::{CaseEventRow, CaseRow};
 use crate::cases::reads::CasePersonal;
 use crate::error::AppResult;
 use crate::graphql::Schemas;
-use crate::{agencies, cases, db, handovers, signals};
+use crate::{agencies, cases, db, handovers, inforequests, signals};
 
 /// A handover of the case, as its list shows it.
 pub struct HandoverLine {
@@ -38,7 +38,21 @@ pub struct FullView {
     pub sections: Vec<Section>,
     pub consents: Vec<String>,
     pub handovers: Vec<HandoverLine>,
+    pub information_requests: Vec<InformationLine>,
+    /// The agencies the viewer may ask for information, when it may ask.
+    pub ask: Option<Vec<(Uuid, String)>>,
     pub timeline: Vec<(String, String)>,
+}
+
+/// An information request of the case, with its answer once given.
+pub struct InformationLine {
+    pub id: Uuid,
+    pub number: String,
+    pub to: String,
+    pub due: String,
+    pub overdue: bool,
+    pub status: &'static str,
+    pub answer: Option<super::inforequest::AnswerView>,
 }
 
 /// The case as its page shows it.
@@ -56,6 +70,7 @@ pub struct CaseView {
 struct CasePage<'a> {
     page: &'a Page,
     view: &'a CaseView,
+    error: Option<&'a str>,
 }
 
 /// `GET /cases/{id}`.
@@ -73,15 +88,28 @@ pub async fn show(
     let Ok(id) = Uuid::parse_str(&id) else {
         return page::not_found(&page);
     };
-    match view(&state, &caller, &page, id).await {
+    render(&state, &caller, &page, id, None, StatusCode::OK).await
+}
+
+/// The case's page, with a refused form's reason when there is one.
+pub async fn render(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    match view(state, caller, page, id).await {
         Ok(view) => page::html(
-            StatusCode::OK,
+            status,
             &CasePage {
-                page: &page,
+                page,
                 view: &view,
+                error,
             },
         ),
-        Err(error) => page::error(&page, &caller, error, &here),
+        Err(failure) => page::error(page, caller, failure, &format!("/cases/{id}")),
     }
 }
 
@@ -162,6 +190,7 @@ async fn full(
             }
         })
         .collect();
+    let (information_requests, ask) = information(state, caller, page, case).await?;
     let timeline = cases::store::events_of(db, case.id)
         .await?
         .iter()
@@ -181,8 +210,67 @@ async fn full(
         sections,
         consents,
         handovers,
+        information_requests,
+        ask,
         timeline,
     })
+}
+
+/// The case's information requests with their answers (opened through the read side,
+/// which audits the read), and the agencies the viewer may ask, if it may ask.
+async fn information(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    case: &CaseRow,
+) -> AppResult<(Vec<InformationLine>, Option<Vec<(Uuid, String)>>)> {
+    let (db, now, words) = (&state.db, db::now(), page.words);
+    let actor = caller.actor()?;
+    let rows = inforequests::reads::of_case(db, caller, case.id, now).await?;
+    let receivers: Vec<Uuid> = rows.iter().map(|r| r.request.to_agency_id).collect();
+    let named = agencies::store::get_many(db, &receivers).await?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for read in rows {
+        let r = &read.request;
+        let answer = match read.answer.open(caller) {
+            Some(answer) => {
+                Some(super::inforequest::answer_view(state, page, answer, r.answered_at).await?)
+            }
+            None => None,
+        };
+        lines.push(InformationLine {
+            id: r.id,
+            number: r.journal_no.clone(),
+            to: named
+                .iter()
+                .find(|a| a.id == r.to_agency_id)
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            due: records::date(Some(r.due_date)),
+            overdue: read.overdue(now),
+            status: super::inforequest::status_word(words, r.status),
+            answer,
+        });
+    }
+    let may_ask = actor.agency_id == Some(case.lead_agency_id)
+        && case.status != crate::cases::model::CaseStatus::Closed
+        && policy::ensure_asks_information(actor).is_ok();
+    let ask = if may_ask {
+        let filter = agencies::store::AgencyFilter {
+            active: Some(true),
+            ..Default::default()
+        };
+        let all = agencies::store::list_page(db, &filter, None, 500).await?;
+        Some(
+            all.into_iter()
+                .filter(|a| a.id != case.lead_agency_id)
+                .map(|a| (a.id, a.name))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok((lines, ask))
 }
 
 /// A timeline entry in the user's words (an entry of a kind not named here shows its
@@ -286,6 +374,27 @@ fn event_text(lang: Lang, e: &CaseEventRow) -> String {
                 "Направление принято"
             } else {
                 "Referral accepted"
+            }
+        }
+        "INFORMATION_REQUESTED" => {
+            if ru {
+                "Отправлен запрос информации"
+            } else {
+                "Information requested"
+            }
+        }
+        "INFORMATION_REQUEST_ANSWERED" => {
+            if ru {
+                "Получен ответ на запрос информации"
+            } else {
+                "Information request answered"
+            }
+        }
+        "INFORMATION_REQUEST_WITHDRAWN" => {
+            if ru {
+                "Запрос информации отозван"
+            } else {
+                "Information request withdrawn"
             }
         }
         "REFERRAL_COMPLETED" => {

@@ -1,7 +1,7 @@
-//! Home: what needs the signed-in user today. For now the requests waiting for the
-//! agency's decision (transfers and referrals), each with its age and deadline, overdue
-//! first; the next issues add notices, information requests, MRG decisions and plan
-//! tasks here.
+//! Home: what needs the signed-in user today. The requests waiting for the agency's
+//! decision (transfers and referrals) and the information requests waiting for its
+//! answer, each with its age and deadline in the agency's zone, overdue first; the next
+//! issues add notices, MRG decisions and plan tasks here.
 
 use askama::Template;
 use axum::extract::State;
@@ -17,7 +17,9 @@ use crate::error::AppResult;
 use crate::graphql::Schemas;
 use crate::handovers::model::HandoverStatus;
 use crate::handovers::store::Side;
-use crate::{agencies, cases, db, handovers};
+use crate::inforequests::model::InformationRequestStatus;
+use crate::inforequests::store::Side as InformationSide;
+use crate::{agencies, cases, db, handovers, inforequests};
 
 /// Most requests the home page lists; the rest are in the inbox's pages.
 const INBOX_ROWS: i64 = 100;
@@ -35,11 +37,23 @@ pub struct InboxItem {
     deadline_at: DateTime<Utc>,
 }
 
+/// One information request waiting for the agency's answer, as the home page lists it.
+pub struct InformationItem {
+    pub id: String,
+    pub number: String,
+    pub from: String,
+    pub requested: String,
+    pub waiting_days: i64,
+    pub due: String,
+    pub overdue: bool,
+}
+
 #[derive(Template)]
 #[template(path = "web/templates/home.html")]
 struct Home<'a> {
     page: &'a Page,
     inbox: &'a [InboxItem],
+    information: &'a [InformationItem],
 }
 
 /// `GET /`.
@@ -52,12 +66,19 @@ pub async fn show(
         Ok(page) => page,
         Err(answer) => return answer,
     };
-    match inbox(&state, &caller, &page).await {
-        Ok(inbox) => page::html(
+    let lists = async {
+        Ok::<_, crate::error::AppError>((
+            inbox(&state, &caller, &page).await?,
+            information(&state, &caller, &page).await?,
+        ))
+    };
+    match lists.await {
+        Ok((inbox, information)) => page::html(
             StatusCode::OK,
             &Home {
                 page: &page,
                 inbox: &inbox,
+                information: &information,
             },
         ),
         Err(error) => page::error(&page, &caller, error, "/"),
@@ -115,4 +136,51 @@ async fn inbox(state: &AppState, caller: &Caller, page: &Page) -> AppResult<Vec<
         .collect();
     items.sort_by_key(|item| (!item.overdue, item.deadline_at));
     Ok(items)
+}
+
+/// The information requests waiting for the caller's agency's answer, the soonest due
+/// first (so the overdue lead), read through the scoped store like
+/// `informationRequestsReceived`: numbers, agencies and dates only, never the person.
+async fn information(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+) -> AppResult<Vec<InformationItem>> {
+    let now = db::now();
+    let open = [InformationRequestStatus::Open];
+    let rows = inforequests::reads::page(
+        &state.db,
+        caller,
+        InformationSide::Received,
+        &open,
+        None,
+        now,
+        INBOX_ROWS,
+    )
+    .await?;
+    let senders: Vec<_> = rows.iter().map(|r| r.request.from_agency_id).collect();
+    let senders = agencies::store::get_many(&state.db, &senders).await?;
+    let mut items: Vec<(bool, DateTime<Utc>, InformationItem)> = rows
+        .iter()
+        .map(|read| {
+            let r = &read.request;
+            let overdue = read.overdue(now);
+            let item = InformationItem {
+                id: r.id.to_string(),
+                number: r.journal_no.clone(),
+                from: senders
+                    .iter()
+                    .find(|a| a.id == r.from_agency_id)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default(),
+                requested: local_time(r.requested_at, page.zone),
+                waiting_days: (now - r.requested_at).num_days(),
+                due: super::records::date(Some(r.due_date)),
+                overdue,
+            };
+            (overdue, r.due_at, item)
+        })
+        .collect();
+    items.sort_by_key(|(overdue, due_at, _)| (!*overdue, *due_at));
+    Ok(items.into_iter().map(|(_, _, item)| item).collect())
 }

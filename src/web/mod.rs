@@ -14,6 +14,7 @@ pub mod case;
 pub mod handover;
 pub mod home;
 pub mod i18n;
+pub mod inforequest;
 pub mod journal;
 pub mod page;
 pub mod records;
@@ -54,6 +55,10 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/handovers/{id}/acknowledge", post(handover::acknowledge))
         .route("/handovers/{id}/inventory", get(handover::inventory))
         .route("/handovers/{id}/decline", post(handover::decline))
+        .route("/requests/{id}", get(inforequest::show))
+        .route("/requests/{id}/answer", post(inforequest::answer))
+        .route("/requests/{id}/withdraw", post(inforequest::withdraw))
+        .route("/cases/{id}/information-requests", post(inforequest::ask))
         .route("/assets/web/caselink.css", get(stylesheet))
         .route("/assets/web/favicon.svg", get(favicon))
         .layer(axum::middleware::from_fn(security::page_headers))

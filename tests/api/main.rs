@@ -25,6 +25,8 @@ mod hostile_generated;
 mod hostile_inputs;
 mod http_spec;
 mod hygiene;
+mod information_request_pages;
+mod information_requests;
 mod list_pages;
 mod logs;
 mod metrics;

@@ -30,6 +30,7 @@ use crate::agencies::loader::AgencyLoader;
 use crate::graphql::ContextExt;
 use crate::handovers::graphql::HandoverNode;
 use crate::ids::to_id as id;
+use crate::inforequests::graphql::InformationRequestNode;
 
 /// A case as the viewing agency may see it.
 pub struct CaseNode {
@@ -279,6 +280,23 @@ impl CaseNode {
             crate::handovers::reads::of_case(&ctx.state().db, ctx.caller(), self.row.id, now)
                 .await?;
         Ok(Some(rows.into_iter().map(HandoverNode::new).collect()))
+    }
+    /// The information requests asked about the case, with their answers and the
+    /// answers' documents: the answers are filed here (FULL scope only).
+    async fn information_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<InformationRequestNode>>> {
+        if self.personal(ctx).is_none() {
+            return Ok(None);
+        }
+        let now = crate::db::now();
+        let rows =
+            crate::inforequests::reads::of_case(&ctx.state().db, ctx.caller(), self.row.id, now)
+                .await?;
+        Ok(Some(
+            rows.into_iter().map(InformationRequestNode::new).collect(),
+        ))
     }
     async fn version(&self) -> i32 {
         self.row.version

@@ -19,6 +19,7 @@ use sha2::digest::Update;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::compact::Hex;
 use super::keys::AuditKey;
 
 /// The `prev_hash` of the first event in the chain.
@@ -57,9 +58,9 @@ pub struct EventContent {
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct EventMac {
     /// The id of the key that made the MAC; NULL on events recorded before the keys.
-    pub mac_key_id: Option<String>,
-    /// The MAC, lowercase hex.
-    pub mac: Option<String>,
+    pub mac_key_id: Option<Hex>,
+    /// The MAC, lowercase hex (stored as bytes).
+    pub mac: Option<Hex>,
 }
 
 /// Everything a keyed link covers beyond the previous link.
@@ -196,8 +197,8 @@ mod tests {
 
     fn mac_of(key: &AuditKey, event: &EventContent) -> EventMac {
         EventMac {
-            mac_key_id: Some(key.id().to_owned()),
-            mac: Some(event_mac(key, event)),
+            mac_key_id: Some(Hex::new(key.id())),
+            mac: Some(Hex(event_mac(key, event))),
         }
     }
 
@@ -277,7 +278,7 @@ mod tests {
         let a = key(1);
         let mac = mac_of(&a, &event());
         assert_ne!(
-            mac.mac.clone().unwrap_or_default(),
+            mac.mac.clone().map(|m| m.0).unwrap_or_default(),
             link(&a, "", 0, &event(), &mac)
         );
     }

@@ -104,7 +104,9 @@ impl AuditQuery {
         };
         if page.after.is_none() {
             // The first page shows every read up to now, not only those already moved.
-            super::staged::flush(&ctx.state().db).await?;
+            let state = ctx.state();
+            let log = super::checkpoints::CheckpointLog::new(&state.config.audit_checkpoint_file);
+            super::staged::flush(&state.db, &log).await?;
         }
         let rows = store::list_page(
             &ctx.state().db,

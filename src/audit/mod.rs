@@ -12,6 +12,8 @@ pub mod actions;
 pub mod audit_actions;
 pub mod chain;
 pub mod checkpoints;
+pub mod compact;
+pub mod footprint;
 pub mod graphql;
 pub mod keys;
 pub mod reads;
@@ -135,8 +137,8 @@ pub fn require_keys(keys: Option<&std::sync::Arc<Keyring>>) -> AppResult<&Keyrin
 const INSERT: &str = "
     INSERT INTO audit_events
         (id, occurred_at, actor_user_id, actor_agency_id, action, target_kind, target_id,
-         case_id, request_id, details, mac_key_id, mac)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+         case_id, request_id, request_uuid, details, mac_key_id, mac)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
 /// Records an event with its MAC in the caller's transaction: it commits or rolls back
 /// with the change.
@@ -150,6 +152,7 @@ pub async fn record(
     let key = require_keys(keys.as_ref())?.current();
     let event = entry.content(origin, now);
     let mac = event_mac(key, &event);
+    let (request_text, request_uuid) = compact::split_request(&event.request_id);
     with_tx!(tx, |conn| sqlx::query(INSERT)
         .bind(event.id)
         .bind(event.occurred_at)
@@ -159,10 +162,11 @@ pub async fn record(
         .bind(&event.target_kind)
         .bind(event.target_id)
         .bind(event.case_id)
-        .bind(&event.request_id)
+        .bind(request_text)
+        .bind(request_uuid)
         .bind(&event.details)
-        .bind(key.id())
-        .bind(&mac)
+        .bind(compact::bytes(key.id()))
+        .bind(compact::bytes(&mac))
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -183,18 +187,28 @@ pub async fn record_reads(
     if reads.is_empty() || caller.signed_in().is_none() {
         return Ok(());
     }
+    auditor
+        .record(Origin::of(caller)?, read_entry(&reads), now)
+        .await
+}
+
+/// The `PERSONAL_DATA_READ` event of a request that read `reads` (kind, record), in the
+/// order read: its details list the records by kind, e.g. `{"case": [...]}`; `targetId`
+/// is set when one record was read, and `caseId` when that record is a case.
+pub fn read_entry(reads: &[(&'static str, Uuid)]) -> Entry {
     let mut by_kind: std::collections::BTreeMap<&str, Vec<Uuid>> =
         std::collections::BTreeMap::new();
-    for (kind, id) in &reads {
+    for (kind, id) in reads {
         by_kind.entry(kind).or_default().push(*id);
     }
-    let case_id = match reads.as_slice() {
+    let case_id = match reads {
         [("case", id)] => Some(*id),
         _ => None,
     };
     let target = (reads.len() == 1).then(|| reads[0].1);
-    let mut entry = Entry::new(audit_actions::PERSONAL_DATA_READ, reads[0].0, target)
+    let kind = reads.first().map_or("case", |r| r.0);
+    let mut entry = Entry::new(audit_actions::PERSONAL_DATA_READ, kind, target)
         .with_details(serde_json::json!(by_kind));
     entry.case_id = case_id;
-    auditor.record(Origin::of(caller)?, entry, now).await
+    entry
 }

@@ -18,6 +18,7 @@ use super::chain::{
     event_mac_matches, keyed_link, legacy_link, EventContent, EventMac, LinkInput, GENESIS,
 };
 use super::checkpoints::{Checkpoint, CheckpointLog};
+use super::compact::{self, StoredContent};
 use super::keys::Keyring;
 use super::{require_keys, staged};
 use crate::db::{self, dialect, params, Db, Tx};
@@ -34,7 +35,7 @@ const BATCH: i64 = 500;
 const HEAD: &str = "SELECT chain_pos, hash, key_id FROM audit_chain_head WHERE singleton = 1";
 const UNSEALED: &str = "
     SELECT seq, id, occurred_at, actor_user_id, actor_agency_id, action, target_kind,
-           target_id, case_id, request_id, details, mac_key_id, mac
+           target_id, case_id, request_id, request_uuid, details, reads, mac_key_id, mac
     FROM audit_events WHERE hash IS NULL ORDER BY seq LIMIT $1";
 const MOVE_HEAD: &str = "
     INSERT INTO audit_chain_head (singleton, chain_pos, hash, key_id) VALUES (1, $1, $2, $3)
@@ -61,23 +62,37 @@ pub struct Round {
     pub head: Option<(Head, DateTime<Utc>)>,
 }
 
-/// An unsealed event as the sealer reads it.
+/// An unsealed event as the sealer reads it from the log.
 #[derive(sqlx::FromRow)]
-struct Unsealed {
+struct StoredUnsealed {
     seq: i64,
     #[sqlx(flatten)]
-    content: EventContent,
+    content: StoredContent,
     #[sqlx(flatten)]
     mac: EventMac,
 }
 
+/// An event to chain.
+struct Unsealed {
+    seq: i64,
+    content: EventContent,
+    mac: EventMac,
+}
+
 /// Seals up to one batch of pending events; `None` when another process holds the
-/// sealer lock or nothing waits.
-async fn seal_batch(db: &Db) -> AppResult<Option<(usize, Head, DateTime<Utc>)>> {
+/// sealer lock (and `wait` is off) or nothing waits.
+///
+/// First the events recorded unsealed in `audit_events` (by requests' transactions) are
+/// chained by an update; then staged read events ([`staged::take`]) are inserted already
+/// chained, with their `seq` taken first, their records stored as subject numbers
+/// ([`compact`]): a read event is written once, with no dead row version left behind.
+async fn seal_batch(db: &Db, wait: bool) -> AppResult<Option<(usize, Head, DateTime<Utc>)>> {
     let mut tx = db.begin().await?;
     let keys = tx.audit_keys().cloned();
     let keys = require_keys(keys.as_ref())?;
-    if !dialect::try_job_lock(&mut tx, SEALER_LOCK_KEY).await? {
+    if wait {
+        dialect::job_lock(&mut tx, SEALER_LOCK_KEY).await?;
+    } else if !dialect::try_job_lock(&mut tx, SEALER_LOCK_KEY).await? {
         return Ok(None);
     }
     let head = chain_head(&mut tx).await?;
@@ -90,28 +105,67 @@ async fn seal_batch(db: &Db) -> AppResult<Option<(usize, Head, DateTime<Utc>)>> 
              lacks: restart it with the current key file (the one `audit rotate-key` changed)"
         )));
     }
-    let moved = staged::move_into_log(db, &mut tx, BATCH).await?;
-    let events: Vec<Unsealed> = with_tx!(&mut tx, |conn| sqlx::query_as(UNSEALED)
+    let stored: Vec<StoredUnsealed> = with_tx!(&mut tx, |conn| sqlx::query_as(UNSEALED)
         .bind(BATCH)
         .fetch_all(conn)
         .await)?;
-    if events.is_empty() {
-        // Anything moved was in the log already (a round cut short before its clean-up).
-        tx.commit().await?;
-        staged::forget(db, moved).await?;
-        return Ok(None);
-    }
+    let subjects =
+        compact::subjects_of(db, stored.iter().filter_map(|e| e.content.reads.as_deref())).await?;
+    let events: Vec<Unsealed> = stored
+        .into_iter()
+        .map(|e| {
+            let id = e.content.id;
+            let content = e.content.resolve(&subjects).unwrap_or_else(|reason| {
+                tracing::error!(event = %id, reason, "an unsealed audit event cannot be read");
+                EventContent {
+                    id,
+                    occurred_at: db::now(),
+                    actor_user_id: None,
+                    actor_agency_id: None,
+                    action: String::new(),
+                    target_kind: String::new(),
+                    target_id: None,
+                    case_id: None,
+                    request_id: String::new(),
+                    details: String::new(),
+                }
+            });
+            Unsealed {
+                seq: e.seq,
+                content,
+                mac: e.mac,
+            }
+        })
+        .collect();
     let now = db::now();
     let links = chain(keys, &head, &events, now);
     for chunk in links.chunks(SEAL_CHUNK) {
         seal_chunk(&mut tx, chunk, now).await?;
     }
-    let last = links.last().map(|l| Head {
-        chain_pos: l.pos,
-        hash: l.hash.clone(),
-        key_id: l.key_id.clone(),
-    });
-    let new_head = last.unwrap_or(head);
+    let mut new_head = links.last().map(Link::head).unwrap_or(head);
+    let room = BATCH - events.len() as i64;
+    let (staged, moved) = staged::take(db, &mut tx, room).await?;
+    let seqs = dialect::next_seqs(&mut tx, "audit_events", staged.len()).await?;
+    let moving: Vec<Unsealed> = staged
+        .into_iter()
+        .zip(seqs)
+        .map(|(row, seq)| Unsealed {
+            seq,
+            content: row.content,
+            mac: row.mac,
+        })
+        .collect();
+    let moved_links = chain(keys, &new_head, &moving, now);
+    insert_sealed(&mut tx, &moving, &moved_links, now).await?;
+    if let Some(last) = moved_links.last() {
+        new_head = last.head();
+    }
+    let sealed = events.len() + moving.len();
+    if sealed == 0 {
+        tx.commit().await?;
+        staged::forget(db, moved).await?;
+        return Ok(None);
+    }
     with_tx!(&mut tx, |conn| sqlx::query(MOVE_HEAD)
         .bind(new_head.chain_pos)
         .bind(&new_head.hash)
@@ -121,7 +175,88 @@ async fn seal_batch(db: &Db) -> AppResult<Option<(usize, Head, DateTime<Utc>)>> 
         .map(|r| r.rows_affected()))?;
     tx.commit().await?;
     staged::forget(db, moved).await?;
-    Ok(Some((events.len(), new_head, now)))
+    Ok(Some((sealed, new_head, now)))
+}
+
+/// Columns of a moved read event, inserted already chained.
+const SEALED_COLUMNS: &str = "seq, id, occurred_at, actor_user_id, actor_agency_id, action, \
+    target_kind, target_id, case_id, request_id, request_uuid, details, reads, chain_pos, hash, \
+    sealed_at, mac_key_id, mac, seal_key_id";
+const SEALED_COLUMN_COUNT: usize = 19;
+/// Rows per insert (18 parameters each; see `staged::ROWS_PER_INSERT`).
+const INSERT_CHUNK: usize = 16;
+
+/// Inserts `events` with their `links`; a read event's records go in as subject numbers.
+async fn insert_sealed(
+    tx: &mut Tx,
+    events: &[Unsealed],
+    links: &[Link],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let sets: Vec<Option<compact::ReadSet>> = events
+        .iter()
+        .map(|e| compact::parse_reads(&e.content.details))
+        .collect();
+    let ids: Vec<uuid::Uuid> = sets
+        .iter()
+        .flatten()
+        .flat_map(|set| set.values().flatten().copied())
+        .collect();
+    let numbers = if ids.is_empty() {
+        Default::default()
+    } else {
+        compact::intern(tx, &ids).await?
+    };
+    let reads: Vec<Option<Vec<u8>>> = sets
+        .iter()
+        .map(|set| {
+            set.as_ref()
+                .and_then(|s| compact::encode_reads(s, &numbers))
+        })
+        .collect();
+    let rows: Vec<usize> = (0..events.len()).collect();
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let sql = format!(
+            "INSERT INTO audit_events ({SEALED_COLUMNS}) VALUES {}",
+            params::rows(1, chunk.len(), SEALED_COLUMN_COUNT)
+        );
+        with_tx!(&mut *tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for &i in chunk {
+                let (e, link, read) = (&events[i], &links[i], &reads[i]);
+                let c = &e.content;
+                let (request_text, request_uuid) = compact::split_request(&c.request_id);
+                // A MAC key that is the seal key is not stored twice (NULL: "the seal key").
+                let mac_key = e
+                    .mac
+                    .mac_key_id
+                    .as_deref()
+                    .filter(|k| e.mac.mac.is_none() || Some(*k) != link.key_id.as_deref());
+                query = query
+                    .bind(e.seq)
+                    .bind(c.id)
+                    .bind(c.occurred_at)
+                    .bind(c.actor_user_id)
+                    .bind(c.actor_agency_id)
+                    .bind(c.action.as_str())
+                    .bind(c.target_kind.as_str())
+                    .bind(c.target_id)
+                    .bind(c.case_id)
+                    .bind(request_text)
+                    .bind(request_uuid)
+                    .bind(read.is_none().then_some(c.details.as_str()))
+                    .bind(read.clone())
+                    .bind(link.pos)
+                    .bind(compact::bytes(&link.hash))
+                    .bind(now)
+                    .bind(compact::opt_bytes(mac_key))
+                    .bind(compact::opt_bytes(e.mac.mac.as_deref()))
+                    .bind(compact::opt_bytes(link.key_id.as_deref()));
+            }
+            query.execute(conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
 }
 
 /// The links of `events` after `head`, sealed at `now`.
@@ -152,10 +287,10 @@ fn chain(keys: &Keyring, head: &Head, events: &[Unsealed], now: DateTime<Utc>) -
             };
             (keyed_link(key, &prev, &input), Some(key.id().to_owned()))
         };
+        prev.clone_from(&hash);
         links.push(Link {
             seq: event.seq,
             pos,
-            prev: std::mem::replace(&mut prev, hash.clone()),
             hash,
             key_id,
         });
@@ -195,10 +330,20 @@ pub async fn seal_all(db: &Db) -> AppResult<usize> {
     Ok(seal_round(db).await?.sealed)
 }
 
+/// [`seal_round`], waiting for another process's round to end instead of leaving the
+/// work to it (for readers of the log who must see everything recorded so far).
+pub async fn seal_round_waiting(db: &Db) -> AppResult<Round> {
+    round_of(db, true).await
+}
+
 /// Seals everything pending, batch after batch; says what it sealed and the head.
 pub async fn seal_round(db: &Db) -> AppResult<Round> {
+    round_of(db, false).await
+}
+
+async fn round_of(db: &Db, wait: bool) -> AppResult<Round> {
     let mut round = Round::default();
-    while let Some((sealed, head, at)) = seal_batch(db).await? {
+    while let Some((sealed, head, at)) = seal_batch(db, wait).await? {
         round.sealed += sealed;
         round.head = Some((head, at));
         if sealed < BATCH as usize {
@@ -255,22 +400,31 @@ async fn chain_head(tx: &mut Tx) -> AppResult<Head> {
 struct Link {
     seq: i64,
     pos: i64,
-    prev: String,
     hash: String,
     key_id: Option<String>,
 }
 
-/// Events sealed per `UPDATE` (5 parameters each, well inside both databases' limits).
+impl Link {
+    fn head(&self) -> Head {
+        Head {
+            chain_pos: self.pos,
+            hash: self.hash.clone(),
+            key_id: self.key_id.clone(),
+        }
+    }
+}
+
+/// Events sealed per `UPDATE` (4 parameters each, well inside both databases' limits).
 const SEAL_CHUNK: usize = 100;
 
 /// Seals many events with one `UPDATE … FROM (VALUES …)`: both databases name a VALUES
 /// list's columns `column1`, `column2`, ….
 async fn seal_chunk(tx: &mut Tx, links: &[Link], now: DateTime<Utc>) -> AppResult<()> {
     let sql = format!(
-        "UPDATE audit_events SET chain_pos = v.column2, prev_hash = v.column3, hash = v.column4, \
-         seal_key_id = v.column5, sealed_at = $1 FROM (VALUES {}) AS v \
+        "UPDATE audit_events SET chain_pos = v.column2, hash = v.column3, \
+         seal_key_id = v.column4, sealed_at = $1 FROM (VALUES {}) AS v \
          WHERE audit_events.seq = v.column1",
-        params::rows(2, links.len(), 5)
+        params::rows(2, links.len(), 4)
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query(&sql).bind(now);
@@ -278,9 +432,8 @@ async fn seal_chunk(tx: &mut Tx, links: &[Link], now: DateTime<Utc>) -> AppResul
             query = query
                 .bind(link.seq)
                 .bind(link.pos)
-                .bind(&link.prev)
-                .bind(&link.hash)
-                .bind(link.key_id.as_deref());
+                .bind(compact::bytes(&link.hash))
+                .bind(compact::opt_bytes(link.key_id.as_deref()));
         }
         query.execute(conn).await.map(|r| r.rows_affected())
     })?;

@@ -27,6 +27,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use uuid::Uuid;
 
 use super::chain::{event_mac, EventContent, EventMac};
+use super::compact::Hex;
 use super::{require_keys, Entry, Origin};
 use crate::db::{params, AuditKeys, Db, Tx, WriteTurns};
 use crate::error::AppResult;
@@ -213,97 +214,142 @@ impl StagedRow {
             seq: 0,
             content,
             mac: EventMac {
-                mac_key_id: Some(key_id.to_owned()),
-                mac: Some(mac),
+                mac_key_id: Some(Hex::new(key_id)),
+                mac: Some(Hex(mac)),
             },
         }
     }
 }
 
-/// Staged events moved into the log in a transaction that has yet to commit; hand them
+/// Staged events taken into the log in a transaction that has yet to commit; hand them
 /// to [`forget`] once it has.
 #[must_use = "forget the moved events once the transaction commits"]
-pub struct Moved(Vec<i64>);
+pub struct Moved {
+    /// How many events were taken.
+    count: usize,
+    /// On SQLite, the companion's rows up to this staging number are in the log.
+    through: Option<i64>,
+}
 
 impl Moved {
     /// How many events were read from staging.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.count
     }
 
     /// Whether none were.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.count == 0
     }
 }
 
-/// Copies up to `limit` staged events, oldest first, into `audit_events` in `tx` (the
-/// sealer's), skipping ids already there (a move whose clean-up did not run).
-pub async fn move_into_log(db: &Db, tx: &mut Tx, limit: i64) -> AppResult<Moved> {
-    let select = format!("SELECT seq, {COLUMNS} FROM audit_reads_pending ORDER BY seq LIMIT $1");
-    let rows: Vec<StagedRow> = if std::ptr::eq(db.staging(), db) {
-        // One database (PostgreSQL): read in the sealer's own transaction, so that a pool
-        // of one connection is enough.
-        with_tx!(&mut *tx, |conn| sqlx::query_as(&select)
+const SQLITE_WATERMARK: &str = "SELECT seq FROM audit_staging_moved WHERE singleton = 1";
+const SQLITE_MARK: &str = "
+    INSERT INTO audit_staging_moved (singleton, seq) VALUES (1, $1)
+    ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq";
+
+/// Takes up to `limit` staged events, oldest first, for the sealer to insert into the log
+/// in `tx`, and records in `tx` that they are taken, so that they are taken exactly once:
+/// on PostgreSQL (staging in the same database) they are deleted in `tx`; on SQLite (the
+/// companion file) the last staging number taken is stored in the main file in `tx`
+/// (`audit_staging_moved`), later takes start after it, and [`forget`] deletes them from
+/// the companion once `tx` has committed. Staging numbers rise in commit order there:
+/// every staging commit holds the companion's write lock.
+pub async fn take(db: &Db, tx: &mut Tx, limit: i64) -> AppResult<(Vec<StagedRow>, Moved)> {
+    if std::ptr::eq(db.staging(), db) {
+        // One database (PostgreSQL): read and delete in the sealer's own transaction.
+        let select =
+            format!("SELECT seq, {COLUMNS} FROM audit_reads_pending ORDER BY seq LIMIT $1");
+        let rows: Vec<StagedRow> = with_tx!(&mut *tx, |conn| sqlx::query_as(&select)
             .bind(limit)
             .fetch_all(conn)
-            .await)?
-    } else {
-        with_db!(db.staging(), |pool| sqlx::query_as(&select)
-            .bind(limit)
-            .fetch_all(pool)
-            .await)?
-    };
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let insert = format!(
-            "INSERT INTO audit_events ({COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING",
-            params::rows(1, chunk.len(), COLUMN_COUNT)
-        );
-        with_tx!(&mut *tx, |conn| bind_rows(sqlx::query(&insert), chunk)
+            .await)?;
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "DELETE FROM audit_reads_pending WHERE seq IN ({})",
+                params::list(1, chunk.len())
+            );
+            with_tx!(&mut *tx, |conn| {
+                let mut query = sqlx::query(&sql);
+                for row in chunk {
+                    query = query.bind(row.seq);
+                }
+                query.execute(conn).await.map(|r| r.rows_affected())
+            })?;
+        }
+        let count = rows.len();
+        return Ok((
+            rows,
+            Moved {
+                count,
+                through: None,
+            },
+        ));
+    }
+    let after: Option<i64> = with_tx!(&mut *tx, |conn| sqlx::query_scalar(SQLITE_WATERMARK)
+        .fetch_optional(conn)
+        .await)?;
+    let after = after.unwrap_or(0);
+    let select = format!(
+        "SELECT seq, {COLUMNS} FROM audit_reads_pending WHERE seq > $1 ORDER BY seq LIMIT $2"
+    );
+    let rows: Vec<StagedRow> = with_db!(db.staging(), |pool| sqlx::query_as(&select)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    let through = rows.last().map(|r| r.seq);
+    if let Some(through) = through {
+        with_tx!(&mut *tx, |conn| sqlx::query(SQLITE_MARK)
+            .bind(through)
             .execute(conn)
             .await
             .map(|r| r.rows_affected()))?;
     }
-    Ok(Moved(rows.iter().map(|r| r.seq).collect()))
+    let count = rows.len();
+    Ok((
+        rows,
+        Moved {
+            count,
+            // Also clears rows a crash left behind after an earlier commit.
+            through: Some(through.unwrap_or(after)),
+        },
+    ))
 }
 
-/// Deletes moved events from staging, once the transaction that copied them committed.
+/// Deletes taken events from the companion file, once the transaction that inserted them
+/// into the log committed (nothing to do on PostgreSQL, where the take deleted them).
 pub async fn forget(db: &Db, moved: Moved) -> AppResult<()> {
-    if moved.is_empty() {
+    let Some(through) = moved.through.filter(|t| *t > 0) else {
         return Ok(());
-    }
-    let mut tx = db.staging().begin().await?;
-    for chunk in moved.0.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "DELETE FROM audit_reads_pending WHERE seq IN ({})",
-            params::list(1, chunk.len())
-        );
-        with_tx!(&mut tx, |conn| {
-            let mut query = sqlx::query(&sql);
-            for seq in chunk {
-                query = query.bind(*seq);
-            }
-            query.execute(conn).await.map(|r| r.rows_affected())
-        })?;
-    }
-    tx.commit().await
+    };
+    with_db!(db.staging(), |pool| sqlx::query(
+        "DELETE FROM audit_reads_pending WHERE seq <= $1"
+    )
+    .bind(through)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
-/// Moves every staged event into `audit_events` now, unsealed, without waiting for the
-/// sealer: for readers of the log who must see every read up to this moment.
-pub async fn flush(db: &Db) -> AppResult<usize> {
-    let mut total = 0;
-    loop {
-        let mut tx = db.begin().await?;
-        let moved = move_into_log(db, &mut tx, 5_000).await?;
-        tx.commit().await?;
-        let n = moved.len();
-        forget(db, moved).await?;
-        total += n;
-        if n < 5_000 {
-            return Ok(total);
-        }
+/// Moves every staged event into `audit_events` now, chained (and so seals whatever else
+/// waits), and appends the signed checkpoint of the new head to `log`, without waiting
+/// for the sealer's next round: for readers of the log who must see every read up to
+/// this moment. On PostgreSQL it waits for another process's sealing round to end.
+pub async fn flush(db: &Db, log: &super::checkpoints::CheckpointLog) -> AppResult<usize> {
+    let round = super::sealer::seal_round_waiting(db).await?;
+    if let Some((head, at)) = &round.head {
+        let keys = require_keys(db.audit_keys())?;
+        log.append(super::checkpoints::Checkpoint::sign(
+            keys.current(),
+            head,
+            *at,
+        ))
+        .await
+        .map_err(crate::error::AppError::internal)?;
     }
+    Ok(round.sealed)
 }
 
 /// Every staged event, oldest first, for `audit verify` to check their MACs.

@@ -3,13 +3,14 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::compact::{self, StoredContent};
 use crate::access::policy::AuditView;
 use crate::db::list_query::ListQuery;
 use crate::db::{Db, JsonText};
 use crate::error::AppResult;
 
 /// An audit event as administrators read it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct AuditRow {
     /// Insertion order; the cursor.
     pub seq: i64,
@@ -55,9 +56,19 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// A row as stored: details as text or as a read set ([`compact`]).
+#[derive(sqlx::FromRow)]
+struct StoredRow {
+    seq: i64,
+    #[sqlx(flatten)]
+    content: StoredContent,
+    sealed: bool,
+}
+
 const LIST_PAGE: &str = "
     SELECT seq, id, occurred_at, actor_user_id, actor_agency_id, action, target_kind,
-           target_id, case_id, request_id, details, (hash IS NOT NULL) AS sealed
+           target_id, case_id, request_id, request_uuid, details, reads,
+           (hash IS NOT NULL) AS sealed
     FROM audit_events
     WHERE TRUE";
 
@@ -87,5 +98,32 @@ pub async fn list_page(
         .and_if(before_seq, |p| format!("seq < {p}"))
         .push(" ORDER BY seq DESC")
         .limit(limit);
-    q.fetch_all(db).await
+    let rows: Vec<StoredRow> = q.fetch_all(db).await?;
+    let subjects =
+        compact::subjects_of(db, rows.iter().filter_map(|r| r.content.reads.as_deref())).await?;
+    rows.into_iter()
+        .map(|row| {
+            let id = row.content.id;
+            let content = row
+                .content
+                .resolve(&subjects)
+                .map_err(|reason| compact::unreadable(id, &reason))?;
+            let details = serde_json::from_str(&content.details)
+                .map_err(|e| compact::unreadable(id, &format!("its details are not JSON: {e}")))?;
+            Ok(AuditRow {
+                seq: row.seq,
+                id,
+                occurred_at: content.occurred_at,
+                actor_user_id: content.actor_user_id,
+                actor_agency_id: content.actor_agency_id,
+                action: content.action,
+                target_kind: content.target_kind,
+                target_id: content.target_id,
+                case_id: content.case_id,
+                request_id: content.request_id,
+                details: JsonText(details),
+                sealed: row.sealed,
+            })
+        })
+        .collect()
 }

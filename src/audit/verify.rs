@@ -5,17 +5,19 @@
 //! It needs the key file (the keys are what someone who can write the database lacks)
 //! and reads the checkpoint files the sealers wrote. It only reads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::chain::{
     event_mac_matches, keyed_link, legacy_link, link_matches, EventContent, EventMac, LinkInput,
     GENESIS,
 };
 use super::checkpoints::{self, Checkpoint};
+use super::compact::{self, Hex, StoredContent};
 use super::keys::Keyring;
 use super::staged;
 use crate::db::Db;
@@ -112,30 +114,114 @@ impl fmt::Display for Place {
 }
 
 #[derive(sqlx::FromRow)]
-struct SealedRow {
+struct StoredSealedRow {
     chain_pos: i64,
-    prev_hash: String,
-    hash: String,
+    hash: Hex,
     seq: i64,
-    seal_key_id: Option<String>,
+    seal_key_id: Option<Hex>,
     sealed_at: Option<DateTime<Utc>>,
     #[sqlx(flatten)]
-    content: EventContent,
+    content: StoredContent,
     #[sqlx(flatten)]
     mac: EventMac,
+}
+
+/// A sealed event as verify reads it: details rebuilt (or why they cannot be), and a MAC
+/// key stored as NULL beside a MAC taken to be the seal key, as the sealer stores it.
+#[derive(Clone, Debug)]
+pub struct SealedRow {
+    /// Its position.
+    pub chain_pos: i64,
+    /// Its link, hex.
+    pub hash: String,
+    /// Its insertion number.
+    pub seq: i64,
+    /// The key that sealed it; `None` for a legacy link.
+    pub seal_key_id: Option<String>,
+    /// When it was sealed.
+    pub sealed_at: Option<DateTime<Utc>>,
+    /// The event.
+    pub content: EventContent,
+    /// Its MAC.
+    pub mac: EventMac,
+    /// Why the stored details could not be rebuilt, if they could not.
+    pub unreadable: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
 struct PendingRow {
     seq: i64,
     #[sqlx(flatten)]
-    content: EventContent,
+    content: StoredContent,
     #[sqlx(flatten)]
     mac: EventMac,
 }
 
 const EVENT_COLUMNS: &str = "seq, id, occurred_at, actor_user_id, actor_agency_id, action, \
-                             target_kind, target_id, case_id, request_id, details, mac_key_id, mac";
+                             target_kind, target_id, case_id, request_id, request_uuid, \
+                             details, reads, mac_key_id, mac";
+
+/// The content of a stored event with its details rebuilt; on failure, the content with
+/// empty details (which no MAC or link matches) and the reason.
+fn resolve(
+    content: StoredContent,
+    subjects: &HashMap<i64, Uuid>,
+) -> (EventContent, Option<String>) {
+    let fallback = EventContent {
+        id: content.id,
+        occurred_at: content.occurred_at,
+        actor_user_id: content.actor_user_id,
+        actor_agency_id: content.actor_agency_id,
+        action: content.action.clone(),
+        target_kind: content.target_kind.clone(),
+        target_id: content.target_id,
+        case_id: content.case_id,
+        request_id: content
+            .request_id
+            .clone()
+            .or(content.request_uuid.map(|u| u.to_string()))
+            .unwrap_or_default(),
+        details: String::new(),
+    };
+    match content.resolve(subjects) {
+        Ok(content) => (content, None),
+        Err(reason) => (fallback, Some(reason)),
+    }
+}
+
+/// Reads one page of the sealed chain after position `after`, details rebuilt.
+pub async fn sealed_page(db: &Db, after: i64, limit: i64) -> AppResult<Vec<SealedRow>> {
+    let sql = format!(
+        "SELECT chain_pos, hash, seal_key_id, sealed_at, {EVENT_COLUMNS}
+         FROM audit_events WHERE chain_pos > $1 ORDER BY chain_pos LIMIT {limit}"
+    );
+    let rows: Vec<StoredSealedRow> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(after)
+        .fetch_all(pool)
+        .await)?;
+    let subjects =
+        compact::subjects_of(db, rows.iter().filter_map(|r| r.content.reads.as_deref())).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (content, unreadable) = resolve(r.content, &subjects);
+            let mut mac = r.mac;
+            if mac.mac.is_some() && mac.mac_key_id.is_none() {
+                mac.mac_key_id = r.seal_key_id.clone();
+            }
+            SealedRow {
+                chain_pos: r.chain_pos,
+                hash: r.hash.0,
+                seq: r.seq,
+                seal_key_id: r.seal_key_id.map(|k| k.0),
+                sealed_at: r.sealed_at,
+                content,
+                mac,
+                unreadable,
+            }
+        })
+        .collect())
+}
 const HEAD: &str = "SELECT chain_pos, hash FROM audit_chain_head WHERE singleton = 1";
 const PAGE: i64 = 1000;
 
@@ -288,10 +374,6 @@ async fn walk_chain(
     head_hash: &str,
     signed: &mut BTreeMap<i64, Vec<Signed>>,
 ) -> AppResult<Walk> {
-    let sql = format!(
-        "SELECT chain_pos, prev_hash, hash, seal_key_id, sealed_at, {EVENT_COLUMNS}
-         FROM audit_events WHERE chain_pos > $1 ORDER BY chain_pos LIMIT {PAGE}"
-    );
     let mut at = Cursor {
         pos: 0,
         prev: GENESIS.to_owned(),
@@ -300,10 +382,7 @@ async fn walk_chain(
         first_sealed: Vec::new(),
     };
     loop {
-        let rows: Vec<SealedRow> = with_db!(db, |pool| sqlx::query_as(&sql)
-            .bind(at.pos)
-            .fetch_all(pool)
-            .await)?;
+        let rows = sealed_page(db, at.pos, PAGE).await?;
         if rows.is_empty() {
             break;
         }
@@ -371,10 +450,9 @@ fn check_link(keys: &Keyring, row: &SealedRow, at: &mut Cursor) -> Result<(), St
             row.chain_pos - 1
         ));
     }
-    if row.prev_hash != at.prev {
+    if let Some(reason) = &row.unreadable {
         return Err(format!(
-            "event {id} does not link to its predecessor: an earlier event was altered or \
-             removed"
+            "event {id} was altered: {reason} (its records were changed or removed)"
         ));
     }
     let Some(key_id) = row.seal_key_id.as_deref() else {
@@ -489,14 +567,25 @@ async fn check_pending(db: &Db, keys: &Keyring, report: &mut Report, keyed: bool
             .await)?;
         let Some(last) = rows.last() else { break };
         after = last.seq;
-        for row in &rows {
+        let subjects =
+            compact::subjects_of(db, rows.iter().filter_map(|r| r.content.reads.as_deref()))
+                .await?;
+        for row in rows {
             report.unsealed += 1;
+            let (content, unreadable) = resolve(row.content, &subjects);
+            if let Some(reason) = unreadable {
+                report.problem(
+                    Place::Unsealed(row.seq),
+                    format!("event {}: {reason}", content.id),
+                );
+                continue;
+            }
             check_pending_mac(
                 keys,
                 report,
                 keyed,
                 Place::Unsealed(row.seq),
-                &row.content,
+                &content,
                 &row.mac,
             );
         }
@@ -625,14 +714,14 @@ mod tests {
         let key = &keys.keys()[mac_key];
         SealedRow {
             chain_pos: 5,
-            prev_hash: GENESIS.into(),
+            unreadable: None,
             hash: String::new(),
             seq: 5,
             seal_key_id: Some(keys.current().id().to_owned()),
             sealed_at: Some(sealed_at),
             mac: EventMac {
-                mac_key_id: Some(key.id().to_owned()),
-                mac: Some(super::super::chain::event_mac(key, &content)),
+                mac_key_id: Some(Hex::new(key.id())),
+                mac: Some(Hex(super::super::chain::event_mac(key, &content))),
             },
             content,
         }

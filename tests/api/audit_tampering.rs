@@ -6,35 +6,41 @@
 use caselink::audit::chain::{
     event_mac, keyed_link, legacy_link, EventContent, EventMac, LinkInput,
 };
+use caselink::audit::compact::{self, Hex};
 use caselink::audit::keys::{AuditKey, Keyring};
 use caselink::audit::sealer;
 use chrono::{DateTime, Utc};
 
 use crate::harness::{on_postgres, spawn_app_with, TestApp, PASSWORD};
 
-/// A sealed event as an attacker reads it from the table.
-#[derive(sqlx::FromRow, Clone)]
+/// A sealed event as an attacker reads it from the table (as the published code reads
+/// it: details, request ids and MAC key ids rebuilt from their compact storage).
+#[derive(Clone)]
 struct Row {
     seq: i64,
     chain_pos: i64,
-    hash: String,
-    seal_key_id: Option<String>,
+    hash: Hex,
+    seal_key_id: Option<Hex>,
     sealed_at: DateTime<Utc>,
-    #[sqlx(flatten)]
     content: EventContent,
-    #[sqlx(flatten)]
     mac: EventMac,
 }
 
-const CHAIN: &str = "
-    SELECT seq, chain_pos, hash, seal_key_id, sealed_at, id, occurred_at,
-           actor_user_id, actor_agency_id, action, target_kind, target_id, case_id,
-           request_id, details, mac_key_id, mac
-    FROM audit_events WHERE chain_pos IS NOT NULL ORDER BY chain_pos";
-
 async fn chain(app: &TestApp) -> Vec<Row> {
-    caselink::with_db!(&app.db, |pool| sqlx::query_as(CHAIN).fetch_all(pool).await)
+    caselink::audit::verify::sealed_page(&app.db, 0, i64::MAX / 2)
+        .await
         .expect("read the chain")
+        .into_iter()
+        .map(|r| Row {
+            seq: r.seq,
+            chain_pos: r.chain_pos,
+            hash: Hex(r.hash),
+            seal_key_id: r.seal_key_id.map(Hex),
+            sealed_at: r.sealed_at.expect("sealed"),
+            content: r.content,
+            mac: r.mac,
+        })
+        .collect()
 }
 
 /// A hub with some sealed events, stopped (its last round sealed and signed everything),
@@ -109,16 +115,14 @@ async fn disable_guards(app: &TestApp) {
     }
 }
 
-async fn set_link(app: &TestApp, seq: i64, pos: i64, prev: &str, hash: &str, key: Option<&str>) {
+async fn set_link(app: &TestApp, seq: i64, pos: i64, hash: &str, key: Option<&str>) {
     caselink::with_db!(&app.db, |pool| sqlx::query(
-        "UPDATE audit_events SET chain_pos = $2, prev_hash = $3, hash = $4, seal_key_id = $5 \
-         WHERE seq = $1"
+        "UPDATE audit_events SET chain_pos = $2, hash = $3, seal_key_id = $4 WHERE seq = $1"
     )
     .bind(seq)
     .bind(pos)
-    .bind(prev)
-    .bind(hash)
-    .bind(key)
+    .bind(compact::bytes(hash))
+    .bind(compact::opt_bytes(key))
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))
@@ -171,7 +175,7 @@ async fn relink(app: &TestApp, rows: &[Row], first_pos: i64, prev: &str, forgery
     let mut pos = first_pos;
     for row in rows {
         let hash = forgery.link(&prev, pos, row);
-        set_link(app, row.seq, pos, &prev, &hash, row.seal_key_id.as_deref()).await;
+        set_link(app, row.seq, pos, &hash, row.seal_key_id.as_deref()).await;
         prev = hash;
         pos += 1;
     }
@@ -195,8 +199,8 @@ async fn insert_event(app: &TestApp, row: &Row) -> i64 {
     .bind(row.content.case_id)
     .bind(&row.content.request_id)
     .bind(&row.content.details)
-    .bind(row.mac.mac_key_id.as_deref())
-    .bind(row.mac.mac.as_deref())
+    .bind(compact::opt_bytes(row.mac.mac_key_id.as_deref()))
+    .bind(compact::opt_bytes(row.mac.mac.as_deref()))
     .fetch_one(pool)
     .await)
     .expect("insert an event")
@@ -217,15 +221,7 @@ async fn append_sealed(app: &TestApp, mut row: Row, last: &Row, forgery: Forgery
     .await
     .map(|r| r.rows_affected()))
     .expect("seal time");
-    set_link(
-        app,
-        row.seq,
-        pos,
-        &last.hash,
-        &hash,
-        row.seal_key_id.as_deref(),
-    )
-    .await;
+    set_link(app, row.seq, pos, &hash, row.seal_key_id.as_deref()).await;
     move_head(app, pos, &hash).await;
     pos
 }
@@ -311,13 +307,13 @@ async fn an_edit_rehashed_with_a_guessed_key_is_caught_where_it_was_made() {
     let target = &mut edited[at - 1];
     target.mac = EventMac {
         mac_key_id: target.mac.mac_key_id.clone(),
-        mac: Some(event_mac(guessed, &target.content)),
+        mac: Some(Hex(event_mac(guessed, &target.content))),
     };
     caselink::with_db!(&app.db, |pool| sqlx::query(
         "UPDATE audit_events SET mac = $2 WHERE seq = $1"
     )
     .bind(target.seq)
-    .bind(target.mac.mac.as_deref())
+    .bind(compact::opt_bytes(target.mac.mac.as_deref()))
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))
@@ -333,7 +329,7 @@ async fn an_edit_rehashed_with_a_guessed_key_is_caught_where_it_was_made() {
     assert_broken_at(&app, at as i64, "link does not match").await;
     // Naming their own key instead of the real one's id does not help.
     for row in &mut edited[at - 1..] {
-        row.seal_key_id = Some(guessed.id().to_owned());
+        row.seal_key_id = Some(Hex::new(guessed.id()));
     }
     relink(
         &app,
@@ -457,7 +453,7 @@ async fn events_before_and_after_a_key_rotation_verify() {
     server.login("head@service.example", PASSWORD).await;
     server.wait_until_sealed().await;
     server.stop_server().await;
-    let used: Vec<Option<String>> = caselink::with_db!(&app.db, |pool| sqlx::query_scalar(
+    let used: Vec<Option<Vec<u8>>> = caselink::with_db!(&app.db, |pool| sqlx::query_scalar(
         "SELECT DISTINCT seal_key_id FROM audit_events ORDER BY 1"
     )
     .fetch_all(pool)
@@ -494,10 +490,10 @@ async fn an_old_key_used_after_a_newer_one_is_caught() {
     let mut forged = last.clone();
     forged.content.id = uuid::Uuid::now_v7();
     forged.mac = EventMac {
-        mac_key_id: Some(key.id().to_owned()),
-        mac: Some(event_mac(key, &forged.content)),
+        mac_key_id: Some(Hex::new(key.id())),
+        mac: Some(Hex(event_mac(key, &forged.content))),
     };
-    forged.seal_key_id = Some(key.id().to_owned());
+    forged.seal_key_id = Some(Hex::new(key.id()));
     disable_guards(&app).await;
     let pos = append_sealed(&app, forged, &last, Forgery::GuessedKey(key)).await;
     assert_broken_at(&app, pos, "went back to an older key").await;

@@ -395,7 +395,8 @@ impl TestApp {
     pub async fn count(&self, table: &str) -> i64 {
         if table.starts_with("audit_events") {
             // Read events wait in staging until the sealer's next round; count them too.
-            caselink::audit::staged::flush(&self.db)
+            let log = caselink::audit::checkpoints::CheckpointLog::new(&self.checkpoint_file);
+            caselink::audit::staged::flush(&self.db, &log)
                 .await
                 .expect("move staged read events");
         }
@@ -404,6 +405,35 @@ impl TestApp {
             .fetch_one(pool)
             .await)
         .expect("count rows")
+    }
+
+    /// How many `PERSONAL_DATA_READ` events name record `id` in their details (read
+    /// through the audit store, which rebuilds read sets stored as subject numbers), and
+    /// of those, how many also carry a case.
+    pub async fn reads_naming(&self, id: &str) -> (usize, usize) {
+        let log = caselink::audit::checkpoints::CheckpointLog::new(&self.checkpoint_file);
+        caselink::audit::staged::flush(&self.db, &log)
+            .await
+            .expect("move staged read events");
+        let filter = caselink::audit::store::AuditFilter {
+            action: Some("PERSONAL_DATA_READ".into()),
+            ..Default::default()
+        };
+        let rows = caselink::audit::store::list_page(
+            &self.db,
+            caselink::access::policy::AuditView::All,
+            &filter,
+            None,
+            100_000,
+        )
+        .await
+        .expect("read the audit log");
+        let naming: Vec<_> = rows
+            .iter()
+            .filter(|r| r.details.0.to_string().contains(id))
+            .collect();
+        let with_case = naming.iter().filter(|r| r.case_id.is_some()).count();
+        (naming.len(), with_case)
     }
 
     /// Runs a statement straight on the database (to play a tampering DBA).

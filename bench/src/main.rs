@@ -9,6 +9,7 @@ mod cpu;
 mod http;
 mod hub;
 mod load;
+mod memory;
 mod pages;
 mod report;
 mod seed;
@@ -266,6 +267,8 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         inbox_audit_events: http.inbox_audit_events,
         peak_memory_kib: http.peak_memory_kib,
         peak_heap_kib: http.peak_heap_kib,
+        idle_resident_kib: http.idle_resident_kib,
+        peak_resident_kib: http.peak_resident_kib,
         audit_events: http.audit_events,
         pages: pages::Figures {
             http_cases_deep: http.cases_deep,
@@ -325,6 +328,8 @@ struct HttpFigures {
     inbox: Stats,
     peak_memory_kib: u64,
     peak_heap_kib: u64,
+    idle_resident_kib: u64,
+    peak_resident_kib: u64,
     audit_events: i64,
     inbox_audit_events: i64,
     cases_deep: Stats,
@@ -350,10 +355,15 @@ async fn measure_http(
     })
     .await?;
     println!("  server pid {} on {}", server.pid(), server.addr);
+    // The SQLite file and its companions (`-wal`, `-shm`, `-reads`) share its path.
+    let database = target.url.strip_prefix("sqlite://").map(PathBuf::from);
+    // Idle: started, migrated, its sealer and workers running, no request served yet.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle_resident_kib = server.resident_kib(database.as_deref())?;
     let load = load.against(server.pid());
     let token = workloads::login(server.addr, hub::MEASURED_EMAIL, hub::PASSWORD).await?;
     workloads::check_list(server.addr, &token).await?;
-    let heap = server.sample_heap();
+    let heap = server.sample_heap(database.clone());
     let audit_before = workloads::audit_events(db).await?;
     println!("  HTTP: cases(first: 20)…");
     let list = workloads::http_list(load, server.addr, &token).await?;
@@ -372,7 +382,7 @@ async fn measure_http(
     let inbox_audit_events = workloads::audit_events(db).await? - inbox_before;
     println!("  HTTP: handoverInbox(first: 20, after: deep)…");
     let inbox_deep = pages::http_deep(load, server.addr, &officer, &inbox_deep_query).await?;
-    let peak_heap_kib = heap.peak_kib().await;
+    let (peak_heap_kib, peak_resident_kib) = heap.peak_kib().await;
     let peak_memory_kib = server.peak_memory_kib()?;
     server.stop().await?;
     Ok(HttpFigures {
@@ -381,6 +391,8 @@ async fn measure_http(
         inbox,
         peak_memory_kib,
         peak_heap_kib,
+        idle_resident_kib,
+        peak_resident_kib,
         audit_events,
         inbox_audit_events,
         cases_deep,

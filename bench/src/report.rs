@@ -41,6 +41,11 @@ pub struct Results {
     pub peak_memory_kib: u64,
     /// The largest `RssAnon` sampled while the HTTP clients ran, KiB.
     pub peak_heap_kib: u64,
+    /// Resident memory without the database's mapped files, idle after start, KiB.
+    pub idle_resident_kib: u64,
+    /// The largest resident memory without the database's mapped files sampled while the
+    /// HTTP clients ran, KiB.
+    pub peak_resident_kib: u64,
     /// Audit events written while the HTTP clients ran.
     pub audit_events: i64,
     /// Deep pages, and the audit log's page 1.
@@ -122,6 +127,12 @@ pub fn print(results: &Results) {
         "- server memory: heap (RssAnon, peak of 100 ms samples) {:.1} MiB; VmHWM {:.1} MiB, which also counts the SQLite file pages each connection maps",
         results.peak_heap_kib as f64 / 1024.0,
         results.peak_memory_kib as f64 / 1024.0
+    );
+    println!(
+        "- server resident memory without the database's mapped files: idle {:.1} MiB (target < 30), peak with {} clients {:.1} MiB (target < 100)",
+        results.idle_resident_kib as f64 / 1024.0,
+        results.http_list.clients,
+        results.peak_resident_kib as f64 / 1024.0
     );
     println!(
         "- audit events written by the HTTP runs: {} for {} requests sent ({:.2} per request)",

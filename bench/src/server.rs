@@ -105,17 +105,29 @@ impl Server {
         status_kib(self.pid(), "VmHWM:")
     }
 
+    /// The server's resident memory now, without the pages of the database files under
+    /// `database` it maps (see `memory.rs`), in KiB.
+    pub fn resident_kib(&self, database: Option<&std::path::Path>) -> anyhow::Result<u64> {
+        crate::memory::resident_kib_without(self.pid(), database.as_slice())
+    }
+
     /// Samples the server's heap (`RssAnon`: resident memory that is not a mapped file)
-    /// every 100 ms until the returned handle is stopped, keeping the largest. VmHWM also
+    /// and its resident memory without the database files under `database` every 100 ms
+    /// until the returned handle is stopped, keeping the largest of each. VmHWM also
     /// counts the SQLite file pages each connection maps, once per connection.
-    pub fn sample_heap(&self) -> HeapSampler {
+    pub fn sample_heap(&self, database: Option<std::path::PathBuf>) -> HeapSampler {
         let pid = self.pid();
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let mut peak = 0;
+            let mut peak = (0, 0);
             loop {
                 if let Ok(kib) = status_kib(pid, "RssAnon:") {
-                    peak = peak.max(kib);
+                    peak.0 = peak.0.max(kib);
+                }
+                let excluded: Vec<&std::path::Path> =
+                    database.iter().map(|p| p.as_path()).collect();
+                if let Ok(kib) = crate::memory::resident_kib_without(pid, &excluded) {
+                    peak.1 = peak.1.max(kib);
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_millis(100)) => {}
@@ -169,14 +181,15 @@ fn free_port() -> anyhow::Result<u16> {
 /// A running heap sampler (see [`Server::sample_heap`]).
 pub struct HeapSampler {
     stop: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<u64>,
+    task: tokio::task::JoinHandle<(u64, u64)>,
 }
 
 impl HeapSampler {
-    /// Stops sampling; returns the largest `RssAnon` seen, in KiB.
-    pub async fn peak_kib(self) -> u64 {
+    /// Stops sampling; returns the largest `RssAnon` and the largest resident memory
+    /// without the database's mapped files seen, in KiB.
+    pub async fn peak_kib(self) -> (u64, u64) {
         let _ = self.stop.send(());
-        self.task.await.unwrap_or(0)
+        self.task.await.unwrap_or((0, 0))
     }
 }
 

@@ -248,6 +248,8 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     let cursors = pages::cursors(&db, measured.agency_id, inbox).await?;
     let (sql_cases_deep, sql_inbox_deep, sql_audit_first, sql_audit_deep) =
         pages::measure_direct(load, &db, (measured.agency_id, inbox), &cursors).await?;
+    println!("  audit storage: 4,000 read events of 20 cases…");
+    let audit_footprint = audit_footprint(&db, &measured).await?;
     // The direct audit events are sealed now, so the server does not start with a backlog.
     seal(&db).await?;
     let http = measure_http(load, &db, target, server, args.pool, &measured, &cursors).await?;
@@ -268,6 +270,7 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         peak_memory_kib: http.peak_memory_kib,
         peak_heap_kib: http.peak_heap_kib,
         idle_resident_kib: http.idle_resident_kib,
+        audit_bytes_per_read: audit_footprint.per_event(),
         peak_resident_kib: http.peak_resident_kib,
         audit_events: http.audit_events,
         pages: pages::Figures {
@@ -398,6 +401,23 @@ async fn measure_http(
         cases_deep,
         inbox_deep,
     })
+}
+
+/// Bytes on disk per read event (tables and indexes), for 4,000 events each naming a page
+/// of 20 of the measured agency's cases in turn, written through the product's path.
+async fn audit_footprint(
+    db: &Db,
+    measured: &Measured,
+) -> anyhow::Result<caselink::audit::footprint::Footprint> {
+    let origin = caselink::audit::Origin {
+        user_id: Some(measured.user_id),
+        agency_id: Some(measured.agency_id),
+        request_id: uuid::Uuid::now_v7().to_string(),
+    };
+    Ok(
+        caselink::audit::footprint::measure_reads(db, &origin, &measured.case_ids, 20, 4_000)
+            .await?,
+    )
 }
 
 /// Seals pending audit events, saying how many and how long it took.

@@ -41,6 +41,8 @@ pub struct Results {
     pub peak_memory_kib: u64,
     /// The largest `RssAnon` sampled while the HTTP clients ran, KiB.
     pub peak_heap_kib: u64,
+    /// Bytes on disk per read event of 20 cases, tables and indexes included.
+    pub audit_bytes_per_read: f64,
     /// Resident memory without the database's mapped files, idle after start, KiB.
     pub idle_resident_kib: u64,
     /// The largest resident memory without the database's mapped files sampled while the
@@ -133,6 +135,10 @@ pub fn print(results: &Results) {
         results.idle_resident_kib as f64 / 1024.0,
         results.http_list.clients,
         results.peak_resident_kib as f64 / 1024.0
+    );
+    println!(
+        "- audit storage: {:.0} bytes per read event of 20 cases, indexes included (target < 400)",
+        results.audit_bytes_per_read
     );
     println!(
         "- audit events written by the HTTP runs: {} for {} requests sent ({:.2} per request)",

@@ -169,6 +169,30 @@ pub async fn get_visible(
     .ok_or(AppError::NotFound("information request"))
 }
 
+/// The requests numbered `journal_no` (in their sender's journal) that the viewer sees,
+/// newest first: a number is not personal data, so anyone who sees a request finds it by
+/// its number, and nobody else does.
+pub async fn find_by_number(
+    db: &Db,
+    viewer: Viewer,
+    journal_no: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<ScopedRequest>> {
+    let sql = format!(
+        "SELECT {} FROM information_requests r WHERE {} AND r.journal_no = $4 \
+         ORDER BY r.requested_at DESC, r.id DESC LIMIT 20",
+        scoped_columns(),
+        information_request_visible(VIEWER)
+    );
+    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(viewer.agency_id)
+        .bind(now)
+        .bind(viewer.ceiling_rank())
+        .bind(journal_no)
+        .fetch_all(pool)
+        .await)?)
+}
+
 /// A request the viewer sees, whole, inside a transaction and locked for update on
 /// PostgreSQL: for the steps, which return it only through [`get_visible`].
 pub async fn get_visible_for_update(

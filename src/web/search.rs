@@ -1,5 +1,5 @@
-//! Finding a case or a signal by its journal number (`CASE-…`, `SIG-…`), for anyone in
-//! its scope. A number is not personal data, so it travels in the address (`GET
+//! Finding a case, a signal or an information request by its journal number (`CASE-…`,
+//! `SIG-…`, `REQ-…`), for anyone in its scope. A number is not personal data, so it travels in the address (`GET
 //! /search?number=…`); one case found opens its page at once. Out of scope is the same
 //! as nowhere: both read one scoped statement and find nothing.
 //!
@@ -46,6 +46,14 @@ pub struct SignalHit {
     pub case_id: Option<Uuid>,
 }
 
+/// An information request found by its number.
+pub struct RequestHit {
+    pub id: Uuid,
+    pub number: String,
+    pub status: &'static str,
+    pub requested: String,
+}
+
 /// A case found by the mother's name.
 pub struct MotherHit {
     pub id: Uuid,
@@ -73,6 +81,7 @@ struct SearchPage<'a> {
     searched: bool,
     cases: &'a [CaseHit],
     signals: &'a [SignalHit],
+    requests: &'a [RequestHit],
     by_name: &'a NameSearch,
 }
 
@@ -95,12 +104,17 @@ pub async fn show(
     };
     let number = query.number.unwrap_or_default().trim().to_uppercase();
     if number.is_empty() {
-        return render(&page, "", false, &[], &[]);
+        return render(&page, "", false, (&[], &[], &[]));
     }
+    let requests = match find_requests(&state, &caller, &page, &number).await {
+        Ok(requests) => requests,
+        Err(error) => return page::error(&page, &caller, error, "/search"),
+    };
     match find(&state, &caller, &page, &number).await {
-        Ok((cases, signals)) => match (cases.as_slice(), signals.is_empty()) {
-            ([only], true) => Redirect::to(&format!("/cases/{}", only.id)).into_response(),
-            _ => render(&page, &number, true, &cases, &signals),
+        Ok((cases, signals)) => match (cases.as_slice(), signals.is_empty(), requests.as_slice()) {
+            ([only], true, []) => Redirect::to(&format!("/cases/{}", only.id)).into_response(),
+            ([], true, [only]) => Redirect::to(&format!("/requests/{}", only.id)).into_response(),
+            _ => render(&page, &number, true, (&cases, &signals, &requests)),
         },
         Err(error) => page::error(&page, &caller, error, "/search"),
     }
@@ -110,8 +124,7 @@ fn render(
     page: &Page,
     number: &str,
     searched: bool,
-    cases: &[CaseHit],
-    signals: &[SignalHit],
+    (cases, signals, requests): (&[CaseHit], &[SignalHit], &[RequestHit]),
 ) -> Response {
     page::html(
         StatusCode::OK,
@@ -121,9 +134,34 @@ fn render(
             searched,
             cases,
             signals,
+            requests,
             by_name: &NameSearch::default(),
         },
     )
+}
+
+/// The information requests numbered `number` that the caller's agency sees.
+async fn find_requests(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    number: &str,
+) -> AppResult<Vec<RequestHit>> {
+    if !number.starts_with("REQ-") || number.chars().count() > MAX_NUMBER {
+        return Ok(Vec::new());
+    }
+    let found =
+        crate::inforequests::store::find_by_number(&state.db, caller.viewer()?, number, db::now())
+            .await?;
+    Ok(found
+        .into_iter()
+        .map(|scoped| RequestHit {
+            id: scoped.row.id,
+            number: scoped.row.journal_no,
+            status: super::inforequest::status_word(page.words, scoped.row.status),
+            requested: local_time(scoped.row.requested_at, page.zone),
+        })
+        .collect())
 }
 
 /// The posted search by name.
@@ -195,6 +233,7 @@ pub async fn by_mother(
             searched: false,
             cases: &[],
             signals: &[],
+            requests: &[],
             by_name: &by_name,
         },
     )

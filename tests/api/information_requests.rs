@@ -10,6 +10,7 @@ use crate::handover_documents::pdf;
 use crate::handovers::{handover_hub, handover_hub_on, HandoverHub};
 use crate::harness::{error_code, error_field, mail_to, spawn_app_with, test_config, PASSWORD};
 use crate::smtp::SmtpSink;
+use crate::workspace::page_as;
 
 pub const REQUEST_FIELDS: &str = "id journalNumber status questions dueDate dueAt overdue person { fullName birthDate } answer { text documents { id fileName contentType sha256 downloadPath } } withdrawReason fromAgency { id } toAgency { id } case { id }";
 
@@ -525,5 +526,36 @@ async fn an_overdue_request_is_flagged_and_reminded_of_once() {
     assert!(
         page.contains("просрочен"),
         "flagged on the home page: {page}"
+    );
+}
+
+#[tokio::test]
+async fn the_search_finds_a_request_by_its_number_only_for_the_two_agencies() {
+    let h = handover_hub().await;
+    let id = asked(&h).await;
+    let number = request_as(&h, &h.officer, &id).await["data"]["informationRequest"]
+        ["journalNumber"]
+        .as_str()
+        .map(str::to_owned)
+        .expect("a REQ number");
+    let path = format!("/search?number={}", number.to_lowercase());
+    // One request found opens at once, for the receiver and for the sender.
+    for token in [&h.officer, &h.hub.curator] {
+        let answer = h
+            .app()
+            .http()
+            .get(format!("{}{path}", h.app().address))
+            .header("cookie", format!("caselink_session={token}"))
+            .send()
+            .await
+            .expect("search");
+        assert_eq!(answer.url().path(), format!("/requests/{id}"));
+    }
+    // Another agency finds nothing, as for a number that does not exist.
+    let (status, page) = page_as(h.app(), &h.social_head, &path).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("nothing-found") && !page.contains(&id),
+        "{page}"
     );
 }

@@ -51,6 +51,13 @@ impl Connection {
         }
     }
 
+    /// The same connection, sending one more header line with every request.
+    pub fn with_header(mut self, name: &str, value: &str) -> Connection {
+        self.common_headers
+            .push_str(&format!("{name}: {value}\r\n"));
+        self
+    }
+
     /// Sends `method path` with `body` and reads the response. On an I/O error the
     /// connection is dropped, so the next call opens a new one.
     pub async fn send(&mut self, method: &str, path: &str, body: &str) -> io::Result<Response> {

@@ -11,6 +11,7 @@ mod hub;
 mod load;
 mod memory;
 mod pages;
+mod peer;
 mod report;
 mod seed;
 mod server;
@@ -74,6 +75,10 @@ struct Args {
     /// The `caselink` binary to serve with (default: next to this one).
     #[arg(long)]
     server: Option<PathBuf>,
+    /// Also measure PostGraphile v5 on the PostgreSQL database, from this directory
+    /// (`bench/peer/postgraphile` after `npm install` there).
+    #[arg(long)]
+    postgraphile: Option<PathBuf>,
 }
 
 /// One database to measure.
@@ -253,6 +258,20 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     // The direct audit events are sealed now, so the server does not start with a backlog.
     seal(&db).await?;
     let http = measure_http(load, &db, target, server, args.pool, &measured, &cursors).await?;
+    let peer = match &args.postgraphile {
+        Some(dir) if target.backend == "PostgreSQL" => {
+            let dir = peer::dir(dir)?;
+            let log = target.log.with_file_name("postgraphile.log");
+            let agency = measured.agency_id;
+            let running = peer::start(&dir, &db, &target.url, args.pool, agency, &log).await?;
+            println!("  PostGraphile pid {} on {}", running.pid(), running.addr);
+            println!("  HTTP: PostGraphile allCases(first: 20)…");
+            let stats = peer::http_peer(load.against(running.pid()), running.addr, agency).await?;
+            drop(running);
+            Some(stats)
+        }
+        _ => None,
+    };
     db.close().await;
     Ok(Results {
         backend: target.backend,
@@ -261,6 +280,8 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         sql_request,
         sql_case,
         http_list: http.list,
+        http_summary: http.summary,
+        peer,
         http_case: http.case,
         http_inbox: http.inbox,
         sql_inbox_page,
@@ -327,6 +348,7 @@ async fn open(args: &Args, target: &Target) -> anyhow::Result<Db> {
 
 struct HttpFigures {
     list: Stats,
+    summary: Stats,
     case: Stats,
     inbox: Stats,
     peak_memory_kib: u64,
@@ -370,6 +392,8 @@ async fn measure_http(
     let audit_before = workloads::audit_events(db).await?;
     println!("  HTTP: cases(first: 20)…");
     let list = workloads::http_list(load, server.addr, &token).await?;
+    println!("  HTTP: cases(first: 20) without personal data…");
+    let summary = workloads::http_query(load, server.addr, &token, peer::SUMMARY_QUERY).await?;
     println!("  HTTP: case(id)…");
     let case = workloads::http_case(load, server.addr, &token, &measured.case_ids).await?;
     let audit_events = workloads::audit_events(db).await? - audit_before;
@@ -390,6 +414,7 @@ async fn measure_http(
     server.stop().await?;
     Ok(HttpFigures {
         list,
+        summary,
         case,
         inbox,
         peak_memory_kib,

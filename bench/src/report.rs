@@ -41,6 +41,11 @@ pub struct Results {
     pub peak_memory_kib: u64,
     /// The largest `RssAnon` sampled while the HTTP clients ran, KiB.
     pub peak_heap_kib: u64,
+    /// CaseLink's `cases(first: 20)` without personal data (no read audit).
+    pub http_summary: Stats,
+    /// PostGraphile v5's first page of the agency's cases through row-level security, when
+    /// measured.
+    pub peer: Option<Stats>,
     /// Bytes on disk per read event of 20 cases, tables and indexes included.
     pub audit_bytes_per_read: f64,
     /// Resident memory without the database's mapped files, idle after start, KiB.
@@ -96,6 +101,13 @@ pub fn print(results: &Results) {
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     row("HTTP `cases(first: 20)` + persons", &results.http_list);
+    row(
+        "HTTP `cases(first: 20)` without personal data",
+        &results.http_summary,
+    );
+    if let Some(peer) = &results.peer {
+        row("HTTP PostGraphile v5 `allCases(first: 20)` (RLS)", peer);
+    }
     row("HTTP `case(id)` + persons", &results.http_case);
     row(
         "direct: `store::list_page` (the page query)",
@@ -136,6 +148,7 @@ pub fn print(results: &Results) {
         results.http_list.clients,
         results.peak_resident_kib as f64 / 1024.0
     );
+    print_peer(results);
     println!(
         "- audit storage: {:.0} bytes per read event of 20 cases, indexes included (target < 400)",
         results.audit_bytes_per_read
@@ -317,6 +330,30 @@ fn rate_ratio(http: &Stats, direct: &Stats) -> f64 {
         http.per_second / direct.per_second
     } else {
         0.0
+    }
+}
+
+/// Issue 13's comparison: CaseLink's page without personal data against its own statement
+/// sent straight to the database, and both of CaseLink's pages against PostGraphile's.
+fn print_peer(results: &Results) {
+    let summary = results.http_summary.per_second;
+    println!(
+        "- `cases(first: 20)` without personal data against CaseLink's statement sent directly: {:.2} (target >= 0.70)",
+        summary / results.sql_list.per_second.max(f64::EPSILON)
+    );
+    match &results.peer {
+        Some(peer) => {
+            let peer = peer.per_second.max(f64::EPSILON);
+            println!(
+                "- against PostGraphile v5 ({:.0} req/s): without personal data {:.2}x (target >= 2), with personal data and its audit {:.2}x (target >= 1)",
+                peer,
+                summary / peer,
+                results.http_list.per_second / peer
+            );
+        }
+        None => println!(
+            "- PostGraphile v5 not measured here (PostgreSQL with `--postgraphile bench/peer/postgraphile`)"
+        ),
     }
 }
 

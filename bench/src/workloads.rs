@@ -204,7 +204,7 @@ pub async fn http_case(
 
 /// One measured request. Only the status and a substring are checked: parsing every
 /// answer would spend the CPU the server is measured on.
-async fn post(connection: &mut Connection, body: &str) -> Result<(), String> {
+pub async fn post(connection: &mut Connection, body: &str) -> Result<(), String> {
     let response = connection
         .send("POST", "/graphql", body)
         .await

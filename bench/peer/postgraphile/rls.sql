@@ -1,0 +1,22 @@
+-- Row-level security for the PostGraphile peer (graphile.config.mjs): an agency reads the
+-- cases it takes part in, as CaseLink's scope rule says in SQL (src/access/sql.rs): an
+-- active participation of its own, not revoked and not expired. CaseLink's own server
+-- connects as the owner and is not affected. Safe to run twice.
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'caselink_peer') THEN
+    CREATE ROLE caselink_peer NOLOGIN;
+  END IF;
+END $$;
+GRANT USAGE ON SCHEMA public TO caselink_peer;
+GRANT SELECT ON cases, participations TO caselink_peer;
+ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS caselink_peer_agency ON cases;
+CREATE POLICY caselink_peer_agency ON cases FOR SELECT TO caselink_peer USING (
+  EXISTS (
+    SELECT 1 FROM participations p
+    WHERE p.case_id = cases.id
+      AND p.agency_id = current_setting('caselink.agency_id')::uuid
+      AND p.revoked_at IS NULL
+      AND (p.expires_at IS NULL OR p.expires_at > now())
+  )
+);

@@ -63,25 +63,6 @@ pub fn scope_rank(case_id_expr: &str, p: ViewerParams) -> String {
     )
 }
 
-/// An inner join of the viewer's live participations in the case `case_id_expr` (alias
-/// `p`), for lists that decide each case's scope once: group by the case and select
-/// [`grouped_scope_rank`]. A case the viewer holds nothing on joins no row and drops out,
-/// so no `scope_rank IS NOT NULL` filter (a second evaluation) is needed.
-pub fn participations_join(case_id_expr: &str, p: ViewerParams) -> String {
-    format!(
-        "JOIN participations p ON p.case_id = {case_id_expr} AND p.agency_id = ${} AND {}",
-        p.agency,
-        participation_active("p", p.now)
-    )
-}
-
-/// The viewer's widest scope rank, capped, over the rows of [`participations_join`] in a
-/// group: the same rule as [`scope_rank`], as one aggregate, which both databases compute
-/// once per group however often the select list names it.
-pub fn grouped_scope_rank(p: ViewerParams) -> String {
-    format!("MAX({})", capped_rank(p))
-}
-
 /// A derived table `v (case_id, scope_rank)` of the cases the viewer reaches, with its
 /// widest scope, capped. Join it: `JOIN {visible_cases(..)} ON v.case_id = c.id`.
 pub fn visible_cases(p: ViewerParams) -> String {

@@ -7,9 +7,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::model::{CaseEventRow, CaseRow, CaseStatus, ConsentRow, PersonRow, COLUMNS};
-use crate::access::sql::{
-    case_full, scope_rank, visible_cases, ViewerParams,
-};
+use crate::access::sql::{case_full, scope_rank, visible_cases, ViewerParams};
 use crate::access::store::scope_of_rank;
 use crate::access::{Scope, Viewer};
 use crate::db::list_query::{Direction, ListQuery};

@@ -264,7 +264,8 @@ async fn archive_audit(
 ) -> anyhow::Result<ExitCode> {
     let Some(retention) = config.audit_retention() else {
         anyhow::bail!(
-            "the audit retention period is not set (CASELINK_AUDIT_RETENTION_DAYS or              --audit-retention-days): nothing is archived"
+            "the audit retention period is not set (CASELINK_AUDIT_RETENTION_DAYS or \
+             --audit-retention-days): nothing is archived"
         );
     };
     if checkpoints.is_empty() {
@@ -273,7 +274,8 @@ async fn archive_audit(
     // Never created here: archives signed with a fresh key would not verify.
     let keys = Keyring::load(&config.audit_key_file).with_context(|| {
         format!(
-            "archiving needs the audit key file that `serve` uses (CASELINK_AUDIT_KEY_FILE or              --audit-key-file, now {})",
+            "archiving needs the audit key file that `serve` uses (CASELINK_AUDIT_KEY_FILE or \
+             --audit-key-file, now {})",
             config.audit_key_file.display()
         )
     })?;
@@ -306,7 +308,8 @@ async fn archive_audit(
             println!("another process is archiving the audit log; nothing more done here")
         }
         audit::archive::Idle::NothingDue if done.is_empty() => println!(
-            "nothing to archive: no event older than {} days is sealed, covered by a signed              checkpoint (up to position {}) and behind the chain's head",
+            "nothing to archive: no event older than {} days is sealed, covered by a signed \
+             checkpoint (up to position {}) and behind the chain's head",
             config.audit_retention_days.unwrap_or_default(),
             plan.signed_up_to
         ),

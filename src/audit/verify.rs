@@ -270,7 +270,8 @@ pub async fn verify(
         .await?;
     if !report.intact() && archive::cut(db).await? != cut {
         anyhow::bail!(
-            "an archive run (`caselink audit archive`) moved events out of the log while they              were checked; run `audit verify` again"
+            "an archive run (`caselink audit archive`) moved events out of the log while they \
+             were checked; run `audit verify` again"
         );
     }
     if walk.intact && walk.end < head_pos {
@@ -357,7 +358,9 @@ impl Walker<'_> {
             report.problem(
                 Place::Chain(archived_end + 1),
                 format!(
-                    "events {}..{cut} were archived (the archive cut is at position {cut}) but no                      archive file in {} holds them: archive files were removed, or this is not                      the directory they were written to (CASELINK_AUDIT_ARCHIVE_DIR)",
+                    "events {}..{cut} were archived (the archive cut is at position {cut}) but no \
+                     archive file in {} holds them: archive files were removed, or this is not \
+                     the directory they were written to (CASELINK_AUDIT_ARCHIVE_DIR)",
                     archived_end + 1,
                     archive_dir.display()
                 ),
@@ -408,13 +411,15 @@ impl Walker<'_> {
         if header.first_pos != expected {
             let reason = if header.first_pos > expected {
                 format!(
-                    "events {expected}..{} are in no archive file: an archive file was removed                      (this one starts at position {})",
+                    "events {expected}..{} are in no archive file: an archive file was removed \
+                     (this one starts at position {})",
                     header.first_pos - 1,
                     header.first_pos
                 )
             } else {
                 format!(
-                    "this archive starts at position {} but the archives before it already reach                      position {}: archive files overlap",
+                    "this archive starts at position {} but the archives before it already reach \
+                     position {}: archive files overlap",
                     header.first_pos, self.at.pos
                 )
             };
@@ -425,7 +430,8 @@ impl Walker<'_> {
             report.problem(
                 place(),
                 format!(
-                    "the link before its first event (position {}) is not the last link of the                      chain before it: archive files were swapped or replaced",
+                    "the link before its first event (position {}) is not the last link of the \
+                     chain before it: archive files were swapped or replaced",
                     header.first_pos
                 ),
             );
@@ -485,7 +491,8 @@ impl Walker<'_> {
             report.problem(
                 place(),
                 format!(
-                    "its header says positions {}..{} ({} events), but it holds {events} events                      up to position {}: the file was altered",
+                    "its header says positions {}..{} ({} events), but it holds {events} events \
+                     up to position {}: the file was altered",
                     header.first_pos, header.last_pos, header.events, self.at.pos
                 ),
             );
@@ -520,7 +527,8 @@ impl Walker<'_> {
             report.problem(
                 Place::Chain(at.pos),
                 format!(
-                    "the recorded head at position {} does not match the chain there: the head                      or the newest events were altered",
+                    "the recorded head at position {} does not match the chain there: the head \
+                     or the newest events were altered",
                     self.head_pos
                 ),
             );
@@ -532,7 +540,8 @@ impl Walker<'_> {
                 report.problem(
                     Place::Chain(at.pos),
                     format!(
-                        "the chain's hash here differs from the one signed in the checkpoint at                          {} (sealed at {}): the chain up to this position was rewritten",
+                        "the chain's hash here differs from the one signed in the checkpoint at \
+                         {} (sealed at {}): the chain up to this position was rewritten",
                         Place::Checkpoint(s.file, s.line),
                         s.checkpoint.sealed_at
                     ),
@@ -564,7 +573,8 @@ fn check_overlap(
         report.problem(
             Place::Chain(pos),
             format!(
-                "event {} is archived and still in the log, and the two differ: one of them was                  altered",
+                "event {} is archived and still in the log, and the two differ: one of them was \
+                 altered",
                 row.content.id
             ),
         );

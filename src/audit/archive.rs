@@ -431,7 +431,11 @@ pub async fn cut(db: &Db) -> AppResult<i64> {
 }
 
 /// One run: archives what is due into one file and removes it from the live table.
-pub async fn run_once(db: &Db, keys: &Keyring, plan: &Plan) -> anyhow::Result<Result<Archived, Idle>> {
+pub async fn run_once(
+    db: &Db,
+    keys: &Keyring,
+    plan: &Plan,
+) -> anyhow::Result<Result<Archived, Idle>> {
     Ok(match prepare(db, keys, plan).await? {
         Ok(prepared) => Ok(prepared.commit().await?),
         Err(idle) => Err(idle),
@@ -599,7 +603,10 @@ async fn write_file(
     let edges = sealed_page(db, cut, 1).await?;
     let last_rows = sealed_page(db, last - 1, 1).await?;
     let (Some(first_row), Some(last_row)) = (edges.first(), last_rows.first()) else {
-        bail!("the events to archive ({}..{last}) are not in the log", cut + 1);
+        bail!(
+            "the events to archive ({}..{last}) are not in the log",
+            cut + 1
+        );
     };
     if first_row.chain_pos != cut + 1 || last_row.chain_pos != last {
         bail!(
@@ -676,9 +683,12 @@ fn create_dir(dir: &Path) -> anyhow::Result<()> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .with_context(|| format!("cannot create the audit archive directory {}", dir.display()))
+    builder.create(dir).with_context(|| {
+        format!(
+            "cannot create the audit archive directory {}",
+            dir.display()
+        )
+    })
 }
 
 /// An archive being written: gzip over a temporary file, hashing the text.
@@ -746,8 +756,13 @@ impl Body {
         file.sync_all()
             .with_context(|| format!("cannot sync {}", self.temp.display()))?;
         drop(file);
-        std::fs::rename(&self.temp, path)
-            .with_context(|| format!("cannot rename {} to {}", self.temp.display(), path.display()))?;
+        std::fs::rename(&self.temp, path).with_context(|| {
+            format!(
+                "cannot rename {} to {}",
+                self.temp.display(),
+                path.display()
+            )
+        })?;
         #[cfg(unix)]
         std::fs::File::open(dir)
             .and_then(|d| d.sync_all())
@@ -800,9 +815,6 @@ mod tests {
 
     #[test]
     fn the_signed_text_names_the_format_and_the_hash() {
-        assert_eq!(
-            signed_text("ab"),
-            "caselink audit archive v1\nsha256 ab\n"
-        );
+        assert_eq!(signed_text("ab"), "caselink audit archive v1\nsha256 ab\n");
     }
 }

@@ -265,9 +265,7 @@ pub async fn verify(
         signed: &mut signed,
         at: Cursor::start(),
     };
-    let walk = walker
-        .walk(db, &mut report, archive_dir, cut)
-        .await?;
+    let walk = walker.walk(db, &mut report, archive_dir, cut).await?;
     if !report.intact() && archive::cut(db).await? != cut {
         anyhow::bail!(
             "an archive run (`caselink audit archive`) moved events out of the log while they \
@@ -345,7 +343,10 @@ impl Walker<'_> {
             archived_links.insert(0, GENESIS.to_owned());
         }
         let files = archive::list(archive_dir).map_err(|e| {
-            anyhow::anyhow!("cannot read the audit archive directory {}: {e}", archive_dir.display())
+            anyhow::anyhow!(
+                "cannot read the audit archive directory {}: {e}",
+                archive_dir.display()
+            )
         })?;
         for (path, header) in files {
             // Read in place: `audit verify` is a command of its own, nothing else waits.
@@ -450,11 +451,14 @@ impl Walker<'_> {
             let line = match reader.next_line() {
                 Ok(Some(line)) => line,
                 Ok(None) => {
-                    report.problem(place(), "it ends without its signed trailer: it was cut off or altered".into());
+                    report.problem(
+                        place(),
+                        "it ends without its signed trailer: it was cut off or altered".into(),
+                    );
                     return false;
                 }
                 Err(reason) => {
-                    report.problem(place(), reason);
+                    report.problem(place(), format!("the file is damaged or altered: {reason}"));
                     return false;
                 }
             };
@@ -477,7 +481,8 @@ impl Walker<'_> {
                     }
                 }
                 archive::Line::Trailer(trailer, sha) => {
-                    if let Err(reason) = archive::check_trailer(self.keys, &header, &trailer, &sha) {
+                    if let Err(reason) = archive::check_trailer(self.keys, &header, &trailer, &sha)
+                    {
                         report.problem(place(), reason);
                     }
                     break;
@@ -509,6 +514,17 @@ impl Walker<'_> {
             Some(file) => format!("{reason} (archived in {})", file.display()),
             None => reason,
         };
+        if file.is_some() && row.chain_pos != expected {
+            report.problem(
+                Place::Chain(expected),
+                whence(format!(
+                    "the archived event after position {} is at position {}: events in the file \
+                     were reordered or removed",
+                    self.at.pos, row.chain_pos
+                )),
+            );
+            return false;
+        }
         if let Err(reason) = check_link(self.keys, &row, &mut self.at) {
             report.problem(Place::Chain(expected), whence(reason));
             return false;

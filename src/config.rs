@@ -215,6 +215,12 @@ pub struct Config {
     )]
     pub audit_archive_dir: PathBuf,
 
+    /// Seconds between the archive rounds `serve` runs while a retention period is set
+    /// (the first at start). One process archives at a time.
+    #[arg(long, env = "CASELINK_AUDIT_ARCHIVE_INTERVAL_SECONDS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..=604_800), global = true)]
+    pub audit_archive_interval_seconds: u64,
+
     /// Working days a receiving agency has to decide on a handover, counted in its own
     /// time zone; a request past it is flagged, never decided by the hub.
     #[arg(long, env = "CASELINK_HANDOVER_WORKING_DAYS", default_value_t = 3,

@@ -771,6 +771,76 @@ impl Body {
     }
 }
 
+/// `serve`'s archive rounds: set when a retention period is.
+#[derive(Clone, Debug)]
+pub struct Periodic {
+    /// Where the files go.
+    pub dir: PathBuf,
+    /// How long events stay live; `None`: no rounds at all.
+    pub retention: Option<chrono::Duration>,
+    /// This process's checkpoint file: a round archives only what it covers.
+    pub checkpoint_file: PathBuf,
+    /// Time between rounds.
+    pub interval: std::time::Duration,
+}
+
+impl Periodic {
+    /// The rounds `config` asks for.
+    pub fn from_config(config: &crate::config::Config) -> Periodic {
+        Periodic {
+            dir: config.audit_archive_dir.clone(),
+            retention: config.audit_retention(),
+            checkpoint_file: config.audit_checkpoint_file.clone(),
+            interval: std::time::Duration::from_secs(config.audit_archive_interval_seconds.max(1)),
+        }
+    }
+}
+
+/// Runs an archive round at start and every `interval` until `shutdown` turns true,
+/// while a retention period is set. A round that fails is logged and tried again at
+/// the next; another process's round makes this one skip (PostgreSQL).
+pub async fn run_every(
+    db: Db,
+    periodic: Periodic,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    let Some(retention) = periodic.retention else {
+        return;
+    };
+    let mut ticker = tokio::time::interval(periodic.interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        let Some(keys) = db.audit_keys().cloned() else {
+            return;
+        };
+        let plan = Plan {
+            dir: periodic.dir.clone(),
+            older_than: crate::db::now() - retention,
+            signed_up_to: signed_up_to(&keys, std::slice::from_ref(&periodic.checkpoint_file)),
+        };
+        match run(&db, &keys, &plan).await {
+            Ok((done, _)) => {
+                for archived in done {
+                    tracing::info!(
+                        first = archived.first,
+                        last = archived.last,
+                        file = %archived.file.display(),
+                        "archived old audit events"
+                    );
+                }
+            }
+            Err(error) => tracing::error!(
+                error = format!("{error:#}"),
+                "audit archiving failed; will try at the next round"
+            ),
+        }
+    }
+}
+
 /// The highest position a valid signed checkpoint in `files` covers (0: none), read from
 /// each file's last 64 KiB, where its newest lines are.
 pub fn signed_up_to(keys: &Keyring, files: &[PathBuf]) -> i64 {

@@ -451,3 +451,64 @@ async fn archiving_needs_a_retention_period() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("CASELINK_AUDIT_RETENTION_DAYS"));
     assert!(files(&app).is_empty());
 }
+
+const EVENTS: &str = "{ auditEvents(first: 100) { edges { node { action } } } }";
+
+#[tokio::test]
+async fn serve_archives_on_its_own_and_audit_events_lists_the_live_log_only() {
+    let dir = std::env::temp_dir().join(format!("caselink_archive_{}", Uuid::new_v4().simple()));
+    let served_dir = dir.clone();
+    let mut app = crate::harness::spawn_app_with(move |c| {
+        c.audit_retention_days = Some(0);
+        c.audit_archive_dir = served_dir;
+        c.audit_archive_interval_seconds = 1;
+    })
+    .await;
+    let admin = app.admin_token().await;
+    let agency = app
+        .create_agency(&admin, "Служба профилактики", "PREVENTION_SERVICE")
+        .await;
+    app.create_user(&admin, &agency, "head@service.example", &["AGENCY_ADMIN"])
+        .await;
+    app.login("head@service.example", PASSWORD).await;
+    // Every event but the newest leaves the log within a round or two.
+    let mut archived = false;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if archive::cut(&app.db).await.expect("the cut") >= 4 {
+            archived = true;
+            break;
+        }
+    }
+    assert!(archived, "serve archived nothing");
+    let body = app.gql(Some(&admin), EVENTS, serde_json::json!({})).await;
+    let listed = body["data"]["auditEvents"]["edges"]
+        .as_array()
+        .expect("a list")
+        .len();
+    app.stop_server().await;
+    let in_log = live(&app).await;
+    assert!(
+        listed as i64 <= in_log,
+        "{listed} listed, {in_log} in the log: {body}"
+    );
+    assert!(
+        !body.to_string().contains("AGENCY_CREATED"),
+        "an archived event is listed: {body}"
+    );
+    let out = app
+        .run_cli(&[
+            "audit",
+            "verify",
+            "--audit-archive-dir",
+            dir.to_str().expect("a UTF-8 path"),
+        ])
+        .await;
+    let (code, out) = (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("archive files"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -352,7 +352,7 @@ fn plan(app: &TestApp, keys: &Keyring) -> Plan {
     Plan {
         dir: archive_dir(app),
         older_than: caselink::db::now(),
-        signed_up_to: archive::signed_up_to(keys, &[app.checkpoint_file.clone()]),
+        signed_up_to: archive::signed_up_to(keys, std::slice::from_ref(&app.checkpoint_file)),
     }
 }
 

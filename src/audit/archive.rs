@@ -282,7 +282,7 @@ impl Reader {
         let n = self
             .lines
             .read_until(b'\n', &mut self.line)
-            .map_err(|e| format!("it cannot be read (damaged or altered): {e}"))?;
+            .map_err(|e| format!("it cannot be decompressed: {e}"))?;
         if n == 0 {
             return Ok(false);
         }

@@ -476,7 +476,10 @@ impl Walker<'_> {
                     }
                     events += 1;
                     report.archived += 1;
-                    if self.at.pos >= cut {
+                    // Overlap is one unfinished run's file at most: bounded memory.
+                    if self.at.pos >= cut
+                        && archived_links.len() <= 2 * archive::MAX_EVENTS_PER_FILE as usize
+                    {
                         archived_links.insert(self.at.pos, self.at.prev.clone());
                     }
                 }

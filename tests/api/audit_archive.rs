@@ -512,4 +512,3 @@ async fn serve_archives_on_its_own_and_audit_events_lists_the_live_log_only() {
     assert!(out.contains("archive files"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
-

@@ -512,3 +512,47 @@ async fn serve_archives_on_its_own_and_audit_events_lists_the_live_log_only() {
     assert!(out.contains("archive files"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn only_the_prefix_older_than_the_period_goes() {
+    let app = hub().await;
+    let keys = Keyring::load(&app.key_file).expect("the keys");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let older_than = caselink::db::now();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    add_events(&app, 3, 2).await;
+    let old: i64 = caselink::with_db!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE occurred_at < $1"
+    )
+    .bind(older_than)
+    .fetch_one(pool)
+    .await)
+    .expect("count the old events");
+    let before = live(&app).await;
+    assert!(old > 0 && old < before - 1, "{old} of {before}");
+    let plan = Plan {
+        older_than,
+        ..plan(&app, &keys)
+    };
+    let done = archive::run_once(&app.db, &keys, &plan)
+        .await
+        .expect("archive")
+        .expect("something is due");
+    assert_eq!((done.first, done.last), (1, old));
+    assert_eq!(live(&app).await, before - old);
+    let young: i64 = caselink::with_db!(&app.db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE occurred_at >= $1"
+    )
+    .bind(older_than)
+    .fetch_one(pool)
+    .await)
+    .expect("count the young events");
+    assert_eq!(young, before - old, "every younger event stays");
+    assert_eq!(
+        archive::run_once(&app.db, &keys, &plan)
+            .await
+            .expect("archive"),
+        Err(archive::Idle::NothingDue)
+    );
+    assert_intact(&app).await;
+}

@@ -208,6 +208,18 @@ async fn old_events_go_to_signed_files_and_the_log_still_verifies() {
     );
     assert!(lines[lines.len() - 1].starts_with(r#"{"sha256":"#));
 
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(
+            mode(&files(&app)[0]),
+            0o600,
+            "the file is the hub user's alone"
+        );
+        assert_eq!(mode(&archive_dir(&app)), 0o700, "so is the directory");
+    }
+
     // Again: nothing new.
     let out = archive(&app, "0").await;
     assert!(out.contains("nothing to archive"), "{out}");

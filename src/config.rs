@@ -198,6 +198,29 @@ pub struct Config {
     )]
     pub audit_checkpoint_email_language: MailLanguage,
 
+    /// Days an audit event stays in the live log; `caselink audit archive` then moves it
+    /// into a signed archive file in `CASELINK_AUDIT_ARCHIVE_DIR`. Unset (the default):
+    /// nothing is ever archived or removed. 0 archives every event already signed.
+    #[arg(long, env = "CASELINK_AUDIT_RETENTION_DAYS",
+          value_parser = clap::value_parser!(u32).range(0..=36500), global = true)]
+    pub audit_retention_days: Option<u32>,
+
+    /// Where `caselink audit archive` writes the signed archive files of old audit events,
+    /// and where `caselink audit verify` reads them.
+    #[arg(
+        long,
+        env = "CASELINK_AUDIT_ARCHIVE_DIR",
+        default_value = "caselink-audit-archive",
+        global = true
+    )]
+    pub audit_archive_dir: PathBuf,
+
+    /// Seconds between the archive rounds `serve` runs while a retention period is set
+    /// (the first at start). One process archives at a time.
+    #[arg(long, env = "CASELINK_AUDIT_ARCHIVE_INTERVAL_SECONDS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..=604_800), global = true)]
+    pub audit_archive_interval_seconds: u64,
+
     /// Working days a receiving agency has to decide on a handover, counted in its own
     /// time zone; a request past it is flagged, never decided by the hub.
     #[arg(long, env = "CASELINK_HANDOVER_WORKING_DAYS", default_value_t = 3,
@@ -549,6 +572,12 @@ impl Config {
     /// Interval between audit sealing rounds.
     pub fn audit_seal_interval(&self) -> Duration {
         Duration::from_millis(self.audit_seal_interval_ms.max(10))
+    }
+
+    /// How long audit events stay live; `None` when they are never archived.
+    pub fn audit_retention(&self) -> Option<chrono::Duration> {
+        self.audit_retention_days
+            .map(|days| chrono::Duration::days(i64::from(days)))
     }
 }
 

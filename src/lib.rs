@@ -67,6 +67,11 @@ pub async fn run(
             config.mail.clone(),
             stopped.clone(),
         )),
+        tokio::spawn(audit::archive::run_every(
+            db.clone(),
+            audit::archive::Periodic::from_config(&config),
+            stopped.clone(),
+        )),
         tokio::spawn(audit::sealer::run(
             db,
             config.audit_seal_interval(),

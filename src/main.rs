@@ -83,6 +83,15 @@ enum AuditCommand {
         #[arg(long = "checkpoints", value_name = "FILE")]
         checkpoints: Vec<std::path::PathBuf>,
     },
+    /// Move audit events older than CASELINK_AUDIT_RETENTION_DAYS out of the log into
+    /// signed, compressed files in CASELINK_AUDIT_ARCHIVE_DIR (which `audit verify`
+    /// checks). Only sealed events covered by a signed checkpoint go.
+    Archive {
+        /// A checkpoint file (repeatable): events go only up to a position that a signed
+        /// checkpoint in one of them covers. Defaults to `CASELINK_AUDIT_CHECKPOINT_FILE`.
+        #[arg(long = "checkpoints", value_name = "FILE")]
+        checkpoints: Vec<std::path::PathBuf>,
+    },
     /// Append a new key to the audit key file; the old keys stay to verify what they
     /// made. Restart every process with the changed file afterwards.
     RotateKey,
@@ -152,6 +161,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify { checkpoints },
         } => verify_audit(&config, checkpoints).await,
+        Command::Audit {
+            command: AuditCommand::Archive { checkpoints },
+        } => archive_audit(&config, checkpoints).await,
         Command::Audit {
             command: AuditCommand::RotateKey,
         } => rotate_key(&config),
@@ -255,9 +267,7 @@ async fn verify_audit(
     // Read-only: no migrations, no new SQLite file for a mistyped path.
     let url = config.database_url_or(DEFAULT_DATABASE_URL);
     let checked = match Db::connect_existing(url, 2).await {
-        Ok(db) => audit::verify::verify(&db, &keys, &checkpoints)
-            .await
-            .map_err(anyhow::Error::from),
+        Ok(db) => audit::verify::verify(&db, &keys, &checkpoints, &config.audit_archive_dir).await,
         Err(error) => Err(error),
     };
     let report = match checked {
@@ -273,6 +283,67 @@ async fn verify_audit(
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `audit archive`: one file per batch until nothing more is due.
+async fn archive_audit(
+    config: &Config,
+    mut checkpoints: Vec<std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let Some(retention) = config.audit_retention() else {
+        anyhow::bail!(
+            "the audit retention period is not set (CASELINK_AUDIT_RETENTION_DAYS or \
+             --audit-retention-days): nothing is archived"
+        );
+    };
+    if checkpoints.is_empty() {
+        checkpoints.push(config.audit_checkpoint_file.clone());
+    }
+    // Never created here: archives signed with a fresh key would not verify.
+    let keys = Keyring::load(&config.audit_key_file).with_context(|| {
+        format!(
+            "archiving needs the audit key file that `serve` uses (CASELINK_AUDIT_KEY_FILE or \
+             --audit-key-file, now {})",
+            config.audit_key_file.display()
+        )
+    })?;
+    let db = if config.migrate_on_start {
+        open(config, DEFAULT_DATABASE_URL).await?
+    } else {
+        Db::connect_existing(
+            config.database_url_or(DEFAULT_DATABASE_URL),
+            config.db_max_connections,
+        )
+        .await?
+    };
+    let plan = audit::archive::Plan {
+        dir: config.audit_archive_dir.clone(),
+        older_than: db::now() - retention,
+        signed_up_to: audit::archive::signed_up_to(&keys, &checkpoints),
+    };
+    let (done, idle) = audit::archive::run(&db, &keys, &plan).await?;
+    for file in &done {
+        println!(
+            "archived events {}..{} ({} events) to {}",
+            file.first,
+            file.last,
+            file.last - file.first + 1,
+            file.file.display()
+        );
+    }
+    match idle {
+        audit::archive::Idle::Busy => {
+            println!("another process is archiving the audit log; nothing more done here")
+        }
+        audit::archive::Idle::NothingDue if done.is_empty() => println!(
+            "nothing to archive: no event older than {} days is sealed, covered by a signed \
+             checkpoint (up to position {}) and behind the chain's head",
+            config.audit_retention_days.unwrap_or_default(),
+            plan.signed_up_to
+        ),
+        audit::archive::Idle::NothingDue => {}
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn rotate_key(config: &Config) -> anyhow::Result<ExitCode> {

@@ -9,6 +9,7 @@
 //! token or personal data: only ids, the action and field names.
 
 pub mod actions;
+pub mod archive;
 pub mod audit_actions;
 pub mod chain;
 pub mod checkpoints;

@@ -19,7 +19,7 @@ use super::chain::{
 use super::checkpoints::{self, Checkpoint};
 use super::compact::{self, Hex, StoredContent};
 use super::keys::Keyring;
-use super::staged;
+use super::{archive, staged};
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::with_db;
@@ -52,6 +52,14 @@ pub struct Report {
     pub unkeyed_pending: i64,
     /// Valid checkpoints read.
     pub checkpoints: usize,
+    /// Of the sealed events, those read from archive files (positions 1 to the last
+    /// archived one).
+    pub archived: i64,
+    /// Archive files read.
+    pub archive_files: usize,
+    /// Archived events still in the live table too (a run that did not finish), checked
+    /// against their archived copies.
+    pub overlap: i64,
     /// Things the operator should know that are not breaks (a missing checkpoint file).
     pub warnings: Vec<String>,
     /// Everything found wrong, first found first (at most [`MAX_PROBLEMS`]).
@@ -100,6 +108,8 @@ pub enum Place {
     Staged(i64),
     /// A line of a checkpoint file.
     Checkpoint(PathBuf, usize),
+    /// An archive file.
+    Archive(PathBuf),
 }
 
 impl fmt::Display for Place {
@@ -109,6 +119,7 @@ impl fmt::Display for Place {
             Place::Unsealed(seq) => write!(f, "unsealed event seq {seq}"),
             Place::Staged(seq) => write!(f, "staged read event {seq}"),
             Place::Checkpoint(file, line) => write!(f, "{} line {line}", file.display()),
+            Place::Archive(file) => write!(f, "archive {}", file.display()),
         }
     }
 }
@@ -232,15 +243,35 @@ struct Signed {
     line: usize,
 }
 
-/// Checks the log in `db` with `keys` against the checkpoint files `checkpoint_files`.
-pub async fn verify(db: &Db, keys: &Keyring, checkpoint_files: &[PathBuf]) -> AppResult<Report> {
+/// Checks the log in `db` with `keys` against the checkpoint files `checkpoint_files`,
+/// with the archived start of the chain in `archive_dir`.
+pub async fn verify(
+    db: &Db,
+    keys: &Keyring,
+    checkpoint_files: &[PathBuf],
+    archive_dir: &Path,
+) -> anyhow::Result<Report> {
     let mut report = Report::default();
     // The head first: the chain may grow while we walk it, never shrink.
     let head: Option<(i64, String)> =
         with_db!(db, |pool| sqlx::query_as(HEAD).fetch_optional(pool).await)?;
     let (head_pos, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
+    let cut = archive::cut(db).await?;
     let mut signed = read_checkpoints(keys, checkpoint_files, &mut report);
-    let walk = walk_chain(db, keys, &mut report, head_pos, &head_hash, &mut signed).await?;
+    let mut walker = Walker {
+        keys,
+        head_pos,
+        head_hash: &head_hash,
+        signed: &mut signed,
+        at: Cursor::start(),
+    };
+    let walk = walker.walk(db, &mut report, archive_dir, cut).await?;
+    if !report.intact() && archive::cut(db).await? != cut {
+        anyhow::bail!(
+            "an archive run (`caselink audit archive`) moved events out of the log while they \
+             were checked; run `audit verify` again"
+        );
+    }
     if walk.intact && walk.end < head_pos {
         report.problem(
             Place::Chain(walk.end + 1),
@@ -278,6 +309,302 @@ pub async fn verify(db: &Db, keys: &Keyring, checkpoint_files: &[PathBuf]) -> Ap
     }
     check_pending(db, keys, &mut report, walk.keyed).await?;
     Ok(report)
+}
+
+/// Walks the chain: the archive files first, then the live table.
+struct Walker<'a> {
+    keys: &'a Keyring,
+    head_pos: i64,
+    head_hash: &'a str,
+    signed: &'a mut BTreeMap<i64, Vec<Signed>>,
+    at: Cursor,
+}
+
+impl Walker<'_> {
+    fn broken(&self) -> Walk {
+        Walk {
+            end: self.at.pos,
+            intact: false,
+            keyed: self.at.keyed,
+        }
+    }
+
+    async fn walk(
+        &mut self,
+        db: &Db,
+        report: &mut Report,
+        archive_dir: &Path,
+        cut: i64,
+    ) -> anyhow::Result<Walk> {
+        // Archived links at positions from the cut on: live events there (a run that
+        // did not finish) must be the same events.
+        let mut archived_links: HashMap<i64, String> = HashMap::new();
+        if cut == 0 {
+            archived_links.insert(0, GENESIS.to_owned());
+        }
+        let files = archive::list(archive_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot read the audit archive directory {}: {e}",
+                archive_dir.display()
+            )
+        })?;
+        for (path, header) in files {
+            // Read in place: `audit verify` is a command of its own, nothing else waits.
+            if !self.walk_archive(report, &path, header, cut, &mut archived_links) {
+                return Ok(self.broken());
+            }
+        }
+        let archived_end = self.at.pos;
+        if cut > archived_end {
+            report.problem(
+                Place::Chain(archived_end + 1),
+                format!(
+                    "events {}..{cut} were archived (the archive cut is at position {cut}) but no \
+                     archive file in {} holds them: archive files were removed, or this is not \
+                     the directory they were written to (CASELINK_AUDIT_ARCHIVE_DIR)",
+                    archived_end + 1,
+                    archive_dir.display()
+                ),
+            );
+            return Ok(self.broken());
+        }
+        let mut after = cut;
+        loop {
+            let rows = sealed_page(db, after, PAGE).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.chain_pos;
+            for row in rows {
+                if row.chain_pos <= archived_end {
+                    report.overlap += 1;
+                    check_overlap(self.keys, report, &row, &archived_links);
+                    continue;
+                }
+                if !self.step(report, row, None) {
+                    return Ok(self.broken());
+                }
+            }
+        }
+        Ok(Walk {
+            end: self.at.pos,
+            intact: true,
+            keyed: self.at.keyed,
+        })
+    }
+
+    /// Walks one archive file; false when the chain breaks in it.
+    fn walk_archive(
+        &mut self,
+        report: &mut Report,
+        path: &Path,
+        header: Result<archive::Header, String>,
+        cut: i64,
+        archived_links: &mut HashMap<i64, String>,
+    ) -> bool {
+        let place = || Place::Archive(path.to_owned());
+        let header = match header {
+            Ok(header) => header,
+            Err(reason) => {
+                report.problem(place(), reason);
+                return false;
+            }
+        };
+        let expected = self.at.pos + 1;
+        if header.first_pos != expected {
+            let reason = if header.first_pos > expected {
+                format!(
+                    "events {expected}..{} are in no archive file: an archive file was removed \
+                     (this one starts at position {})",
+                    header.first_pos - 1,
+                    header.first_pos
+                )
+            } else {
+                format!(
+                    "this archive starts at position {} but the archives before it already reach \
+                     position {}: archive files overlap",
+                    header.first_pos, self.at.pos
+                )
+            };
+            report.problem(Place::Chain(expected), format!("{reason} ({})", place()));
+            return false;
+        }
+        if header.prev_hash != self.at.prev {
+            report.problem(
+                place(),
+                format!(
+                    "the link before its first event (position {}) is not the last link of the \
+                     chain before it: archive files were swapped or replaced",
+                    header.first_pos
+                ),
+            );
+            return false;
+        }
+        let mut reader = match archive::Reader::open(path).and_then(|mut r| r.header().map(|_| r)) {
+            Ok(reader) => reader,
+            Err(reason) => {
+                report.problem(place(), reason);
+                return false;
+            }
+        };
+        report.archive_files += 1;
+        let mut events = 0_i64;
+        loop {
+            let line = match reader.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => {
+                    report.problem(
+                        place(),
+                        "it ends without its signed trailer: it was cut off or altered".into(),
+                    );
+                    return false;
+                }
+                Err(reason) => {
+                    report.problem(place(), format!("the file is damaged or altered: {reason}"));
+                    return false;
+                }
+            };
+            match line {
+                archive::Line::Event(event) => {
+                    let row = match event.into_row() {
+                        Ok(row) => row,
+                        Err(reason) => {
+                            report.problem(place(), format!("an event cannot be read: {reason}"));
+                            return false;
+                        }
+                    };
+                    if !self.step(report, row, Some(path)) {
+                        return false;
+                    }
+                    events += 1;
+                    report.archived += 1;
+                    // Overlap is one unfinished run's file at most: bounded memory.
+                    if self.at.pos >= cut
+                        && archived_links.len() <= 2 * archive::MAX_EVENTS_PER_FILE as usize
+                    {
+                        archived_links.insert(self.at.pos, self.at.prev.clone());
+                    }
+                }
+                archive::Line::Trailer(trailer, sha) => {
+                    if let Err(reason) = archive::check_trailer(self.keys, &header, &trailer, &sha)
+                    {
+                        report.problem(place(), reason);
+                    }
+                    break;
+                }
+            }
+        }
+        if events != header.events
+            || self.at.pos != header.last_pos
+            || self.at.prev != header.last_hash
+        {
+            report.problem(
+                place(),
+                format!(
+                    "its header says positions {}..{} ({} events), but it holds {events} events \
+                     up to position {}: the file was altered",
+                    header.first_pos, header.last_pos, header.events, self.at.pos
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Checks one sealed event in chain order (from an archive file when `file` is
+    /// given); false when the chain breaks here.
+    fn step(&mut self, report: &mut Report, row: SealedRow, file: Option<&Path>) -> bool {
+        let expected = self.at.pos + 1;
+        let whence = |reason: String| match file {
+            Some(file) => format!("{reason} (archived in {})", file.display()),
+            None => reason,
+        };
+        if file.is_some() && row.chain_pos != expected {
+            report.problem(
+                Place::Chain(expected),
+                whence(format!(
+                    "the archived event after position {} is at position {}: events in the file \
+                     were reordered or removed",
+                    self.at.pos, row.chain_pos
+                )),
+            );
+            return false;
+        }
+        if let Err(reason) = check_link(self.keys, &row, &mut self.at) {
+            report.problem(Place::Chain(expected), whence(reason));
+            return false;
+        }
+        if let Some(reason) = check_sealed_mac(self.keys, &row, &self.at) {
+            report.problem(Place::Chain(expected), whence(reason));
+        }
+        self.at.pos = row.chain_pos;
+        self.at.prev = row.hash;
+        report.sealed = self.at.pos;
+        if row.seal_key_id.is_none() {
+            report.legacy += 1;
+        }
+        let at = &self.at;
+        if at.pos == self.head_pos && at.prev != self.head_hash {
+            report.problem(
+                Place::Chain(at.pos),
+                format!(
+                    "the recorded head at position {} does not match the chain there: the head \
+                     or the newest events were altered",
+                    self.head_pos
+                ),
+            );
+        }
+        for s in self.signed.remove(&at.pos).unwrap_or_default() {
+            if s.checkpoint.hash == at.prev {
+                report.signed = at.pos;
+            } else {
+                report.problem(
+                    Place::Chain(at.pos),
+                    format!(
+                        "the chain's hash here differs from the one signed in the checkpoint at \
+                         {} (sealed at {}): the chain up to this position was rewritten",
+                        Place::Checkpoint(s.file, s.line),
+                        s.checkpoint.sealed_at
+                    ),
+                );
+            }
+        }
+        true
+    }
+}
+
+/// Checks a live event that is also archived (a run that did not finish): the same link
+/// as its archived copy, and its content matching that link.
+fn check_overlap(
+    keys: &Keyring,
+    report: &mut Report,
+    row: &SealedRow,
+    archived_links: &HashMap<i64, String>,
+) {
+    let pos = row.chain_pos;
+    let (Some(archived), Some(prev)) = (archived_links.get(&pos), archived_links.get(&(pos - 1)))
+    else {
+        report.problem(
+            Place::Chain(pos),
+            "a live event overlaps the archives but no archived copy was read".into(),
+        );
+        return;
+    };
+    if &row.hash != archived {
+        report.problem(
+            Place::Chain(pos),
+            format!(
+                "event {} is archived and still in the log, and the two differ: one of them was \
+                 altered",
+                row.content.id
+            ),
+        );
+        return;
+    }
+    let mut at = Cursor::start();
+    at.pos = pos - 1;
+    at.prev.clone_from(prev);
+    if let Err(reason) = check_link(keys, row, &mut at) {
+        report.problem(Place::Chain(pos), format!("{reason} (its live copy)"));
+    }
 }
 
 /// Reads and checks the signatures of every checkpoint; the valid ones by position.
@@ -356,6 +683,7 @@ struct Walk {
 }
 
 /// The walk's state between events.
+#[derive(Clone)]
 struct Cursor {
     pos: i64,
     prev: String,
@@ -366,77 +694,16 @@ struct Cursor {
     first_sealed: Vec<(usize, DateTime<Utc>)>,
 }
 
-async fn walk_chain(
-    db: &Db,
-    keys: &Keyring,
-    report: &mut Report,
-    head_pos: i64,
-    head_hash: &str,
-    signed: &mut BTreeMap<i64, Vec<Signed>>,
-) -> AppResult<Walk> {
-    let mut at = Cursor {
-        pos: 0,
-        prev: GENESIS.to_owned(),
-        keyed: false,
-        seal_rank: None,
-        first_sealed: Vec::new(),
-    };
-    loop {
-        let rows = sealed_page(db, at.pos, PAGE).await?;
-        if rows.is_empty() {
-            break;
-        }
-        for row in rows {
-            let expected = at.pos + 1;
-            if let Err(reason) = check_link(keys, &row, &mut at) {
-                report.problem(Place::Chain(expected), reason);
-                return Ok(Walk {
-                    end: at.pos,
-                    intact: false,
-                    keyed: at.keyed,
-                });
-            }
-            if let Some(reason) = check_sealed_mac(keys, &row, &at) {
-                report.problem(Place::Chain(expected), reason);
-            }
-            at.pos = row.chain_pos;
-            at.prev = row.hash;
-            report.sealed = at.pos;
-            if row.seal_key_id.is_none() {
-                report.legacy += 1;
-            }
-            if at.pos == head_pos && at.prev != head_hash {
-                report.problem(
-                    Place::Chain(at.pos),
-                    format!(
-                        "the recorded head at position {head_pos} does not match the chain \
-                         there: the head or the newest events were altered"
-                    ),
-                );
-            }
-            for s in signed.remove(&at.pos).unwrap_or_default() {
-                if s.checkpoint.hash == at.prev {
-                    report.signed = at.pos;
-                } else {
-                    report.problem(
-                        Place::Chain(at.pos),
-                        format!(
-                            "the chain's hash here differs from the one signed in the \
-                             checkpoint at {} (sealed at {}): the chain up to this position was \
-                             rewritten",
-                            Place::Checkpoint(s.file, s.line),
-                            s.checkpoint.sealed_at
-                        ),
-                    );
-                }
-            }
+impl Cursor {
+    fn start() -> Cursor {
+        Cursor {
+            pos: 0,
+            prev: GENESIS.to_owned(),
+            keyed: false,
+            seal_rank: None,
+            first_sealed: Vec::new(),
         }
     }
-    Ok(Walk {
-        end: at.pos,
-        intact: true,
-        keyed: at.keyed,
-    })
 }
 
 /// Checks one sealed event's place and link; advances the key state. An error breaks
@@ -649,6 +916,19 @@ pub fn describe(report: &Report, key_file: &Path) -> String {
         "  {} events sealed after the last checkpoint\n",
         report.unsigned()
     ));
+    if report.archive_files > 0 {
+        out.push_str(&format!(
+            "  {} of the sealed events are in {} archive files (signatures, MACs and links checked)\n",
+            report.archived, report.archive_files
+        ));
+    }
+    if report.overlap > 0 {
+        out.push_str(&format!(
+            "  {} archived events are still in the log too (an archive run that did not finish; \
+             the next run completes it), checked against their archived copies\n",
+            report.overlap
+        ));
+    }
     out.push_str(&format!(
         "  {} events not yet sealed ({} in the log, {} read events in staging), MACs checked\n",
         report.unsealed + report.staged,

@@ -5,6 +5,7 @@
 
 mod agencies;
 mod audit;
+mod audit_archive;
 mod audit_footprint;
 mod audit_tampering;
 mod auth;

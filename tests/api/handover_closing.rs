@@ -121,6 +121,15 @@ async fn a_notice_is_acknowledged_under_a_registration_and_then_the_service_clos
     assert_eq!(error_field(&future), Some("registrationDate"), "{future}");
     let by_sender = acknowledge(&h, &h.hub.head, &notice, "вх-1", "2026-11-23").await;
     assert_eq!(error_code(&by_sender), Some("CONFLICT"), "{by_sender}");
+    // An agency that is neither side of the notice finds nothing, by API or page.
+    let outsider = acknowledge(&h, &h.hub.other_nurse, &notice, "вх-1", "2026-11-23").await;
+    assert_eq!(error_code(&outsider), Some("NOT_FOUND"), "{outsider}");
+    let seen_by_outsider = h.handover_as(&h.hub.other_nurse, &notice).await;
+    assert_eq!(error_code(&seen_by_outsider), Some("NOT_FOUND"));
+    let (status, page) =
+        page_as(h.app(), &h.hub.other_nurse, &format!("/handovers/{notice}")).await;
+    assert_eq!(status, 404);
+    assert!(!page.contains("ул. Ленина"), "{page}");
 
     let done = acknowledge(&h, &h.social_head, &notice, "вх-117", "2026-11-23").await;
     let done = &done["data"]["acknowledgeNotice"];

@@ -21,6 +21,7 @@ pub mod input;
 pub mod journal;
 pub mod metrics;
 pub mod notify;
+pub mod reunification;
 pub mod signals;
 pub mod spreadsheet;
 pub mod users;

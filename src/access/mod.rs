@@ -190,6 +190,29 @@ pub fn information_identity_visible(viewer: Viewer, receiver: Uuid, open: bool) 
     viewer.ceiling == Scope::Full && open && viewer.agency_id == Some(receiver)
 }
 
+/// Whether a viewer reads the words of a reunification entry (a report's text, a
+/// visit's findings, the inspection act…): roles that read personal data, and the
+/// agency reads the case in FULL, or wrote the entry, or is the one it was passed to
+/// (information after the return), or took part in the inspection it records (as each
+/// body signing the paper act reads it). Everyone else who sees the reunification (any
+/// scope on the case) reads its stages, dates and verdicts only.
+/// [`sql::reunification_text_visible`] says the same in SQL.
+pub fn reunification_text_visible(
+    viewer: Viewer,
+    case_scope: Option<Scope>,
+    author: Uuid,
+    addressee: Option<Uuid>,
+    inspection_party: bool,
+) -> bool {
+    viewer.ceiling == Scope::Full
+        && viewer.agency_id.is_some_and(|a| {
+            case_scope == Some(Scope::Full)
+                || a == author
+                || addressee == Some(a)
+                || inspection_party
+        })
+}
+
 impl Actor {
     /// Whether the actor holds `role` in their agency.
     pub fn has(&self, role: Role) -> bool {

@@ -138,6 +138,27 @@ pub const ANSWER_INFORMATION: &[Role] = &[
     Role::RehabilitationStaff,
     Role::HospitalSpecialist,
 ];
+/// Who keeps a rehabilitation centre's reunification record (starts it, reports
+/// progress, records diagnostics, visits, the inspection, the return and the end of the
+/// preventive work): the centre's staff and its heads.
+pub const RECORD_REUNIFICATION: &[Role] = &[Role::RehabilitationStaff, Role::HeadOfService];
+/// Who confirms their agency's part in a joint inspection of living conditions, as they
+/// would sign the paper act: the people who go to the family.
+pub const CONFIRM_INSPECTION: &[Role] = &[
+    Role::HeadOfService,
+    Role::GuardianshipOfficer,
+    Role::Curator,
+    Role::Specialist,
+    Role::RehabilitationStaff,
+];
+/// Who passes information about a returned child between the centre and social
+/// protection.
+pub const PASS_REUNIFICATION_INFORMATION: &[Role] = &[
+    Role::HeadOfService,
+    Role::Curator,
+    Role::Specialist,
+    Role::RehabilitationStaff,
+];
 /// Who reads personal data where their agency's scope allows it: the people who work with
 /// families. An analyst (reports) and an agency administrator (users) do not: a user with
 /// only those roles sees every record as a summary, whatever their agency's scope.

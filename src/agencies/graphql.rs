@@ -57,6 +57,11 @@ impl AgencyNode {
     async fn former_lead_full_days(&self) -> i32 {
         self.0.former_lead_full_days
     }
+    /// Days a rehabilitation centre may go without a reunification progress report
+    /// before the hub reminds it.
+    async fn reunification_report_days(&self) -> i32 {
+        self.0.reunification_report_days
+    }
     /// Bumped on every change; pass it back as `expectedVersion` to avoid lost updates.
     async fn version(&self) -> i32 {
         self.0.version
@@ -109,6 +114,9 @@ pub struct UpdateAgencyInput {
     pub caseload_limit: Option<i32>,
     /// Days of read-only FULL scope kept on a transferred case, 0–365 (0 by default).
     pub former_lead_full_days: Option<i32>,
+    /// Days a rehabilitation centre may go without a reunification progress report
+    /// before a reminder, 7–180 (30 by default).
+    pub reunification_report_days: Option<i32>,
     /// The version you read; the change is refused with CONFLICT if it moved on.
     pub expected_version: Option<i32>,
 }
@@ -207,6 +215,7 @@ impl AgencyMutation {
             active: input.active,
             caseload_limit: input.caseload_limit,
             former_lead_full_days: input.former_lead_full_days,
+            reunification_report_days: input.reunification_report_days,
             expected_version: input.expected_version,
         }
         .checked()?;

@@ -76,6 +76,9 @@ pub struct AgencyRow {
     pub caseload_limit: i32,
     /// Days the agency keeps read-only FULL scope on a case it transferred (0: summary).
     pub former_lead_full_days: i32,
+    /// Days a rehabilitation centre may go without a reunification progress report
+    /// before the hub reminds it (30 by default).
+    pub reunification_report_days: i32,
     /// Bumped on every change, for optimistic concurrency.
     pub version: i32,
     /// When it was created.
@@ -141,6 +144,8 @@ pub struct AgencyChanges {
     pub caseload_limit: Option<i32>,
     /// Days of read-only FULL scope after a transfer.
     pub former_lead_full_days: Option<i32>,
+    /// Days between reunification progress reports before a reminder.
+    pub reunification_report_days: Option<i32>,
     /// The version the client read; the change is refused if it moved on.
     pub expected_version: Option<i32>,
 }
@@ -161,6 +166,15 @@ impl AgencyChanges {
             return Err(crate::error::AppError::bad_input(
                 "formerLeadFullDays",
                 "must be between 0 and 365",
+            ));
+        }
+        if self
+            .reunification_report_days
+            .is_some_and(|d| !(7..=180).contains(&d))
+        {
+            return Err(crate::error::AppError::bad_input(
+                "reunificationReportDays",
+                "must be between 7 and 180",
             ));
         }
         Ok(AgencyChanges {
@@ -195,6 +209,7 @@ impl AgencyChanges {
         set!(active, "active");
         set!(caseload_limit, "caseloadLimit");
         set!(former_lead_full_days, "formerLeadFullDays");
+        set!(reunification_report_days, "reunificationReportDays");
         changed
     }
 }

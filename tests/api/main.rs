@@ -39,6 +39,7 @@ mod peers;
 mod races;
 mod read_audit;
 mod read_side;
+mod reunification;
 mod scope_matrix;
 mod scope_rules;
 mod search_by_name;

@@ -489,3 +489,22 @@ pub async fn agencies_on_case(
         .fetch_all(conn)
         .await)?)
 }
+
+/// The agencies taking part in case `case_id` now, with their names and kinds, for the
+/// keeper's forms (inspection parties, the addressee of information).
+pub async fn case_agencies(
+    db: &Db,
+    case_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(Uuid, String, crate::agencies::AgencyKind)>> {
+    let sql = format!(
+        "SELECT DISTINCT a.id, a.name, a.kind FROM participations p \
+         JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = $1 AND {} ORDER BY a.name",
+        participation_active("p", 2)
+    );
+    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(case_id)
+        .bind(now)
+        .fetch_all(pool)
+        .await)?)
+}

@@ -63,6 +63,12 @@ pub struct CaseView {
     pub opened: String,
     pub lead: String,
     pub full: Option<FullView>,
+    /// The reunification at a glance, where the case has one the caller sees.
+    pub reunion: Option<super::reunification::Glance>,
+    /// The caller's centre may start a reunification record here.
+    pub start_reunion: bool,
+    /// The reunification part's words.
+    pub rw: &'static super::reunification_words::ReunionWords,
 }
 
 #[derive(Template)]
@@ -122,6 +128,11 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         Some(personal) => Some(full(state, caller, page, case, personal).await?),
         None => None,
     };
+    let reunion = super::reunification::glance(state, caller, page, case.id).await?;
+    let start_reunion = reunion.is_none()
+        && full.is_some()
+        && case.status != crate::cases::model::CaseStatus::Closed
+        && super::reunification::may_start(state, caller).await;
     Ok(CaseView {
         id: case.id,
         number: case.journal_no.clone(),
@@ -129,6 +140,9 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         opened: local_time(case.opened_at, page.zone),
         lead,
         full,
+        reunion,
+        start_reunion,
+        rw: super::reunification_words::words(page.lang),
     })
 }
 

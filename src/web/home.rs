@@ -54,6 +54,9 @@ struct Home<'a> {
     page: &'a Page,
     inbox: &'a [InboxItem],
     information: &'a [InformationItem],
+    /// A centre's children in reunification: how many, and how many owe a report.
+    reunion: Option<(usize, usize)>,
+    rw: &'static super::reunification_words::ReunionWords,
 }
 
 /// `GET /`.
@@ -70,15 +73,18 @@ pub async fn show(
         Ok::<_, crate::error::AppError>((
             inbox(&state, &caller, &page).await?,
             information(&state, &caller, &page).await?,
+            reunion(&state, &caller).await?,
         ))
     };
     match lists.await {
-        Ok((inbox, information)) => page::html(
+        Ok((inbox, information, reunion)) => page::html(
             StatusCode::OK,
             &Home {
                 page: &page,
                 inbox: &inbox,
                 information: &information,
+                reunion,
+                rw: super::reunification_words::words(page.lang),
             },
         ),
         Err(error) => page::error(&page, &caller, error, "/"),
@@ -183,4 +189,18 @@ async fn information(
         .collect();
     items.sort_by_key(|(overdue, due_at, _)| (!*overdue, *due_at));
     Ok(items.into_iter().map(|(_, _, item)| item).collect())
+}
+
+/// For a rehabilitation centre's staff: the children in reunification it keeps, and how
+/// many owe a progress report (read like `reunificationsInCare`: no personal data).
+async fn reunion(state: &AppState, caller: &Caller) -> AppResult<Option<(usize, usize)>> {
+    if !super::reunification::may_start(state, caller).await {
+        return Ok(None);
+    }
+    let now = db::now();
+    let rows =
+        crate::reunification::reads::in_care(&state.db, caller, false, None, now, INBOX_ROWS)
+            .await?;
+    let overdue = rows.iter().filter(|r| r.report_overdue(now)).count();
+    Ok(Some((rows.len(), overdue)))
 }

@@ -18,6 +18,8 @@ pub mod inforequest;
 pub mod journal;
 pub mod page;
 pub mod records;
+pub mod reunification;
+pub mod reunification_words;
 pub mod search;
 pub mod security;
 pub mod session;
@@ -59,6 +61,11 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/requests/{id}/answer", post(inforequest::answer))
         .route("/requests/{id}/withdraw", post(inforequest::withdraw))
         .route("/cases/{id}/information-requests", post(inforequest::ask))
+        .route("/cases/{id}/reunification", post(reunification::start))
+        .route("/reunification", get(reunification::list))
+        .route("/reunification/{id}", get(reunification::show))
+        .route("/reunification/{id}/summary", get(reunification::summary))
+        .route("/reunification/{id}/{step}", post(reunification::step))
         .route("/assets/web/caselink.css", get(stylesheet))
         .route("/assets/web/favicon.svg", get(favicon))
         .layer(axum::middleware::from_fn(security::page_headers))

@@ -40,6 +40,7 @@ mod races;
 mod read_audit;
 mod read_side;
 mod reunification;
+mod reunification_pages;
 mod scope_matrix;
 mod scope_rules;
 mod search_by_name;

@@ -185,13 +185,13 @@ pub fn reunification_visible(p: ViewerParams) -> String {
     format!("({} IS NOT NULL)", scope_rank("u.case_id", p))
 }
 
-/// True when the viewer reads the words of reunification entry `e`. The same rule as
-/// [`super::reunification_text_visible`].
+/// True when the viewer reads the words of reunification entry `e`, never NULL (it is
+/// selected as a boolean). The same rule as [`super::reunification_text_visible`].
 pub fn reunification_text_visible(p: ViewerParams) -> String {
     format!(
-        "(${c} = 2 AND ({full} OR e.agency_id = ${a} OR e.addressee_agency_id = ${a} \
+        "COALESCE(${c} = 2 AND ({full} OR e.agency_id = ${a} OR e.addressee_agency_id = ${a} \
           OR (e.kind = 'INSPECTION' AND EXISTS (SELECT 1 FROM reunification_inspection_parties ip \
-              WHERE ip.entry_id = e.id AND ip.agency_id = ${a}))))",
+              WHERE ip.entry_id = e.id AND ip.agency_id = ${a}))), FALSE)",
         full = case_full("e.case_id", p),
         a = p.agency,
         c = p.ceiling

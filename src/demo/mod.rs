@@ -15,6 +15,7 @@ use crate::users::{self, CreateUser};
 mod handovers;
 mod inforequests;
 mod records;
+mod reunification;
 
 /// Where the demo lives unless `DATABASE_URL` says otherwise.
 pub const DATABASE_URL: &str = "sqlite://caselink-demo.db";

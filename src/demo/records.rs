@@ -181,7 +181,8 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     )
     .await?;
     super::handovers::seed(db, &cast, now).await?;
-    super::inforequests::seed(db, &cast, [deciding, supported], now).await
+    super::inforequests::seed(db, &cast, [deciding, supported], now).await?;
+    super::reunification::seed(db, &cast, now).await
 }
 
 async fn report(
@@ -276,4 +277,24 @@ fn new_signal(cast: &Cast, mother: &str, source: SignalSource) -> NewSignal {
         detected_at: None,
         registered_at: None,
     }
+}
+
+/// A case opened by the curator with `curator_email` (the demo's second curator keeps
+/// the first one's caseload under its limit of 9).
+pub(super) async fn case_by(
+    db: &Db,
+    cast: &Cast,
+    curator_email: &str,
+    mother: &str,
+    at: DateTime<Utc>,
+) -> AppResult<Uuid> {
+    let curator = caller(db, curator_email, at).await?;
+    let other = Cast {
+        hospital: caller(db, "hospital@demo.caselink", at).await?,
+        head: caller(db, "head@demo.caselink", at).await?,
+        curator_id: curator.actor()?.user_id,
+        service_id: cast.service_id,
+        curator,
+    };
+    case(db, &other, mother, at).await
 }

@@ -92,4 +92,40 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
             "the officer's home shows {shown}: {home}"
         );
     }
+
+    // The centre's staff see their three children in reunification, one report overdue,
+    // each at its stage.
+    let body: Value = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": login, "variables": {
+            "e": "rehab@demo.caselink", "p": "demo-password-2026" } }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("JSON");
+    let token = body["data"]["login"]["token"].as_str().unwrap_or_default();
+    let list = "{ reunificationsInCare(first: 10) { edges { node { status childStage inspectionVerdict reportOverdue } } } }";
+    let body: Value = client
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": list }))
+        .send()
+        .await
+        .expect("the list")
+        .json()
+        .await
+        .expect("JSON");
+    let nodes: Vec<&Value> = body["data"]["reunificationsInCare"]["edges"]
+        .as_array()
+        .map(|edges| edges.iter().map(|e| &e["node"]).collect())
+        .unwrap_or_default();
+    assert_eq!(nodes.len(), 3, "{body}");
+    assert!(nodes.iter().any(|n| n["status"] == "RETURNED"), "{body}");
+    assert!(
+        nodes.iter().any(|n| n["inspectionVerdict"] == "NEGATIVE"),
+        "{body}"
+    );
+    assert!(nodes.iter().any(|n| n["reportOverdue"] == true), "{body}");
 }

@@ -473,7 +473,11 @@ async fn mail_goes_out_when_asked_and_answered_with_number_and_link_only() {
 }
 
 /// The messages whose subject has `headline`, once there are `n` of them.
-async fn wait_for_subject(sink: &SmtpSink, headline: &str, n: usize) -> Vec<crate::smtp::Received> {
+pub async fn wait_for_subject(
+    sink: &SmtpSink,
+    headline: &str,
+    n: usize,
+) -> Vec<crate::smtp::Received> {
     for _ in 0..600 {
         let got: Vec<_> = sink
             .received()

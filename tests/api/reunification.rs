@@ -8,8 +8,12 @@
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 
-use crate::handovers::{handover_hub, id_of, HandoverHub};
-use crate::harness::{error_code, error_field, PASSWORD};
+use crate::handovers::{handover_hub_on, id_of, HandoverHub};
+use crate::harness::{
+    error_code, error_field, mail_to, spawn_app, spawn_app_with, test_config, TestApp, PASSWORD,
+};
+use crate::information_requests::wait_for_subject;
+use crate::smtp::SmtpSink;
 
 pub const FIELDS: &str = "id status scope placedOn childStage familyStage afterReturnStage inspectionPlannedOn inspectionVerdict returnedOn returnedWithoutInspection endedOn reportOverdue version centre { id } timeline { id kind track stage occurredOn verdict fullyConfirmed content { summary findings conclusion handedOverBy withoutInspectionReason } parties { agency { id } confirmedAt remark } }";
 
@@ -27,7 +31,12 @@ pub fn day(days: i64) -> String {
 }
 
 pub async fn reunion_hub() -> ReunionHub {
-    let h = handover_hub().await;
+    reunion_hub_on(spawn_app().await).await
+}
+
+/// The same hub on a server of the caller's choosing (e.g. one that sends mail).
+pub async fn reunion_hub_on(app: TestApp) -> ReunionHub {
+    let h = handover_hub_on(app).await;
     let app = h.app();
     let rehab = app
         .create_agency(&h.hub.admin, "СРЦН «Надежда»", "REHABILITATION_CENTRE")
@@ -528,4 +537,98 @@ async fn bad_input_is_refused_naming_the_field_and_a_return_after_a_failed_inspe
         ret["content"]["withoutInspectionReason"], "Решение суда о возврате",
         "{ret}"
     );
+}
+
+#[tokio::test]
+async fn mail_says_the_case_number_and_the_link_only_and_reminders_come_once() {
+    let sink = SmtpSink::start().await;
+    let r = reunion_hub_on(spawn_app_with(mail_to(sink.port)).await).await;
+    let h = &r.h;
+    let id = r.started().await;
+    r.report(&r.staff, &id, "CHILD", "CONTACT", &day(-1)).await;
+    let home = r
+        .give_back(&id, &day(0), Some("Решение суда о возврате"))
+        .await;
+    node(&home, "recordChildReturn");
+    // Every agency on the case hears of the return: the lead, social protection,
+    // guardianship and the centre itself.
+    let mail = wait_for_subject(&sink, "Ребёнок возвращён в семью", 4).await;
+    let link = format!("https://hub.example/reunification/{id}");
+    for message in &mail {
+        let readable = message.readable();
+        assert!(
+            readable.contains(&link) && readable.contains("CASE-"),
+            "{readable}"
+        );
+    }
+    for message in sink.received() {
+        let all = format!("{}\n{}", message.data, message.readable());
+        for personal in ["Ленина", "Решение суда", "Специалист СРЦН", "Мать"]
+        {
+            assert!(!all.contains(personal), "{personal} in a message:\n{all}");
+        }
+    }
+
+    // No report for longer than the centre's setting: reminded once per due time.
+    let seen = r.read(&r.staff, &id).await;
+    let due: chrono::DateTime<Utc> =
+        r.h.app()
+            .gql(
+                Some(&r.staff),
+                "query($id: ID!) { reunification(id: $id) { reportDueAt } }",
+                json!({ "id": id }),
+            )
+            .await["data"]["reunification"]["reportDueAt"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or_else(|| panic!("{seen}"));
+    let config = test_config();
+    let round = |at| caselink::notify::reminders::round(&h.app().db, &config.mail, at);
+    round(due - Duration::hours(1)).await.expect("a round");
+    assert_eq!(r.outbox("REUNIFICATION_REPORT_OVERDUE").await, 0, "not yet");
+    round(due + Duration::hours(1)).await.expect("a round");
+    let reminded = r.outbox("REUNIFICATION_REPORT_OVERDUE").await;
+    assert!(reminded > 0);
+    round(due + Duration::hours(2)).await.expect("a round");
+    assert_eq!(
+        r.outbox("REUNIFICATION_REPORT_OVERDUE").await,
+        reminded,
+        "once"
+    );
+}
+
+#[tokio::test]
+async fn the_centre_is_reminded_on_the_day_of_a_planned_inspection() {
+    let r = reunion_hub().await;
+    let h = &r.h;
+    let id = r.started().await;
+    let planned = r
+        .step(
+            &r.staff,
+            "planHousingInspection(reunificationId: $id, plannedOn: $on, partyAgencyIds: $parties)",
+            json!({ "id": id, "on": day(3), "parties": [h.guardianship] }),
+        )
+        .await;
+    node(&planned, "planHousingInspection");
+    let sent = r.outbox("HOUSING_INSPECTION_DUE").await;
+    assert!(sent > 0, "guardianship hears it is planned");
+    let config = test_config();
+    let round = |at| caselink::notify::reminders::round(&h.app().db, &config.mail, at);
+    let day_of = Utc::now() + Duration::days(3);
+    round(day_of - Duration::days(2)).await.expect("a round");
+    assert_eq!(r.outbox("HOUSING_INSPECTION_DUE").await, sent, "not yet");
+    round(day_of).await.expect("a round");
+    let reminded = r.outbox("HOUSING_INSPECTION_DUE").await;
+    assert!(reminded > sent, "the centre is reminded on the day");
+    round(day_of + Duration::hours(1)).await.expect("a round");
+    assert_eq!(r.outbox("HOUSING_INSPECTION_DUE").await, reminded, "once");
+    // Planning in the past is refused, naming the field.
+    let past = r
+        .step(
+            &r.staff,
+            "planHousingInspection(reunificationId: $id, plannedOn: $on, partyAgencyIds: $parties)",
+            json!({ "id": id, "on": day(-1), "parties": [] }),
+        )
+        .await;
+    assert_eq!(error_field(&past), Some("plannedOn"), "{past}");
 }

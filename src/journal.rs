@@ -17,6 +17,8 @@ pub enum Journal {
     Cases,
     /// The register of information requests an agency sent (its outgoing letters).
     InformationRequests,
+    /// The register of an MRG's meetings, kept by its convening agency.
+    MrgMeetings,
 }
 
 impl Journal {
@@ -25,6 +27,7 @@ impl Journal {
             Journal::Signals => "SIG",
             Journal::Cases => "CASE",
             Journal::InformationRequests => "REQ",
+            Journal::MrgMeetings => "MRG",
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod inforequests;
 pub mod input;
 pub mod journal;
 pub mod metrics;
+pub mod mrg;
 pub mod notify;
 pub mod reunification;
 pub mod signals;

@@ -16,6 +16,7 @@
 //!   opens it, which notes the read for the audit.
 
 pub mod caller;
+pub mod mrg;
 pub mod participation;
 pub mod personal;
 pub mod policy;

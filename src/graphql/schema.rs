@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::graphql::node::NodeQuery;
 use crate::handovers::graphql::{HandoverMutation, HandoverQuery};
 use crate::inforequests::graphql::{InformationRequestMutation, InformationRequestQuery};
+use crate::mrg::graphql::{MrgMutation, MrgQuery};
 use crate::notify::graphql::{NotificationMutation, NotificationQuery};
 use crate::reunification::graphql::{ReunificationMutation, ReunificationQuery};
 use crate::signals::graphql::{SignalMutation, SignalQuery};
@@ -27,6 +28,7 @@ pub struct Query(
     CaseQuery,
     HandoverQuery,
     InformationRequestQuery,
+    MrgQuery,
     ReunificationQuery,
     AuditQuery,
     NotificationQuery,
@@ -42,6 +44,7 @@ pub struct Mutation(
     CaseMutation,
     HandoverMutation,
     InformationRequestMutation,
+    MrgMutation,
     ReunificationMutation,
     NotificationMutation,
 );

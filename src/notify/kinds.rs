@@ -193,7 +193,7 @@ mod tests {
 
     #[test]
     fn an_unregistered_name_is_no_kind() {
-        assert_eq!(NotificationKind::parse("MRG_MEETING_SCHEDULED"), None);
+        assert_eq!(NotificationKind::parse("PLAN_TASK_WRITTEN_LATER"), None);
         assert_eq!(
             NotificationKind::parse("HANDOVER_DEADLINE_NEAR"),
             Some(crate::handovers::notices::HANDOVER_DEADLINE_NEAR)

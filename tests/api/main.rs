@@ -32,6 +32,7 @@ mod information_requests;
 mod list_pages;
 mod logs;
 mod metrics;
+mod mrg;
 mod notifications;
 mod page_reads;
 mod paper;

@@ -83,6 +83,9 @@ pub struct RecordView {
     pub warned: bool,
     pub ended_on: Option<String>,
     pub entries: Vec<EntryLine>,
+    /// Diagnostics side by side, intake first: date, phase, methods, conclusion (where
+    /// the caller reads their words).
+    pub diagnostics: Vec<(String, &'static str, String, String)>,
     /// The centre's staff may take the steps.
     pub keeper: bool,
     pub in_care: bool,
@@ -344,6 +347,22 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         })
         .map(|e| (e.entry.id, records::date(Some(e.entry.occurred_on))))
         .collect();
+    let diagnostics = timeline
+        .iter()
+        .filter(|e| e.entry.kind == crate::reunification::model::EntryKind::Diagnostics)
+        .filter_map(|e| {
+            let words = e.words.open(caller)?;
+            Some((
+                records::date(Some(e.entry.occurred_on)),
+                e.entry
+                    .verdict
+                    .map(|v| rw::verdict(lang, v))
+                    .unwrap_or_default(),
+                words.content.methods.clone().unwrap_or_default(),
+                words.content.conclusion.clone().unwrap_or_default(),
+            ))
+        })
+        .collect();
     let entries = timeline
         .iter()
         .map(|e| entry_line(rwords, lang, page, e, caller, &name))
@@ -407,6 +426,7 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         warned: v.row.returned_without_inspection,
         ended_on: v.row.ended_on.map(|d| records::date(Some(d))),
         entries,
+        diagnostics,
         keeper: keeper && v.row.status != ReunificationStatus::Ended,
         in_care: v.row.status == ReunificationStatus::InCare,
         returned: v.row.status == ReunificationStatus::Returned,

@@ -77,6 +77,7 @@ pub struct ReunionWords {
     pub settled: &'static str,
     pub home_line: &'static str,
     pub signatures: &'static str,
+    pub diagnostics_compared: &'static str,
 }
 
 pub const RU: ReunionWords = ReunionWords {
@@ -148,6 +149,7 @@ pub const RU: ReunionWords = ReunionWords {
     settled: "Запись уже изменилась; обновите страницу",
     home_line: "Детей на восстановлении в семье",
     signatures: "Подпись, расшифровка, дата",
+    diagnostics_compared: "Диагностика: при поступлении и повторная",
 };
 
 pub const EN: ReunionWords = ReunionWords {
@@ -218,6 +220,7 @@ pub const EN: ReunionWords = ReunionWords {
     settled: "The record changed meanwhile; reload the page",
     home_line: "Children in reunification",
     signatures: "Signature, name, date",
+    diagnostics_compared: "Diagnostics: at intake and follow-up",
 };
 
 /// The words for `lang`.

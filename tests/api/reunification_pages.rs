@@ -39,6 +39,17 @@ async fn the_centre_reports_the_officer_confirms_and_the_return_is_warned_on_eve
     assert!(text.contains("Контакт, «безопасное место»"), "{text}");
     browser.assert_accessible().await;
 
+    // Diagnostics at intake, shown side by side with later ones.
+    browser.fill("diag-methods", "Наблюдение, беседа").await;
+    browser.fill("diag-conclusion", "Тревожность высокая").await;
+    browser.click("#diag-send").await;
+    let text = browser.text().await;
+    assert!(
+        text.contains("Диагностика: при поступлении и повторная"),
+        "{text}"
+    );
+    assert!(text.contains("Тревожность высокая"), "{text}");
+
     // A report with a blank summary is refused naming the field, then sent.
     browser.fill("report-summary", "   ").await;
     browser.click("#report-send").await;

@@ -81,7 +81,8 @@ fn scoped_columns(rank: &str) -> String {
         .join(", ")
 }
 
-fn bind_viewer<'q, DB: sqlx::Database, O>(
+/// Binds the viewer at `$1`–`$3` ([`crate::access::sql::ViewerParams::from`]`(1)`).
+pub(crate) fn bind_viewer<'q, DB: sqlx::Database, O>(
     query: sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>,
     viewer: Viewer,
     now: DateTime<Utc>,

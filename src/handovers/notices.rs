@@ -1,7 +1,7 @@
 //! What handovers tell agencies by e-mail (the shared notice under each headline). None
 //! may be turned off: a receiver must hear of a request and a sender of its answer.
 
-use crate::notify::kinds::{Headline, KindSpec, NotificationKind, Template};
+use crate::notify::kinds::{KindSpec, NotificationKind};
 use crate::notify::subjects::SubjectKind;
 
 /// A handover, as the record a notice is about: linked at `/handovers/{id}`.
@@ -26,59 +26,45 @@ pub const NOTICE_ACKNOWLEDGED: NotificationKind = NotificationKind::new("NOTICE_
 pub const HANDOVER_DEADLINE_NEAR: NotificationKind =
     NotificationKind::new("HANDOVER_DEADLINE_NEAR");
 
-const fn notice(
-    kind: NotificationKind,
-    description: &'static str,
-    ru: &'static str,
-    en: &'static str,
-) -> KindSpec {
-    KindSpec {
-        kind,
-        description,
-        optional: false,
-        template: Template::Notice(Headline { ru, en }),
-    }
-}
-
 /// Handovers' kinds, for [`crate::domains::DOMAINS`].
 pub const KINDS: &[KindSpec] = &[
-    notice(
+    KindSpec::notice(
         HANDOVER_REQUESTED,
         "A case was offered to another agency.",
         "Запрошена передача случая",
         "Case handover requested",
     ),
-    notice(
+    KindSpec::notice(
         HANDOVER_ACCEPTED,
         "The receiving agency accepted a handover.",
         "Передача случая принята",
         "Case handover accepted",
     ),
-    notice(
+    KindSpec::notice(
         NOTICE_RECEIVED,
         "A notice about a family was sent to an agency.",
         "Поступило информирование по случаю",
         "A notice about a case was sent to you",
     ),
-    notice(
+    KindSpec::notice(
         NOTICE_ACKNOWLEDGED,
         "The receiver of a notice registered its receipt.",
         "Получение информирования подтверждено",
         "Notice receipt acknowledged",
     ),
-    notice(
+    KindSpec::notice(
         HANDOVER_DECLINED,
         "The receiving agency declined a handover.",
         "Передача случая отклонена",
         "Case handover declined",
     ),
-    notice(
+    KindSpec::notice(
         HANDOVER_CANCELLED,
         "The sender withdrew a handover.",
         "Передача случая отменена",
         "Case handover cancelled",
     ),
-    notice(
+    KindSpec::notice(
         HANDOVER_DEADLINE_NEAR,
         "A handover waits for an answer and its deadline is near.",
         "Срок ответа на передачу случая скоро истекает",

@@ -2,7 +2,7 @@
 //! headline): the kind, the request's journal number, its due time and a link to
 //! `/requests/{id}`; never the person or the questions. None may be turned off.
 
-use crate::notify::kinds::{Headline, KindSpec, NotificationKind, Template};
+use crate::notify::kinds::{KindSpec, NotificationKind};
 use crate::notify::subjects::SubjectKind;
 
 /// An information request, as the record a notice is about: linked at `/requests/{id}`.
@@ -24,41 +24,27 @@ pub const INFORMATION_REQUEST_WITHDRAWN: NotificationKind =
 pub const INFORMATION_REQUEST_OVERDUE: NotificationKind =
     NotificationKind::new("INFORMATION_REQUEST_OVERDUE");
 
-const fn notice(
-    kind: NotificationKind,
-    description: &'static str,
-    ru: &'static str,
-    en: &'static str,
-) -> KindSpec {
-    KindSpec {
-        kind,
-        description,
-        optional: false,
-        template: Template::Notice(Headline { ru, en }),
-    }
-}
-
 /// Information requests' kinds, for [`crate::domains::DOMAINS`].
 pub const KINDS: &[KindSpec] = &[
-    notice(
+    KindSpec::notice(
         INFORMATION_REQUESTED,
         "Another agency asks yours for information about a case.",
         "Поступил запрос информации",
         "Information requested",
     ),
-    notice(
+    KindSpec::notice(
         INFORMATION_REQUEST_ANSWERED,
         "The receiving agency answered an information request.",
         "Получен ответ на запрос информации",
         "Information request answered",
     ),
-    notice(
+    KindSpec::notice(
         INFORMATION_REQUEST_WITHDRAWN,
         "The sender withdrew an information request.",
         "Запрос информации отозван",
         "Information request withdrawn",
     ),
-    notice(
+    KindSpec::notice(
         INFORMATION_REQUEST_OVERDUE,
         "An information request is past its due date without an answer.",
         "Срок ответа на запрос информации истёк",

@@ -67,6 +67,24 @@ pub struct KindSpec {
     pub template: Template,
 }
 
+impl KindSpec {
+    /// A notice no user may turn off, written as the shared notice under `ru` / `en`:
+    /// what most domains' `notices.rs` register.
+    pub const fn notice(
+        kind: NotificationKind,
+        description: &'static str,
+        ru: &'static str,
+        en: &'static str,
+    ) -> KindSpec {
+        KindSpec {
+            kind,
+            description,
+            optional: false,
+            template: Template::Notice(Headline { ru, en }),
+        }
+    }
+}
+
 /// How a kind's message is written. Whatever the template, it sees only the outbox row:
 /// the kind, the journal number, the due time, the link (152-FZ: no personal data).
 #[derive(Clone, Copy, Debug)]

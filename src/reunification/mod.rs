@@ -644,6 +644,16 @@ impl<'c> Step<'c> {
         let mut tx = db.begin().await?;
         let ScopedReunification { row, .. } =
             store::get_for_update(&mut tx, actor.viewer(), id, now).await?;
+        Step::with(caller, actor, tx, row, now).await
+    }
+
+    async fn with(
+        caller: &'c Caller,
+        actor: &'c Actor,
+        mut tx: Tx,
+        row: ReunificationRow,
+        now: DateTime<Utc>,
+    ) -> AppResult<Step<'c>> {
         let agency = own_agency(&mut tx, actor).await?;
         let today = today(&agency, now);
         Ok(Step {
@@ -683,17 +693,7 @@ impl<'c> Step<'c> {
                 "the centre no longer holds the case in full",
             ));
         }
-        let agency = own_agency(&mut tx, actor).await?;
-        let today = today(&agency, now);
-        Ok(Step {
-            caller,
-            actor,
-            tx,
-            row: scoped.row,
-            agency,
-            today,
-            now,
-        })
+        Step::with(caller, actor, tx, scoped.row, now).await
     }
 
     fn check_date(&self, field: &str, date: NaiveDate) -> AppResult<()> {

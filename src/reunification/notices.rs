@@ -3,7 +3,7 @@
 //! link to `/reunification/{id}`; never the child, the family or the words. None may be
 //! turned off.
 
-use crate::notify::kinds::{Headline, KindSpec, NotificationKind, Template};
+use crate::notify::kinds::{KindSpec, NotificationKind};
 use crate::notify::subjects::SubjectKind;
 
 /// A reunification, as the record a notice is about: linked at `/reunification/{id}`.
@@ -27,47 +27,33 @@ pub const REUNIFICATION_INFORMATION_PASSED: NotificationKind =
 pub const REUNIFICATION_REPORT_OVERDUE: NotificationKind =
     NotificationKind::new("REUNIFICATION_REPORT_OVERDUE");
 
-const fn notice(
-    kind: NotificationKind,
-    description: &'static str,
-    ru: &'static str,
-    en: &'static str,
-) -> KindSpec {
-    KindSpec {
-        kind,
-        description,
-        optional: false,
-        template: Template::Notice(Headline { ru, en }),
-    }
-}
-
 /// Reunification's kinds, for [`crate::domains::DOMAINS`].
 pub const KINDS: &[KindSpec] = &[
-    notice(
+    KindSpec::notice(
         HOUSING_INSPECTION_DUE,
         "A joint inspection of a family's living conditions is planned or due.",
         "Назначено совместное обследование условий проживания",
         "A joint inspection of living conditions is due",
     ),
-    notice(
+    KindSpec::notice(
         HOUSING_INSPECTION_TO_CONFIRM,
         "An inspection your agency took part in was recorded: confirm your part.",
         "Подтвердите участие в обследовании условий проживания",
         "Confirm your part in an inspection of living conditions",
     ),
-    notice(
+    KindSpec::notice(
         CHILD_RETURN_RECORDED,
         "A rehabilitation centre recorded a child's return to the family.",
         "Ребёнок возвращён в семью",
         "A child returned to the family",
     ),
-    notice(
+    KindSpec::notice(
         REUNIFICATION_INFORMATION_PASSED,
         "Information about a returned child was passed to your agency.",
         "Передана информация о ребёнке, возвращённом в семью",
         "Information about a returned child",
     ),
-    notice(
+    KindSpec::notice(
         REUNIFICATION_REPORT_OVERDUE,
         "No reunification progress report for longer than the centre's setting.",
         "Нет отчёта о ходе восстановления в семье",

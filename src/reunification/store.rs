@@ -15,6 +15,7 @@ use crate::access::sql::{
     ViewerParams,
 };
 use crate::access::{Scope, Viewer};
+use crate::cases::store::bind_viewer;
 use crate::db::list_query::{Direction, ListQuery};
 use crate::db::{Db, JsonText, Tx};
 use crate::error::{AppError, AppResult};
@@ -211,10 +212,7 @@ pub async fn get_visible(
     now: DateTime<Utc>,
 ) -> AppResult<ScopedReunification> {
     let sql = format!("{} AND u.id = $4", scoped_select());
-    with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
+    with_db!(db, |pool| bind_viewer(sqlx::query_as(&sql), viewer, now)
         .bind(id)
         .fetch_optional(pool)
         .await)?
@@ -229,13 +227,14 @@ pub async fn of_case(
     now: DateTime<Utc>,
 ) -> AppResult<Option<ScopedReunification>> {
     let sql = format!("{} AND u.case_id = $4", scoped_select());
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(case_id)
-        .fetch_optional(pool)
-        .await)?)
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await)?)
 }
 
 /// A reunification the viewer sees, whole, in a transaction, locked for update on
@@ -248,10 +247,7 @@ pub async fn get_for_update(
 ) -> AppResult<ScopedReunification> {
     let lock = crate::db::dialect::for_update(tx);
     let sql = format!("{} AND u.id = $4{lock}", scoped_select());
-    with_tx!(tx, |conn| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
+    with_tx!(tx, |conn| bind_viewer(sqlx::query_as(&sql), viewer, now)
         .bind(id)
         .fetch_optional(conn)
         .await)?
@@ -322,13 +318,14 @@ pub async fn entries_of(
         "{} AND e.reunification_id = $4 ORDER BY e.occurred_on, e.recorded_at, e.id",
         entry_select()
     );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(id)
-        .fetch_all(pool)
-        .await)?)
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await)?)
 }
 
 /// One entry the viewer sees, or `NOT_FOUND`.
@@ -339,10 +336,7 @@ pub async fn entry(
     now: DateTime<Utc>,
 ) -> AppResult<ScopedEntry> {
     let sql = format!("{} AND e.id = $4", entry_select());
-    with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
+    with_db!(db, |pool| bind_viewer(sqlx::query_as(&sql), viewer, now)
         .bind(id)
         .fetch_optional(pool)
         .await)?
@@ -367,13 +361,14 @@ pub async fn parties_of(
         reunification_text_visible(VIEWER),
         reunification_visible(VIEWER)
     );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(id)
-        .fetch_all(pool)
-        .await)?)
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await)?)
 }
 
 /// The latest inspection of reunification `id` (by date, then by when it was

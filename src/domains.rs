@@ -48,6 +48,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::cases::DOMAIN,
     crate::handovers::DOMAIN,
     crate::inforequests::DOMAIN,
+    crate::plans::DOMAIN,
     crate::notify::DOMAIN,
     // The unit tests' pretend module, registered as a real one would be.
     #[cfg(test)]

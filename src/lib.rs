@@ -21,6 +21,7 @@ pub mod input;
 pub mod journal;
 pub mod metrics;
 pub mod notify;
+pub mod plans;
 pub mod signals;
 pub mod spreadsheet;
 pub mod users;

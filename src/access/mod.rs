@@ -18,6 +18,7 @@
 pub mod caller;
 pub mod participation;
 pub mod personal;
+pub mod plans;
 pub mod policy;
 pub mod roles;
 pub mod sql;

@@ -13,6 +13,7 @@ use crate::graphql::node::NodeQuery;
 use crate::handovers::graphql::{HandoverMutation, HandoverQuery};
 use crate::inforequests::graphql::{InformationRequestMutation, InformationRequestQuery};
 use crate::notify::graphql::{NotificationMutation, NotificationQuery};
+use crate::plans::graphql::{PlanMutation, PlanQuery};
 use crate::signals::graphql::{SignalMutation, SignalQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
 
@@ -26,6 +27,7 @@ pub struct Query(
     CaseQuery,
     HandoverQuery,
     InformationRequestQuery,
+    PlanQuery,
     AuditQuery,
     NotificationQuery,
 );
@@ -40,6 +42,7 @@ pub struct Mutation(
     CaseMutation,
     HandoverMutation,
     InformationRequestMutation,
+    PlanMutation,
     NotificationMutation,
 );
 

@@ -48,6 +48,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::cases::DOMAIN,
     crate::handovers::DOMAIN,
     crate::inforequests::DOMAIN,
+    crate::plans::DOMAIN,
     crate::mrg::DOMAIN,
     crate::reunification::DOMAIN,
     crate::notify::DOMAIN,

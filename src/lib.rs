@@ -22,6 +22,7 @@ pub mod journal;
 pub mod metrics;
 pub mod mrg;
 pub mod notify;
+pub mod plans;
 pub mod reunification;
 pub mod signals;
 pub mod spreadsheet;

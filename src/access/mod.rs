@@ -19,6 +19,7 @@ pub mod caller;
 pub mod mrg;
 pub mod participation;
 pub mod personal;
+pub mod plans;
 pub mod policy;
 pub mod roles;
 pub mod sql;

@@ -14,6 +14,7 @@ use crate::handovers::graphql::{HandoverMutation, HandoverQuery};
 use crate::inforequests::graphql::{InformationRequestMutation, InformationRequestQuery};
 use crate::mrg::graphql::{MrgMutation, MrgQuery};
 use crate::notify::graphql::{NotificationMutation, NotificationQuery};
+use crate::plans::graphql::{PlanMutation, PlanQuery};
 use crate::reunification::graphql::{ReunificationMutation, ReunificationQuery};
 use crate::signals::graphql::{SignalMutation, SignalQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
@@ -28,6 +29,7 @@ pub struct Query(
     CaseQuery,
     HandoverQuery,
     InformationRequestQuery,
+    PlanQuery,
     MrgQuery,
     ReunificationQuery,
     AuditQuery,
@@ -44,6 +46,7 @@ pub struct Mutation(
     CaseMutation,
     HandoverMutation,
     InformationRequestMutation,
+    PlanMutation,
     MrgMutation,
     ReunificationMutation,
     NotificationMutation,

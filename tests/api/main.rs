@@ -37,6 +37,7 @@ mod notifications;
 mod page_reads;
 mod paper;
 mod peers;
+mod plans;
 mod races;
 mod read_audit;
 mod read_side;

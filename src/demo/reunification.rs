@@ -119,6 +119,7 @@ fn report(track: Track, stage: Stage, on: DateTime<Utc>, summary: &str) -> Repor
         attitude: Some("Спрашивает о маме, хочет домой".to_owned()),
         parents_readiness: Some("Мать посещает ребёнка, устраивается на работу".to_owned()),
         recommendation: Some("Продолжить встречи с матерью, подготовить обследование".to_owned()),
+        task_ids: Vec::new(),
     }
 }
 

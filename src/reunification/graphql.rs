@@ -201,6 +201,10 @@ impl ReunificationEntryNode {
             })
             .collect()
     }
+    /// A report's ИПСР tasks (`PlanTask` ids; read them through the plan).
+    async fn task_ids(&self) -> Vec<ID> {
+        self.0.task_ids.iter().copied().map(id).collect()
+    }
     /// Whether every participating agency confirmed (an inspection).
     async fn fully_confirmed(&self) -> bool {
         self.0.fully_confirmed()
@@ -354,6 +358,8 @@ pub struct ReunificationReportInput {
     /// The parents' readiness.
     pub parents_readiness: Option<String>,
     pub recommendation: Option<String>,
+    /// The ИПСР tasks of the case it reports on (at most 20).
+    pub task_ids: Option<Vec<ID>>,
 }
 
 /// The child's return home.
@@ -412,6 +418,11 @@ impl ReunificationMutation {
             attitude: input.attitude,
             parents_readiness: input.parents_readiness,
             recommendation: input.recommendation,
+            task_ids: ids(
+                "taskIds",
+                &input.task_ids.unwrap_or_default(),
+                super::rules::MAX_TASKS,
+            )?,
         };
         let row = super::report(&ctx.state().db, ctx.caller(), id, report, db::now()).await?;
         shown(ctx, row).await
@@ -477,7 +488,11 @@ impl ReunificationMutation {
         party_agency_ids: Vec<ID>,
     ) -> async_graphql::Result<ReunificationNode> {
         let id = parse_id("reunificationId", &reunification_id)?;
-        let parties = ids("partyAgencyIds", &party_agency_ids)?;
+        let parties = ids(
+            "partyAgencyIds",
+            &party_agency_ids,
+            super::rules::MAX_PARTIES,
+        )?;
         let (db, caller) = (&ctx.state().db, ctx.caller());
         let row = super::plan_inspection(db, caller, id, planned_on, &parties, db::now()).await?;
         shown(ctx, row).await
@@ -495,7 +510,11 @@ impl ReunificationMutation {
         #[graphql(desc = "POSITIVE or NEGATIVE")] verdict: Verdict,
     ) -> async_graphql::Result<ReunificationNode> {
         let id = parse_id("reunificationId", &reunification_id)?;
-        let parties = ids("partyAgencyIds", &party_agency_ids)?;
+        let parties = ids(
+            "partyAgencyIds",
+            &party_agency_ids,
+            super::rules::MAX_PARTIES,
+        )?;
         let row = super::record_inspection(
             &ctx.state().db,
             ctx.caller(),
@@ -581,13 +600,9 @@ impl ReunificationMutation {
     }
 }
 
-fn ids(field: &str, given: &[ID]) -> async_graphql::Result<Vec<Uuid>> {
-    if given.len() > super::rules::MAX_PARTIES {
-        return Err(crate::error::AppError::bad_input(
-            field,
-            format!("at most {} agencies", super::rules::MAX_PARTIES),
-        )
-        .into());
+fn ids(field: &str, given: &[ID], most: usize) -> async_graphql::Result<Vec<Uuid>> {
+    if given.len() > most {
+        return Err(crate::error::AppError::bad_input(field, format!("at most {most}")).into());
     }
     given
         .iter()

@@ -134,6 +134,8 @@ pub struct Report {
     pub attitude: Option<String>,
     pub parents_readiness: Option<String>,
     pub recommendation: Option<String>,
+    /// The ИПСР tasks of the case it reports on (at most [`rules::MAX_TASKS`]).
+    pub task_ids: Vec<Uuid>,
 }
 
 /// The centre reports progress: the stage moves on (never back, for a late report on an
@@ -158,18 +160,45 @@ pub async fn report(
         recommendation: text("recommendation", r.recommendation)?,
         ..Content::default()
     };
+    if r.task_ids.len() > rules::MAX_TASKS {
+        return Err(AppError::bad_input(
+            "taskIds",
+            format!("at most {} tasks", rules::MAX_TASKS),
+        ));
+    }
     let mut step = Step::keeper(db, caller, id, now).await?;
     rules::check_track_open(step.row.status, r.track)?;
     step.check_date("occurredOn", r.occurred_on)?;
+    let mut tasks = Vec::with_capacity(r.task_ids.len());
+    for (i, task) in r.task_ids.iter().enumerate() {
+        if !store::is_ipsr_task(&mut step.tx, step.row.case_id, *task).await? {
+            return Err(AppError::bad_input(
+                format!("taskIds[{i}]"),
+                "is not a task of this case's ИПСР",
+            ));
+        }
+        if !tasks.contains(task) {
+            tasks.push(*task);
+        }
+    }
     advance(&mut step.row, r.stage);
     let days = store::report_days(&mut step.tx, step.row.centre_agency_id).await?;
     step.row.last_report_at = Some(now);
     step.row.report_due_at = crate::db::truncate(rules::report_due(now, days));
     let entry = step.entry(EntryKind::Report, Some(r.stage), r.occurred_on, None);
-    step.save(
-        entry,
-        content,
+    store::insert_entry(&mut step.tx, &entry, &content).await?;
+    store::link_tasks(&mut step.tx, entry.id, &tasks).await?;
+    let details = json!({
+        "reunificationId": step.row.id,
+        "entryId": entry.id,
+        "kind": entry.kind,
+        "stage": entry.stage,
+        "occurredOn": entry.occurred_on,
+        "taskIds": tasks,
+    });
+    step.save_without_entry(
         audit_actions::REUNIFICATION_PROGRESS_REPORTED,
+        details,
         None,
     )
     .await

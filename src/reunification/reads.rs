@@ -58,6 +58,8 @@ pub struct EntryView {
     pub entry: EntryRow,
     /// An inspection's participating agencies and their confirmations.
     pub parties: Vec<Party>,
+    /// A report's ИПСР tasks.
+    pub task_ids: Vec<Uuid>,
     pub words: Personal<Words>,
 }
 
@@ -116,6 +118,7 @@ pub async fn timeline(
     let viewer = caller.viewer()?;
     let entries = store::entries_of(db, viewer, id, now).await?;
     let parties = store::parties_of(db, viewer, id, now).await?;
+    let links = store::task_links_of(db, viewer, id, now).await?;
     Ok(entries
         .into_iter()
         .map(|scoped| {
@@ -132,6 +135,11 @@ pub async fn timeline(
                 _ => None,
             };
             EntryView {
+                task_ids: links
+                    .iter()
+                    .filter(|(e, _)| *e == entry.id)
+                    .map(|(_, t)| *t)
+                    .collect(),
                 parties: mine
                     .iter()
                     .map(|p| Party {

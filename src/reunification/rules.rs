@@ -12,6 +12,8 @@ use crate::error::{AppError, AppResult};
 
 /// The longest text of any one field of an entry, in characters.
 pub const MAX_TEXT: usize = 5_000;
+/// The most ИПСР tasks one progress report may name.
+pub const MAX_TASKS: usize = 20;
 /// The most agencies one joint inspection may list.
 pub const MAX_PARTIES: usize = 10;
 

@@ -458,6 +458,74 @@ pub async fn inspections_due(
         .await)?)
 }
 
+/// Whether `task` is a live task of an ИПСР (IPSR_FAMILY or IPSR_CHILD) of case
+/// `case_id`: what a progress report may name.
+pub async fn is_ipsr_task(tx: &mut Tx, case_id: Uuid, task: Uuid) -> AppResult<bool> {
+    const TASK: &str = "
+        SELECT COUNT(*) FROM plan_tasks t JOIN plans p ON p.id = t.plan_id
+        WHERE t.id = $1 AND t.case_id = $2 AND t.removed_in_version IS NULL
+          AND p.kind IN ('IPSR_FAMILY', 'IPSR_CHILD')";
+    let n: i64 = with_tx!(tx, |conn| sqlx::query_scalar(TASK)
+        .bind(task)
+        .bind(case_id)
+        .fetch_one(conn)
+        .await)?;
+    Ok(n > 0)
+}
+
+/// The live ИПСР tasks of case `case_id` (id and due day: no words), for the centre's
+/// report form; the caller has checked that the viewer keeps the record.
+pub async fn ipsr_tasks(db: &Db, case_id: Uuid) -> AppResult<Vec<(Uuid, NaiveDate)>> {
+    const TASKS: &str = "
+        SELECT t.id, t.due_on FROM plan_tasks t JOIN plans p ON p.id = t.plan_id
+        WHERE t.case_id = $1 AND t.removed_in_version IS NULL
+          AND p.kind IN ('IPSR_FAMILY', 'IPSR_CHILD')
+        ORDER BY t.due_on, t.id LIMIT 100";
+    Ok(with_db!(db, |pool| sqlx::query_as(TASKS)
+        .bind(case_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Links a report to the ИПСР tasks it reports on.
+pub async fn link_tasks(tx: &mut Tx, entry_id: Uuid, tasks: &[Uuid]) -> AppResult<()> {
+    const LINK: &str = "INSERT INTO reunification_entry_tasks (entry_id, task_id) VALUES ($1, $2)";
+    for task in tasks {
+        with_tx!(tx, |conn| sqlx::query(LINK)
+            .bind(entry_id)
+            .bind(task)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// The ИПСР tasks each report of reunification `id` names, for those who see it (task
+/// ids are not personal data).
+pub async fn task_links_of(
+    db: &Db,
+    viewer: Viewer,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(Uuid, Uuid)>> {
+    let sql = format!(
+        "SELECT l.entry_id, l.task_id FROM reunification_entry_tasks l \
+         JOIN reunification_entries e ON e.id = l.entry_id \
+         JOIN reunifications u ON u.id = e.reunification_id \
+         WHERE {} AND u.id = $4 ORDER BY l.entry_id, l.task_id",
+        reunification_visible(VIEWER)
+    );
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await)?)
+}
+
 /// The case's journal number (not personal data), for notices.
 pub async fn case_number(tx: &mut Tx, case_id: Uuid) -> AppResult<String> {
     const NUMBER: &str = "SELECT journal_no FROM cases WHERE id = $1";

@@ -64,6 +64,8 @@ pub struct EntryLine {
     /// Labelled words, where the caller reads them.
     pub words: Option<Vec<(&'static str, String)>>,
     pub parties: Vec<PartyLine>,
+    /// How many ИПСР tasks a report names.
+    pub tasks: usize,
 }
 
 /// A record as its page shows it.
@@ -96,6 +98,8 @@ pub struct RecordView {
     pub agencies: Vec<(Uuid, String)>,
     /// Information after the return: whom the caller may write to (empty: nobody).
     pub info_to: Vec<(Uuid, String)>,
+    /// The case's ИПСР tasks a report may name: id and due day (for the keeper).
+    pub ipsr_tasks: Vec<(Uuid, String)>,
     /// The stages to report on now, by track.
     pub stage_options: Vec<(&'static str, Vec<(String, &'static str)>)>,
     pub today: String,
@@ -427,6 +431,15 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         ended_on: v.row.ended_on.map(|d| records::date(Some(d))),
         entries,
         diagnostics,
+        ipsr_tasks: if keeper {
+            store::ipsr_tasks(db, v.row.case_id)
+                .await?
+                .into_iter()
+                .map(|(id, due)| (id, records::date(Some(due))))
+                .collect()
+        } else {
+            Vec::new()
+        },
         keeper: keeper && v.row.status != ReunificationStatus::Ended,
         in_care: v.row.status == ReunificationStatus::InCare,
         returned: v.row.status == ReunificationStatus::Returned,
@@ -480,6 +493,7 @@ fn entry_line(
                     .map(|(_, r)| r.clone()),
             })
             .collect(),
+        tasks: e.task_ids.len(),
     }
 }
 
@@ -661,6 +675,7 @@ async fn take_step(
                 attitude: f.optional("attitude"),
                 parents_readiness: f.optional("parents_readiness"),
                 recommendation: f.optional("recommendation"),
+                task_ids: f.ids("task", "taskIds")?,
             };
             reunion::report(db, caller, id, report, now).await?;
         }

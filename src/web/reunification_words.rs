@@ -78,6 +78,8 @@ pub struct ReunionWords {
     pub home_line: &'static str,
     pub signatures: &'static str,
     pub diagnostics_compared: &'static str,
+    pub ipsr_tasks: &'static str,
+    pub task_due: &'static str,
 }
 
 pub const RU: ReunionWords = ReunionWords {
@@ -150,6 +152,8 @@ pub const RU: ReunionWords = ReunionWords {
     home_line: "Детей на восстановлении в семье",
     signatures: "Подпись, расшифровка, дата",
     diagnostics_compared: "Диагностика: при поступлении и повторная",
+    ipsr_tasks: "Задачи ИПСР, о которых отчёт",
+    task_due: "задача со сроком",
 };
 
 pub const EN: ReunionWords = ReunionWords {
@@ -221,6 +225,8 @@ pub const EN: ReunionWords = ReunionWords {
     home_line: "Children in reunification",
     signatures: "Signature, name, date",
     diagnostics_compared: "Diagnostics: at intake and follow-up",
+    ipsr_tasks: "The IPSR tasks it reports on",
+    task_due: "task due",
 };
 
 /// The words for `lang`.

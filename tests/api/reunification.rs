@@ -15,7 +15,7 @@ use crate::harness::{
 use crate::information_requests::wait_for_subject;
 use crate::smtp::SmtpSink;
 
-pub const FIELDS: &str = "id status scope placedOn childStage familyStage afterReturnStage inspectionPlannedOn inspectionVerdict returnedOn returnedWithoutInspection endedOn reportOverdue version centre { id } timeline { id kind track stage occurredOn verdict fullyConfirmed content { summary findings conclusion handedOverBy withoutInspectionReason } parties { agency { id } confirmedAt remark } }";
+pub const FIELDS: &str = "id status scope placedOn childStage familyStage afterReturnStage inspectionPlannedOn inspectionVerdict returnedOn returnedWithoutInspection endedOn reportOverdue version centre { id } timeline { id kind track stage occurredOn verdict fullyConfirmed taskIds content { summary findings conclusion handedOverBy withoutInspectionReason } parties { agency { id } confirmedAt remark } }";
 
 /// A hub where the prevention service referred the case to a rehabilitation centre
 /// (accepted by its staff) and to social protection, and informed guardianship.
@@ -631,4 +631,39 @@ async fn the_centre_is_reminded_on_the_day_of_a_planned_inspection() {
         )
         .await;
     assert_eq!(error_field(&past), Some("plannedOn"), "{past}");
+}
+
+#[tokio::test]
+async fn a_report_names_the_ipsr_tasks_it_reports_on_and_nothing_else() {
+    let r = reunion_hub().await;
+    let h = &r.h;
+    let plan = crate::plans::created(h).await;
+    let task = plan["tasks"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!task.is_empty(), "{plan}");
+    let id = r.started().await;
+    let report = "reportReunificationProgress(input: $input)";
+    let input = |tasks: Value| {
+        json!({ "input": { "reunificationId": id, "track": "FAMILY", "stage": "FAMILY_PLAN",
+            "occurredOn": day(0), "summary": "Мать выполняет задачи ИПСР", "taskIds": tasks } })
+    };
+    let linked = r.step(&r.staff, report, input(json!([task, task]))).await;
+    let u = node(&linked, "reportReunificationProgress");
+    let last = u["timeline"]
+        .as_array()
+        .and_then(|t| t.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(last["taskIds"], json!([task]), "{last}");
+    // Guardianship, reading the summary, sees which tasks were reported on.
+    let seen = r.read(&h.officer, &id).await;
+    assert_eq!(
+        node(&seen, "reunification")["timeline"][0]["taskIds"],
+        json!([task]),
+        "{seen}"
+    );
+    let bogus = r.step(&r.staff, report, input(json!([h.case]))).await;
+    assert_eq!(error_field(&bogus), Some("taskIds[0]"), "{bogus}");
 }

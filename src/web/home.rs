@@ -54,6 +54,8 @@ struct Home<'a> {
     page: &'a Page,
     inbox: &'a [InboxItem],
     information: &'a [InformationItem],
+    w: &'static super::mrg_words::MrgWords,
+    recs: &'a [super::mrg::RecRow],
 }
 
 /// `GET /`.
@@ -70,15 +72,18 @@ pub async fn show(
         Ok::<_, crate::error::AppError>((
             inbox(&state, &caller, &page).await?,
             information(&state, &caller, &page).await?,
+            super::mrg::agency_recommendations(&state, &caller, &page).await?,
         ))
     };
     match lists.await {
-        Ok((inbox, information)) => page::html(
+        Ok((inbox, information, recs)) => page::html(
             StatusCode::OK,
             &Home {
                 page: &page,
                 inbox: &inbox,
                 information: &information,
+                w: super::mrg_words::MrgWords::of(page.lang),
+                recs: &recs,
             },
         ),
         Err(error) => page::error(&page, &caller, error, "/"),

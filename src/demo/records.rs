@@ -181,7 +181,8 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     )
     .await?;
     super::handovers::seed(db, &cast, now).await?;
-    super::inforequests::seed(db, &cast, [deciding, supported], now).await
+    super::inforequests::seed(db, &cast, [deciding, supported], now).await?;
+    super::mrg::seed(db, &cast, [deciding, supported], now).await
 }
 
 async fn report(

@@ -14,6 +14,7 @@ use crate::users::{self, CreateUser};
 
 mod handovers;
 mod inforequests;
+mod mrg;
 mod records;
 mod reunification;
 

@@ -77,6 +77,8 @@ struct CasePage<'a> {
     page: &'a Page,
     view: &'a CaseView,
     error: Option<&'a str>,
+    mw: &'static super::mrg_words::MrgWords,
+    mrg_recs: &'a [super::mrg::RecRow],
 }
 
 /// `GET /cases/{id}`.
@@ -106,13 +108,20 @@ pub async fn render(
     error: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    match view(state, caller, page, id).await {
-        Ok(view) => page::html(
+    let built = async {
+        let view = view(state, caller, page, id).await?;
+        let recs = super::mrg::case_recommendations(state, caller, page, id).await?;
+        Ok::<_, crate::error::AppError>((view, recs))
+    };
+    match built.await {
+        Ok((view, mrg_recs)) => page::html(
             status,
             &CasePage {
                 page,
                 view: &view,
                 error,
+                mw: super::mrg_words::MrgWords::of(page.lang),
+                mrg_recs: &mrg_recs,
             },
         ),
         Err(failure) => page::error(page, caller, failure, &format!("/cases/{id}")),

@@ -54,6 +54,8 @@ struct Home<'a> {
     page: &'a Page,
     inbox: &'a [InboxItem],
     information: &'a [InformationItem],
+    w: &'static super::mrg_words::MrgWords,
+    recs: &'a [super::mrg::RecRow],
     /// A centre's children in reunification: how many, and how many owe a report.
     reunion: Option<(usize, usize)>,
     rw: &'static super::reunification_words::ReunionWords,
@@ -73,16 +75,19 @@ pub async fn show(
         Ok::<_, crate::error::AppError>((
             inbox(&state, &caller, &page).await?,
             information(&state, &caller, &page).await?,
+            super::mrg::agency_recommendations(&state, &caller, &page).await?,
             reunion(&state, &caller).await?,
         ))
     };
     match lists.await {
-        Ok((inbox, information, reunion)) => page::html(
+        Ok((inbox, information, recs, reunion)) => page::html(
             StatusCode::OK,
             &Home {
                 page: &page,
                 inbox: &inbox,
                 information: &information,
+                w: super::mrg_words::MrgWords::of(page.lang),
+                recs: &recs,
                 reunion,
                 rw: super::reunification_words::words(page.lang),
             },

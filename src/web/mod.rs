@@ -16,6 +16,8 @@ pub mod home;
 pub mod i18n;
 pub mod inforequest;
 pub mod journal;
+pub mod mrg;
+pub mod mrg_words;
 pub mod page;
 pub mod records;
 pub mod reunification;
@@ -61,6 +63,16 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/requests/{id}/answer", post(inforequest::answer))
         .route("/requests/{id}/withdraw", post(inforequest::withdraw))
         .route("/cases/{id}/information-requests", post(inforequest::ask))
+        .route("/mrg", get(mrg::list))
+        .route("/mrg/meetings/{id}", get(mrg::show))
+        .route("/mrg/meetings/{id}/attendance", post(mrg::attend))
+        .route("/mrg/meetings/{id}/approve", post(mrg::approve))
+        .route("/mrg/meetings/{id}/items/{item}/minutes", post(mrg::save))
+        .route("/mrg/meetings/{id}/{print}", get(mrg::print))
+        .route(
+            "/mrg/recommendations/{id}",
+            get(mrg::recommendation).post(mrg::progress),
+        )
         .route("/cases/{id}/reunification", post(reunification::start))
         .route("/reunification", get(reunification::list))
         .route("/reunification/{id}", get(reunification::show))

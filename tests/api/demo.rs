@@ -92,6 +92,32 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
             "the officer's home shows {shown}: {home}"
         );
     }
+    // The demo's working group: a held, approved meeting with decisions and one next week.
+    let meetings: Value = client
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": "{ mrgMeetings { minutesStatus } decisions(first: 20) { edges { node { status } } } }" }))
+        .send()
+        .await
+        .expect("meetings")
+        .json()
+        .await
+        .expect("JSON");
+    let statuses: Vec<&Value> = meetings["data"]["mrgMeetings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| &m["minutesStatus"])
+        .collect();
+    assert_eq!(
+        statuses,
+        [&json!("DRAFT"), &json!("APPROVED")],
+        "{meetings}"
+    );
+    let decided = meetings["data"]["decisions"]["edges"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(decided, 5, "the chair sees every decision: {meetings}");
 
     // The centre's staff see their three children in reunification, one report overdue,
     // each at its stage.

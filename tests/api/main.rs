@@ -33,6 +33,7 @@ mod list_pages;
 mod logs;
 mod metrics;
 mod mrg;
+mod mrg_pages;
 mod notifications;
 mod page_reads;
 mod paper;

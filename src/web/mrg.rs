@@ -1,0 +1,1064 @@
+//! The MRG's pages: the meetings list (`/mrg`), a meeting's page (`/mrg/meetings/{id}`,
+//! the link in the e-mails) with its agenda, attendance, review of execution and, for
+//! the secretary and the chair, the minutes form of each item and the approve button;
+//! the printed protocol (chair and secretary) and the printed extract (every other
+//! agency, its own cases and recommendations only); a recommendation's page
+//! (`/mrg/recommendations/{id}`) where its agency records progress. Everything is read
+//! through `mrg::reads`, as the API reads it: minutes are opened with the page's caller,
+//! which audits the read. Out of scope is the not-found page.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::i18n::local_time;
+use super::mrg_words::MrgWords;
+use super::page::{self, Page};
+use super::{records, session};
+use crate::access::Caller;
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::graphql::Schemas;
+use crate::mrg::meetings::NewAttendee;
+use crate::mrg::minutes::{MinutesInput, PointInput, RecommendationInput, ServiceInput};
+use crate::mrg::model::*;
+use crate::mrg::reads::{self, ItemMinutes, MeetingView};
+use crate::mrg::store::DecisionFilter;
+use crate::{agencies, cases, db};
+
+/// A recommendation as the pages show it.
+pub struct RecRow {
+    pub id: Uuid,
+    pub text: String,
+    pub to: String,
+    pub person: String,
+    pub due: String,
+    pub status: &'static str,
+    pub overdue: bool,
+    pub case: String,
+}
+
+/// One item's minutes as the pages show them.
+pub struct MinutesRow {
+    pub item_id: Uuid,
+    pub position: i32,
+    pub title: String,
+    pub is_case: bool,
+    pub version: i32,
+    pub points: Vec<(&'static str, String, String)>,
+    pub child: String,
+    pub family: String,
+    pub services: Vec<(&'static str, String)>,
+    pub goal: String,
+    pub decision: String,
+    pub recs: Vec<RecRow>,
+    pub amendments: Vec<(String, String, String)>,
+}
+
+/// A meeting as its page shows it.
+pub struct MeetingPageView {
+    pub id: Uuid,
+    pub number: String,
+    pub group: String,
+    pub when: String,
+    pub day: String,
+    pub place: String,
+    pub kind: String,
+    pub family_attends: &'static str,
+    pub status: &'static str,
+    pub approved: bool,
+    pub officer: bool,
+    pub chair: bool,
+    pub agenda: Vec<(i32, String, String)>,
+    pub attendance: Vec<(String, String, String)>,
+    pub review: Vec<RecRow>,
+    pub minutes: Vec<MinutesRow>,
+    pub extracts: Vec<MinutesRow>,
+    pub attendee_choices: Vec<(String, String)>,
+    pub agencies: Vec<(Uuid, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "web/templates/mrg_meeting.html")]
+struct MeetingPage<'a> {
+    page: &'a Page,
+    w: &'static MrgWords,
+    m: &'a MeetingPageView,
+    error: Option<String>,
+    goals: Vec<(&'static str, &'static str)>,
+    services: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "web/templates/mrg_print.html")]
+struct PrintPage<'a> {
+    page: &'a Page,
+    w: &'static MrgWords,
+    m: &'a MeetingPageView,
+    extract: bool,
+}
+
+/// A meeting in the list.
+pub struct ListRow {
+    pub id: Uuid,
+    pub number: String,
+    pub when: String,
+    pub group: String,
+    pub status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "web/templates/mrg_list.html")]
+struct ListPage<'a> {
+    page: &'a Page,
+    w: &'static MrgWords,
+    meetings: &'a [ListRow],
+    recs: &'a [RecRow],
+}
+
+fn words(page: &Page) -> &'static MrgWords {
+    MrgWords::of(page.lang)
+}
+
+async fn names(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<(Uuid, String)>> {
+    let rows = agencies::store::get_many(&state.db, ids).await?;
+    Ok(rows.into_iter().map(|a| (a.id, a.name)).collect())
+}
+
+fn name_of(names: &[(Uuid, String)], id: Uuid) -> String {
+    names
+        .iter()
+        .find(|n| n.0 == id)
+        .map(|n| n.1.clone())
+        .unwrap_or_default()
+}
+
+/// The case's number as the caller sees the case (its scope decides), else a dash.
+async fn case_number(state: &AppState, caller: &Caller, case: Uuid) -> String {
+    let Ok(viewer) = caller.viewer() else {
+        return "—".into();
+    };
+    match cases::store::get_visible(&state.db, viewer, case, db::now()).await {
+        Ok((row, _)) => row.journal_no,
+        Err(_) => "—".into(),
+    }
+}
+
+async fn rec_rows(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    recs: Vec<reads::RecommendationView>,
+) -> AppResult<Vec<RecRow>> {
+    let w = words(page);
+    let ids: Vec<Uuid> = recs.iter().map(|r| r.row.agency_id).collect();
+    let names = names(state, &ids).await?;
+    let now = db::now();
+    let mut rows = Vec::new();
+    for r in recs {
+        let text = r.text.open(caller).cloned().unwrap_or_default();
+        let row = r.row;
+        rows.push(RecRow {
+            id: row.id,
+            text,
+            to: match row.addressee {
+                Addressee::Family => {
+                    format!("{} ({})", w.to_family, name_of(&names, row.agency_id))
+                }
+                Addressee::Agency => name_of(&names, row.agency_id),
+            },
+            person: row.responsible_person.clone().unwrap_or_default(),
+            due: records::date(Some(row.due_date)),
+            status: w.status(row.status),
+            overdue: crate::mrg::rules::is_overdue(row.status, row.due_at, now),
+            case: case_number(state, caller, row.case_id).await,
+        });
+    }
+    Ok(rows)
+}
+
+async fn minutes_rows(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    items: Vec<ItemMinutes>,
+) -> AppResult<Vec<MinutesRow>> {
+    let w = words(page);
+    let mut ids: Vec<Uuid> = Vec::new();
+    for i in &items {
+        ids.extend(
+            i.item
+                .information_points()
+                .iter()
+                .filter_map(|p| p.agency_id),
+        );
+        ids.extend(i.item.chosen_services().iter().map(|s| s.agency_id));
+    }
+    let names = names(state, &ids).await?;
+    let mut rows = Vec::new();
+    for i in items {
+        let item = &i.item;
+        let title = match (item.case_id, &item.topic) {
+            (Some(case), _) => format!("{} {}", w.case, case_number(state, caller, case).await),
+            (None, Some(topic)) => topic.clone(),
+            _ => String::new(),
+        };
+        let recs = i
+            .recommendations
+            .iter()
+            .cloned()
+            .map(|r| reads::RecommendationView::of(r, true))
+            .collect();
+        rows.push(MinutesRow {
+            item_id: item.id,
+            position: item.position,
+            title,
+            is_case: item.case_id.is_some(),
+            version: item.version,
+            points: item
+                .information_points()
+                .into_iter()
+                .map(|p| {
+                    let from = p
+                        .organisation
+                        .clone()
+                        .or(p.agency_id.map(|a| name_of(&names, a)))
+                        .unwrap_or_default();
+                    (w.assessment(p.assessment), p.text, from)
+                })
+                .collect(),
+            child: item
+                .child_opinion
+                .clone()
+                .or(item
+                    .child_not_heard_reason
+                    .as_ref()
+                    .map(|r| format!("{}: {r}", w.child_not_heard)))
+                .unwrap_or_default(),
+            family: match item.family_participated {
+                Some(true) => format!(
+                    "{}. {}",
+                    w.yes,
+                    item.family_position.clone().unwrap_or_default()
+                ),
+                Some(false) => format!(
+                    "{}. {}",
+                    w.no,
+                    item.family_position.clone().unwrap_or_default()
+                ),
+                None => item.family_position.clone().unwrap_or_default(),
+            },
+            services: item
+                .chosen_services()
+                .into_iter()
+                .map(|s| (w.service(s.service_type), name_of(&names, s.agency_id)))
+                .collect(),
+            goal: item
+                .long_term_goal
+                .map(|g| w.goal(g).to_owned())
+                .unwrap_or_default(),
+            decision: item.decision.clone().unwrap_or_default(),
+            recs: rec_rows(state, caller, page, recs).await?,
+            amendments: i
+                .amendments
+                .iter()
+                .map(|a| {
+                    (
+                        local_time(a.amended_at, page.zone),
+                        a.reason.clone(),
+                        a.text.clone(),
+                    )
+                })
+                .collect(),
+        });
+    }
+    Ok(rows)
+}
+
+async fn meeting_view(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+) -> AppResult<MeetingPageView> {
+    let (db, now, w) = (&state.db, db::now(), words(page));
+    let view: MeetingView = reads::meeting(db, caller, id, now).await?;
+    let m = &view.meeting;
+    let group = reads::group(db, caller, m.group_id, now).await?;
+    let (members, externals) = reads::people(db, &group).await?;
+    let mut agency_ids: Vec<Uuid> = members.iter().map(|m| m.agency_id).collect();
+    agency_ids.dedup();
+    let agencies = names(state, &agency_ids).await?;
+    let agenda_rows = reads::agenda(db, &view).await?;
+    let mut agenda = Vec::new();
+    for i in agenda_rows {
+        let title = match (i.case_id, &i.topic) {
+            (Some(case), _) => format!("{} {}", w.case, case_number(state, caller, case).await),
+            (None, Some(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let lead = i
+            .lead_agency_id
+            .map(|a| name_of(&agencies, a))
+            .unwrap_or_default();
+        agenda.push((i.position, title, lead));
+    }
+    let attendance = reads::attendance(db, &view)
+        .await?
+        .into_iter()
+        .map(|a| {
+            (
+                a.full_name,
+                a.organisation,
+                a.position_title.unwrap_or_default(),
+            )
+        })
+        .collect();
+    let full = view.officer();
+    let review_rows = reads::review(db, &view).await?;
+    let review = rec_rows(
+        state,
+        caller,
+        page,
+        review_rows
+            .into_iter()
+            .map(|r| reads::RecommendationView::of(r, full))
+            .collect(),
+    )
+    .await?;
+    let minutes = match reads::minutes(db, caller, &view).await? {
+        Some(items) => minutes_rows(state, caller, page, items).await?,
+        None => Vec::new(),
+    };
+    let extracts = if full {
+        Vec::new()
+    } else {
+        minutes_rows(
+            state,
+            caller,
+            page,
+            reads::extracts(db, caller, &view).await?,
+        )
+        .await?
+    };
+    let mut attendee_choices: Vec<(String, String)> = members
+        .iter()
+        .map(|m| {
+            (
+                format!("user:{}", m.user_id),
+                format!("{} ({})", m.name, name_of(&agencies, m.agency_id)),
+            )
+        })
+        .collect();
+    attendee_choices.extend(externals.iter().map(|e| {
+        (
+            format!("external:{}", e.id),
+            format!("{} ({}, {})", e.full_name, e.organisation, e.position),
+        )
+    }));
+    Ok(MeetingPageView {
+        id: m.id,
+        number: m.journal_no.clone(),
+        group: group.group.name.clone(),
+        when: local_time(m.starts_at, page.zone),
+        day: records::date(Some(
+            m.starts_at.with_timezone(&page.zone.tz()).date_naive(),
+        )),
+        place: m
+            .place
+            .clone()
+            .or(m.remote_link.clone())
+            .unwrap_or_default(),
+        kind: w.kind(m.kind, m.format),
+        family_attends: if m.family_attends { w.yes } else { w.no },
+        status: if m.minutes_status == MinutesStatus::Approved {
+            w.approved
+        } else {
+            w.draft
+        },
+        approved: m.minutes_status == MinutesStatus::Approved,
+        officer: full,
+        chair: full && view.role == Some(MrgRole::Chair),
+        agenda,
+        attendance,
+        review,
+        minutes,
+        extracts,
+        attendee_choices,
+        agencies,
+    })
+}
+
+fn token_ok(headers: &HeaderMap, posted: &str) -> bool {
+    session::session_token(headers).is_some_and(|t| session::form_token_matches(t, posted))
+}
+
+fn parse(id: &str) -> Option<Uuid> {
+    Uuid::parse_str(id).ok()
+}
+
+/// `GET /mrg`: the meetings of the caller's groups and its agency's recommendations.
+pub async fn list(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+) -> Response {
+    let page = match page::frame(&state, &caller, &headers, "/mrg").await {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let built = async {
+        let (db, now, w) = (&state.db, db::now(), words(&page));
+        let groups = reads::groups(db, &caller, now).await?;
+        let mut meetings = Vec::new();
+        for v in reads::meetings(db, &caller, None, now).await? {
+            let m = &v.meeting;
+            meetings.push(ListRow {
+                id: m.id,
+                number: m.journal_no.clone(),
+                when: local_time(m.starts_at, page.zone),
+                group: groups
+                    .iter()
+                    .find(|g| g.group.id == m.group_id)
+                    .map(|g| g.group.name.clone())
+                    .unwrap_or_default(),
+                status: if m.minutes_status == MinutesStatus::Approved {
+                    w.approved
+                } else {
+                    w.draft
+                },
+            });
+        }
+        let recs = agency_recommendations(&state, &caller, &page).await?;
+        Ok::<_, AppError>((meetings, recs))
+    };
+    match built.await {
+        Ok((meetings, recs)) => page::html(
+            StatusCode::OK,
+            &ListPage {
+                page: &page,
+                w: words(&page),
+                meetings: &meetings,
+                recs: &recs,
+            },
+        ),
+        Err(error) => page::error(&page, &caller, error, "/mrg"),
+    }
+}
+
+/// The open recommendations the caller's agency answers for, the soonest due first: for
+/// the home page and the meetings list.
+pub async fn agency_recommendations(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+) -> AppResult<Vec<RecRow>> {
+    let actor = caller.actor()?;
+    let Some(agency) = actor.agency_id else {
+        return Ok(Vec::new());
+    };
+    let filter = DecisionFilter {
+        agency: Some(agency),
+        ..DecisionFilter::default()
+    };
+    let views = reads::decisions(&state.db, caller, &filter, None, db::now(), 100).await?;
+    let open: Vec<_> = views
+        .into_iter()
+        .filter(|v| !crate::mrg::rules::is_final(v.row.status))
+        .collect();
+    rec_rows(state, caller, page, open).await
+}
+
+/// The recommendations of a case the caller sees, for the case page.
+pub async fn case_recommendations(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    case: Uuid,
+) -> AppResult<Vec<RecRow>> {
+    let filter = DecisionFilter {
+        case: Some(case),
+        ..DecisionFilter::default()
+    };
+    let views = reads::decisions(&state.db, caller, &filter, None, db::now(), 100).await?;
+    rec_rows(state, caller, page, views).await
+}
+
+async fn render(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    match meeting_view(state, caller, page, id).await {
+        Ok(m) => page::html(
+            status,
+            &MeetingPage {
+                page,
+                w: words(page),
+                m: &m,
+                error,
+                goals: LongTermGoal::ALL
+                    .iter()
+                    .map(|g| (g.as_str(), words(page).goal(*g)))
+                    .collect(),
+                services: ServiceType::ALL
+                    .iter()
+                    .map(|s| (s.as_str(), words(page).service(*s)))
+                    .collect(),
+            },
+        ),
+        Err(error) => page::error(page, caller, error, &format!("/mrg/meetings/{id}")),
+    }
+}
+
+/// `GET /mrg/meetings/{id}`.
+pub async fn show(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let page = match page::frame(&state, &caller, &headers, &format!("/mrg/meetings/{id}")).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let Some(id) = parse(&id) else {
+        return page::not_found(&page);
+    };
+    render(&state, &caller, &page, id, None, StatusCode::OK).await
+}
+
+/// `GET /mrg/meetings/{id}/protocol` (chair and secretary) and `/extract` (the others).
+pub async fn print(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path((id, what)): Path<(String, String)>,
+) -> Response {
+    let page = match page::frame(
+        &state,
+        &caller,
+        &headers,
+        &format!("/mrg/meetings/{id}/{what}"),
+    )
+    .await
+    {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let (Some(id), extract) = (parse(&id), what == "extract") else {
+        return page::not_found(&page);
+    };
+    if !extract && what != "protocol" {
+        return page::not_found(&page);
+    }
+    match meeting_view(&state, &caller, &page, id).await {
+        Ok(m) if !extract && !m.officer => page::error(
+            &page,
+            &caller,
+            AppError::Forbidden("only the chair and secretary"),
+            "/mrg",
+        ),
+        Ok(m) => page::html(
+            StatusCode::OK,
+            &PrintPage {
+                page: &page,
+                w: words(&page),
+                m: &m,
+                extract,
+            },
+        ),
+        Err(error) => page::error(&page, &caller, error, "/mrg"),
+    }
+}
+
+async fn after(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+    result: AppResult<()>,
+) -> Response {
+    let w = words(page);
+    match result {
+        Ok(()) => Redirect::to(&format!("/mrg/meetings/{id}")).into_response(),
+        Err(AppError::NotFound(what)) => {
+            page::error(page, caller, AppError::NotFound(what), "/mrg")
+        }
+        Err(AppError::BadUserInput { field, message }) => {
+            render(
+                state,
+                caller,
+                page,
+                id,
+                Some(format!("{}{field}: {message}", w.refused)),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(AppError::Forbidden(_)) => {
+            render(
+                state,
+                caller,
+                page,
+                id,
+                Some(w.not_allowed.into()),
+                StatusCode::FORBIDDEN,
+            )
+            .await
+        }
+        Err(AppError::Conflict(_)) => {
+            render(
+                state,
+                caller,
+                page,
+                id,
+                Some(w.conflict.into()),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(other) => page::error(page, caller, other, "/mrg"),
+    }
+}
+
+/// The posted attendee.
+#[derive(Deserialize)]
+pub struct AttendeeForm {
+    csrf: String,
+    #[serde(default)]
+    attendee: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    position: String,
+}
+
+/// `POST /mrg/meetings/{id}/attendance`: adds one attendee to the list.
+pub async fn attend(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<AttendeeForm>,
+) -> Response {
+    let page = match page::frame(&state, &caller, &headers, &format!("/mrg/meetings/{id}")).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let Some(id) = parse(&id) else {
+        return page::not_found(&page);
+    };
+    if !token_ok(&headers, &form.csrf) {
+        return page::form_expired(&page);
+    }
+    let result = async {
+        let view = reads::meeting(&state.db, &caller, id, db::now()).await?;
+        let mut list: Vec<NewAttendee> = reads::attendance(&state.db, &view)
+            .await?
+            .into_iter()
+            .map(|a| NewAttendee {
+                user_id: a.user_id,
+                external_participant_id: a.external_participant_id,
+                full_name: Some(a.full_name),
+                organisation: Some(a.organisation),
+                position: a.position_title,
+            })
+            .map(|mut a| {
+                if a.user_id.is_some() || a.external_participant_id.is_some() {
+                    a.full_name = None;
+                    a.organisation = None;
+                }
+                a
+            })
+            .collect();
+        let mut new = NewAttendee::default();
+        match form.attendee.split_once(':') {
+            Some(("user", u)) => new.user_id = parse(u),
+            Some(("external", e)) => new.external_participant_id = parse(e),
+            _ => {
+                new.full_name = Some(form.full_name);
+                new.organisation = Some(form.organisation);
+            }
+        }
+        new.position = Some(form.position).filter(|p| !p.trim().is_empty());
+        list.push(new);
+        crate::mrg::meetings::record_attendance(&state.db, &caller, id, list, db::now())
+            .await
+            .map(|_| ())
+    };
+    let result = result.await;
+    after(&state, &caller, &page, id, result).await
+}
+
+/// The posted minutes of one item: the stage fields, and one new point, service and
+/// recommendation appended to those already there.
+#[derive(Deserialize)]
+pub struct MinutesForm {
+    csrf: String,
+    version: i32,
+    #[serde(default)]
+    assessment: String,
+    #[serde(default)]
+    point: String,
+    #[serde(default)]
+    child_opinion: String,
+    #[serde(default)]
+    child_not_heard_reason: String,
+    #[serde(default)]
+    family_participated: String,
+    #[serde(default)]
+    family_position: String,
+    #[serde(default)]
+    service_type: String,
+    #[serde(default)]
+    service_agency: String,
+    #[serde(default)]
+    long_term_goal: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    rec_text: String,
+    #[serde(default)]
+    rec_to: String,
+    #[serde(default)]
+    rec_person: String,
+    #[serde(default)]
+    rec_due: String,
+}
+
+fn some(text: String) -> Option<String> {
+    Some(text).filter(|t| !t.trim().is_empty())
+}
+
+/// `POST /mrg/meetings/{id}/items/{item}/minutes`.
+pub async fn save(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path((id, item)): Path<(String, String)>,
+    Form(form): Form<MinutesForm>,
+) -> Response {
+    let page = match page::frame(&state, &caller, &headers, &format!("/mrg/meetings/{id}")).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let (Some(id), Some(item)) = (parse(&id), parse(&item)) else {
+        return page::not_found(&page);
+    };
+    if !token_ok(&headers, &form.csrf) {
+        return page::form_expired(&page);
+    }
+    let result = async {
+        let view = reads::meeting(&state.db, &caller, id, db::now()).await?;
+        let current = reads::minutes(&state.db, &caller, &view)
+            .await?
+            .and_then(|items| items.into_iter().find(|i| i.item.id == item))
+            .ok_or(AppError::Forbidden("only the chair or secretary"))?;
+        let input = minutes_input(&caller, current, form)?;
+        crate::mrg::minutes::save(&state.db, &caller, item, input.1, input.0, db::now())
+            .await
+            .map(|_| ())
+    };
+    let result = result.await;
+    after(&state, &caller, &page, id, result).await
+}
+
+fn minutes_input(
+    caller: &Caller,
+    current: ItemMinutes,
+    form: MinutesForm,
+) -> AppResult<(MinutesInput, i32)> {
+    let agency = caller.actor()?.agency_id;
+    let item = &current.item;
+    let mut information: Vec<PointInput> = item
+        .information_points()
+        .into_iter()
+        .map(|p| PointInput {
+            assessment: p.assessment,
+            text: p.text,
+            agency_id: p.agency_id,
+            organisation: p.organisation,
+        })
+        .collect();
+    if let (Some(text), Some(assessment)) = (some(form.point), Assessment::parse(&form.assessment))
+    {
+        information.push(PointInput {
+            assessment,
+            text,
+            agency_id: agency,
+            organisation: None,
+        });
+    }
+    let mut services: Vec<ServiceInput> = item
+        .chosen_services()
+        .into_iter()
+        .map(|s| ServiceInput {
+            service_type: s.service_type,
+            agency_id: s.agency_id,
+            note: s.note,
+        })
+        .collect();
+    if let (Some(kind), Some(agency)) = (
+        ServiceType::parse(&form.service_type),
+        parse(&form.service_agency),
+    ) {
+        services.push(ServiceInput {
+            service_type: kind,
+            agency_id: agency,
+            note: None,
+        });
+    }
+    let mut recommendations: Vec<RecommendationInput> = current
+        .recommendations
+        .iter()
+        .map(|r| RecommendationInput {
+            text: r.text.clone(),
+            addressee: r.addressee,
+            agency_id: (r.addressee == Addressee::Agency).then_some(r.agency_id),
+            responsible_person: r.responsible_person.clone(),
+            due_date: r.due_date,
+        })
+        .collect();
+    if let Some(text) = some(form.rec_text) {
+        let due = NaiveDate::parse_from_str(&form.rec_due, "%Y-%m-%d").map_err(|_| {
+            AppError::bad_input(
+                format!("recommendations[{}].dueDate", recommendations.len()),
+                "a date",
+            )
+        })?;
+        let family = form.rec_to == "family";
+        recommendations.push(RecommendationInput {
+            text,
+            addressee: if family {
+                Addressee::Family
+            } else {
+                Addressee::Agency
+            },
+            agency_id: if family { None } else { parse(&form.rec_to) },
+            responsible_person: some(form.rec_person),
+            due_date: due,
+        });
+    }
+    let input = MinutesInput {
+        information,
+        child_opinion: some(form.child_opinion),
+        child_not_heard_reason: some(form.child_not_heard_reason),
+        family_participated: match form.family_participated.as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+        family_position: some(form.family_position),
+        services,
+        long_term_goal: LongTermGoal::parse(&form.long_term_goal),
+        decision: some(form.decision),
+        recommendations,
+    };
+    Ok((input, form.version))
+}
+
+/// A posted form with only its token.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+}
+
+/// `POST /mrg/meetings/{id}/approve`.
+pub async fn approve(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let page = match page::frame(&state, &caller, &headers, &format!("/mrg/meetings/{id}")).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let Some(id) = parse(&id) else {
+        return page::not_found(&page);
+    };
+    if !token_ok(&headers, &form.csrf) {
+        return page::form_expired(&page);
+    }
+    let result = crate::mrg::minutes::approve(&state.db, &caller, id, db::now())
+        .await
+        .map(|_| ());
+    after(&state, &caller, &page, id, result).await
+}
+
+/// A recommendation as its page shows it.
+#[derive(Template)]
+#[template(path = "web/templates/mrg_recommendation.html")]
+struct RecommendationPage<'a> {
+    page: &'a Page,
+    w: &'static MrgWords,
+    rec: &'a RecRow,
+    meeting: Uuid,
+    version: i32,
+    notes: &'a [(String, &'static str, String)],
+    open: bool,
+    statuses: Vec<(&'static str, &'static str)>,
+    error: Option<&'static str>,
+}
+
+/// `GET /mrg/recommendations/{id}`.
+pub async fn recommendation(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let page = match page::frame(
+        &state,
+        &caller,
+        &headers,
+        &format!("/mrg/recommendations/{id}"),
+    )
+    .await
+    {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let Some(id) = parse(&id) else {
+        return page::not_found(&page);
+    };
+    show_recommendation(&state, &caller, &page, id, None).await
+}
+
+async fn show_recommendation(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+    error: Option<&'static str>,
+) -> Response {
+    let w = words(page);
+    let built = async {
+        let view = reads::recommendation(&state.db, caller, id, db::now()).await?;
+        let (meeting, version, status) = (view.row.meeting_id, view.row.version, view.row.status);
+        let readable = view.text.open(caller).is_some();
+        let notes = if readable {
+            reads::notes(&state.db, &[id]).await?
+        } else {
+            Vec::new()
+        };
+        let notes: Vec<(String, &'static str, String)> = notes
+            .into_iter()
+            .map(|n| {
+                (
+                    local_time(n.noted_at, page.zone),
+                    w.status(n.status),
+                    n.note,
+                )
+            })
+            .collect();
+        let rows = rec_rows(state, caller, page, vec![view]).await?;
+        Ok::<_, AppError>((rows, meeting, version, notes, status))
+    };
+    match built.await {
+        Ok((rows, meeting, version, notes, status)) => {
+            let statuses = RecommendationStatus::ALL
+                .iter()
+                .filter(|s| **s != RecommendationStatus::Assigned)
+                .map(|s| (s.as_str(), w.status(*s)))
+                .collect();
+            page::html(
+                if error.is_some() {
+                    StatusCode::CONFLICT
+                } else {
+                    StatusCode::OK
+                },
+                &RecommendationPage {
+                    page,
+                    w,
+                    rec: &rows[0],
+                    meeting,
+                    version,
+                    notes: &notes,
+                    open: !crate::mrg::rules::is_final(status),
+                    statuses,
+                    error,
+                },
+            )
+        }
+        Err(error) => page::error(page, caller, error, "/mrg"),
+    }
+}
+
+/// The posted progress of a recommendation.
+#[derive(Deserialize)]
+pub struct ProgressForm {
+    csrf: String,
+    status: String,
+    note: String,
+    version: i32,
+}
+
+/// `POST /mrg/recommendations/{id}`.
+pub async fn progress(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<ProgressForm>,
+) -> Response {
+    let page = match page::frame(
+        &state,
+        &caller,
+        &headers,
+        &format!("/mrg/recommendations/{id}"),
+    )
+    .await
+    {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let Some(id) = parse(&id) else {
+        return page::not_found(&page);
+    };
+    if !token_ok(&headers, &form.csrf) {
+        return page::form_expired(&page);
+    }
+    let w = words(&page);
+    let Some(status) = RecommendationStatus::parse(&form.status) else {
+        return show_recommendation(&state, &caller, &page, id, Some(w.refused)).await;
+    };
+    match crate::mrg::followup::update(
+        &state.db,
+        &caller,
+        id,
+        status,
+        &form.note,
+        form.version,
+        db::now(),
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("/mrg/recommendations/{id}")).into_response(),
+        Err(AppError::NotFound(what)) => {
+            page::error(&page, &caller, AppError::NotFound(what), "/mrg")
+        }
+        Err(AppError::Forbidden(_)) => {
+            show_recommendation(&state, &caller, &page, id, Some(w.not_allowed)).await
+        }
+        Err(AppError::BadUserInput { .. }) => {
+            show_recommendation(&state, &caller, &page, id, Some(w.refused)).await
+        }
+        Err(AppError::Conflict(_)) => {
+            show_recommendation(&state, &caller, &page, id, Some(w.conflict)).await
+        }
+        Err(other) => page::error(&page, &caller, other, "/mrg"),
+    }
+}

@@ -54,6 +54,7 @@ struct Home<'a> {
     page: &'a Page,
     inbox: &'a [InboxItem],
     information: &'a [InformationItem],
+    plan_tasks: &'a [super::plan::DueLine],
 }
 
 /// `GET /`.
@@ -70,15 +71,17 @@ pub async fn show(
         Ok::<_, crate::error::AppError>((
             inbox(&state, &caller, &page).await?,
             information(&state, &caller, &page).await?,
+            super::plan::due_lines(&state, &caller, &page).await?,
         ))
     };
     match lists.await {
-        Ok((inbox, information)) => page::html(
+        Ok((inbox, information, plan_tasks)) => page::html(
             StatusCode::OK,
             &Home {
                 page: &page,
                 inbox: &inbox,
                 information: &information,
+                plan_tasks: &plan_tasks,
             },
         ),
         Err(error) => page::error(&page, &caller, error, "/"),

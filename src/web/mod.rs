@@ -17,6 +17,8 @@ pub mod i18n;
 pub mod inforequest;
 pub mod journal;
 pub mod page;
+pub mod plan;
+pub mod plan_words;
 pub mod records;
 pub mod search;
 pub mod security;
@@ -55,6 +57,13 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/handovers/{id}/acknowledge", post(handover::acknowledge))
         .route("/handovers/{id}/inventory", get(handover::inventory))
         .route("/handovers/{id}/decline", post(handover::decline))
+        .route("/plans/{id}", get(plan::show))
+        .route("/plans/{id}/print", get(plan::print))
+        .route("/plans/{id}/diff", get(plan::diff))
+        .route("/plans/{id}/received", post(plan::received))
+        .route("/plan-tasks/{id}", get(plan::task))
+        .route("/plan-tasks/{id}/status", post(plan::update_status))
+        .route("/cases/{id}/plans", get(plan::of_case))
         .route("/requests/{id}", get(inforequest::show))
         .route("/requests/{id}/answer", post(inforequest::answer))
         .route("/requests/{id}/withdraw", post(inforequest::withdraw))

@@ -36,6 +36,7 @@ mod notifications;
 mod page_reads;
 mod paper;
 mod peers;
+mod plan_pages;
 mod plans;
 mod races;
 mod read_audit;

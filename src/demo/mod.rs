@@ -14,6 +14,7 @@ use crate::users::{self, CreateUser};
 
 mod handovers;
 mod inforequests;
+mod plans;
 mod records;
 
 /// Where the demo lives unless `DATABASE_URL` says otherwise.

@@ -18,6 +18,7 @@ pub mod inforequest;
 pub mod journal;
 pub mod page;
 pub mod plan;
+pub mod plan_print;
 pub mod plan_words;
 pub mod records;
 pub mod search;
@@ -58,8 +59,8 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/handovers/{id}/inventory", get(handover::inventory))
         .route("/handovers/{id}/decline", post(handover::decline))
         .route("/plans/{id}", get(plan::show))
-        .route("/plans/{id}/print", get(plan::print))
-        .route("/plans/{id}/diff", get(plan::diff))
+        .route("/plans/{id}/print", get(plan_print::print))
+        .route("/plans/{id}/diff", get(plan_print::diff))
         .route("/plans/{id}/received", post(plan::received))
         .route("/plan-tasks/{id}", get(plan::task))
         .route("/plan-tasks/{id}/status", post(plan::update_status))

@@ -15,6 +15,7 @@ use crate::users::{self, CreateUser};
 mod handovers;
 mod inforequests;
 mod mrg;
+mod plans;
 mod records;
 mod reunification;
 

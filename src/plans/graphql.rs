@@ -5,15 +5,16 @@
 //! opened with the request's caller, which notes the read for the audit.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::inputs::{tasks_of, CreatePlanInput, RevisePlanInput};
 use super::model::{
     ExtensionRow, PlanHeader, PlanKind, PlanStatus, TaskArea, TaskSnapshot, TaskStatus, VersionRow,
 };
 use super::reads::{self, FullPlan, PlanView, TaskView};
-use super::rules::{self, FieldChange, NewTask};
+use super::rules::{self, FieldChange};
 use super::store::DueTask;
 use super::{NewPlan, Revision};
 use crate::access::Personal;
@@ -419,102 +420,6 @@ impl DuePlanTask {
             overdue: rules::task_overdue(t.status, t.due_at, now),
         }
     }
-}
-
-/// A plan's header as the lead writes it.
-#[derive(InputObject)]
-pub struct PlanHeaderInput {
-    main_goal: String,
-    intermediate_goals: Option<Vec<String>>,
-    /// Decision change only, and required there.
-    refusal_causes: Option<String>,
-    /// Decision change only, and required there.
-    strengths: Option<String>,
-    /// Support only, and required there.
-    rights_violation: Option<String>,
-}
-
-impl From<PlanHeaderInput> for PlanHeader {
-    fn from(h: PlanHeaderInput) -> PlanHeader {
-        PlanHeader {
-            main_goal: h.main_goal,
-            intermediate_goals: h.intermediate_goals.unwrap_or_default(),
-            refusal_causes: h.refusal_causes,
-            strengths: h.strengths,
-            rights_violation: h.rights_violation,
-        }
-    }
-}
-
-/// A task as the lead writes it.
-#[derive(InputObject)]
-pub struct PlanTaskInput {
-    /// The task this revises; omit for a new one.
-    id: Option<ID>,
-    area: TaskArea,
-    client_action: Option<String>,
-    specialist_action: Option<String>,
-    /// Any agency taking part in the case.
-    responsible_agency_id: ID,
-    due_on: NaiveDate,
-}
-
-fn tasks_of(input: Vec<PlanTaskInput>) -> Result<Vec<NewTask>, AppError> {
-    if input.len() > rules::MAX_TASKS {
-        return Err(AppError::bad_input(
-            "tasks",
-            format!("at most {} tasks", rules::MAX_TASKS),
-        ));
-    }
-    input
-        .into_iter()
-        .enumerate()
-        .map(|(i, t)| {
-            Ok(NewTask {
-                id: t
-                    .id
-                    .map(|v| parse_id(&format!("tasks[{i}].id"), &v))
-                    .transpose()?,
-                area: t.area,
-                client_action: t.client_action,
-                specialist_action: t.specialist_action,
-                responsible_agency_id: parse_id(
-                    &format!("tasks[{i}].responsibleAgencyId"),
-                    &t.responsible_agency_id,
-                )?,
-                due_on: t.due_on,
-            })
-        })
-        .collect()
-}
-
-/// A new plan.
-#[derive(InputObject)]
-pub struct CreatePlanInput {
-    case_id: ID,
-    kind: PlanKind,
-    header: PlanHeaderInput,
-    tasks: Vec<PlanTaskInput>,
-    /// ИПСР, ИППСУ: the day the plan was due, as you set it.
-    due_on: Option<NaiveDate>,
-    /// Shelter: the day the family settled in (the plan is due 14 days later).
-    settled_on: Option<NaiveDate>,
-    /// ИППСУ: the last day of its term.
-    term_until: Option<NaiveDate>,
-    /// ИПСР, ИППСУ, shelter: the next review.
-    next_review_on: Option<NaiveDate>,
-}
-
-/// A revision: the whole new version.
-#[derive(InputObject)]
-pub struct RevisePlanInput {
-    plan_id: ID,
-    /// The version you revised (`Plan.version`).
-    expected_version: i32,
-    header: PlanHeaderInput,
-    tasks: Vec<PlanTaskInput>,
-    change_note: Option<String>,
-    next_review_on: Option<NaiveDate>,
 }
 
 async fn node(ctx: &Context<'_>, plan_id: Uuid) -> async_graphql::Result<PlanNode> {

@@ -13,6 +13,7 @@
 
 pub mod audit_actions;
 pub mod graphql;
+pub mod inputs;
 pub mod model;
 pub mod notices;
 pub mod reads;

@@ -59,6 +59,7 @@ struct Home<'a> {
     /// A centre's children in reunification: how many, and how many owe a report.
     reunion: Option<(usize, usize)>,
     rw: &'static super::reunification_words::ReunionWords,
+    plan_tasks: &'a [super::plan::DueLine],
 }
 
 /// `GET /`.
@@ -77,10 +78,11 @@ pub async fn show(
             information(&state, &caller, &page).await?,
             super::mrg::agency_recommendations(&state, &caller, &page).await?,
             reunion(&state, &caller).await?,
+            super::plan::due_lines(&state, &caller, &page).await?,
         ))
     };
     match lists.await {
-        Ok((inbox, information, recs, reunion)) => page::html(
+        Ok((inbox, information, recs, reunion, plan_tasks)) => page::html(
             StatusCode::OK,
             &Home {
                 page: &page,
@@ -90,6 +92,7 @@ pub async fn show(
                 recs: &recs,
                 reunion,
                 rw: super::reunification_words::words(page.lang),
+                plan_tasks: &plan_tasks,
             },
         ),
         Err(error) => page::error(&page, &caller, error, "/"),

@@ -19,6 +19,9 @@ pub mod journal;
 pub mod mrg;
 pub mod mrg_words;
 pub mod page;
+pub mod plan;
+pub mod plan_print;
+pub mod plan_words;
 pub mod records;
 pub mod reunification;
 pub mod reunification_words;
@@ -59,6 +62,13 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/handovers/{id}/acknowledge", post(handover::acknowledge))
         .route("/handovers/{id}/inventory", get(handover::inventory))
         .route("/handovers/{id}/decline", post(handover::decline))
+        .route("/plans/{id}", get(plan::show))
+        .route("/plans/{id}/print", get(plan_print::print))
+        .route("/plans/{id}/diff", get(plan_print::diff))
+        .route("/plans/{id}/received", post(plan::received))
+        .route("/plan-tasks/{id}", get(plan::task))
+        .route("/plan-tasks/{id}/status", post(plan::update_status))
+        .route("/cases/{id}/plans", get(plan::of_case))
         .route("/requests/{id}", get(inforequest::show))
         .route("/requests/{id}/answer", post(inforequest::answer))
         .route("/requests/{id}/withdraw", post(inforequest::withdraw))

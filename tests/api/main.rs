@@ -38,6 +38,7 @@ mod notifications;
 mod page_reads;
 mod paper;
 mod peers;
+mod plan_pages;
 mod plans;
 mod races;
 mod read_audit;

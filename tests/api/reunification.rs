@@ -667,3 +667,69 @@ async fn a_report_names_the_ipsr_tasks_it_reports_on_and_nothing_else() {
     let bogus = r.step(&r.staff, report, input(json!([h.case]))).await;
     assert_eq!(error_field(&bogus), Some("taskIds[0]"), "{bogus}");
 }
+
+#[tokio::test]
+async fn an_mrg_member_follows_the_stages_once_the_case_is_on_the_agenda_but_not_the_words() {
+    let m = crate::mrg::mrg_hub().await;
+    let h = &m.h;
+    let app = h.app();
+    let rehab = app
+        .create_agency(&h.hub.admin, "СРЦН «Надежда»", "REHABILITATION_CENTRE")
+        .await;
+    app.create_user(
+        &h.hub.admin,
+        &rehab,
+        "staff@srcn.example",
+        &["REHABILITATION_STAFF"],
+    )
+    .await;
+    let staff = app.login("staff@srcn.example", PASSWORD).await;
+    h.consent_for(&[&rehab]).await;
+    let refer = "requestHandover(caseId: $id, toAgencyId: $to, kind: $kind, reason: $r)";
+    let sent = h
+        .act(
+            &h.hub.head,
+            refer,
+            json!({ "id": h.case, "to": rehab, "kind": "REFERRAL", "r": "Реабилитация" }),
+        )
+        .await;
+    h.act(
+        &staff,
+        "acceptHandover(id: $id)",
+        json!({ "id": id_of(&sent, "requestHandover") }),
+    )
+    .await;
+    let start = "mutation($c: ID!, $on: NaiveDate!) { startReunification(caseId: $c, placedOn: $on, placementBasis: REMOVAL) { id } }";
+    let started = app
+        .gql(Some(&staff), start, json!({ "c": h.case, "on": day(-10) }))
+        .await;
+    let id = started["data"]["startReunification"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!id.is_empty(), "{started}");
+    let report =
+        "mutation($i: ReunificationReportInput!) { reportReunificationProgress(input: $i) { id } }";
+    let input = json!({ "i": { "reunificationId": id, "track": "CHILD", "stage": "CONTACT",
+        "occurredOn": day(0), "summary": "Живёт на ул. Ленина у бабушки" } });
+    node(
+        &app.gql(Some(&staff), report, input).await,
+        "reportReunificationProgress",
+    );
+
+    let read = format!("query($id: ID!) {{ reunification(id: $id) {{ {FIELDS} }} }}");
+    let before = app.gql(Some(&m.member), &read, json!({ "id": id })).await;
+    assert_eq!(error_code(&before), Some("NOT_FOUND"), "{before}");
+    let submission = m.submit(&h.case).await;
+    let meeting = m.schedule(3, &[&submission]).await;
+    assert!(
+        meeting["data"]["scheduleMeeting"]["id"].is_string(),
+        "{meeting}"
+    );
+    let after = app.gql(Some(&m.member), &read, json!({ "id": id })).await;
+    let u = node(&after, "reunification");
+    assert_eq!(u["scope"], "SUMMARY");
+    assert_eq!(u["childStage"], "CONTACT");
+    assert_eq!(u["timeline"][0]["content"], Value::Null, "{after}");
+    assert!(!after.to_string().contains("Ленина"), "{after}");
+}

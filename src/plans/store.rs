@@ -16,6 +16,7 @@ use crate::access::plans::{
 };
 use crate::access::sql::{participation_active, ViewerParams};
 use crate::access::Viewer;
+use crate::cases::store::bind_viewer;
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::{with_db, with_tx};
@@ -310,10 +311,7 @@ pub async fn get_visible(
         scoped_plan_columns(),
         plan_visible_sql(VIEWER)
     );
-    with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
+    with_db!(db, |pool| bind_viewer(sqlx::query_as(&sql), viewer, now)
         .bind(id)
         .fetch_optional(pool)
         .await)?
@@ -332,13 +330,14 @@ pub async fn of_case(
         scoped_plan_columns(),
         plan_visible_sql(VIEWER)
     );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(case_id)
-        .fetch_all(pool)
-        .await)?)
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await)?)
 }
 
 /// A task as a viewer may read it: its words NULL where it may not read them.
@@ -378,13 +377,14 @@ pub async fn tasks_of_plan(
         scoped_task_columns(),
         task_visible_sql(VIEWER)
     );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(plan_id)
-        .fetch_all(pool)
-        .await)?)
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await)?)
 }
 
 /// The tasks in a case's plans now that the viewer sees, plan by plan, in order.
@@ -400,13 +400,14 @@ pub async fn tasks_of_case(
         scoped_task_columns(),
         task_visible_sql(VIEWER)
     );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(case_id)
-        .fetch_all(pool)
-        .await)?)
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await)?)
 }
 
 /// A task the viewer sees, whole, inside a transaction and locked for update on
@@ -423,10 +424,7 @@ pub async fn get_task_for_update(
          AND t.removed_in_version IS NULL AND {}{lock}",
         task_visible_sql(VIEWER)
     );
-    with_tx!(tx, |conn| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
+    with_tx!(tx, |conn| bind_viewer(sqlx::query_as(&sql), viewer, now)
         .bind(id)
         .fetch_optional(conn)
         .await)?
@@ -445,13 +443,14 @@ pub async fn versions_of(
          WHERE v.plan_id = $4 AND {} ORDER BY v.version_no",
         plan_full_sql(VIEWER)
     );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(plan_id)
-        .fetch_all(pool)
-        .await)?)
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await)?)
 }
 
 /// One version, if the viewer reads the plan in FULL.
@@ -467,14 +466,15 @@ pub async fn version(
          WHERE v.plan_id = $4 AND v.version_no = $5 AND {}",
         plan_full_sql(VIEWER)
     );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(plan_id)
-        .bind(version_no)
-        .fetch_optional(pool)
-        .await)?)
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(plan_id)
+    .bind(version_no)
+    .fetch_optional(pool)
+    .await)?)
 }
 
 /// A version's row inside a transaction (for recording the client's copy).
@@ -507,13 +507,14 @@ pub async fn extensions_of(
          ORDER BY e.extended_at, e.id",
         plan_full_sql(VIEWER)
     );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(plan_id)
-        .fetch_all(pool)
-        .await)?)
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await)?)
 }
 
 /// One open task of an agency that falls due, with what locates it and nothing personal.
@@ -547,14 +548,15 @@ pub async fn due_for_agency(
            AND {} ORDER BY t.due_at, t.id LIMIT $5",
         task_visible_sql(VIEWER)
     );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(viewer.agency_id)
-        .bind(now)
-        .bind(viewer.ceiling_rank())
-        .bind(until)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?)
+    Ok(with_db!(db, |pool| bind_viewer(
+        sqlx::query_as(&sql),
+        viewer,
+        now
+    )
+    .bind(until)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?)
 }
 
 /// An open task for a reminder: where it is and whose it is.

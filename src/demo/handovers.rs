@@ -62,6 +62,7 @@ impl Sender<'_> {
             // The head's order formalising the request (seed 001), numbered as the demo's.
             sender_order_number: Some(format!("{}-о", 40 + at.day())),
             sender_order_date: Some(at.date_naive()),
+            recommendation_id: None,
         };
         let row = handovers::request(self.db, &self.settings, self.head, new, at).await?;
         Ok(row.id)

@@ -89,6 +89,7 @@ async fn bring(
             consent_override_reason: None,
             sender_order_number: None,
             sender_order_date: None,
+            recommendation_id: None,
         };
         let h = handovers::request(db, &settings, &cast.head, new, sent).await?;
         let answered = sent + Duration::hours(1);

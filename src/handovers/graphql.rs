@@ -415,6 +415,10 @@ impl HandoverMutation {
         package: Option<HandoverPackageInput>,
         consent_override_reason: Option<String>,
         sender_order: Option<OrderInput>,
+        #[graphql(
+            desc = "The MRG recommendation this request carries out: it is linked and moves to IN_PROGRESS."
+        )]
+        recommendation_id: Option<ID>,
     ) -> async_graphql::Result<HandoverNode> {
         ctx.actor()?;
         let state = ctx.state();
@@ -435,6 +439,9 @@ impl HandoverMutation {
             consent_override_reason,
             sender_order_number: sender_order.as_ref().map(|o| o.number.clone()),
             sender_order_date: sender_order.map(|o| o.date),
+            recommendation_id: recommendation_id
+                .map(|id| parse_id("recommendationId", &id))
+                .transpose()?,
         };
         let row = super::request(&state.db, &settings, ctx.caller(), new, db::now()).await?;
         scoped_node(ctx, row.id).await

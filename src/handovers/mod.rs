@@ -86,6 +86,9 @@ pub struct NewHandover {
     /// The sending head's order (required for a transfer).
     pub sender_order_number: Option<String>,
     pub sender_order_date: Option<NaiveDate>,
+    /// The MRG recommendation this request carries out, if any: it is linked in the same
+    /// transaction (see [`crate::mrg::followup::act_on`]).
+    pub recommendation_id: Option<Uuid>,
 }
 
 /// Sends a request: checks it whole before anything is written, then stores it, its
@@ -228,6 +231,16 @@ pub async fn request(
         registration_date: None,
     };
     store::insert(&mut tx, &row).await?;
+    if let Some(recommendation_id) = new.recommendation_id {
+        let act = crate::mrg::followup::Act {
+            recommendation_id,
+            kind: crate::mrg::model::ActionKind::Handover,
+            case_id: case.id,
+            agency_id: receiver.id,
+            target_id: row.id,
+        };
+        crate::mrg::followup::act_on(&mut tx, actor, origin, act, now).await?;
+    }
     store::insert_documents(
         &mut tx,
         row.id,

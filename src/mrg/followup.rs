@@ -7,12 +7,14 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::model::{MrgRole, NoteRow, RecommendationRow, RecommendationStatus};
+use super::model::{
+    ActionKind, ActionRow, MrgRole, NoteRow, RecommendationRow, RecommendationStatus,
+};
 use super::store::{self, Seer};
 use super::{audit_actions, notices, record, rules};
-use crate::access::{policy, roles, Caller, Role};
+use crate::access::{policy, roles, Actor, Caller, Role};
 use crate::audit::Origin;
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::input;
 use crate::notify::{Notice, NotificationKind, Recipient, Subject};
@@ -97,4 +99,87 @@ pub fn notice_of(row: &RecommendationRow, journal_no: &str, kind: NotificationKi
             Recipient::Role(row.agency_id, Role::HeadOfService),
         ],
     }
+}
+
+/// What a recommendation becomes in one step, inside the transaction that creates it.
+pub struct Act {
+    pub recommendation_id: Uuid,
+    pub kind: ActionKind,
+    pub case_id: Uuid,
+    /// The handover's receiver or the task's responsible agency.
+    pub agency_id: Uuid,
+    /// The handover request or plan task created.
+    pub target_id: Uuid,
+}
+
+/// Links a recommendation to the handover request or plan task the caller is creating in
+/// `tx`: the recommendation must be one the caller sees (else `NOT_FOUND`), open, about
+/// the same case and addressed to that agency. An assigned recommendation moves to
+/// in progress with a dated note; the group's review shows what it became.
+pub async fn act_on(
+    tx: &mut Tx,
+    actor: &Actor,
+    origin: &Origin,
+    act: Act,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut row =
+        store::get_recommendation_for_update(tx, Seer::of(actor, now), act.recommendation_id)
+            .await?;
+    rules::check_act_on(&row, act.kind, act.case_id, act.agency_id)?;
+    store::insert_action(
+        tx,
+        &ActionRow {
+            recommendation_id: row.id,
+            kind: act.kind,
+            target_id: act.target_id,
+            acted_by_user_id: actor.user_id,
+            acted_at: now,
+        },
+    )
+    .await?;
+    if row.status == RecommendationStatus::Assigned {
+        let version = row.version;
+        row.status = RecommendationStatus::InProgress;
+        row.updated_at = now;
+        store::set_status(tx, &row, version).await?;
+        let agency = actor
+            .agency_id
+            .ok_or(AppError::Forbidden("only users of an agency"))?;
+        let note = match act.kind {
+            ActionKind::Handover => {
+                "По рекомендации направлен запрос на передачу (направление) дела"
+            }
+            ActionKind::PlanTask => "Рекомендация включена в план как задача",
+        };
+        store::insert_note(
+            tx,
+            &NoteRow {
+                id: Uuid::now_v7(),
+                recommendation_id: row.id,
+                agency_id: agency,
+                user_id: actor.user_id,
+                status: row.status,
+                note: note.to_owned(),
+                noted_at: now,
+            },
+        )
+        .await?;
+    }
+    let details = json!({
+        "recommendationId": row.id,
+        "became": act.kind.as_str(),
+        "targetId": act.target_id,
+        "status": row.status.as_str(),
+    });
+    record(
+        tx,
+        origin,
+        audit_actions::MRG_RECOMMENDATION_UPDATED,
+        ("mrg_recommendation", row.id),
+        Some(row.case_id),
+        details,
+        now,
+    )
+    .await
 }

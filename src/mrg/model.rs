@@ -379,3 +379,33 @@ pub struct AmendmentRow {
     pub text: String,
     pub amended_at: DateTime<Utc>,
 }
+
+text_enum! {
+    /// What a recommendation became in one step.
+    ActionKind {
+        /// A referral, transfer or notice of the case to the recommendation's agency.
+        Handover => "HANDOVER",
+        /// A task of one of the case's plans.
+        PlanTask => "PLAN_TASK",
+    }
+}
+
+impl ActionKind {
+    /// The words of a refusal ("has already become a …").
+    pub fn describe(self) -> &'static str {
+        match self {
+            ActionKind::Handover => "handover request",
+            ActionKind::PlanTask => "plan task",
+        }
+    }
+}
+
+/// A recommendation acted on: the handover request or plan task it became.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct ActionRow {
+    pub recommendation_id: Uuid,
+    pub kind: ActionKind,
+    pub target_id: Uuid,
+    pub acted_by_user_id: Uuid,
+    pub acted_at: DateTime<Utc>,
+}

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::model::{
-    AmendmentRow, AttendanceRow, ExternalRow, GroupRow, ItemRow, MeetingRow, MemberRow, MrgRole,
-    NoteRow, RecommendationRow, SubmissionRow,
+    ActionRow, AmendmentRow, AttendanceRow, ExternalRow, GroupRow, ItemRow, MeetingRow, MemberRow,
+    MrgRole, NoteRow, RecommendationRow, SubmissionRow,
 };
 use super::store::{self, DecisionFilter, Seer};
 use crate::access::{Caller, Personal, Scope};
@@ -304,4 +304,9 @@ pub async fn recommendation(
 /// The dated notes of recommendations the caller already sees.
 pub async fn notes(db: &Db, recommendations: &[Uuid]) -> AppResult<Vec<NoteRow>> {
     store::notes_of(db, recommendations).await
+}
+
+/// What recommendations the caller already sees became in one step.
+pub async fn actions(db: &Db, recommendations: &[Uuid]) -> AppResult<Vec<ActionRow>> {
+    store::actions_of(db, recommendations).await
 }

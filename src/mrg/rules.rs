@@ -6,7 +6,9 @@
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::model::{MeetingFormat, MrgRole, RecommendationStatus};
+use super::model::{
+    ActionKind, Addressee, MeetingFormat, MrgRole, RecommendationRow, RecommendationStatus,
+};
 use crate::access::Role;
 use crate::error::{AppError, AppResult};
 
@@ -207,6 +209,47 @@ pub fn in_review(
     since_previous || !is_final(status)
 }
 
+/// Whether a recommendation may become a handover request or a plan task in one step:
+/// it is still open, about the same case, and the handover's receiver or the task's
+/// responsible agency is the agency the recommendation names (for a handover, never the
+/// family).
+pub fn check_act_on(
+    rec: &RecommendationRow,
+    kind: ActionKind,
+    case_id: Uuid,
+    agency_id: Uuid,
+) -> AppResult<()> {
+    if is_final(rec.status) {
+        return Err(AppError::Conflict(format!(
+            "the recommendation is {} already",
+            rec.status.as_str()
+        )));
+    }
+    if rec.case_id != case_id {
+        return Err(AppError::bad_input(
+            "recommendationId",
+            "the recommendation is about another case",
+        ));
+    }
+    if kind == ActionKind::Handover && rec.addressee == Addressee::Family {
+        return Err(AppError::bad_input(
+            "recommendationId",
+            "the recommendation is addressed to the family, not to an agency",
+        ));
+    }
+    if rec.agency_id != agency_id {
+        let field = match kind {
+            ActionKind::Handover => "toAgencyId",
+            ActionKind::PlanTask => "responsibleAgencyId",
+        };
+        return Err(AppError::bad_input(
+            field,
+            "the recommendation is addressed to another agency",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,5 +363,58 @@ mod tests {
             in_review(S::Done, at(2), None, meeting),
             "the first meeting"
         );
+    }
+
+    fn recommendation(addressee: Addressee, status: RecommendationStatus) -> RecommendationRow {
+        let now = Utc::now();
+        RecommendationRow {
+            id: Uuid::nil(),
+            item_id: Uuid::nil(),
+            meeting_id: Uuid::nil(),
+            group_id: Uuid::nil(),
+            case_id: Uuid::from_u128(1),
+            position: 0,
+            text: "Направить в КЦСОН".into(),
+            addressee,
+            agency_id: Uuid::from_u128(2),
+            responsible_person: None,
+            due_date: now.date_naive(),
+            due_at: now,
+            status,
+            approved: true,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn an_open_recommendation_becomes_a_handover_to_its_agency_only() {
+        let case = Uuid::from_u128(1);
+        let agency = Uuid::from_u128(2);
+        let rec = recommendation(Addressee::Agency, RecommendationStatus::Assigned);
+        assert!(check_act_on(&rec, ActionKind::Handover, case, agency).is_ok());
+        let other = check_act_on(&rec, ActionKind::Handover, case, Uuid::from_u128(3));
+        assert!(
+            matches!(other, Err(AppError::BadUserInput { ref field, .. }) if field == "toAgencyId")
+        );
+        let elsewhere = check_act_on(&rec, ActionKind::Handover, Uuid::from_u128(9), agency);
+        assert!(
+            matches!(elsewhere, Err(AppError::BadUserInput { ref field, .. }) if field == "recommendationId")
+        );
+        let done = recommendation(Addressee::Agency, RecommendationStatus::Done);
+        assert!(matches!(
+            check_act_on(&done, ActionKind::Handover, case, agency),
+            Err(AppError::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn a_family_recommendation_becomes_a_plan_task_but_no_handover() {
+        let case = Uuid::from_u128(1);
+        let lead = Uuid::from_u128(2);
+        let rec = recommendation(Addressee::Family, RecommendationStatus::InProgress);
+        assert!(check_act_on(&rec, ActionKind::PlanTask, case, lead).is_ok());
+        assert!(check_act_on(&rec, ActionKind::Handover, case, lead).is_err());
     }
 }

@@ -67,6 +67,8 @@ pub struct CaseView {
     pub reunion: Option<super::reunification::Glance>,
     /// The caller's centre may start a reunification record here.
     pub start_reunion: bool,
+    /// The caller's agency leads the open case: it may hand it over, refer it or inform.
+    pub hand_over: bool,
     /// The reunification part's words.
     pub rw: &'static super::reunification_words::ReunionWords,
 }
@@ -142,7 +144,11 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         && full.is_some()
         && case.status != crate::cases::model::CaseStatus::Closed
         && super::reunification::may_start(state, caller).await;
+    let hand_over = full.is_some()
+        && caller.actor()?.agency_id == Some(case.lead_agency_id)
+        && case.status != crate::cases::model::CaseStatus::Closed;
     Ok(CaseView {
+        hand_over,
         id: case.id,
         number: case.journal_no.clone(),
         status: records::case_status(page.lang, case.status),

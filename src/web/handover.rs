@@ -513,7 +513,7 @@ fn refusal(words: &'static Words, error: &AppError) -> (StatusCode, &'static str
     }
 }
 
-fn record_word(words: &Words, record: PackageRecord) -> &'static str {
+pub(super) fn record_word(words: &Words, record: PackageRecord) -> &'static str {
     match record {
         PackageRecord::Persons => words.record_persons,
         PackageRecord::SignalSheet => words.record_sheet,

@@ -12,6 +12,7 @@
 
 pub mod case;
 pub mod handover;
+pub mod handover_request;
 pub mod home;
 pub mod i18n;
 pub mod inforequest;
@@ -53,6 +54,8 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/language", post(sign_in::set_language))
         .route("/cases/{id}", get(case::show))
         .route("/cases/{id}/signal-sheet", get(sheet::show))
+        .route("/cases/{id}/handovers/new", get(handover_request::form))
+        .route("/cases/{id}/handovers", post(handover_request::submit))
         .route("/journals/signals", get(journal::show))
         .route("/search", get(search::show))
         .route("/search/mother", post(search::by_mother))

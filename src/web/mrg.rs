@@ -41,6 +41,7 @@ pub struct RecRow {
     pub status: &'static str,
     pub overdue: bool,
     pub case: String,
+    pub case_id: Uuid,
 }
 
 /// One item's minutes as the pages show them.
@@ -177,6 +178,7 @@ async fn rec_rows(
             status: w.status(row.status),
             overdue: crate::mrg::rules::is_overdue(row.status, row.due_at, now),
             case: case_number(state, caller, row.case_id).await,
+            case_id: row.case_id,
         });
     }
     Ok(rows)
@@ -911,6 +913,10 @@ struct RecommendationPage<'a> {
     open: bool,
     statuses: Vec<(&'static str, &'static str)>,
     error: Option<&'static str>,
+    /// The case's lead may refer or hand the case over on it, in one step.
+    refer: bool,
+    /// What it became: the words and the page of each.
+    became: Vec<(&'static str, String)>,
 }
 
 /// `GET /mrg/recommendations/{id}`.
@@ -964,11 +970,22 @@ async fn show_recommendation(
                 )
             })
             .collect();
+        let (refer, became) = follow_ups(state, caller, &view).await?;
         let rows = rec_rows(state, caller, page, vec![view]).await?;
-        Ok::<_, AppError>((rows, meeting, version, notes, status))
+        Ok::<_, AppError>((rows, meeting, version, notes, status, refer, became))
     };
     match built.await {
-        Ok((rows, meeting, version, notes, status)) => {
+        Ok((rows, meeting, version, notes, status, refer, became)) => {
+            let became = became
+                .into_iter()
+                .map(|(kind, href)| {
+                    let word = match kind {
+                        ActionKind::Handover => w.became_handover,
+                        ActionKind::PlanTask => w.became_plan_task,
+                    };
+                    (word, href)
+                })
+                .collect();
             let statuses = RecommendationStatus::ALL
                 .iter()
                 .filter(|s| **s != RecommendationStatus::Assigned)
@@ -990,11 +1007,50 @@ async fn show_recommendation(
                     open: !crate::mrg::rules::is_final(status),
                     statuses,
                     error,
+                    refer,
+                    became,
                 },
             )
         }
         Err(error) => page::error(page, caller, error, "/mrg"),
     }
+}
+
+/// Whether the caller's agency, leading the case, may refer or hand it over on the
+/// recommendation (open, addressed to an agency, not yet acted on so), and what the
+/// recommendation became, with the page of each.
+async fn follow_ups(
+    state: &AppState,
+    caller: &Caller,
+    view: &reads::RecommendationView,
+) -> AppResult<(bool, Vec<(ActionKind, String)>)> {
+    let (db, now) = (&state.db, db::now());
+    let actor = caller.actor()?;
+    let row = &view.row;
+    let actions = reads::actions(db, &[row.id]).await?;
+    let leads = match crate::cases::store::get_visible(db, actor.viewer(), row.case_id, now).await {
+        Ok((case, crate::access::Scope::Full)) => {
+            actor.agency_id == Some(case.lead_agency_id)
+                && case.status != crate::cases::model::CaseStatus::Closed
+        }
+        Ok(_) | Err(AppError::NotFound(_)) => false,
+        Err(other) => return Err(other),
+    };
+    let refer = leads
+        && !crate::mrg::rules::is_final(row.status)
+        && row.addressee == crate::mrg::model::Addressee::Agency
+        && !actions.iter().any(|a| a.kind == ActionKind::Handover);
+    let became = actions
+        .into_iter()
+        .map(|a| {
+            let href = match a.kind {
+                ActionKind::Handover => format!("/handovers/{}", a.target_id),
+                ActionKind::PlanTask => format!("/plan-tasks/{}", a.target_id),
+            };
+            (a.kind, href)
+        })
+        .collect();
+    Ok((refer, became))
 }
 
 /// The posted progress of a recommendation.

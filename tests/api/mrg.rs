@@ -191,12 +191,12 @@ async fn user_id(app: &TestApp, token: &str) -> String {
 }
 
 /// The day `days` after today, as a date.
-fn day(days: i64) -> String {
+pub fn day(days: i64) -> String {
     (Utc::now() + Duration::days(days)).date_naive().to_string()
 }
 
 /// A held meeting (yesterday) with `case` on its agenda; returns (meeting, item, version).
-async fn held(m: &MrgHub, case: &str) -> (String, String, i64) {
+pub async fn held(m: &MrgHub, case: &str) -> (String, String, i64) {
     let submission = m.submit(case).await;
     let body = m.schedule(-1, &[&submission]).await;
     let meeting = &body["data"]["scheduleMeeting"];

@@ -129,6 +129,16 @@ impl ItemMinutesNode {
 /// A recommendation of a collegial decision.
 pub struct RecommendationNode(pub(super) RecommendationView);
 
+/// What a recommendation became in one step: read the target through `handover(id:)` or
+/// the case's plans, each in its own scope.
+#[derive(SimpleObject)]
+#[graphql(name = "MrgRecommendationAction")]
+pub struct Action {
+    kind: ActionKind,
+    target_id: ID,
+    acted_at: DateTime<Utc>,
+}
+
 /// A dated note by the responsible agency.
 #[derive(SimpleObject)]
 #[graphql(name = "MrgRecommendationNote")]
@@ -202,6 +212,18 @@ impl RecommendationNode {
                 noted_at: n.noted_at,
                 agency_id: id(n.agency_id),
                 author_id: id(n.user_id),
+            })
+            .collect())
+    }
+    /// The handover request or plan task it became, if any.
+    async fn became(&self, ctx: &Context<'_>) -> Res<Vec<Action>> {
+        let rows = reads::actions(&ctx.state().db, &[self.0.row.id]).await?;
+        Ok(rows
+            .into_iter()
+            .map(|a| Action {
+                kind: a.kind,
+                target_id: id(a.target_id),
+                acted_at: a.acted_at,
             })
             .collect())
     }

@@ -45,8 +45,10 @@ macro_rules! seen {
     };
 }
 
+mod actions;
 mod recommendations;
 
+pub use actions::*;
 pub use recommendations::*;
 
 async fn exec(tx: &mut Tx, q: &str, f: impl FnOnce(Binder) -> Binder) -> AppResult<u64> {

@@ -60,6 +60,10 @@ struct Home<'a> {
     reunion: Option<(usize, usize)>,
     rw: &'static super::reunification_words::ReunionWords,
     plan_tasks: &'a [super::plan::DueLine],
+    /// The service's signals still in work.
+    signals: &'a [super::signal_steps::WorkLine],
+    /// The caller sends hospital signals: the form is linked.
+    report_signal: bool,
 }
 
 /// `GET /`.
@@ -79,10 +83,11 @@ pub async fn show(
             super::mrg::agency_recommendations(&state, &caller, &page).await?,
             reunion(&state, &caller).await?,
             super::plan::due_lines(&state, &caller, &page).await?,
+            super::signal_steps::in_work(&state, &caller, &page).await?,
         ))
     };
     match lists.await {
-        Ok((inbox, information, recs, reunion, plan_tasks)) => page::html(
+        Ok((inbox, information, recs, reunion, plan_tasks, signals)) => page::html(
             StatusCode::OK,
             &Home {
                 page: &page,
@@ -93,6 +98,8 @@ pub async fn show(
                 reunion,
                 rw: super::reunification_words::words(page.lang),
                 plan_tasks: &plan_tasks,
+                signals: &signals,
+                report_signal: super::signal_steps::reports_signals(&caller),
             },
         ),
         Err(error) => page::error(&page, &caller, error, "/"),

@@ -32,6 +32,8 @@ pub mod session;
 pub mod sheet;
 pub mod sign_in;
 pub mod signal;
+pub mod signal_report;
+pub mod signal_steps;
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -59,7 +61,12 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/journals/signals", get(journal::show))
         .route("/search", get(search::show))
         .route("/search/mother", post(search::by_mother))
+        .route(
+            "/signals/new",
+            get(signal_report::form).post(signal_report::submit),
+        )
         .route("/signals/{id}", get(signal::show))
+        .route("/signals/{id}/{step}", post(signal_steps::take))
         .route("/handovers/{id}", get(handover::show))
         .route("/handovers/{id}/accept", post(handover::accept))
         .route("/handovers/{id}/acknowledge", post(handover::acknowledge))

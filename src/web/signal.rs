@@ -21,6 +21,7 @@ use crate::{cases, db, signals};
 
 /// The signal as its page shows it.
 pub struct SignalView {
+    pub id: Uuid,
     pub number: String,
     pub status: &'static str,
     /// Label and local time of each journal step that happened.
@@ -37,6 +38,11 @@ pub struct SignalView {
 struct SignalPage<'a> {
     page: &'a Page,
     view: &'a SignalView,
+    /// The prevention service's steps the caller may take now.
+    forms: &'a super::signal_steps::StepForms,
+    /// Now in the agency's time zone, for the visit's time field.
+    now_local: String,
+    error: Option<&'a str>,
     /// For the shared records partial: a signal lists no people of its own.
     persons: &'a [PersonView],
     sections: Vec<&'a Section>,
@@ -57,22 +63,45 @@ pub async fn show(
     let Ok(id) = Uuid::parse_str(&id) else {
         return page::not_found(&page);
     };
-    match view(&state, &caller, &page, id).await {
-        Ok(view) => {
+    render(&state, &caller, &page, id, None, StatusCode::OK).await
+}
+
+/// The signal's page, with a refused step's reason when there is one.
+pub async fn render(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    match view(state, caller, page, id).await {
+        Ok((view, forms)) => {
             let sections = view.family.iter().chain(view.visit_report.iter()).collect();
             let signal = SignalPage {
-                page: &page,
+                page,
                 view: &view,
+                forms: &forms,
+                now_local: db::now()
+                    .with_timezone(&page.zone.tz())
+                    .format("%Y-%m-%dT%H:%M:%S")
+                    .to_string(),
+                error,
                 persons: &[],
                 sections,
             };
-            page::html(StatusCode::OK, &signal)
+            page::html(status, &signal)
         }
-        Err(error) => page::error(&page, &caller, error, &here),
+        Err(error) => page::error(page, caller, error, &format!("/signals/{id}")),
     }
 }
 
-async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppResult<SignalView> {
+async fn view(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+) -> AppResult<(SignalView, super::signal_steps::StepForms)> {
     let (db, now, words) = (&state.db, db::now(), page.words);
     let read = signals::reads::get(db, caller, id, now).await?;
     let s = &read.signal;
@@ -126,12 +155,15 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         .personal
         .open_some(caller, |p| p.visit_report.clone())
         .map(|report| records::visit_report(words, report));
-    Ok(SignalView {
+    let forms = super::signal_steps::offered(state, caller, page, s).await?;
+    let view = SignalView {
+        id: s.id,
         number,
         status: records::signal_status(page.lang, s.status),
         steps,
         case_id,
         family,
         visit_report,
-    })
+    };
+    Ok((view, forms))
 }

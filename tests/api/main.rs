@@ -50,6 +50,7 @@ mod reunification_pages;
 mod scope_matrix;
 mod scope_rules;
 mod search_by_name;
+mod signal_work_pages;
 mod signals;
 mod smtp;
 mod typed_rows;

@@ -11,6 +11,7 @@
 //!   signal sheet).
 
 pub mod case;
+pub mod case_file;
 pub mod handover;
 pub mod home;
 pub mod i18n;
@@ -53,6 +54,8 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/language", post(sign_in::set_language))
         .route("/cases/{id}", get(case::show))
         .route("/cases/{id}/signal-sheet", get(sheet::show))
+        .route("/cases/{id}/documents", post(case_file::add))
+        .route("/case-documents/{id}/remove", post(case_file::remove))
         .route("/journals/signals", get(journal::show))
         .route("/search", get(search::show))
         .route("/search/mother", post(search::by_mother))

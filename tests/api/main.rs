@@ -11,6 +11,7 @@ mod audit_tampering;
 mod auth;
 mod auth_limits;
 mod browser;
+mod case_file_pages;
 mod case_files;
 mod case_records;
 mod case_work;

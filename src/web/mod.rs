@@ -21,6 +21,7 @@ pub mod mrg;
 pub mod mrg_words;
 pub mod page;
 pub mod plan;
+pub mod plan_form;
 pub mod plan_print;
 pub mod plan_words;
 pub mod records;
@@ -71,7 +72,15 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/plans/{id}/received", post(plan::received))
         .route("/plan-tasks/{id}", get(plan::task))
         .route("/plan-tasks/{id}/status", post(plan::update_status))
-        .route("/cases/{id}/plans", get(plan::of_case))
+        .route(
+            "/cases/{id}/plans",
+            get(plan::of_case).post(plan_form::create),
+        )
+        .route("/cases/{id}/plans/new", get(plan_form::new))
+        .route(
+            "/plans/{id}/revise",
+            get(plan_form::revise_form).post(plan_form::revise),
+        )
         .route("/requests/{id}", get(inforequest::show))
         .route("/requests/{id}/answer", post(inforequest::answer))
         .route("/requests/{id}/withdraw", post(inforequest::withdraw))

@@ -40,6 +40,7 @@ mod notifications;
 mod page_reads;
 mod paper;
 mod peers;
+mod plan_form_pages;
 mod plan_pages;
 mod plans;
 mod races;

@@ -46,6 +46,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::audit::DOMAIN,
     crate::signals::DOMAIN,
     crate::cases::DOMAIN,
+    crate::casefiles::DOMAIN,
     crate::handovers::DOMAIN,
     crate::inforequests::DOMAIN,
     crate::plans::DOMAIN,

@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod casefiles;
 pub mod cases;
 pub mod config;
 pub mod db;

@@ -48,6 +48,7 @@ impl Sender<'_> {
             Vec::new()
         };
         let new = NewHandover {
+            file_documents: Vec::new(),
             case_id,
             to_agency_id: to,
             kind,

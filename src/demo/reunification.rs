@@ -80,6 +80,7 @@ async fn bring(
     for (i, (to, kind, reason, receiver)) in sends.into_iter().enumerate() {
         let sent = at + Duration::hours(3 + i as i64);
         let new = NewHandover {
+            file_documents: Vec::new(),
             case_id: c,
             to_agency_id: to,
             kind,

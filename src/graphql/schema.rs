@@ -44,6 +44,7 @@ pub struct Mutation(
     UserMutation,
     SignalMutation,
     CaseMutation,
+    crate::casefiles::graphql::CaseFileMutation,
     HandoverMutation,
     InformationRequestMutation,
     PlanMutation,

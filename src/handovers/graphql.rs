@@ -308,6 +308,10 @@ pub struct HandoverPackageInput {
     /// Scans (PDF, JPEG, PNG) sent as multipart uploads.
     #[graphql(default)]
     pub documents: Vec<Upload>,
+    /// Documents of the case's personal file (`Case.documents`) to send: each is copied
+    /// into the package, and the receiver sees it as it sees an upload.
+    #[graphql(default)]
+    pub file_document_ids: Vec<ID>,
 }
 
 /// Reading handovers.
@@ -401,7 +405,7 @@ impl HandoverMutation {
     /// receiving agency, or, without one, a head's `consentOverrideReason` (put on the
     /// audit record).
     #[graphql(
-        complexity = "crate::graphql::cost::documents(package.as_ref().map_or(0, |p| p.documents.len()), child_complexity)"
+        complexity = "crate::graphql::cost::documents(package.as_ref().map_or(0, |p| p.documents.len() + p.file_document_ids.len()), child_complexity)"
     )]
     // The GraphQL arguments of the mutation, one parameter each.
     #[allow(clippy::too_many_arguments)]
@@ -429,7 +433,14 @@ impl HandoverMutation {
             let field = format!("package.documents[{i}]");
             documents.push(read_upload(ctx, &field, upload, settings.max_document_bytes).await?);
         }
+        let file_documents = package
+            .file_document_ids
+            .iter()
+            .enumerate()
+            .map(|(i, d)| parse_id(&format!("package.fileDocumentIds[{i}]"), d))
+            .collect::<Result<Vec<_>, _>>()?;
         let new = NewHandover {
+            file_documents,
             case_id: parse_id("caseId", &case_id)?,
             to_agency_id: parse_id("toAgencyId", &to_agency_id)?,
             kind,

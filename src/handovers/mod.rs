@@ -81,6 +81,8 @@ pub struct NewHandover {
     pub records: Vec<PackageRecord>,
     /// File name and content of each attached document.
     pub documents: Vec<(String, Vec<u8>)>,
+    /// Documents of the case's personal file to copy into the package.
+    pub file_documents: Vec<Uuid>,
     /// A head's reason to send the package although no consent covers the receiver.
     pub consent_override_reason: Option<String>,
     /// The sending head's order (required for a transfer).
@@ -133,13 +135,13 @@ pub async fn request(
         new.consent_override_reason.as_deref(),
         MAX_TEXT,
     )?;
-    if new.documents.len() > settings.max_documents {
+    if new.documents.len() + new.file_documents.len() > settings.max_documents {
         return Err(AppError::bad_input(
             "package.documents",
             format!("at most {} documents", settings.max_documents),
         ));
     }
-    let documents = new
+    let mut documents = new
         .documents
         .into_iter()
         .enumerate()
@@ -154,6 +156,10 @@ pub async fn request(
 
     let (mut tx, case) = cases::led_case(db, actor, new.case_id, now).await?;
     cases::ensure_open(&case)?;
+    let from_file =
+        crate::casefiles::for_package(&mut tx, settings, case.id, &new.file_documents).await?;
+    let copies: Vec<(Uuid, Uuid)> = from_file.iter().map(|(d, from)| (d.id, *from)).collect();
+    documents.extend(from_file.into_iter().map(|(d, _)| d));
     rules::check_receiver(
         new.kind,
         case.lead_agency_id,
@@ -249,6 +255,7 @@ pub async fn request(
         now,
     )
     .await?;
+    crate::casefiles::store::link_copies(&mut tx, &copies).await?;
     let event = WorkflowEvent::HandoverRequested { to: receiver.id };
     access::store::apply(&mut tx, case.id, &event, now).await?;
     let mut details = json!({
@@ -256,6 +263,7 @@ pub async fn request(
         "kind": row.kind,
         "toAgencyId": row.to_agency_id,
         "documents": documents.len(),
+        "fileDocuments": copies.len(),
         "sharingBasis": row.sharing_basis,
     });
     if let (Some(details), Some(ground)) = (details.as_object_mut(), ground_details.as_object()) {

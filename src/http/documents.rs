@@ -1,7 +1,8 @@
 //! `GET /documents/{id}`: a document attached to a handover, for a viewer that may read
 //! the package (see [`crate::access::package_visible`]), or to an information request's
 //! answer, for a viewer that reads the answer (see
-//! [`crate::access::information_request_text_visible`]). Anyone else gets 404, whether
+//! [`crate::access::information_request_text_visible`]), or to a case's personal file,
+//! for a viewer that reads the case in FULL. Anyone else gets 404, whether
 //! or not the document exists, and as fast: the scope is in the SQL that finds the
 //! document, and its bytes are read only after. Each download is on the audit record
 //! before a byte leaves.
@@ -108,8 +109,22 @@ async fn find(state: &AppState, viewer: Viewer, id: Uuid, now: DateTime<Utc>) ->
                 sha256: row.sha256,
             })
         }
-        Err(AppError::NotFound(_)) => {
-            let (row, case_id) = answers::downloadable_document(db, viewer, id, now).await?;
+        Err(AppError::NotFound(_)) => answer_or_file(state, viewer, id, now).await,
+        Err(other) => Err(other),
+    }
+}
+
+/// The document `id` as the viewer may download it: an answer's, else the personal
+/// file's (FULL scope on its case only).
+async fn answer_or_file(
+    state: &AppState,
+    viewer: Viewer,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Found> {
+    let db = &state.db;
+    match answers::downloadable_document(db, viewer, id, now).await {
+        Ok((row, case_id)) => {
             let details = json!({
                 "informationRequestId": row.information_request_id,
                 "sha256": row.sha256,
@@ -118,6 +133,19 @@ async fn find(state: &AppState, viewer: Viewer, id: Uuid, now: DateTime<Utc>) ->
             Ok(Found {
                 content: answers::document_content(db, row.id).await?,
                 audit: downloaded(action, row.id, case_id, details),
+                id: row.id,
+                file_name: row.file_name,
+                content_type: row.content_type,
+                sha256: row.sha256,
+            })
+        }
+        Err(AppError::NotFound(_)) => {
+            let row = crate::casefiles::store::downloadable(db, viewer, id, now).await?;
+            let details = json!({ "type": row.doc_type, "sha256": row.sha256 });
+            let action = crate::casefiles::audit_actions::CASE_DOCUMENT_DOWNLOADED;
+            Ok(Found {
+                content: crate::casefiles::store::content(db, row.id).await?,
+                audit: downloaded(action, row.id, row.case_id, details),
                 id: row.id,
                 file_name: row.file_name,
                 content_type: row.content_type,

@@ -42,6 +42,8 @@ pub struct FullView {
     /// The agencies the viewer may ask for information, when it may ask.
     pub ask: Option<Vec<(Uuid, String)>>,
     pub timeline: Vec<(String, String)>,
+    /// The personal file: documents, checklist, upload form.
+    pub file: super::case_file::FileView,
 }
 
 /// An information request of the case, with its answer once given.
@@ -242,6 +244,7 @@ async fn full(
         information_requests,
         ask,
         timeline,
+        file: super::case_file::view(state, caller, page, case).await?,
     })
 }
 
@@ -433,7 +436,7 @@ fn event_text(lang: Lang, e: &CaseEventRow) -> String {
                 "Referral completed"
             }
         }
-        other => other,
+        other => super::case_file::event_word(lang, other).unwrap_or(other),
     };
     match (e.from_status, e.to_status) {
         (Some(from), Some(to)) => format!(

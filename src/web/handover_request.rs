@@ -38,11 +38,19 @@ pub struct Entered {
     pub order_number: String,
     pub order_date: String,
     pub recommendation_id: String,
+    /// Documents of the case's personal file ticked for the package.
+    pub file_documents: Vec<String>,
     csrf: String,
     documents: Vec<(String, Vec<u8>)>,
 }
 
 impl Entered {
+    /// Whether a document of the file is ticked.
+    pub fn has_file(&self, id: &Uuid) -> bool {
+        let id = id.to_string();
+        self.file_documents.contains(&id)
+    }
+
     /// Whether a package record's box is ticked.
     pub fn has(&self, record: &str) -> bool {
         self.records.iter().any(|r| r == record)
@@ -63,6 +71,7 @@ pub struct RequestWords {
     pub package: &'static str,
     pub documents: &'static str,
     pub documents_hint: &'static str,
+    pub from_file: &'static str,
     pub order: &'static str,
     pub order_number: &'static str,
     pub order_date: &'static str,
@@ -97,6 +106,7 @@ static RU: RequestWords = RequestWords {
     package: "Пакет для получателя",
     documents: "Скан-копии (PDF, JPEG, PNG)",
     documents_hint: "Можно выбрать несколько файлов.",
+    from_file: "Документы из личного дела",
     order: "Приказ руководителя (для передачи дела)",
     order_number: "Номер приказа",
     order_date: "Дата приказа",
@@ -131,6 +141,7 @@ static EN: RequestWords = RequestWords {
     package: "The package for the receiver",
     documents: "Scans (PDF, JPEG, PNG)",
     documents_hint: "You may choose several files.",
+    from_file: "Documents of the personal file",
     order: "The head's order (for a transfer)",
     order_number: "Order number",
     order_date: "Order date",
@@ -169,6 +180,8 @@ struct RequestPage<'a> {
     case_number: &'a str,
     agencies: &'a [(Uuid, String)],
     records: Vec<(&'static str, &'static str)>,
+    /// The case's personal file: id and what it is.
+    file: &'a [(Uuid, String)],
     entered: &'a Entered,
     /// The recommendation's words, when the form carries one out.
     recommendation: Option<String>,
@@ -230,7 +243,7 @@ async fn render(
     status: StatusCode,
 ) -> Response {
     match view(state, caller, case_id, entered).await {
-        Ok((number, agencies, recommendation, filled)) => {
+        Ok((number, agencies, recommendation, filled, file)) => {
             let entered = filled.as_ref().unwrap_or(entered);
             let words = page.words;
             let records = [
@@ -251,6 +264,7 @@ async fn render(
                     case_number: &number,
                     agencies: &agencies,
                     records,
+                    file: &file,
                     entered,
                     recommendation,
                     error,
@@ -261,7 +275,15 @@ async fn render(
     }
 }
 
-type FormView = (String, Vec<(Uuid, String)>, Option<String>, Option<Entered>);
+/// The case's number, the agencies, the recommendation's words, the form filled from it,
+/// and the case's personal file.
+type FormView = (
+    String,
+    Vec<(Uuid, String)>,
+    Option<String>,
+    Option<Entered>,
+    Vec<(Uuid, String)>,
+);
 
 /// The case's number, the agencies to choose from, and the recommendation's words (with
 /// the form filled from it when it is opened fresh). `NOT_FOUND` unless the caller's
@@ -310,7 +332,20 @@ async fn view(
         }
         recommendation = Some(text);
     }
-    Ok((case.journal_no, agencies, recommendation, filled))
+    let file = crate::casefiles::reads::documents(db, caller, case.id, now)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let title = d.title.unwrap_or_default();
+            let label = if title.is_empty() {
+                d.file_name
+            } else {
+                format!("{title} ({})", d.file_name)
+            };
+            (d.id, label)
+        })
+        .collect();
+    Ok((case.journal_no, agencies, recommendation, filled, file))
 }
 
 fn record_name(record: PackageRecord) -> &'static str {
@@ -414,6 +449,13 @@ fn to_request(
                 .map_err(|_| AppError::bad_input("recommendationId", "is not an id"))?,
         ),
     };
+    let mut file_documents = Vec::new();
+    for id in &entered.file_documents {
+        file_documents.push(
+            Uuid::parse_str(id.trim())
+                .map_err(|_| AppError::bad_input("package.fileDocuments", "is not an id"))?,
+        );
+    }
     let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
     Ok(NewHandover {
         case_id,
@@ -422,6 +464,7 @@ fn to_request(
         reason: entered.reason.clone(),
         records,
         documents,
+        file_documents,
         consent_override_reason: optional(&entered.consent_override_reason),
         sender_order_number: optional(&entered.order_number),
         sender_order_date: order_date,
@@ -450,6 +493,7 @@ async fn read_form(mut multipart: Multipart) -> Result<Entered, ()> {
             "to_agency_id" => form.to_agency_id = text,
             "reason" => form.reason = text,
             "records" if form.records.len() < 8 => form.records.push(text),
+            "file_documents" if form.file_documents.len() < 100 => form.file_documents.push(text),
             "consent_override_reason" => form.consent_override_reason = text,
             "order_number" => form.order_number = text,
             "order_date" => form.order_date = text,
@@ -471,7 +515,7 @@ fn refusal(words: &'static RequestWords, error: &AppError) -> (StatusCode, &'sta
             "senderOrder.date" => words.refused_order_date,
             "consentOverrideReason" => words.refused_consent,
             "recommendationId" | "responsibleAgencyId" => words.refused_recommendation,
-            f if f.starts_with("package.documents") => words.refused_document,
+            f if f.starts_with("package.") => words.refused_document,
             _ => words.refused_reason,
         },
         AppError::Forbidden(_) => return (StatusCode::FORBIDDEN, words.not_allowed),

@@ -11,6 +11,7 @@
 //!   signal sheet).
 
 pub mod case;
+pub mod case_file;
 pub mod handover;
 pub mod handover_request;
 pub mod home;
@@ -21,6 +22,7 @@ pub mod mrg;
 pub mod mrg_words;
 pub mod page;
 pub mod plan;
+pub mod plan_form;
 pub mod plan_print;
 pub mod plan_words;
 pub mod records;
@@ -56,6 +58,8 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/language", post(sign_in::set_language))
         .route("/cases/{id}", get(case::show))
         .route("/cases/{id}/signal-sheet", get(sheet::show))
+        .route("/cases/{id}/documents", post(case_file::add))
+        .route("/case-documents/{id}/remove", post(case_file::remove))
         .route("/cases/{id}/handovers/new", get(handover_request::form))
         .route("/cases/{id}/handovers", post(handover_request::submit))
         .route("/journals/signals", get(journal::show))
@@ -78,7 +82,15 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/plans/{id}/received", post(plan::received))
         .route("/plan-tasks/{id}", get(plan::task))
         .route("/plan-tasks/{id}/status", post(plan::update_status))
-        .route("/cases/{id}/plans", get(plan::of_case))
+        .route(
+            "/cases/{id}/plans",
+            get(plan::of_case).post(plan_form::create),
+        )
+        .route("/cases/{id}/plans/new", get(plan_form::new))
+        .route(
+            "/plans/{id}/revise",
+            get(plan_form::revise_form).post(plan_form::revise),
+        )
         .route("/requests/{id}", get(inforequest::show))
         .route("/requests/{id}/answer", post(inforequest::answer))
         .route("/requests/{id}/withdraw", post(inforequest::withdraw))

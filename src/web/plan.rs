@@ -453,6 +453,8 @@ struct ListPage<'a> {
     w: &'a PlanWords,
     case_id: Uuid,
     plans: &'a [PlanLine],
+    /// The caller's agency leads the case (it may draw up plans).
+    leads: bool,
 }
 
 /// `GET /cases/{id}/plans`: the plans of a case that the caller sees.
@@ -471,13 +473,17 @@ pub async fn of_case(
         return page::not_found(&page);
     };
     let found = async {
-        cases::store::get_visible(&state.db, caller.viewer()?, case_id, db::now()).await?;
-        reads::of_case(&state.db, &caller, case_id, db::now()).await
+        let (case, scope) =
+            cases::store::get_visible(&state.db, caller.viewer()?, case_id, db::now()).await?;
+        let leads = scope == crate::access::Scope::Full
+            && caller.actor()?.agency_id == Some(case.lead_agency_id);
+        let plans = reads::of_case(&state.db, &caller, case_id, db::now()).await?;
+        Ok::<_, AppError>((plans, leads))
     }
     .await;
     let w = words(&page);
     match found {
-        Ok(plans) => {
+        Ok((plans, leads)) => {
             let lines: Vec<PlanLine> = plans
                 .iter()
                 .map(|p| PlanLine {
@@ -494,6 +500,7 @@ pub async fn of_case(
                     w,
                     case_id,
                     plans: &lines,
+                    leads,
                 },
             )
         }

@@ -298,6 +298,33 @@ impl CaseNode {
             rows.into_iter().map(InformationRequestNode::new).collect(),
         ))
     }
+    /// The personal file (личное дело): the case's own documents (FULL scope only; each
+    /// read is audited).
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<crate::casefiles::graphql::CaseDocument>>> {
+        if self.personal(ctx).is_none() {
+            return Ok(None);
+        }
+        Ok(Some(
+            crate::casefiles::graphql::documents(ctx, self.row.id).await?,
+        ))
+    }
+    /// What a complete personal file holds for the lead agency's kind, and whether this
+    /// one does (FULL scope only).
+    async fn file_checklist(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<crate::casefiles::graphql::FileChecklistItem>>> {
+        if self.personal(ctx).is_none() {
+            return Ok(None);
+        }
+        let (case, lead) = (self.row.id, self.row.lead_agency_id);
+        Ok(Some(
+            crate::casefiles::graphql::checklist(ctx, case, lead).await?,
+        ))
+    }
     async fn version(&self) -> i32 {
         self.row.version
     }

@@ -11,6 +11,7 @@ mod audit_tampering;
 mod auth;
 mod auth_limits;
 mod browser;
+mod case_intake;
 mod case_records;
 mod case_work;
 mod cases;

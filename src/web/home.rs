@@ -60,6 +60,7 @@ struct Home<'a> {
     reunion: Option<(usize, usize)>,
     rw: &'static super::reunification_words::ReunionWords,
     plan_tasks: &'a [super::plan::DueLine],
+    casework: Option<super::casework::HomeBlock>,
 }
 
 /// `GET /`.
@@ -79,10 +80,11 @@ pub async fn show(
             super::mrg::agency_recommendations(&state, &caller, &page).await?,
             reunion(&state, &caller).await?,
             super::plan::due_lines(&state, &caller, &page).await?,
+            super::casework::home_block(&state, &caller, &page).await?,
         ))
     };
     match lists.await {
-        Ok((inbox, information, recs, reunion, plan_tasks)) => page::html(
+        Ok((inbox, information, recs, reunion, plan_tasks, casework)) => page::html(
             StatusCode::OK,
             &Home {
                 page: &page,
@@ -93,6 +95,7 @@ pub async fn show(
                 reunion,
                 rw: super::reunification_words::words(page.lang),
                 plan_tasks: &plan_tasks,
+                casework,
             },
         ),
         Err(error) => page::error(&page, &caller, error, "/"),

@@ -14,6 +14,7 @@ mod browser;
 mod case_intake;
 mod case_records;
 mod case_work;
+mod case_work_pages;
 mod cases;
 mod demo;
 mod docs_examples;

@@ -19,6 +19,9 @@ pub enum Journal {
     InformationRequests,
     /// The register of an MRG's meetings, kept by its convening agency.
     MrgMeetings,
+    /// The intake journal of an agency that opens cases of its own (applications,
+    /// referrals, children placed in its care).
+    Intakes,
 }
 
 impl Journal {
@@ -28,6 +31,7 @@ impl Journal {
             Journal::Cases => "CASE",
             Journal::InformationRequests => "REQ",
             Journal::MrgMeetings => "MRG",
+            Journal::Intakes => "INT",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod casefiles;
 pub mod cases;
+pub mod casework;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -92,11 +92,13 @@ pub const RECEIVE_SIGNALS: &[Role] = &[Role::Curator, Role::HeadOfService, Role:
 pub const DIRECT_SIGNAL_WORK: &[Role] = &[Role::HeadOfService];
 /// Who opens a case from a visited signal (a curator only from a signal assigned to them).
 pub const OPEN_CASES: &[Role] = &[Role::HeadOfService, Role::Curator];
-/// Who changes a case their agency leads (a curator only the cases they curate).
+/// Who changes a case their agency leads (a curator, or a rehabilitation centre's staff
+/// member, only the cases they curate: a centre leads the cases it opens from intakes).
 pub const WORK_ON_LED_CASES: &[Role] = &[
     Role::HeadOfService,
     Role::Curator,
     Role::GuardianshipOfficer,
+    Role::RehabilitationStaff,
 ];
 /// Who works on every case their agency leads, not only as its curator.
 pub const LEAD_EVERY_CASE: &[Role] = &[Role::HeadOfService, Role::GuardianshipOfficer];

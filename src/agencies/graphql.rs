@@ -62,6 +62,11 @@ impl AgencyNode {
     async fn reunification_report_days(&self) -> i32 {
         self.0.reunification_report_days
     }
+    /// Days a case the agency leads may go without contact with the family (work-log
+    /// entries other than contact attempts) before it is flagged and reminded once.
+    async fn no_contact_alert_days(&self) -> i32 {
+        self.0.no_contact_alert_days
+    }
     /// Bumped on every change; pass it back as `expectedVersion` to avoid lost updates.
     async fn version(&self) -> i32 {
         self.0.version
@@ -117,6 +122,9 @@ pub struct UpdateAgencyInput {
     /// Days a rehabilitation centre may go without a reunification progress report
     /// before a reminder, 7–180 (30 by default).
     pub reunification_report_days: Option<i32>,
+    /// Days a case may go without contact with the family before it is flagged and
+    /// reminded once, 1–365 (14 by default).
+    pub no_contact_alert_days: Option<i32>,
     /// The version you read; the change is refused with CONFLICT if it moved on.
     pub expected_version: Option<i32>,
 }
@@ -216,6 +224,7 @@ impl AgencyMutation {
             caseload_limit: input.caseload_limit,
             former_lead_full_days: input.former_lead_full_days,
             reunification_report_days: input.reunification_report_days,
+            no_contact_alert_days: input.no_contact_alert_days,
             expected_version: input.expected_version,
         }
         .checked()?;

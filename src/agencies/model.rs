@@ -79,6 +79,9 @@ pub struct AgencyRow {
     /// Days a rehabilitation centre may go without a reunification progress report
     /// before the hub reminds it (30 by default).
     pub reunification_report_days: i32,
+    /// Days a case the agency leads may go without contact with the family before it is
+    /// flagged and the hub reminds once (14 by default).
+    pub no_contact_alert_days: i32,
     /// Bumped on every change, for optimistic concurrency.
     pub version: i32,
     /// When it was created.
@@ -146,6 +149,8 @@ pub struct AgencyChanges {
     pub former_lead_full_days: Option<i32>,
     /// Days between reunification progress reports before a reminder.
     pub reunification_report_days: Option<i32>,
+    /// Days without contact before a case is flagged.
+    pub no_contact_alert_days: Option<i32>,
     /// The version the client read; the change is refused if it moved on.
     pub expected_version: Option<i32>,
 }
@@ -175,6 +180,15 @@ impl AgencyChanges {
             return Err(crate::error::AppError::bad_input(
                 "reunificationReportDays",
                 "must be between 7 and 180",
+            ));
+        }
+        if self
+            .no_contact_alert_days
+            .is_some_and(|d| !(1..=365).contains(&d))
+        {
+            return Err(crate::error::AppError::bad_input(
+                "noContactAlertDays",
+                "must be between 1 and 365",
             ));
         }
         Ok(AgencyChanges {
@@ -210,6 +224,7 @@ impl AgencyChanges {
         set!(caseload_limit, "caseloadLimit");
         set!(former_lead_full_days, "formerLeadFullDays");
         set!(reunification_report_days, "reunificationReportDays");
+        set!(no_contact_alert_days, "noContactAlertDays");
         changed
     }
 }

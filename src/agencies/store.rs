@@ -10,7 +10,7 @@ use crate::input;
 use crate::{with_db, with_tx};
 
 const COLUMNS: &str = "id, name, kind, region, time_zone, contact_email, notification_language,
-    active, caseload_limit, former_lead_full_days, reunification_report_days, version, created_at, updated_at";
+    active, caseload_limit, former_lead_full_days, reunification_report_days, no_contact_alert_days, version, created_at, updated_at";
 
 const INSERT: &str = "
     INSERT INTO agencies (id, name, name_search, kind, region, time_zone, contact_email,
@@ -21,7 +21,7 @@ const UPDATE: &str = "
     UPDATE agencies SET name = $2, name_search = $3, region = $4, time_zone = $5,
         contact_email = $6, notification_language = $7, active = $8, version = $9,
         updated_at = $10, caseload_limit = $11, former_lead_full_days = $12,
-        reunification_report_days = $13
+        reunification_report_days = $13, no_contact_alert_days = $14
     WHERE id = $1 AND version = $9 - 1";
 
 /// Filters for the directory.
@@ -75,6 +75,7 @@ pub async fn update(tx: &mut Tx, row: &AgencyRow) -> AppResult<()> {
         .bind(row.caseload_limit)
         .bind(row.former_lead_full_days)
         .bind(row.reunification_report_days)
+        .bind(row.no_contact_alert_days)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

@@ -189,8 +189,10 @@ pub async fn advance(
     now: DateTime<Utc>,
 ) -> AppResult<CaseRow> {
     let actor = caller.actor()?;
-    let (tx, mut case) = led_case(db, actor, id, now).await?;
+    let (mut tx, mut case) = led_case(db, actor, id, now).await?;
     let from = case.status;
+    // The first review of the new stage: a week (decision work) or three months
+    // (support) on, at the end of that day in the lead's time zone.
     match to {
         Move::StartDecisionWork => {
             rules::check_move(from, CaseStatus::DecisionWork)?;
@@ -201,9 +203,10 @@ pub async fn advance(
             rules::check_move(from, CaseStatus::Support)?;
             case.status = CaseStatus::Support;
             case.support_started_at = Some(now);
-            case.next_monitoring_at = Some(rules::next_monitoring(now));
         }
     }
+    case.next_monitoring_at =
+        crate::casework::first_monitoring_due(&mut tx, &case, case.status, now).await?;
     case.status_changed_at = now;
     save(
         tx,
@@ -245,34 +248,6 @@ pub async fn extend_decision_work(
         "DECISION_WORK_EXTENDED",
         None,
         json!({ "until": until }),
-        now,
-    )
-    .await
-}
-
-/// Records a monitoring visit in support; the next one is due three months on.
-pub async fn record_monitoring(
-    db: &Db,
-    caller: &Caller,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> AppResult<CaseRow> {
-    let actor = caller.actor()?;
-    let (tx, mut case) = led_case(db, actor, id, now).await?;
-    if case.status != CaseStatus::Support {
-        return Err(AppError::Conflict(format!(
-            "monitoring belongs to support; the case is in {}",
-            case.status.as_str()
-        )));
-    }
-    case.next_monitoring_at = Some(rules::next_monitoring(now));
-    save(
-        tx,
-        caller,
-        case,
-        "MONITORING_RECORDED",
-        None,
-        json!({}),
         now,
     )
     .await

@@ -184,7 +184,8 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     super::plans::seed(db, &cast, supported, now).await?;
     super::inforequests::seed(db, &cast, [deciding, supported], now).await?;
     super::mrg::seed(db, &cast, [deciding, supported], now).await?;
-    super::reunification::seed(db, &cast, now).await
+    super::reunification::seed(db, &cast, now).await?;
+    super::casework::seed(db, now).await
 }
 
 async fn report(

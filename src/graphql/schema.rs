@@ -8,6 +8,7 @@ use crate::app::AppState;
 use crate::audit::graphql::AuditQuery;
 use crate::auth::graphql::AuthMutation;
 use crate::cases::graphql::{CaseMutation, CaseQuery};
+use crate::casework::graphql::{CaseworkMutation, CaseworkQuery};
 use crate::config::Config;
 use crate::graphql::node::NodeQuery;
 use crate::handovers::graphql::{HandoverMutation, HandoverQuery};
@@ -32,6 +33,7 @@ pub struct Query(
     PlanQuery,
     MrgQuery,
     ReunificationQuery,
+    CaseworkQuery,
     AuditQuery,
     NotificationQuery,
 );
@@ -50,6 +52,7 @@ pub struct Mutation(
     PlanMutation,
     MrgMutation,
     ReunificationMutation,
+    CaseworkMutation,
     NotificationMutation,
 );
 

@@ -73,6 +73,8 @@ pub struct CaseView {
     pub hand_over: bool,
     /// The reunification part's words.
     pub rw: &'static super::reunification_words::ReunionWords,
+    /// Intake, placement, work log and monitoring (FULL scope only).
+    pub work: Option<super::casework::CaseBlock>,
 }
 
 #[derive(Template)]
@@ -142,6 +144,10 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         None => None,
     };
     let reunion = super::reunification::glance(state, caller, page, case.id).await?;
+    let work = match full {
+        Some(_) => Some(super::casework::case_block(state, caller, page, case).await?),
+        None => None,
+    };
     let start_reunion = reunion.is_none()
         && full.is_some()
         && case.status != crate::cases::model::CaseStatus::Closed
@@ -160,6 +166,7 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
         reunion,
         start_reunion,
         rw: super::reunification_words::words(page.lang),
+        work,
     })
 }
 
@@ -427,6 +434,13 @@ fn event_text(lang: Lang, e: &CaseEventRow) -> String {
                 "Запрос информации отозван"
             } else {
                 "Information request withdrawn"
+            }
+        }
+        "WORK_LOGGED" => {
+            if ru {
+                "Запись в журнале работы"
+            } else {
+                "Work logged"
             }
         }
         "REFERRAL_COMPLETED" => {

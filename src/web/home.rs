@@ -60,6 +60,7 @@ struct Home<'a> {
     reunion: Option<(usize, usize)>,
     rw: &'static super::reunification_words::ReunionWords,
     plan_tasks: &'a [super::plan::DueLine],
+    casework: Option<super::casework::HomeBlock>,
     /// The service's signals still in work.
     signals: &'a [super::signal_steps::WorkLine],
     /// The caller sends hospital signals: the form is linked.
@@ -83,11 +84,12 @@ pub async fn show(
             super::mrg::agency_recommendations(&state, &caller, &page).await?,
             reunion(&state, &caller).await?,
             super::plan::due_lines(&state, &caller, &page).await?,
+            super::casework::home_block(&state, &caller, &page).await?,
             super::signal_steps::in_work(&state, &caller, &page).await?,
         ))
     };
     match lists.await {
-        Ok((inbox, information, recs, reunion, plan_tasks, signals)) => page::html(
+        Ok((inbox, information, recs, reunion, plan_tasks, casework, signals)) => page::html(
             StatusCode::OK,
             &Home {
                 page: &page,
@@ -98,6 +100,7 @@ pub async fn show(
                 reunion,
                 rw: super::reunification_words::words(page.lang),
                 plan_tasks: &plan_tasks,
+                casework,
                 signals: &signals,
                 report_signal: super::signal_steps::reports_signals(&caller),
             },

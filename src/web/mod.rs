@@ -11,6 +11,7 @@
 //!   signal sheet).
 
 pub mod case;
+pub mod casework;
 pub mod case_file;
 pub mod handover;
 pub mod handover_request;
@@ -106,6 +107,12 @@ pub fn routes() -> Router<(AppState, Schemas)> {
             get(mrg::recommendation).post(mrg::progress),
         )
         .route("/cases/{id}/reunification", post(reunification::start))
+        .route(
+            "/intake/new",
+            get(casework::intake_form).post(casework::intake_submit),
+        )
+        .route("/cases/{id}/work-log", post(casework::log_submit))
+        .route("/cases/{id}/monitoring", post(casework::monitoring_submit))
         .route("/reunification", get(reunification::list))
         .route("/reunification/{id}", get(reunification::show))
         .route("/reunification/{id}/summary", get(reunification::summary))

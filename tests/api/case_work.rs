@@ -1,4 +1,4 @@
-//! The rest of a case's working rules: support monitoring, exit outcomes only for
+//! The rest of a case's working rules: monitoring in decision work and support, exit outcomes only for
 //! shelters, the case list's filters, curators acting only on their own cases, and the
 //! agency's caseload limit as a setting.
 
@@ -8,31 +8,36 @@ use crate::cases::{hub_with_case, open_case_in};
 use crate::harness::{error_code, error_field, PASSWORD};
 
 #[tokio::test]
-async fn monitoring_belongs_to_support_and_moves_the_next_one_three_months_on() {
+async fn monitoring_belongs_to_decision_work_and_support_and_sets_the_next_one() {
     let (hub, id) = hub_with_case().await;
-    let monitor =
-        "mutation($id: ID!) { recordMonitoring(caseId: $id) { status nextMonitoringAt } }";
-    let early = hub
-        .app
-        .gql(Some(&hub.curator), monitor, json!({ "id": id }))
-        .await;
+    let monitor = "mutation($id: ID!, $i: MonitoringInput!) { recordMonitoring(caseId: $id, input: $i) { status nextMonitoringAt } }";
+    let input = json!({ "curatorTookPart": true, "headTookPart": false, "effect": "NONE",
+                        "causes": "Мать не выходит на связь", "decision": "CONTINUE" });
+    let vars = json!({ "id": id, "i": input });
+    let early = hub.app.gql(Some(&hub.curator), monitor, vars.clone()).await;
     assert_eq!(error_code(&early), Some("CONFLICT"), "{early}");
+    let mut days = Vec::new();
     for step in ["startDecisionWork", "startSupport"] {
         let q = format!("mutation($id: ID!) {{ {step}(caseId: $id) {{ status }} }}");
         hub.app
             .gql(Some(&hub.curator), &q, json!({ "id": id }))
             .await;
+        let done = hub.app.gql(Some(&hub.curator), monitor, vars.clone()).await;
+        let next: chrono::DateTime<chrono::Utc> = done["data"]["recordMonitoring"]
+            ["nextMonitoringAt"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or_else(|| panic!("{done}"));
+        days.push((next - chrono::Utc::now()).num_days());
     }
-    let done = hub
-        .app
-        .gql(Some(&hub.curator), monitor, json!({ "id": id }))
-        .await;
-    let next: chrono::DateTime<chrono::Utc> = done["data"]["recordMonitoring"]["nextMonitoringAt"]
-        .as_str()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or_else(|| panic!("{done}"));
-    let days = (next - chrono::Utc::now()).num_days();
-    assert!((88..=92).contains(&days), "three months on: {days} days");
+    assert!(
+        (6..=8).contains(&days[0]),
+        "a week on in decision work: {days:?}"
+    );
+    assert!(
+        (88..=93).contains(&days[1]),
+        "three months on in support: {days:?}"
+    );
 }
 
 #[tokio::test]

@@ -154,4 +154,47 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
         "{body}"
     );
     assert!(nodes.iter().any(|n| n["reportOverdue"] == true), "{body}");
+
+    // The centre's own case from an intake, with its log; the shelter owes a review.
+    let mine = "{ overdueMonitoring(mine: true) { journalNumber intake { source } contact { noContact } workLog { kind } } }";
+    let ask = |token: String| {
+        let client = client.clone();
+        let base = base.clone();
+        async move {
+            let body: Value = client
+                .post(format!("{base}/graphql"))
+                .bearer_auth(token)
+                .json(&json!({ "query": mine }))
+                .send()
+                .await
+                .expect("overdue monitoring")
+                .json()
+                .await
+                .expect("JSON");
+            body
+        }
+    };
+    let centre = ask(token.to_owned()).await;
+    assert_eq!(centre["data"]["overdueMonitoring"], json!([]), "{centre}");
+    let body: Value = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": login, "variables": {
+            "e": "shelter@demo.caselink", "p": "demo-password-2026" } }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("JSON");
+    let shelter = body["data"]["login"]["token"].as_str().unwrap_or_default();
+    let owed = ask(shelter.to_owned()).await;
+    let owed = &owed["data"]["overdueMonitoring"];
+    assert_eq!(owed.as_array().map(Vec::len), Some(1), "{owed}");
+    assert_eq!(owed[0]["intake"]["source"], "APPLICATION", "{owed}");
+    assert_eq!(owed[0]["contact"]["noContact"], true, "{owed}");
+    assert_eq!(
+        owed[0]["workLog"].as_array().map(Vec::len),
+        Some(3),
+        "{owed}"
+    );
 }

@@ -198,7 +198,8 @@ impl CaseNode {
     async fn support_started_at(&self) -> Option<DateTime<Utc>> {
         self.row.support_started_at
     }
-    /// When the next support monitoring is due (every three months).
+    /// When the next monitoring review is due: weekly in decision work, every three
+    /// months in support (the end of the due day in the lead's time zone).
     async fn next_monitoring_at(&self) -> Option<DateTime<Utc>> {
         self.row.next_monitoring_at
     }
@@ -297,6 +298,48 @@ impl CaseNode {
         Ok(Some(
             rows.into_iter().map(InformationRequestNode::new).collect(),
         ))
+    }
+    /// The intake in the lead agency's journal, for a case opened from one (FULL scope
+    /// only; the read is audited).
+    async fn intake(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::casework::graphql::CaseIntake>> {
+        if self.personal(ctx).is_none() {
+            return Ok(None);
+        }
+        crate::casework::graphql::intake(ctx, self.row.id).await
+    }
+    /// The work log, newest first: the day, kind and duration for everyone on the case;
+    /// the specialist and the content in FULL scope only (audited).
+    async fn work_log(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::casework::graphql::WorkLogEntry>> {
+        crate::casework::graphql::work_log(ctx, self.row.id).await
+    }
+    /// Days since the last contact with the family and the no-contact flag (FULL scope
+    /// only; none before the clock starts: an intake or the first work-log entry).
+    async fn contact(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::casework::graphql::CaseContact>> {
+        if !self.beyond_summary() {
+            return Ok(None);
+        }
+        crate::casework::graphql::contact(ctx, &self.row).await
+    }
+    /// The monitoring reviews, newest first: the day, stage, decision and next due day
+    /// for everyone on the case; the rest in FULL scope only (audited).
+    async fn monitoring(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::casework::graphql::MonitoringEntry>> {
+        crate::casework::graphql::monitoring(ctx, self.row.id).await
+    }
+    /// The monitoring review (`nextMonitoringAt`) is overdue.
+    async fn monitoring_overdue(&self) -> bool {
+        crate::casework::graphql::monitoring_overdue(&self.row)
     }
     /// The personal file (личное дело): the case's own documents (FULL scope only; each
     /// read is audited).

@@ -76,23 +76,6 @@ impl CaseMutation {
         super::scoped_node(ctx, row.id).await
     }
 
-    /// Records a support monitoring; the next is due in three months.
-    async fn record_monitoring(
-        &self,
-        ctx: &Context<'_>,
-        case_id: ID,
-    ) -> async_graphql::Result<CaseNode> {
-        ctx.actor()?;
-        let row = crate::cases::record_monitoring(
-            &ctx.state().db,
-            ctx.caller(),
-            parse_id("caseId", &case_id)?,
-            db::now(),
-        )
-        .await?;
-        super::scoped_node(ctx, row.id).await
-    }
-
     /// Closes a case with a reason that fits its stage (and, for a shelter, the exit outcome).
     async fn close_case(
         &self,

@@ -11,8 +11,8 @@
 //!   signal sheet).
 
 pub mod case;
-pub mod casework;
 pub mod case_file;
+pub mod casework;
 pub mod handover;
 pub mod handover_request;
 pub mod home;

@@ -34,6 +34,9 @@ const JPEG: &[u8] = &[
     0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9,
 ];
 
+/// One demo document: its case, type, title, file name, bytes and age in days.
+type DemoFile<'a> = (Uuid, T, &'a str, &'a str, &'a [u8], i64);
+
 /// Fills the files of the case in decision work and the supported case.
 pub async fn seed(
     db: &Db,
@@ -47,7 +50,7 @@ pub async fn seed(
         max_documents: 10,
         storage: Storage::Database,
     };
-    let files: [(Uuid, T, &str, &str, &[u8], i64); 7] = [
+    let files: [DemoFile; 7] = [
         (
             deciding,
             T::IdentityDocument,

@@ -12,6 +12,7 @@ use crate::db::{self, Db};
 use crate::error::AppResult;
 use crate::users::{self, CreateUser};
 
+mod casefiles;
 mod casework;
 mod handovers;
 mod inforequests;

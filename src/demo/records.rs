@@ -182,6 +182,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     .await?;
     super::handovers::seed(db, &cast, now).await?;
     super::plans::seed(db, &cast, supported, now).await?;
+    super::casefiles::seed(db, &cast, [deciding, supported], now).await?;
     super::inforequests::seed(db, &cast, [deciding, supported], now).await?;
     super::mrg::seed(db, &cast, [deciding, supported], now).await?;
     super::reunification::seed(db, &cast, now).await?;

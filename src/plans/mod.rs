@@ -18,6 +18,7 @@ pub mod model;
 pub mod notices;
 pub mod reads;
 pub mod reminders;
+pub mod review_reminders;
 pub mod rules;
 pub mod store;
 

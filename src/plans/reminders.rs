@@ -24,6 +24,10 @@ pub const REMINDERS: &[Reminder] = &[
         occasion: OVERDUE,
         scan: |db, config, now| Box::pin(scan(db, config, now, OVERDUE, PLAN_TASK_OVERDUE)),
     },
+    Reminder {
+        occasion: super::review_reminders::REVIEW_OVERDUE,
+        scan: |db, config, now| Box::pin(super::review_reminders::scan(db, config, now)),
+    },
 ];
 
 const DUE: &str = "PLAN_TASK_DUE";

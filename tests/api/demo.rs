@@ -197,4 +197,44 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
         Some(3),
         "{owed}"
     );
+    // The curator's personal files: one complete, one missing its birth certificate and
+    // the signed plan.
+    let body: Value = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": login, "variables": {
+            "e": "curator@demo.caselink", "p": "demo-password-2026" } }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("JSON");
+    let token = body["data"]["login"]["token"].as_str().unwrap_or_default();
+    let files = "{ cases(first: 50) { edges { node { documents { type } fileChecklist { type present } } } } }";
+    let body: Value = client
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": files }))
+        .send()
+        .await
+        .expect("the files")
+        .json()
+        .await
+        .expect("JSON");
+    let filled: Vec<&Value> = body["data"]["cases"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["node"])
+        .filter(|n| n["documents"].as_array().is_some_and(|d| !d.is_empty()))
+        .collect();
+    assert_eq!(filled.len(), 2, "{body}");
+    let missing = |n: &Value| {
+        n["fileChecklist"].as_array().map_or(0, |items| {
+            items.iter().filter(|i| i["present"] == false).count()
+        })
+    };
+    let mut counts: Vec<usize> = filled.iter().map(|n| missing(n)).collect();
+    counts.sort_unstable();
+    assert_eq!(counts, [0, 2], "{body}");
 }

@@ -46,6 +46,7 @@ mod paper;
 mod peers;
 mod plan_form_pages;
 mod plan_pages;
+mod plan_reviews;
 mod plans;
 mod races;
 mod read_audit;

@@ -71,6 +71,8 @@ pub struct CaseView {
     pub start_reunion: bool,
     /// The caller's agency leads the open case: it may hand it over, refer it or inform.
     pub hand_over: bool,
+    /// The lead's steps: decision work, support, closing.
+    pub steps: super::case_steps::CaseStepForms,
     /// The reunification part's words.
     pub rw: &'static super::reunification_words::ReunionWords,
     /// Intake, placement, work log and monitoring (FULL scope only).
@@ -155,8 +157,10 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
     let hand_over = full.is_some()
         && caller.actor()?.agency_id == Some(case.lead_agency_id)
         && case.status != crate::cases::model::CaseStatus::Closed;
+    let steps = super::case_steps::offered(caller, page.lang, case);
     Ok(CaseView {
         hand_over,
+        steps,
         id: case.id,
         number: case.journal_no.clone(),
         status: records::case_status(page.lang, case.status),

@@ -12,6 +12,7 @@
 
 pub mod case;
 pub mod case_file;
+pub mod case_steps;
 pub mod casework;
 pub mod handover;
 pub mod handover_request;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/cases/{id}/signal-sheet", get(sheet::show))
         .route("/cases/{id}/documents", post(case_file::add))
         .route("/case-documents/{id}/remove", post(case_file::remove))
+        .route("/cases/{id}/steps/{step}", post(case_steps::take))
         .route("/cases/{id}/handovers/new", get(handover_request::form))
         .route("/cases/{id}/handovers", post(handover_request::submit))
         .route("/journals/signals", get(journal::show))

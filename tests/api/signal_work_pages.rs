@@ -130,6 +130,26 @@ async fn a_signal_goes_from_the_hospital_to_an_opened_case_in_the_browser() {
         "{}",
         browser.text().await
     );
+
+    // The case's stages from its page: decision work, then closing with a reason.
+    browser.click("#step-start-decision-work").await;
+    assert!(browser
+        .text()
+        .await
+        .contains("Продлить работу по изменению решения"));
+    browser.assert_accessible().await;
+    browser
+        .client
+        .execute(
+            "document.getElementById('close-reason').selectedIndex = 1;",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("choose a reason: {e}"));
+    browser.click("#step-close").await;
+    let text = browser.text().await;
+    assert!(text.contains("закрыт"), "{text}");
+    assert!(!text.contains("Закрыть случай"), "{text}");
     browser.close().await;
 
     // Another agency's people are offered nothing and find nothing.

@@ -51,6 +51,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::plans::DOMAIN,
     crate::mrg::DOMAIN,
     crate::reunification::DOMAIN,
+    crate::reports::DOMAIN,
     crate::notify::DOMAIN,
     // The unit tests' pretend module, registered as a real one would be.
     #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::inforequests::graphql::{InformationRequestMutation, InformationReques
 use crate::mrg::graphql::{MrgMutation, MrgQuery};
 use crate::notify::graphql::{NotificationMutation, NotificationQuery};
 use crate::plans::graphql::{PlanMutation, PlanQuery};
+use crate::reports::graphql::{ReportMutation, ReportQuery};
 use crate::reunification::graphql::{ReunificationMutation, ReunificationQuery};
 use crate::signals::graphql::{SignalMutation, SignalQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
@@ -32,6 +33,7 @@ pub struct Query(
     PlanQuery,
     MrgQuery,
     ReunificationQuery,
+    ReportQuery,
     AuditQuery,
     NotificationQuery,
 );
@@ -49,6 +51,7 @@ pub struct Mutation(
     PlanMutation,
     MrgMutation,
     ReunificationMutation,
+    ReportMutation,
     NotificationMutation,
 );
 

@@ -43,6 +43,7 @@ mod plans;
 mod races;
 mod read_audit;
 mod read_side;
+mod report_pages;
 mod reports;
 mod reunification;
 mod reunification_pages;

@@ -9,4 +9,8 @@ crate::audit_actions! {
     REPORT_CONCLUSION_WRITTEN,
     /// The head signed off a half-year conclusion: frozen from then on.
     REPORT_CONCLUSION_ISSUED,
+    /// What happened to the child of a closed shelter case was recorded.
+    CHILD_OUTCOME_RECORDED,
+    /// A follow-up check after a case closed was recorded.
+    FOLLOW_UP_RECORDED,
 }

@@ -241,6 +241,51 @@ impl ReportMutation {
         Ok(view.into())
     }
 
+    /// Records what happened to the child of a closed shelter case, apart from where the
+    /// mother went (`exitOutcome`): the lead agency's curator or head.
+    async fn set_child_outcome(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        child_outcome: super::model::ChildOutcome,
+    ) -> async_graphql::Result<super::model::ChildOutcome> {
+        let case = parse_id("caseId", &case_id)?;
+        super::set_child_outcome(
+            &ctx.state().db,
+            ctx.caller(),
+            case,
+            child_outcome,
+            db::now(),
+        )
+        .await?;
+        Ok(child_outcome)
+    }
+
+    /// Records a follow-up check after a case closed: the day (between the closure and
+    /// today), whether the family is together and the child with the mother. The lead
+    /// agency's curator or head. Returns the check's id.
+    async fn record_follow_up_check(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        checked_on: NaiveDate,
+        family_together: bool,
+        child_with_mother: bool,
+    ) -> async_graphql::Result<ID> {
+        let case = parse_id("caseId", &case_id)?;
+        let row = super::record_follow_up(
+            &ctx.state().db,
+            ctx.caller(),
+            case,
+            checked_on,
+            family_together,
+            child_with_mother,
+            db::now(),
+        )
+        .await?;
+        Ok(id(row.id))
+    }
+
     /// Signs a conclusion off once its half year is over: the figures are frozen with
     /// the analysis and print as issued from then on. The head only.
     async fn issue_report_conclusion(

@@ -379,3 +379,83 @@ async fn record(
     }));
     audit::record(tx, origin, entry, now).await
 }
+
+/// Records what happened to the child of a closed shelter case (seed 002; apart from
+/// where the mother went): the lead agency's curator or head.
+pub async fn set_child_outcome(
+    db: &Db,
+    caller: &Caller,
+    case_id: Uuid,
+    outcome: model::ChildOutcome,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
+    let (mut tx, case) = crate::cases::led_case(db, actor, case_id, now).await?;
+    if !case.shelter || case.closed_at.is_none() {
+        return Err(AppError::Conflict(
+            "only a closed shelter case records the child's outcome".into(),
+        ));
+    }
+    store::set_child_outcome(&mut tx, case.id, outcome).await?;
+    let entry = Entry {
+        case_id: Some(case.id),
+        ..Entry::new(audit_actions::CHILD_OUTCOME_RECORDED, "case", Some(case.id))
+    }
+    .with_details(json!({ "childOutcome": outcome }));
+    audit::record(&mut tx, origin, entry, now).await?;
+    tx.commit().await
+}
+
+/// Records a follow-up check after a case closed (seed 002's social result): the day,
+/// whether the family is together and the child with the mother. The lead agency's
+/// curator or head; the day not before the closure and not after today.
+pub async fn record_follow_up(
+    db: &Db,
+    caller: &Caller,
+    case_id: Uuid,
+    checked_on: NaiveDate,
+    family_together: bool,
+    child_with_mother: bool,
+    now: DateTime<Utc>,
+) -> AppResult<model::FollowUpRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
+    let (mut tx, case) = crate::cases::led_case(db, actor, case_id, now).await?;
+    let Some(closed_at) = case.closed_at else {
+        return Err(AppError::Conflict(
+            "follow-up checks come after the case closed".into(),
+        ));
+    };
+    let agency = crate::agencies::store::get_in(&mut tx, case.lead_agency_id).await?;
+    let tz = agency.time_zone.tz();
+    let (closed_on, today) = (
+        closed_at.with_timezone(&tz).date_naive(),
+        now.with_timezone(&tz).date_naive(),
+    );
+    if checked_on < closed_on || checked_on > today {
+        return Err(AppError::bad_input(
+            "checkedOn",
+            "between the closure and today",
+        ));
+    }
+    let row = model::FollowUpRow {
+        id: Uuid::now_v7(),
+        case_id: case.id,
+        agency_id: case.lead_agency_id,
+        checked_on,
+        family_together,
+        child_with_mother,
+        recorded_by_user_id: actor.user_id,
+        recorded_at: crate::db::truncate(now),
+    };
+    store::insert_follow_up(&mut tx, &row).await?;
+    let entry = Entry {
+        case_id: Some(case.id),
+        ..Entry::new(audit_actions::FOLLOW_UP_RECORDED, "case", Some(case.id))
+    }
+    .with_details(json!({ "followUpId": row.id, "checkedOn": checked_on }));
+    audit::record(&mut tx, origin, entry, now).await?;
+    tx.commit().await?;
+    Ok(row)
+}

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::cases::model::ClosureReason;
+use crate::cases::model::{ClosureReason, ExitOutcome};
 
 /// Whether a ratio has a value.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,8 +189,86 @@ pub struct EffectivenessReport {
     pub caseload: Caseload,
     /// MRG and reunification figures.
     pub interagency: InteragencyFigures,
+    /// The shelter's results (seed 002); empty counts for an agency without shelter
+    /// cases.
+    #[serde(default)]
+    pub shelter: ShelterFigures,
     /// When the figures were computed.
     pub computed_at: DateTime<Utc>,
+}
+
+/// What happened to the child when a shelter case closed, apart from where the mother
+/// went (seed 002: «Отказ, отобрание детей», «Оставление ребенка» overlap the
+/// destinations).
+#[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ChildOutcome {
+    /// The child left with the mother.
+    WithMother,
+    /// The child went to relatives.
+    WithRelatives,
+    /// Refusal or removal of the child.
+    RefusedOrRemoved,
+    /// The child was left at the shelter.
+    LeftAtShelter,
+}
+
+/// How many mothers went to one destination.
+#[derive(SimpleObject, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DestinationLine {
+    pub destination: ExitOutcome,
+    pub cases: i64,
+}
+
+/// How many children had one outcome.
+#[derive(SimpleObject, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChildOutcomeLine {
+    pub outcome: ChildOutcome,
+    pub cases: i64,
+}
+
+/// The shelter's results over the period (seed 002).
+#[derive(SimpleObject, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShelterFigures {
+    /// Shelter cases closed in the period: the graduates.
+    pub graduates: i64,
+    /// Where the mothers went (the destinations of `exitOutcome`).
+    pub destinations: Vec<DestinationLine>,
+    /// What happened to the children.
+    pub children: Vec<ChildOutcomeLine>,
+    /// Graduates whose latest follow-up check found the family together, against the
+    /// graduates checked at least once.
+    pub families_together: Option<Ratio>,
+    /// Graduates whose latest check found the child with the mother, against the same.
+    pub children_with_mother: Option<Ratio>,
+}
+
+/// A closed shelter case as the shelter's figures count it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ShelterFact {
+    pub journal_no: String,
+    pub exit_outcome: Option<ExitOutcome>,
+    pub child_outcome: Option<ChildOutcome>,
+    /// The latest follow-up check's findings, if any.
+    pub family_together: Option<bool>,
+    pub child_with_mother: Option<bool>,
+}
+
+/// A follow-up check after a case closed.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FollowUpRow {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub agency_id: Uuid,
+    pub checked_on: NaiveDate,
+    pub family_together: bool,
+    pub child_with_mother: bool,
+    pub recorded_by_user_id: Uuid,
+    pub recorded_at: DateTime<Utc>,
 }
 
 impl EffectivenessReport {
@@ -220,6 +298,12 @@ impl EffectivenessReport {
         ];
         for line in &mut self.hospitals {
             all.push(&mut line.signals_against_refusals);
+        }
+        if let Some(r) = self.shelter.families_together.as_mut() {
+            all.push(r);
+        }
+        if let Some(r) = self.shelter.children_with_mother.as_mut() {
+            all.push(r);
         }
         all
     }

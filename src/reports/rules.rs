@@ -294,6 +294,60 @@ pub struct Facts {
     pub recommendations: Vec<(String, bool)>,
     /// Reunifications completed in the period.
     pub reunifications_completed: i64,
+    /// Shelter cases closed in the period.
+    pub shelter: Vec<super::model::ShelterFact>,
+}
+
+/// The shelter's results from its closed cases: destinations of the mothers, outcomes of
+/// the children (an old exit without one counts by its mapped value), and the latest
+/// follow-up findings against the graduates checked.
+pub fn shelter_figures(facts: &[super::model::ShelterFact]) -> super::model::ShelterFigures {
+    use super::model::{ChildOutcomeLine, DestinationLine, ShelterFigures};
+    use crate::cases::model::ExitOutcome as E;
+    let mut destinations: Vec<DestinationLine> = Vec::new();
+    let mut children: Vec<ChildOutcomeLine> = Vec::new();
+    let (mut together, mut with_mother, mut checked) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for f in facts {
+        if let Some(d) = f
+            .exit_outcome
+            .filter(|d| !matches!(d, E::ChildRefusedOrRemoved | E::ChildLeftAtShelter))
+        {
+            match destinations.iter_mut().find(|l| l.destination == d) {
+                Some(l) => l.cases += 1,
+                None => destinations.push(DestinationLine {
+                    destination: d,
+                    cases: 1,
+                }),
+            }
+        }
+        if let Some(o) = f.child_outcome {
+            match children.iter_mut().find(|l| l.outcome == o) {
+                Some(l) => l.cases += 1,
+                None => children.push(ChildOutcomeLine {
+                    outcome: o,
+                    cases: 1,
+                }),
+            }
+        }
+        if let (Some(family), Some(child)) = (f.family_together, f.child_with_mother) {
+            checked.insert(f.journal_no.clone());
+            if family {
+                together.insert(f.journal_no.clone());
+            }
+            if child {
+                with_mother.insert(f.journal_no.clone());
+            }
+        }
+    }
+    let n = checked.len() as i64;
+    ShelterFigures {
+        graduates: facts.len() as i64,
+        destinations,
+        children,
+        families_together: Some(ratio_of(together, checked.clone(), n)),
+        children_with_mother: Some(ratio_of(with_mother, checked, n)),
+    }
 }
 
 fn signal_number(s: &SignalFact, received: bool) -> String {
@@ -591,6 +645,7 @@ pub fn compute(
             recommendations_done_on_time,
             reunifications_completed: facts.reunifications_completed,
         },
+        shelter: shelter_figures(&facts.shelter),
         computed_at: now,
     }
 }

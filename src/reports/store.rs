@@ -131,11 +131,20 @@ pub async fn facts(db: &Db, agency: &ReportAgency, period: &Period) -> AppResult
         FROM mrg_recommendations r JOIN cases c ON c.id = r.case_id
         WHERE r.agency_id = $1 AND r.approved = TRUE AND r.status <> 'CANCELLED'
           AND r.due_at >= $2 AND r.due_at < $3";
+    const SHELTER: &str = "
+        SELECT c.journal_no, c.exit_outcome, c.child_outcome,
+            (SELECT f.family_together FROM case_follow_ups f WHERE f.case_id = c.id
+             ORDER BY f.checked_on DESC, f.recorded_at DESC LIMIT 1) AS family_together,
+            (SELECT f.child_with_mother FROM case_follow_ups f WHERE f.case_id = c.id
+             ORDER BY f.checked_on DESC, f.recorded_at DESC LIMIT 1) AS child_with_mother
+        FROM cases c
+        WHERE c.lead_agency_id = $1 AND c.shelter = TRUE AND c.status = 'CLOSED'
+          AND c.closed_at >= $2 AND c.closed_at < $3";
     const REUNIFICATIONS: &str = "
         SELECT COUNT(*) FROM reunifications
         WHERE centre_agency_id = $1 AND returned_on >= $2 AND returned_on <= $3";
 
-    let (received, sent, hospitals, cases, caseloads, mrg_meetings, recs, reunifications) =
+    let (shelter, received, sent, hospitals, cases, caseloads, mrg_meetings, recs, reunifications) =
         with_db!(db, |pool| {
             let received = sqlx::query_as::<_, SignalFact>(&received_sql)
                 .bind(id)
@@ -183,7 +192,14 @@ pub async fn facts(db: &Db, agency: &ReportAgency, period: &Period) -> AppResult
                 .bind(period.to)
                 .fetch_one(pool)
                 .await?;
+            let shelter = sqlx::query_as::<_, super::model::ShelterFact>(SHELTER)
+                .bind(id)
+                .bind(start)
+                .bind(end)
+                .fetch_all(pool)
+                .await?;
             Ok::<_, sqlx::Error>((
+                shelter,
                 received,
                 sent,
                 hospitals,
@@ -211,6 +227,7 @@ pub async fn facts(db: &Db, agency: &ReportAgency, period: &Period) -> AppResult
             .map(|(number, due, done)| (number, done.is_some_and(|d| d <= due)))
             .collect(),
         reunifications_completed: reunifications,
+        shelter,
     })
 }
 
@@ -363,4 +380,41 @@ pub async fn update_conclusion(tx: &mut Tx, row: &ConclusionRow) -> AppResult<()
             "the conclusion was issued and is frozen".into(),
         ))
     }
+}
+
+/// Sets a closed shelter case's child outcome.
+pub async fn set_child_outcome(
+    tx: &mut Tx,
+    case: Uuid,
+    outcome: super::model::ChildOutcome,
+) -> AppResult<()> {
+    const SQL: &str = "UPDATE cases SET child_outcome = $2 WHERE id = $1";
+    let n = with_tx!(tx, |conn| sqlx::query(SQL)
+        .bind(case)
+        .bind(outcome)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    crate::db::ensure_updated(n, "case")
+}
+
+/// Records a follow-up check.
+pub async fn insert_follow_up(tx: &mut Tx, row: &super::model::FollowUpRow) -> AppResult<()> {
+    const SQL: &str = "
+        INSERT INTO case_follow_ups (id, case_id, agency_id, checked_on, family_together,
+            child_with_mother, recorded_by_user_id, recorded_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    with_tx!(tx, |conn| sqlx::query(SQL)
+        .bind(row.id)
+        .bind(row.case_id)
+        .bind(row.agency_id)
+        .bind(row.checked_on)
+        .bind(row.family_together)
+        .bind(row.child_with_mother)
+        .bind(row.recorded_by_user_id)
+        .bind(row.recorded_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
 }

@@ -622,3 +622,89 @@ async fn an_issued_conclusion_is_frozen_whatever_happens_to_the_cases_later() {
     assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body}");
     let _ = &h.case2;
 }
+
+#[tokio::test]
+async fn the_shelters_results_split_the_mother_and_the_child_and_count_the_follow_ups() {
+    let hub = signal_hub().await;
+    let one = crate::cases::open_case_with(&hub, true).await;
+    let two = crate::cases::open_case_with(&hub, true).await;
+    for (case, exit) in [(&one, "RENTING"), (&two, "OWN_HOUSING")] {
+        const SQL: &str = "UPDATE cases SET status = 'CLOSED', closed_at = $2,
+            closure_reason = 'GOALS_REACHED', exit_outcome = $3 WHERE id = $1";
+        caselink::with_db!(&hub.app.db, |pool| sqlx::query(SQL)
+            .bind(uuid(case))
+            .bind(t("2026-05-01T10:00:00Z"))
+            .bind(exit)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+        .expect("close the shelter case");
+    }
+    let set = "mutation($c: ID!) { setChildOutcome(caseId: $c, childOutcome: WITH_MOTHER) }";
+    let body = hub.app.gql(Some(&hub.head), set, json!({ "c": one })).await;
+    assert_eq!(body["data"]["setChildOutcome"], "WITH_MOTHER", "{body}");
+    let check = "mutation($c: ID!, $d: NaiveDate!, $f: Boolean!) { recordFollowUpCheck(caseId: $c, checkedOn: $d, familyTogether: $f, childWithMother: true) }";
+    let body = hub
+        .app
+        .gql(
+            Some(&hub.head),
+            check,
+            json!({ "c": one, "d": "2026-06-01", "f": true }),
+        )
+        .await;
+    assert!(body["data"]["recordFollowUpCheck"].is_string(), "{body}");
+    let body = hub
+        .app
+        .gql(
+            Some(&hub.head),
+            check,
+            json!({ "c": two, "d": "2026-04-01", "f": false }),
+        )
+        .await;
+    assert_eq!(
+        error_field(&body),
+        Some("checkedOn"),
+        "before the closure: {body}"
+    );
+    let body = hub
+        .app
+        .gql(
+            Some(&hub.head),
+            check,
+            json!({ "c": two, "d": "2026-06-02", "f": false }),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let body = hub
+        .app
+        .gql(
+            Some(&hub.nurse),
+            check,
+            json!({ "c": two, "d": "2026-06-02", "f": false }),
+        )
+        .await;
+    assert!(
+        matches!(error_code(&body), Some("NOT_FOUND" | "FORBIDDEN")),
+        "{body}"
+    );
+    let query = format!(
+        "query($p: ReportPeriodInput!) {{ effectivenessReport(period: $p) {{ shelter {{ graduates destinations {{ destination cases }} children {{ outcome cases }} familiesTogether {{ {RATIO} }} childrenWithMother {{ {RATIO} }} }} }} }}"
+    );
+    let body = hub
+        .app
+        .gql(
+            Some(&hub.head),
+            &query,
+            json!({ "p": { "from": "2026-01-01", "to": "2026-06-30" } }),
+        )
+        .await;
+    let s = &body["data"]["effectivenessReport"]["shelter"];
+    assert_eq!(s["graduates"], 2, "{body}");
+    assert_eq!(s["destinations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        s["children"],
+        json!([{ "outcome": "WITH_MOTHER", "cases": 1 }])
+    );
+    assert_eq!(counts(&s["familiesTogether"]), (1, 2));
+    assert_eq!(counts(&s["childrenWithMother"]), (2, 2));
+}

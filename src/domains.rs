@@ -52,6 +52,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::plans::DOMAIN,
     crate::mrg::DOMAIN,
     crate::reunification::DOMAIN,
+    crate::reports::DOMAIN,
     crate::casework::DOMAIN,
     crate::notify::DOMAIN,
     // The unit tests' pretend module, registered as a real one would be.

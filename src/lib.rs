@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod mrg;
 pub mod notify;
 pub mod plans;
+pub mod reports;
 pub mod reunification;
 pub mod signals;
 pub mod spreadsheet;

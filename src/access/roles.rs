@@ -31,11 +31,14 @@ pub enum Role {
     AgencyAdmin,
     /// Reads reports; changes nothing.
     Analyst,
+    /// Reads the effectiveness reports of every agency of its own agency's region, side
+    /// by side, with no personal data and no journal numbers (issue 18).
+    RegionalAnalyst,
 }
 
 impl Role {
     /// Every role, in a stable order.
-    pub const ALL: [Role; 10] = [
+    pub const ALL: [Role; 11] = [
         Role::Curator,
         Role::HeadOfService,
         Role::HospitalSpecialist,
@@ -46,6 +49,7 @@ impl Role {
         Role::RehabilitationStaff,
         Role::AgencyAdmin,
         Role::Analyst,
+        Role::RegionalAnalyst,
     ];
 
     /// The stored name, e.g. `HEAD_OF_SERVICE`.
@@ -61,6 +65,7 @@ impl Role {
             Role::RehabilitationStaff => "REHABILITATION_STAFF",
             Role::AgencyAdmin => "AGENCY_ADMIN",
             Role::Analyst => "ANALYST",
+            Role::RegionalAnalyst => "REGIONAL_ANALYST",
         }
     }
 
@@ -175,6 +180,20 @@ pub const READ_PERSONAL_DATA: &[Role] = &[
     Role::RehabilitationStaff,
 ];
 
+/// Who reads an agency's effectiveness report (issue 18): its head and analysts, a
+/// hospital's responsible specialist, and a regional analyst (its region's agencies).
+pub const READ_REPORTS: &[Role] = &[
+    Role::HeadOfService,
+    Role::Analyst,
+    Role::HospitalSpecialist,
+    Role::RegionalAnalyst,
+];
+/// Who drills a report down to the journal numbers behind its figures, and writes and
+/// signs off the half-year conclusion: the head, of its own agency only.
+pub const HEAD_REPORTS: &[Role] = &[Role::HeadOfService];
+/// Who records a hospital's monthly births and refusals.
+pub const RECORD_HOSPITAL_MONTHS: &[Role] = &[Role::HospitalSpecialist, Role::HeadOfService];
+
 /// A set of roles, cheap to copy and check.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Roles(u16);
@@ -247,7 +266,10 @@ mod tests {
             let reads = READ_PERSONAL_DATA.contains(&role);
             assert_eq!(
                 reads,
-                !matches!(role, Role::Analyst | Role::AgencyAdmin),
+                !matches!(
+                    role,
+                    Role::Analyst | Role::AgencyAdmin | Role::RegionalAnalyst
+                ),
                 "{role:?}"
             );
         }

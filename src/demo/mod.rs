@@ -19,6 +19,7 @@ mod inforequests;
 mod mrg;
 mod plans;
 mod records;
+mod reports;
 mod reunification;
 
 /// Where the demo lives unless `DATABASE_URL` says otherwise.
@@ -170,6 +171,7 @@ pub async fn seed(db: &Db) -> AppResult<()> {
         seed_agency(db, &admin, agency, now).await?;
     }
     records::seed(db, now).await?;
+    reports::seed(db, now).await?;
     crate::audit::sealer::seal_all(db).await?;
     Ok(())
 }

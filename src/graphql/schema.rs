@@ -16,6 +16,7 @@ use crate::inforequests::graphql::{InformationRequestMutation, InformationReques
 use crate::mrg::graphql::{MrgMutation, MrgQuery};
 use crate::notify::graphql::{NotificationMutation, NotificationQuery};
 use crate::plans::graphql::{PlanMutation, PlanQuery};
+use crate::reports::graphql::{ReportMutation, ReportQuery};
 use crate::reunification::graphql::{ReunificationMutation, ReunificationQuery};
 use crate::signals::graphql::{SignalMutation, SignalQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
@@ -33,6 +34,7 @@ pub struct Query(
     PlanQuery,
     MrgQuery,
     ReunificationQuery,
+    ReportQuery,
     CaseworkQuery,
     AuditQuery,
     NotificationQuery,
@@ -52,6 +54,7 @@ pub struct Mutation(
     PlanMutation,
     MrgMutation,
     ReunificationMutation,
+    ReportMutation,
     CaseworkMutation,
     NotificationMutation,
 );

@@ -28,6 +28,8 @@ pub mod plan_form;
 pub mod plan_print;
 pub mod plan_words;
 pub mod records;
+pub mod report;
+pub mod report_words;
 pub mod reunification;
 pub mod reunification_words;
 pub mod search;
@@ -119,6 +121,7 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/reunification/{id}", get(reunification::show))
         .route("/reunification/{id}/summary", get(reunification::summary))
         .route("/reunification/{id}/{step}", post(reunification::step))
+        .merge(report::routes())
         .route("/assets/web/caselink.css", get(stylesheet))
         .route("/assets/web/favicon.svg", get(favicon))
         .layer(axum::middleware::from_fn(security::page_headers))

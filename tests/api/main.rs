@@ -51,6 +51,8 @@ mod plans;
 mod races;
 mod read_audit;
 mod read_side;
+mod report_pages;
+mod reports;
 mod reunification;
 mod reunification_pages;
 mod scope_matrix;

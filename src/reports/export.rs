@@ -149,6 +149,18 @@ pub fn report_csv(report: &EffectivenessReport) -> AppResult<String> {
         c.largest.to_string(),
         c.curators_over_norm.to_string(),
     ])?;
+    let s = &report.shelter;
+    let text = |r: &Option<Ratio>| {
+        r.as_ref()
+            .map(value_text)
+            .unwrap_or_else(|| "нет данных".into())
+    };
+    file.record([
+        "Выпускники приюта; семья вместе, %; ребёнок с мамой, %".to_owned(),
+        s.graduates.to_string(),
+        text(&s.families_together),
+        text(&s.children_with_mother),
+    ])?;
     file.record([
         "Заседаний МРГ проведено".to_owned(),
         report.interagency.mrg_meetings_held.to_string(),

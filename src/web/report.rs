@@ -285,6 +285,9 @@ pub struct ReportView {
     pub caseload: (i64, i64, i64, i64, i64),
     pub mrg_meetings: i64,
     pub reunifications: i64,
+    /// The shelter's graduates, families together and children with the mother at the
+    /// latest follow-up check.
+    pub shelter: (i64, String, String),
     pub months_chart: Chart,
     pub outcomes_chart: Chart,
 }
@@ -344,6 +347,19 @@ impl ReportView {
             ),
             mrg_meetings: r.interagency.mrg_meetings_held,
             reunifications: r.interagency.reunifications_completed,
+            shelter: (
+                r.shelter.graduates,
+                r.shelter
+                    .families_together
+                    .as_ref()
+                    .map(|x| value_text(w, x))
+                    .unwrap_or_else(|| w.no_data.to_owned()),
+                r.shelter
+                    .children_with_mother
+                    .as_ref()
+                    .map(|x| value_text(w, x))
+                    .unwrap_or_else(|| w.no_data.to_owned()),
+            ),
             months_chart: months_chart(w, r),
             outcomes_chart: outcomes_chart(lang, w, r),
         }

@@ -70,6 +70,7 @@ pub struct CaseworkWords {
     pub decision: &'static str,
     pub decisions: [&'static str; 4],
     pub record: &'static str,
+    pub progress: &'static str,
     pub my_cases: &'static str,
     pub case: &'static str,
     pub status: &'static str,
@@ -122,6 +123,7 @@ const RU: CaseworkWords = CaseworkWords {
     decision: "Решение",
     decisions: ["Продолжить работу", "Пересмотреть план", "Закрыть случай", "Перевести на сопровождение"],
     record: "Записать мониторинг",
+    progress: "Продвижение по задачам плана",
     my_cases: "Мои случаи",
     case: "Случай",
     status: "Этап",
@@ -183,6 +185,7 @@ const EN: CaseworkWords = CaseworkWords {
         "Move to support",
     ],
     record: "Record the monitoring",
+    progress: "Progress on the plan's tasks",
     my_cases: "My cases",
     case: "Case",
     status: "Stage",
@@ -240,6 +243,8 @@ pub struct CaseBlock {
     pub may_monitor: bool,
     pub kinds: Vec<(&'static str, &'static str)>,
     pub decision_work: bool,
+    /// The case's live plan tasks, for progress in the monitoring form.
+    pub tasks: Vec<(Uuid, String)>,
 }
 
 /// The case-work part of `case`'s page, for a caller reading it in FULL.
@@ -325,6 +330,28 @@ pub async fn case_block(
         && leads
         && monitored
         && policy::ensure_any_role(actor, crate::access::roles::WORK_ON_LED_CASES, "").is_ok();
+    let tasks = if may_monitor {
+        crate::plans::reads::tasks_of_case(db, caller, case.id, now)
+            .await?
+            .into_iter()
+            .filter(|t| t.task.removed_in_version.is_none())
+            .map(|t| {
+                let area = match lang {
+                    Lang::Ru => t.task.area.title_ru(),
+                    Lang::En => t.task.area.title_en(),
+                };
+                let what = t
+                    .text
+                    .open(caller)
+                    .and_then(|x| x.client_action.clone().or(x.specialist_action.clone()))
+                    .unwrap_or_default();
+                let due = records::date(Some(t.task.due_on));
+                (t.task.id, format!("{area}: {what} ({due})"))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(CaseBlock {
         w,
         intake,
@@ -348,6 +375,7 @@ pub async fn case_block(
             .map(|k| (k.as_str(), kind_label(lang, *k)))
             .collect(),
         decision_work: case.status == CaseStatus::DecisionWork,
+        tasks,
     })
 }
 
@@ -600,7 +628,7 @@ pub async fn monitoring_submit(
                     supervisor_name: form.optional("supervisor"),
                     effect,
                     causes: form.optional("causes"),
-                    progress: Vec::new(),
+                    progress: form.progress()?,
                     decision,
                 };
                 work::record_monitoring(&state.db, caller, case_id, new, db::now())
@@ -694,6 +722,19 @@ impl Posted {
                     .map_err(|_| AppError::bad_input(field, "is not a date"))
             })
             .transpose()
+    }
+    /// The notes posted as `progress_{task id}`, the blank ones left out.
+    fn progress(&self) -> AppResult<Vec<(Uuid, String)>> {
+        self.0
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("progress_")?, v)))
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(id, v)| {
+                Uuid::parse_str(id)
+                    .map(|id| (id, v.clone()))
+                    .map_err(|_| AppError::bad_input("progress.taskId", "not an id"))
+            })
+            .collect()
     }
     fn choice<T: DeserializeOwned>(&self, name: &str, field: &str) -> AppResult<T> {
         serde_json::from_value(serde_json::Value::String(self.text(name)))

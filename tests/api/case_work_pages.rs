@@ -71,6 +71,37 @@ async fn the_centre_opens_an_intake_logs_work_and_records_a_review() {
     assert!(text.contains("Психологическое занятие"), "{text}");
     assert!(text.contains("ребёнок спокоен"), "{text}");
 
+    // The support plan's task takes its progress in the review.
+    let case_id = url.rsplit('/').next().unwrap_or_default().to_owned();
+    let plan = serde_json::json!({
+        "caseId": case_id, "kind": "SUPPORT",
+        "header": { "mainGoal": "Ребёнок возвращается домой", "intermediateGoals": [],
+                    "rightsViolation": "Ребёнок оставался без присмотра" },
+        "tasks": [{ "area": "PSYCHOLOGICAL", "responsibleAgencyId": hub.rehab,
+                    "dueOn": today_in(kamchatka, 20).to_string(),
+                    "clientAction": "Посещает занятия с психологом",
+                    "specialistAction": "Проводит занятия" }],
+    });
+    let created = hub
+        .app
+        .gql(
+            Some(&hub.staff),
+            "mutation($i: CreatePlanInput!) { createPlan(input: $i) { tasks { id } } }",
+            serde_json::json!({ "i": plan }),
+        )
+        .await;
+    let task = created["data"]["createPlan"]["tasks"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("createPlan failed: {created}"))
+        .to_owned();
+    browser.open(&url).await;
+    assert!(browser
+        .text()
+        .await
+        .contains("Посещает занятия с психологом"));
+    browser
+        .fill(&format!("progress-{task}"), "Была на двух занятиях")
+        .await;
     // A review: three months on.
     browser.fill("mon-causes", "Ребёнок адаптировался").await;
     browser.click("#monitoring-record").await;
@@ -78,6 +109,17 @@ async fn the_centre_opens_an_intake_logs_work_and_records_a_review() {
     assert!(text.contains("Ребёнок адаптировался"), "{text}");
     assert!(text.contains("Продолжить работу"), "{text}");
     browser.assert_accessible().await;
+    let read = hub
+        .app
+        .gql(
+            Some(&hub.staff),
+            "query($id: ID!) { case(id: $id) { monitoring { progress { taskId note } } } }",
+            serde_json::json!({ "id": case_id }),
+        )
+        .await;
+    let progress = &read["data"]["case"]["monitoring"][0]["progress"][0];
+    assert_eq!(progress["taskId"], task.as_str(), "{read}");
+    assert_eq!(progress["note"], "Была на двух занятиях");
 
     browser.open(&format!("{address}/")).await;
     let text = browser.text().await;

@@ -118,7 +118,7 @@ pub async fn render(
 ) -> Response {
     let built = async {
         let view = view(state, caller, page, id).await?;
-        let recs = super::mrg::case_recommendations(state, caller, page, id).await?;
+        let recs = super::mrg_recommendation::case_recommendations(state, caller, page, id).await?;
         Ok::<_, crate::error::AppError>((view, recs))
     };
     match built.await {

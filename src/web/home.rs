@@ -81,7 +81,7 @@ pub async fn show(
         Ok::<_, crate::error::AppError>((
             inbox(&state, &caller, &page).await?,
             information(&state, &caller, &page).await?,
-            super::mrg::agency_recommendations(&state, &caller, &page).await?,
+            super::mrg_recommendation::agency_recommendations(&state, &caller, &page).await?,
             reunion(&state, &caller).await?,
             super::plan::due_lines(&state, &caller, &page).await?,
             super::casework::home_block(&state, &caller, &page).await?,

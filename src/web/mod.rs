@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod inforequest;
 pub mod journal;
 pub mod mrg;
+pub mod mrg_recommendation;
 pub mod mrg_words;
 pub mod page;
 pub mod plan;
@@ -108,7 +109,7 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/mrg/meetings/{id}/{print}", get(mrg::print))
         .route(
             "/mrg/recommendations/{id}",
-            get(mrg::recommendation).post(mrg::progress),
+            get(mrg_recommendation::recommendation).post(mrg_recommendation::progress),
         )
         .route("/cases/{id}/reunification", post(reunification::start))
         .route(

@@ -208,10 +208,6 @@ pub async fn view(
     })
 }
 
-fn token_ok(headers: &HeaderMap, posted: &str) -> bool {
-    session::session_token(headers).is_some_and(|t| session::form_token_matches(t, posted))
-}
-
 struct AddForm {
     csrf: String,
     doc_type: String,
@@ -267,7 +263,7 @@ pub async fn add(
     let Ok(form) = read_add_form(multipart).await else {
         return page::form_expired(&page);
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let result = async {
@@ -315,7 +311,7 @@ pub async fn remove(
     let (Ok(id), Ok(case_id)) = (Uuid::parse_str(&id), Uuid::parse_str(&form.case_id)) else {
         return page::not_found(&page);
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let result = casefiles::remove(&state.db, &caller, id, &form.reason, db::now()).await;

@@ -519,7 +519,7 @@ pub async fn intake_submit(
         Err(answer) => return answer,
     };
     let form = Posted::parse(&body);
-    if !token_ok(&headers, &form) {
+    if !session::form_ok(&headers, &form.text("csrf")) {
         return page::form_expired(&page);
     }
     let result = async {
@@ -666,7 +666,7 @@ async fn case_form(
         return page::not_found(&page);
     };
     let form = Posted::parse(&body);
-    if !token_ok(&headers, &form) {
+    if !session::form_ok(&headers, &form.text("csrf")) {
         return page::form_expired(&page);
     }
     match action(&state, &caller, case_id, &form).await {
@@ -740,9 +740,4 @@ impl Posted {
         serde_json::from_value(serde_json::Value::String(self.text(name)))
             .map_err(|_| AppError::bad_input(field, "choose one of the listed values"))
     }
-}
-
-fn token_ok(headers: &HeaderMap, posted: &Posted) -> bool {
-    session::session_token(headers)
-        .is_some_and(|t| session::form_token_matches(t, &posted.text("csrf")))
 }

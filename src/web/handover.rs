@@ -467,9 +467,7 @@ where
     let Ok(id) = Uuid::parse_str(id) else {
         return page::not_found(&page);
     };
-    let token_ok =
-        session::session_token(headers).is_some_and(|t| session::form_token_matches(t, csrf));
-    if !token_ok {
+    if !session::form_ok(headers, csrf) {
         return page::form_expired(&page);
     }
     match act(state, caller, id).await {

@@ -378,9 +378,7 @@ pub async fn submit(
     let Ok(mut entered) = read_form(multipart).await else {
         return page::form_expired(&page);
     };
-    let token_ok = session::session_token(&headers)
-        .is_some_and(|t| session::form_token_matches(t, &entered.csrf));
-    if !token_ok {
+    if !session::form_ok(&headers, &entered.csrf) {
         return page::form_expired(&page);
     }
     let settings = Settings::from_config(&state.config);

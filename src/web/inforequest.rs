@@ -208,11 +208,6 @@ async fn view(state: &AppState, caller: &Caller, page: &Page, id: Uuid) -> AppRe
     })
 }
 
-/// Whether the posted form's CSRF token belongs to the caller's session.
-fn token_ok(headers: &HeaderMap, posted: &str) -> bool {
-    session::session_token(headers).is_some_and(|t| session::form_token_matches(t, posted))
-}
-
 /// `POST /requests/{id}/answer` (multipart: `csrf`, `text`, any number of `documents`).
 pub async fn answer(
     State((state, _)): State<(AppState, Schemas)>,
@@ -233,7 +228,7 @@ pub async fn answer(
         Ok(form) => form,
         Err(_) => return page::form_expired(&page),
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let settings = crate::handovers::Settings::from_config(&state.config);
@@ -300,7 +295,7 @@ pub async fn withdraw(
     let Ok(id) = Uuid::parse_str(&id) else {
         return page::not_found(&page);
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let result = inforequests::withdraw(&state.db, &caller, id, &form.reason, db::now()).await;
@@ -374,7 +369,7 @@ pub async fn ask(
     let Ok(case_id) = Uuid::parse_str(&id) else {
         return page::not_found(&page);
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let result = async {

@@ -395,10 +395,6 @@ async fn meeting_view(
     })
 }
 
-pub(super) fn token_ok(headers: &HeaderMap, posted: &str) -> bool {
-    session::session_token(headers).is_some_and(|t| session::form_token_matches(t, posted))
-}
-
 pub(super) fn parse(id: &str) -> Option<Uuid> {
     Uuid::parse_str(id).ok()
 }
@@ -623,7 +619,7 @@ pub async fn attend(
     let Some(id) = parse(&id) else {
         return page::not_found(&page);
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let result = async {
@@ -720,7 +716,7 @@ pub async fn save(
     let (Some(id), Some(item)) = (parse(&id), parse(&item)) else {
         return page::not_found(&page);
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let result = async {
@@ -853,7 +849,7 @@ pub async fn approve(
     let Some(id) = parse(&id) else {
         return page::not_found(&page);
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let result = crate::mrg::minutes::approve(&state.db, &caller, id, db::now())

@@ -13,9 +13,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::i18n::local_time;
-use super::mrg::{parse, rec_rows, token_ok, words, RecRow};
+use super::mrg::{parse, rec_rows, words, RecRow};
 use super::mrg_words::MrgWords;
 use super::page::{self, Page};
+use super::session;
 use crate::access::Caller;
 use crate::app::AppState;
 use crate::db;
@@ -247,7 +248,7 @@ pub async fn progress(
     let Some(id) = parse(&id) else {
         return page::not_found(&page);
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let w = words(&page);

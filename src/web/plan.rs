@@ -309,10 +309,6 @@ pub struct StatusForm {
     note: String,
 }
 
-fn token_ok(headers: &HeaderMap, posted: &str) -> bool {
-    session::session_token(headers).is_some_and(|t| session::form_token_matches(t, posted))
-}
-
 /// `POST /plan-tasks/{id}/status`.
 pub async fn update_status(
     State((state, _)): State<(AppState, Schemas)>,
@@ -328,7 +324,7 @@ pub async fn update_status(
     let Ok(task_id) = Uuid::parse_str(&id) else {
         return page::not_found(&page);
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let status = [
@@ -406,7 +402,7 @@ pub async fn received(
     let Some(plan_id) = parse(&id) else {
         return page::not_found(&page);
     };
-    if !token_ok(&headers, &form.csrf) {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let result = match form.received_on.parse::<NaiveDate>() {

@@ -615,11 +615,6 @@ fn posted_view(view: &mut FormView, f: &Posted) {
     view.rows = f.rows();
 }
 
-fn token_ok(headers: &HeaderMap, posted: &Posted) -> bool {
-    session::session_token(headers)
-        .is_some_and(|t| session::form_token_matches(t, &posted.text("csrf")))
-}
-
 /// `POST /cases/{id}/plans`: draws up the plan, then its page; a refusal shows the form
 /// again as posted, with the reason.
 pub async fn create(
@@ -638,7 +633,7 @@ pub async fn create(
         return page::not_found(&page);
     };
     let form = Posted::parse(&body);
-    if !token_ok(&headers, &form) {
+    if !session::form_ok(&headers, &form.text("csrf")) {
         return page::form_expired(&page);
     }
     let Some(kind) = PlanKind::parse(form.text("kind").trim()) else {
@@ -698,7 +693,7 @@ pub async fn revise(
         return page::not_found(&page);
     };
     let form = Posted::parse(&body);
-    if !token_ok(&headers, &form) {
+    if !session::form_ok(&headers, &form.text("csrf")) {
         return page::form_expired(&page);
     }
     let rows = form.rows();

@@ -725,11 +725,6 @@ impl Posted {
     }
 }
 
-fn token_ok(headers: &HeaderMap, posted: &Posted) -> bool {
-    session::session_token(headers)
-        .is_some_and(|t| session::form_token_matches(t, &posted.text("csrf")))
-}
-
 /// `POST /reports/conclusion`: the head saves the analysis of the shown half year.
 pub async fn save_conclusion(
     State((state, _)): State<(AppState, Schemas)>,
@@ -747,7 +742,7 @@ pub async fn save_conclusion(
         Ok(page) => page,
         Err(answer) => return answer,
     };
-    if !token_ok(&headers, &form) {
+    if !session::form_ok(&headers, &form.text("csrf")) {
         return page::form_expired(&page);
     }
     let result = async {
@@ -786,7 +781,7 @@ pub async fn issue_conclusion(
         Ok(page) => page,
         Err(answer) => return answer,
     };
-    if !token_ok(&headers, &form) {
+    if !session::form_ok(&headers, &form.text("csrf")) {
         return page::form_expired(&page);
     }
     let Ok(id) = Uuid::parse_str(&id) else {
@@ -913,7 +908,7 @@ pub async fn record_month(
         Ok(page) => page,
         Err(answer) => return answer,
     };
-    if !token_ok(&headers, &form) {
+    if !session::form_ok(&headers, &form.text("csrf")) {
         return page::form_expired(&page);
     }
     let w = words::words(page.lang);

@@ -616,11 +616,6 @@ impl Posted {
     }
 }
 
-fn token_ok(headers: &HeaderMap, posted: &Posted) -> bool {
-    session::session_token(headers)
-        .is_some_and(|t| session::form_token_matches(t, &posted.text("csrf")))
-}
-
 /// `POST /reunification/{id}/{step}`: one step from the record's page; the page again,
 /// or with the refusal naming the field.
 pub async fn step(
@@ -639,7 +634,7 @@ pub async fn step(
         return page::not_found(&page);
     };
     let form = Posted::parse(&body);
-    if !token_ok(&headers, &form) {
+    if !session::form_ok(&headers, &form.text("csrf")) {
         return page::form_expired(&page);
     }
     let result = take_step(&state, &caller, id, &step, &form).await;
@@ -767,7 +762,7 @@ pub async fn start(
         return page::not_found(&page);
     };
     let form = Posted::parse(&body);
-    if !token_ok(&headers, &form) {
+    if !session::form_ok(&headers, &form.text("csrf")) {
         return page::form_expired(&page);
     }
     let result = async {

@@ -183,9 +183,7 @@ pub async fn by_mother(
         Ok(page) => page,
         Err(answer) => return answer,
     };
-    let token_ok = session::session_token(&headers)
-        .is_some_and(|t| session::form_token_matches(t, &form.csrf));
-    if !token_ok {
+    if !session::form_ok(&headers, &form.csrf) {
         return page::form_expired(&page);
     }
     let mut by_name = NameSearch {

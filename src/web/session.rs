@@ -104,6 +104,12 @@ pub fn form_token(session_token: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// Whether a posted form carries the form token of the session it came with: the one
+/// check every state-changing page makes before it acts.
+pub fn form_ok(headers: &HeaderMap, posted: &str) -> bool {
+    session_token(headers).is_some_and(|t| form_token_matches(t, posted))
+}
+
 /// Whether a posted CSRF token is the one `session_token`'s forms carry (in constant time).
 pub fn form_token_matches(session_token: &str, posted: &str) -> bool {
     let Ok(posted) = hex::decode(posted) else {

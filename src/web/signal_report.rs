@@ -182,7 +182,7 @@ pub async fn submit(
         Err(answer) => return answer,
     };
     let posted = form.get("csrf").map(String::as_str).unwrap_or_default();
-    if !session::session_token(&headers).is_some_and(|t| session::form_token_matches(t, posted)) {
+    if !session::form_ok(&headers, posted) {
         return page::form_expired(&page);
     }
     if let Err(failure) = services(&state, &caller).await {

@@ -145,7 +145,7 @@ pub async fn take(
         return page::not_found(&page);
     };
     let posted = form.get("csrf").map(String::as_str).unwrap_or_default();
-    if !session::session_token(&headers).is_some_and(|t| session::form_token_matches(t, posted)) {
+    if !session::form_ok(&headers, posted) {
         return page::form_expired(&page);
     }
     let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();

@@ -65,6 +65,8 @@ struct Home<'a> {
     signals: &'a [super::signal_steps::WorkLine],
     /// The caller sends hospital signals: the form is linked.
     report_signal: bool,
+    /// The caller registers signals from other sources: that form is linked.
+    record_signal: bool,
 }
 
 /// `GET /`.
@@ -86,25 +88,29 @@ pub async fn show(
             super::plan::due_lines(&state, &caller, &page).await?,
             super::casework::home_block(&state, &caller, &page).await?,
             super::signal_steps::in_work(&state, &caller, &page).await?,
+            super::signal_record::records_signals(&state, &caller).await?,
         ))
     };
     match lists.await {
-        Ok((inbox, information, recs, reunion, plan_tasks, casework, signals)) => page::html(
-            StatusCode::OK,
-            &Home {
-                page: &page,
-                inbox: &inbox,
-                information: &information,
-                w: super::mrg_words::MrgWords::of(page.lang),
-                recs: &recs,
-                reunion,
-                rw: super::reunification_words::words(page.lang),
-                plan_tasks: &plan_tasks,
-                casework,
-                signals: &signals,
-                report_signal: super::signal_steps::reports_signals(&caller),
-            },
-        ),
+        Ok((inbox, information, recs, reunion, plan_tasks, casework, signals, record_signal)) => {
+            page::html(
+                StatusCode::OK,
+                &Home {
+                    page: &page,
+                    inbox: &inbox,
+                    information: &information,
+                    w: super::mrg_words::MrgWords::of(page.lang),
+                    recs: &recs,
+                    reunion,
+                    rw: super::reunification_words::words(page.lang),
+                    plan_tasks: &plan_tasks,
+                    casework,
+                    signals: &signals,
+                    report_signal: super::signal_steps::reports_signals(&caller),
+                    record_signal,
+                },
+            )
+        }
         Err(error) => page::error(&page, &caller, error, "/"),
     }
 }

@@ -39,6 +39,7 @@ pub mod session;
 pub mod sheet;
 pub mod sign_in;
 pub mod signal;
+pub mod signal_record;
 pub mod signal_report;
 pub mod signal_steps;
 
@@ -74,6 +75,10 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route(
             "/signals/new",
             get(signal_report::form).post(signal_report::submit),
+        )
+        .route(
+            "/signals/record",
+            get(signal_record::form).post(signal_record::submit),
         )
         .route("/signals/{id}", get(signal::show))
         .route("/signals/{id}/{step}", post(signal_steps::take))

@@ -2,6 +2,8 @@
 //! the mother, the child, the eight screening questions of seed 002, the situation, and the
 //! times the risk was noticed and registered (in the hospital's time zone). It is checked
 //! and stored by the same `signals::report`; the service is told by e-mail as from the API.
+//! The service's own form for a signal from another source (`signal_record.rs`) shares
+//! this page and the reading of the mother, the child and the screening.
 
 use std::collections::HashMap;
 
@@ -69,14 +71,17 @@ pub const SCREENING: [(&str, &str, &str); 8] = [
 
 #[derive(Template)]
 #[template(path = "web/templates/signal_report.html")]
-struct ReportPage<'a> {
-    page: &'a Page,
-    services: &'a [(String, String)],
-    screening: Vec<(&'static str, &'static str)>,
+pub(super) struct ReportPage<'a> {
+    pub page: &'a Page,
+    /// The hospital's choice of service; empty on the service's own form.
+    pub services: &'a [(String, String)],
+    /// The sources a service may record (value, words); empty on the hospital's form.
+    pub sources: &'a [(&'static str, &'static str)],
+    pub screening: Vec<(&'static str, &'static str)>,
     /// What was posted, kept when the form is refused.
-    entered: &'a HashMap<String, String>,
-    now_local: String,
-    error: Option<&'a str>,
+    pub entered: &'a HashMap<String, String>,
+    pub now_local: String,
+    pub error: Option<&'a str>,
 }
 
 impl ReportPage<'_> {
@@ -122,29 +127,32 @@ async fn render(
     status: StatusCode,
 ) -> Response {
     match services(state, caller).await {
-        Ok(services) => {
-            let ru = page.lang == Lang::Ru;
-            let screening = SCREENING
-                .iter()
-                .map(|(name, r, e)| (*name, if ru { *r } else { *e }))
-                .collect();
-            page::html(
-                status,
-                &ReportPage {
-                    page,
-                    services: &services,
-                    screening,
-                    entered,
-                    now_local: now_local(page),
-                    error,
-                },
-            )
-        }
+        Ok(services) => page::html(
+            status,
+            &ReportPage {
+                page,
+                services: &services,
+                sources: &[],
+                screening: screening_words(page.lang),
+                entered,
+                now_local: now_local(page),
+                error,
+            },
+        ),
         Err(failure) => page::error(page, caller, failure, "/signals/new"),
     }
 }
 
-fn now_local(page: &Page) -> String {
+/// The screening questions in the page's language.
+pub(super) fn screening_words(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    let ru = lang == Lang::Ru;
+    SCREENING
+        .iter()
+        .map(|(name, r, e)| (*name, if ru { *r } else { *e }))
+        .collect()
+}
+
+pub(super) fn now_local(page: &Page) -> String {
     db::now()
         .with_timezone(&page.zone.tz())
         .format("%Y-%m-%dT%H:%M")
@@ -211,67 +219,90 @@ pub async fn submit(
 /// The API's input from the posted form; a field that cannot be read is refused by name.
 fn read(page: &Page, form: &HashMap<String, String>) -> AppResult<ReportSignalInput> {
     let text = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
-    let optional = |name: &str| Some(text(name).to_owned()).filter(|v| !v.is_empty());
     let moment =
         |name: &str, field: &str| super::signal_steps::local_moment(page, field, text(name));
     let service = text("service_agency_id");
     if service.is_empty() {
         return Err(AppError::bad_input("serviceAgencyId", "choose a service"));
     }
-    let birth_date = match text("birth_date") {
-        "" => None,
-        day => Some(
-            NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                .map_err(|_| AppError::bad_input("birthDate", "is not a date"))?,
-        ),
-    };
-    let born_at = match text("born_at") {
-        "" => None,
-        _ => Some(moment("born_at", "bornAt")?),
-    };
-    let sex = match text("sex") {
-        "FEMALE" => Some(ChildSex::Female),
-        "MALE" => Some(ChildSex::Male),
-        _ => None,
-    };
-    let health_notes = optional("health_notes");
-    let child =
-        (born_at.is_some() || sex.is_some() || health_notes.is_some()).then_some(ChildInput {
-            born_at,
-            sex,
-            health_notes,
-        });
-    let tick = |name: &str| text(name) == "on";
+    let about = About::read(page, form)?;
     Ok(ReportSignalInput {
         service_agency_id: async_graphql::ID(service.to_owned()),
-        mother: MotherInput {
-            full_name: text("full_name").to_owned(),
-            birth_date,
-            phone: optional("phone"),
-            registered_address: optional("registered_address"),
-            actual_address: optional("actual_address"),
-            ambulance_from_address: optional("ambulance_from_address"),
-        },
-        child,
-        in_ward_with_child: tick("in_ward_with_child"),
+        mother: about.mother,
+        child: about.child,
+        in_ward_with_child: about.in_ward_with_child,
         detected_at: moment("detected_at", "detectedAt")?,
         registered_at: moment("registered_at", "registeredAt")?,
-        screening: Screening {
-            intent_or_fact_of_refusal: tick("intent_or_fact_of_refusal"),
-            threat_of_removal: tick("threat_of_removal"),
-            fact_of_removal: tick("fact_of_removal"),
-            risk_of_voluntary_placement: tick("risk_of_voluntary_placement"),
-            fact_of_voluntary_placement: tick("fact_of_voluntary_placement"),
-            no_housing: tick("no_housing"),
-            no_means_of_living: tick("no_means_of_living"),
-            low_parenting_competence: tick("low_parenting_competence"),
-        },
-        situation: text("situation").to_owned(),
+        screening: about.screening,
+        situation: about.situation,
     })
 }
 
+/// What both signal forms ask: the mother, the child, the screening and the situation.
+pub(super) struct About {
+    pub mother: MotherInput,
+    pub child: Option<ChildInput>,
+    pub in_ward_with_child: bool,
+    pub screening: Screening,
+    pub situation: String,
+}
+
+impl About {
+    pub(super) fn read(page: &Page, form: &HashMap<String, String>) -> AppResult<About> {
+        let text = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+        let optional = |name: &str| Some(text(name).to_owned()).filter(|v| !v.is_empty());
+        let birth_date = match text("birth_date") {
+            "" => None,
+            day => Some(
+                NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                    .map_err(|_| AppError::bad_input("birthDate", "is not a date"))?,
+            ),
+        };
+        let born_at = match text("born_at") {
+            "" => None,
+            moment => Some(super::signal_steps::local_moment(page, "bornAt", moment)?),
+        };
+        let sex = match text("sex") {
+            "FEMALE" => Some(ChildSex::Female),
+            "MALE" => Some(ChildSex::Male),
+            _ => None,
+        };
+        let health_notes = optional("health_notes");
+        let child =
+            (born_at.is_some() || sex.is_some() || health_notes.is_some()).then_some(ChildInput {
+                born_at,
+                sex,
+                health_notes,
+            });
+        let tick = |name: &str| text(name) == "on";
+        Ok(About {
+            mother: MotherInput {
+                full_name: text("full_name").to_owned(),
+                birth_date,
+                phone: optional("phone"),
+                registered_address: optional("registered_address"),
+                actual_address: optional("actual_address"),
+                ambulance_from_address: optional("ambulance_from_address"),
+            },
+            child,
+            in_ward_with_child: tick("in_ward_with_child"),
+            screening: Screening {
+                intent_or_fact_of_refusal: tick("intent_or_fact_of_refusal"),
+                threat_of_removal: tick("threat_of_removal"),
+                fact_of_removal: tick("fact_of_removal"),
+                risk_of_voluntary_placement: tick("risk_of_voluntary_placement"),
+                fact_of_voluntary_placement: tick("fact_of_voluntary_placement"),
+                no_housing: tick("no_housing"),
+                no_means_of_living: tick("no_means_of_living"),
+                low_parenting_competence: tick("low_parenting_competence"),
+            },
+            situation: text("situation").to_owned(),
+        })
+    }
+}
+
 /// A refused form in the user's words, naming the field at fault.
-fn refusal(lang: Lang, error: &AppError) -> (StatusCode, &'static str) {
+pub(super) fn refusal(lang: Lang, error: &AppError) -> (StatusCode, &'static str) {
     let ru = lang == Lang::Ru;
     let pick = |r: &'static str, e: &'static str| if ru { r } else { e };
     let message = match error {
@@ -285,6 +316,8 @@ fn refusal(lang: Lang, error: &AppError) -> (StatusCode, &'static str) {
                 "The times noticed and registered cannot be in the future, and registration cannot come before noticing.",
             ),
             "situation" => pick("Опишите ситуацию.", "Describe the situation."),
+            "source" => pick("Выберите, откуда поступил сигнал.", "Choose where the signal came from."),
+            "sourceContact" => pick("Контакты сообщившего — не длиннее 5000 знаков.", "The reporter's contacts: at most 5,000 characters."),
             _ => pick("Проверьте заполнение полей.", "Check the fields."),
         },
         AppError::Forbidden(_) => {

@@ -158,3 +158,82 @@ async fn a_signal_goes_from_the_hospital_to_an_opened_case_in_the_browser() {
     let (status, _) = page_as(&hub.app, &hub.curator, "/signals/new").await;
     assert_eq!(status, 404);
 }
+
+/// A family calls the service: the curator registers the signal from the home page's link,
+/// choosing where it came from. Without a source the form is refused and keeps the text.
+/// Only a prevention service's people have the form.
+#[tokio::test]
+async fn a_service_registers_a_signal_from_another_source_in_the_browser() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let hub = signal_hub().await;
+    let address = hub.app.address.clone();
+
+    sign_in(&browser, &address, "curator@service.example").await;
+    browser.click("#home-record-signal").await;
+    browser.assert_accessible().await;
+    browser
+        .fill("report-full-name", "Петрова Анна Ивановна")
+        .await;
+    browser
+        .fill("record-contact", "Сестра, звонила по телефону доверия")
+        .await;
+    tick(&browser, "screen-no_housing").await;
+    browser
+        .fill(
+            "report-situation",
+            "Сестра говорит, что маме негде жить с ребёнком",
+        )
+        .await;
+    // The browser would not send the form without a source; the server refuses it too.
+    browser
+        .client
+        .execute(
+            "document.getElementById('signal-report').noValidate = true;",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("skip the browser's check: {e}"));
+    browser.click("#report-send").await;
+    let text = browser.text().await;
+    assert!(text.contains("Выберите, откуда поступил сигнал"), "{text}");
+    let kept = browser
+        .client
+        .execute(
+            "return document.getElementById('record-contact').value;",
+            vec![],
+        )
+        .await
+        .unwrap_or_default();
+    assert_eq!(kept, json!("Сестра, звонила по телефону доверия"));
+    set(&browser, "record-source", "FAMILY").await;
+    browser.screenshot("signal-record").await;
+    browser.click("#report-send").await;
+    let url = browser.url().await;
+    assert!(url.starts_with(&format!("{address}/signals/")), "{url}");
+    let signal = url.rsplit('/').next().unwrap_or_default().to_owned();
+    browser.close().await;
+
+    // Registered as received from the family, with no hospital clocks.
+    let body = hub
+        .app
+        .gql(
+            Some(&hub.curator),
+            "query($id: ID!) { signal(id: $id) { source status serviceJournalNumber clocks { kind } } }",
+            json!({ "id": signal }),
+        )
+        .await;
+    let found = &body["data"]["signal"];
+    assert_eq!(found["source"], "FAMILY", "{body}");
+    assert_eq!(found["status"], "RECEIVED", "{body}");
+    assert!(found["serviceJournalNumber"].as_str().is_some(), "{body}");
+    assert_eq!(found["clocks"], json!([{ "kind": "VISIT" }]), "{body}");
+
+    // A hospital's specialist and an NGO's curator do not have the form.
+    for token in [&hub.nurse, &hub.ngo] {
+        let (status, page) = page_as(&hub.app, token, "/signals/record").await;
+        assert_eq!(status, 404, "{page}");
+        assert!(!page.contains("record-source"), "{page}");
+    }
+}

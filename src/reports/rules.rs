@@ -303,16 +303,12 @@ pub struct Facts {
 /// follow-up findings against the graduates checked.
 pub fn shelter_figures(facts: &[super::model::ShelterFact]) -> super::model::ShelterFigures {
     use super::model::{ChildOutcomeLine, DestinationLine, ShelterFigures};
-    use crate::cases::model::ExitOutcome as E;
     let mut destinations: Vec<DestinationLine> = Vec::new();
     let mut children: Vec<ChildOutcomeLine> = Vec::new();
     let (mut together, mut with_mother, mut checked) =
         (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     for f in facts {
-        if let Some(d) = f
-            .exit_outcome
-            .filter(|d| !matches!(d, E::ChildRefusedOrRemoved | E::ChildLeftAtShelter))
-        {
+        if let Some(d) = f.exit_outcome {
             match destinations.iter_mut().find(|l| l.destination == d) {
                 Some(l) => l.cases += 1,
                 None => destinations.push(DestinationLine {

@@ -296,6 +296,8 @@ pub struct Facts {
     pub reunifications_completed: i64,
     /// Shelter cases closed in the period.
     pub shelter: Vec<super::model::ShelterFact>,
+    /// The «Маленькая мама» facts, where the programme applies.
+    pub little_mama: Option<super::little_mama::Facts>,
 }
 
 /// The shelter's results from its closed cases: destinations of the mothers, outcomes of
@@ -642,6 +644,7 @@ pub fn compute(
             reunifications_completed: facts.reunifications_completed,
         },
         shelter: shelter_figures(&facts.shelter),
+        little_mama: facts.little_mama.as_ref().map(super::little_mama::figures),
         computed_at: now,
     }
 }

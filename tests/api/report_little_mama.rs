@@ -253,3 +253,68 @@ async fn the_block_shows_only_where_the_programme_runs() {
         "{body}"
     );
 }
+
+/// The form's token on a page.
+fn csrf(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_workspace_form_records_an_assessment_and_a_refusal_keeps_what_was_typed() {
+    let hub = intake_hub().await;
+    let case = hub.opened(&hub.staff, mother("Жанна Е.")).await;
+    let id = case["id"].as_str().unwrap_or_default().to_owned();
+    let (status, page) = page_as(&hub.app, &hub.staff, &format!("/cases/{id}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("mother-assessment"),
+        "linked from the case page: {page}"
+    );
+    let path = format!("/cases/{id}/mother-assessment");
+    let (status, page) = page_as(&hub.app, &hub.staff, &path).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("label for=\"assessment-date\""), "{page}");
+    let token = csrf(&page);
+    let post = |body: String| {
+        let app = &hub.app;
+        let staff = hub.staff.clone();
+        let url = format!("{}{path}", app.address);
+        async move {
+            let response = app
+                .http()
+                .post(url)
+                .header("cookie", format!("caselink_session={staff}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .expect("post the form");
+            let status = response.status().as_u16();
+            (status, response.text().await.expect("a page"))
+        }
+    };
+    let tomorrow = today_in(KAMCHATKA, 1).to_string();
+    let form = |day: &str| {
+        format!("csrf={token}&stage=ENTRY&assessed_on={day}&childcare_skills=2&interaction_with_child=3&copes_independently=1&parental_competence=2&child_with_mother=")
+    };
+    let (status, page) = post(form(tomorrow.as_str())).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("assessment-date-error"),
+        "the message by the date: {page}"
+    );
+    assert!(
+        page.contains(&format!("value=\"{tomorrow}\"")),
+        "the date kept: {page}"
+    );
+    let today = today_in(KAMCHATKA, 0).to_string();
+    let (status, page) = post(form(today.as_str())).await;
+    assert!(status == 303 || status == 200, "{status} {page}");
+    let (_, page) = page_as(&hub.app, &hub.staff, &path).await;
+    assert!(page.contains("id=\"assessments\""), "{page}");
+    assert!(page.contains("При поступлении"), "{page}");
+}

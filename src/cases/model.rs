@@ -72,7 +72,8 @@ impl ClosureReason {
     }
 }
 
-/// Where a mother went on leaving a shelter (seed 002, counts 2011–2020).
+/// Where a mother went on leaving a shelter (seed 002, counts 2011–2020). What happened
+/// to the child is a field of its own (`childOutcome`, seeds-notes C2).
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ExitOutcome {
@@ -86,16 +87,14 @@ pub enum ExitOutcome {
     ReunitedWithRelatives,
     /// Bought or received housing.
     HousingObtained,
-    /// Work on housing under way.
-    HousingInProgress,
+    /// Employed with accommodation («работают с проживанием», seed 002 l.672: live-in
+    /// work). Issued conclusions frozen before the rename read the old name.
+    #[serde(alias = "HOUSING_IN_PROGRESS")]
+    LiveInWork,
     /// Left early; where to is unknown.
     LeftEarlyUnknown,
     /// Back to her own housing.
     OwnHousing,
-    /// Refusal or removal of the child.
-    ChildRefusedOrRemoved,
-    /// The child was left at the shelter.
-    ChildLeftAtShelter,
 }
 
 /// The child's age band, all a summary shows of the child.

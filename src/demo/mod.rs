@@ -125,6 +125,18 @@ const AGENCIES: &[DemoAgency] = &[
         )],
     },
     DemoAgency {
+        name: "Департамент социального развития ХМАО – Югры",
+        kind: AgencyKind::SocialProtection,
+        region: HMAO,
+        time_zone: YEKATERINBURG,
+        email: "depsoc@demo.caselink",
+        people: &[(
+            "Григорьева Вера Алексеевна",
+            "region@demo.caselink",
+            &[Role::RegionalAnalyst],
+        )],
+    },
+    DemoAgency {
         name: "Кризисный центр для мам с детьми «Тёплый дом»",
         kind: AgencyKind::Ngo,
         region: "Москва",

@@ -13,4 +13,7 @@ crate::audit_actions! {
     CHILD_OUTCOME_RECORDED,
     /// A follow-up check after a case closed was recorded.
     FOLLOW_UP_RECORDED,
+    /// The mother's «Маленькая мама» assessment at entry or exit was recorded (or
+    /// replaced).
+    MOTHER_ASSESSMENT_RECORDED,
 }

@@ -3,6 +3,7 @@
 //! denominator and "н/п" where a ratio does not apply; per-hospital lines and the months
 //! after. Journal numbers go in only where the report carries them (the agency's head).
 
+use super::little_mama::{Indicator, LittleMamaFigures};
 use super::model::{EffectivenessReport, Ratio, RatioStatus};
 use crate::cases::export::closure_label;
 use crate::error::AppResult;
@@ -72,6 +73,25 @@ pub fn labelled(report: &EffectivenessReport) -> Vec<(&'static str, &Ratio)> {
         (
             "Рекомендации МРГ выполнены в срок / все",
             &report.interagency.recommendations_done_on_time,
+        ),
+    ]
+}
+
+/// The «Маленькая мама» indicators with their Russian labels and targets.
+pub fn little_mama_labelled(m: &LittleMamaFigures) -> Vec<(&'static str, &Indicator)> {
+    vec![
+        ("Освоили навыки ухода за ребёнком", &m.learned_childcare),
+        (
+            "Позитивное взаимодействие с ребёнком",
+            &m.positive_interaction,
+        ),
+        (
+            "Способны самостоятельно преодолевать трудности",
+            &m.copes_independently,
+        ),
+        (
+            "Родительская компетентность повысилась",
+            &m.competence_raised,
         ),
     ]
 }
@@ -161,6 +181,29 @@ pub fn report_csv(report: &EffectivenessReport) -> AppResult<String> {
         text(&s.families_together),
         text(&s.children_with_mother),
     ])?;
+    if let Some(m) = &report.little_mama {
+        file.record([
+            "«Маленькая мама»: матерей с диагностикой на выходе".to_owned(),
+            m.mothers_assessed.to_string(),
+        ])?;
+        for (label, i) in little_mama_labelled(m) {
+            let r = &i.ratio;
+            file.record([
+                format!("«Маленькая мама»: {label} (цель {:.0}%)", i.target_percent),
+                r.numerator.to_string(),
+                r.denominator.to_string(),
+                value_text(r),
+                numbers(r),
+            ])?;
+        }
+        for (label, n) in [
+            ("проведено межведомственных встреч", m.meetings_held),
+            ("социальных партнёров", m.social_partners),
+            ("сохранено кровных семей", m.families_kept_together),
+        ] {
+            file.record([format!("«Маленькая мама»: {label}"), n.to_string()])?;
+        }
+    }
     file.record([
         "Заседаний МРГ проведено".to_owned(),
         report.interagency.mrg_meetings_held.to_string(),

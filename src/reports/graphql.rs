@@ -5,6 +5,7 @@
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::little_mama::{AssessmentStage, MotherAssessment, Scores};
 use super::model::{ConclusionRow, ConclusionStatus, EffectivenessReport, HospitalMonthRow};
 use super::rules::{self, Period};
 use crate::db;
@@ -165,6 +166,19 @@ impl ReportQuery {
         Ok(view.into())
     }
 
+    /// A case's «Маленькая мама» assessments (entry, exit), for those who see the case
+    /// whole; the read is audited.
+    async fn mother_assessments(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+    ) -> async_graphql::Result<Vec<MotherAssessment>> {
+        let case = parse_id("caseId", &case_id)?;
+        let rows =
+            super::mother_assessments(&ctx.state().db, ctx.caller(), case, db::now()).await?;
+        Ok(rows.into_iter().map(MotherAssessment::from).collect())
+    }
+
     /// Your agency's half-year conclusions, latest first.
     async fn report_conclusions(
         &self,
@@ -284,6 +298,41 @@ impl ReportMutation {
         )
         .await?;
         Ok(id(row.id))
+    }
+
+    /// Records the mother's «Маленькая мама» assessment (seed 004) at `ENTRY` or `EXIT`:
+    /// four scores from 1 to 5, and at exit whether the child stays with the mother. The
+    /// lead agency's curator or head, in a rehabilitation centre or an NGO; the day
+    /// between the case's opening and today, an exit not before the entry. One per stage:
+    /// recording a stage again replaces it and bumps its `version`.
+    #[allow(clippy::too_many_arguments)]
+    async fn record_mother_assessment(
+        &self,
+        ctx: &Context<'_>,
+        case_id: ID,
+        stage: AssessmentStage,
+        assessed_on: NaiveDate,
+        childcare_skills: i32,
+        interaction_with_child: i32,
+        copes_independently: i32,
+        parental_competence: i32,
+        child_with_mother: Option<bool>,
+    ) -> async_graphql::Result<MotherAssessment> {
+        let input = super::AssessmentInput {
+            case_id: parse_id("caseId", &case_id)?,
+            stage,
+            assessed_on,
+            scores: Scores {
+                childcare_skills,
+                interaction_with_child,
+                copes_independently,
+                parental_competence,
+            },
+            child_with_mother,
+        };
+        let row = super::record_mother_assessment(&ctx.state().db, ctx.caller(), input, db::now())
+            .await?;
+        Ok(row.into())
     }
 
     /// Signs a conclusion off once its half year is over: the figures are frozen with

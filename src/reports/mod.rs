@@ -14,6 +14,7 @@
 pub mod audit_actions;
 pub mod export;
 pub mod graphql;
+pub mod little_mama;
 pub mod model;
 pub mod rules;
 pub mod store;
@@ -458,4 +459,103 @@ pub async fn record_follow_up(
     audit::record(&mut tx, origin, entry, now).await?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// The input of [`record_mother_assessment`].
+#[derive(Clone, Copy, Debug)]
+pub struct AssessmentInput {
+    pub case_id: Uuid,
+    pub stage: little_mama::AssessmentStage,
+    pub assessed_on: NaiveDate,
+    pub scores: little_mama::Scores,
+    pub child_with_mother: Option<bool>,
+}
+
+/// Records the mother's «Маленькая мама» assessment at entry or exit (seed 004): the lead
+/// agency in FULL scope (the case's curator or the head), where the programme runs (a
+/// rehabilitation centre or an NGO). One per stage: recording a stage again replaces it
+/// and bumps its version; an exit needs the entry before it.
+pub async fn record_mother_assessment(
+    db: &Db,
+    caller: &Caller,
+    input: AssessmentInput,
+    now: DateTime<Utc>,
+) -> AppResult<little_mama::AssessmentRow> {
+    let actor = caller.actor()?;
+    let origin = &Origin::of(caller)?;
+    let (mut tx, case) = crate::cases::led_case(db, actor, input.case_id, now).await?;
+    let agency = crate::agencies::store::get_in(&mut tx, case.lead_agency_id).await?;
+    if !little_mama::applies(agency.kind) {
+        return Err(AppError::Forbidden(
+            "the «Маленькая мама» assessment belongs to rehabilitation centres and NGOs",
+        ));
+    }
+    let tz = agency.time_zone.tz();
+    let (opened_on, today) = (
+        case.opened_at.with_timezone(&tz).date_naive(),
+        now.with_timezone(&tz).date_naive(),
+    );
+    let entry = store::assessment_in(&mut tx, case.id, little_mama::AssessmentStage::Entry)
+        .await?
+        .map(|e| e.assessed_on);
+    little_mama::check(
+        input.stage,
+        &input.scores,
+        input.assessed_on,
+        input.child_with_mother,
+        opened_on,
+        today,
+        entry,
+    )?;
+    let row = little_mama::AssessmentRow {
+        case_id: case.id,
+        stage: input.stage,
+        agency_id: case.lead_agency_id,
+        assessed_on: input.assessed_on,
+        childcare_skills: input.scores.childcare_skills,
+        interaction_with_child: input.scores.interaction_with_child,
+        copes_independently: input.scores.copes_independently,
+        parental_competence: input.scores.parental_competence,
+        child_with_mother: input.child_with_mother,
+        recorded_by_user_id: actor.user_id,
+        recorded_at: crate::db::truncate(now),
+        version: 1,
+    };
+    let saved = store::upsert_assessment(&mut tx, &row).await?;
+    let entry = Entry {
+        case_id: Some(case.id),
+        ..Entry::new(
+            audit_actions::MOTHER_ASSESSMENT_RECORDED,
+            "case",
+            Some(case.id),
+        )
+    }
+    .with_details(json!({
+        "stage": input.stage.as_str(),
+        "assessedOn": input.assessed_on,
+        "version": saved.version,
+    }));
+    audit::record(&mut tx, origin, entry, now).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// A case's «Маленькая мама» assessments, for those who see the case in FULL scope (the
+/// read is audited as a read of the case's personal data); others: `NOT_FOUND`.
+pub async fn mother_assessments(
+    db: &Db,
+    caller: &Caller,
+    case_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<little_mama::AssessmentRow>> {
+    let actor = caller.actor()?;
+    let (case, scope) = crate::cases::store::get_visible(db, actor.viewer(), case_id, now).await?;
+    if scope != crate::access::Scope::Full {
+        return Err(AppError::NotFound("case"));
+    }
+    let rows = store::assessments(db, case.id).await?;
+    if !rows.is_empty() {
+        caller.note_read("case", case.id);
+    }
+    Ok(rows)
 }

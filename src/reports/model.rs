@@ -193,6 +193,11 @@ pub struct EffectivenessReport {
     /// cases.
     #[serde(default)]
     pub shelter: ShelterFigures,
+    /// The «Маленькая мама» indicators against their targets (seed 004); null for an
+    /// agency that does not run the programme (other than a rehabilitation centre or an
+    /// NGO).
+    #[serde(default)]
+    pub little_mama: Option<super::little_mama::LittleMamaFigures>,
     /// When the figures were computed.
     pub computed_at: DateTime<Utc>,
 }
@@ -304,6 +309,9 @@ impl EffectivenessReport {
         }
         if let Some(r) = self.shelter.children_with_mother.as_mut() {
             all.push(r);
+        }
+        if let Some(m) = self.little_mama.as_mut() {
+            all.extend(m.ratios_mut());
         }
         all
     }

@@ -296,6 +296,8 @@ pub struct Facts {
     pub reunifications_completed: i64,
     /// Shelter cases closed in the period.
     pub shelter: Vec<super::model::ShelterFact>,
+    /// The «Маленькая мама» facts, where the programme applies.
+    pub little_mama: Option<super::little_mama::Facts>,
 }
 
 /// The shelter's results from its closed cases: destinations of the mothers, outcomes of
@@ -303,16 +305,12 @@ pub struct Facts {
 /// follow-up findings against the graduates checked.
 pub fn shelter_figures(facts: &[super::model::ShelterFact]) -> super::model::ShelterFigures {
     use super::model::{ChildOutcomeLine, DestinationLine, ShelterFigures};
-    use crate::cases::model::ExitOutcome as E;
     let mut destinations: Vec<DestinationLine> = Vec::new();
     let mut children: Vec<ChildOutcomeLine> = Vec::new();
     let (mut together, mut with_mother, mut checked) =
         (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     for f in facts {
-        if let Some(d) = f
-            .exit_outcome
-            .filter(|d| !matches!(d, E::ChildRefusedOrRemoved | E::ChildLeftAtShelter))
-        {
+        if let Some(d) = f.exit_outcome {
             match destinations.iter_mut().find(|l| l.destination == d) {
                 Some(l) => l.cases += 1,
                 None => destinations.push(DestinationLine {
@@ -646,6 +644,7 @@ pub fn compute(
             reunifications_completed: facts.reunifications_completed,
         },
         shelter: shelter_figures(&facts.shelter),
+        little_mama: facts.little_mama.as_ref().map(super::little_mama::figures),
         computed_at: now,
     }
 }

@@ -214,7 +214,13 @@ pub async fn facts(db: &Db, agency: &ReportAgency, period: &Period) -> AppResult
     month_agencies.push(id);
     let earlier = period.year_earlier();
     let months = months_of(db, &month_agencies, earlier.from, period.to).await?;
+    let little_mama = if super::little_mama::applies(agency.kind) {
+        Some(little_mama_facts(db, id, period, start, end).await?)
+    } else {
+        None
+    };
     Ok(Facts {
+        little_mama,
         received,
         sent,
         hospitals,
@@ -417,4 +423,143 @@ pub async fn insert_follow_up(tx: &mut Tx, row: &super::model::FollowUpRow) -> A
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// The «Маленькая мама» facts of agency `agency` over `period` (instants `start`..`end`):
+/// one statement for the mothers assessed at exit, one for the three counts.
+async fn little_mama_facts(
+    db: &Db,
+    agency: Uuid,
+    period: &Period,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> AppResult<super::little_mama::Facts> {
+    use super::little_mama::{Facts as MamaFacts, MotherFact};
+    const MOTHERS: &str = "
+        SELECT c.journal_no, x.childcare_skills, x.interaction_with_child,
+            x.copes_independently, x.parental_competence,
+            (SELECT e.parental_competence FROM mother_assessments e
+             WHERE e.case_id = x.case_id AND e.stage = 'ENTRY') AS entry_competence
+        FROM mother_assessments x JOIN cases c ON c.id = x.case_id
+        WHERE x.agency_id = $1 AND x.stage = 'EXIT'
+          AND x.assessed_on >= $2 AND x.assessed_on <= $3";
+    const COUNTS: &str = "
+        SELECT
+          (SELECT COUNT(*) FROM mrg_meetings m
+           WHERE m.minutes_status = 'APPROVED' AND m.starts_at >= $2 AND m.starts_at < $3
+             AND (EXISTS (SELECT 1 FROM mrg_agenda_items i LEFT JOIN cases ic ON ic.id = i.case_id
+                          WHERE i.meeting_id = m.id
+                            AND (i.lead_agency_id = $1 OR ic.lead_agency_id = $1))
+                  OR EXISTS (SELECT 1 FROM mrg_attendance a
+                             WHERE a.meeting_id = m.id AND a.agency_id = $1))) AS meetings,
+          (SELECT COUNT(*) FROM (
+              SELECT to_agency_id AS partner FROM handovers
+              WHERE from_agency_id = $1 AND requested_at >= $2 AND requested_at < $3
+              UNION SELECT from_agency_id FROM handovers
+              WHERE to_agency_id = $1 AND requested_at >= $2 AND requested_at < $3
+              UNION SELECT to_agency_id FROM information_requests
+              WHERE from_agency_id = $1 AND requested_at >= $2 AND requested_at < $3
+              UNION SELECT from_agency_id FROM information_requests
+              WHERE to_agency_id = $1 AND requested_at >= $2 AND requested_at < $3
+              UNION SELECT r.agency_id FROM mrg_recommendations r JOIN cases rc ON rc.id = r.case_id
+              WHERE rc.lead_agency_id = $1 AND r.created_at >= $2 AND r.created_at < $3
+           ) p WHERE p.partner <> $1) AS partners,
+          (SELECT COUNT(*) FROM cases c
+           WHERE c.lead_agency_id = $1 AND c.status = 'CLOSED'
+             AND c.closed_at >= $2 AND c.closed_at < $3
+             AND (c.child_outcome = 'WITH_MOTHER'
+                  OR EXISTS (SELECT 1 FROM mother_assessments x
+                             WHERE x.case_id = c.id AND x.stage = 'EXIT'
+                               AND COALESCE(x.child_with_mother, FALSE) = TRUE))) AS families";
+    let (mothers, (meetings_held, social_partners, families_kept_together)) =
+        with_db!(db, |pool| {
+            let mothers = sqlx::query_as::<_, MotherFact>(MOTHERS)
+                .bind(agency)
+                .bind(period.from)
+                .bind(period.to)
+                .fetch_all(pool)
+                .await?;
+            let counts = sqlx::query_as::<_, (i64, i64, i64)>(COUNTS)
+                .bind(agency)
+                .bind(start)
+                .bind(end)
+                .fetch_one(pool)
+                .await?;
+            Ok::<_, sqlx::Error>((mothers, counts))
+        })?;
+    Ok(MamaFacts {
+        mothers,
+        meetings_held,
+        social_partners,
+        families_kept_together,
+    })
+}
+
+/// The stage's assessment of a case, if recorded.
+pub async fn assessment_in(
+    tx: &mut Tx,
+    case: Uuid,
+    stage: super::little_mama::AssessmentStage,
+) -> AppResult<Option<super::little_mama::AssessmentRow>> {
+    let sql = format!(
+        "SELECT {} FROM mother_assessments WHERE case_id = $1 AND stage = $2",
+        super::little_mama::ASSESSMENT_COLUMNS
+    );
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<
+        _,
+        super::little_mama::AssessmentRow,
+    >(&sql)
+    .bind(case)
+    .bind(stage)
+    .fetch_optional(conn)
+    .await)?)
+}
+
+/// A case's assessments, entry first.
+pub async fn assessments(db: &Db, case: Uuid) -> AppResult<Vec<super::little_mama::AssessmentRow>> {
+    let sql = format!(
+        "SELECT {} FROM mother_assessments WHERE case_id = $1 ORDER BY assessed_on, stage",
+        super::little_mama::ASSESSMENT_COLUMNS
+    );
+    Ok(with_db!(db, |pool| sqlx::query_as::<
+        _,
+        super::little_mama::AssessmentRow,
+    >(&sql)
+    .bind(case)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// Records a stage's assessment, replacing the one before and bumping its version.
+pub async fn upsert_assessment(
+    tx: &mut Tx,
+    row: &super::little_mama::AssessmentRow,
+) -> AppResult<super::little_mama::AssessmentRow> {
+    let sql = format!(
+        "INSERT INTO mother_assessments ({cols})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)
+         ON CONFLICT (case_id, stage) DO UPDATE SET agency_id = $3, assessed_on = $4,
+             childcare_skills = $5, interaction_with_child = $6, copes_independently = $7,
+             parental_competence = $8, child_with_mother = $9, recorded_by_user_id = $10,
+             recorded_at = $11, version = mother_assessments.version + 1
+         RETURNING {cols}",
+        cols = super::little_mama::ASSESSMENT_COLUMNS
+    );
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<
+        _,
+        super::little_mama::AssessmentRow,
+    >(&sql)
+    .bind(row.case_id)
+    .bind(row.stage)
+    .bind(row.agency_id)
+    .bind(row.assessed_on)
+    .bind(row.childcare_skills)
+    .bind(row.interaction_with_child)
+    .bind(row.copes_independently)
+    .bind(row.parental_competence)
+    .bind(row.child_with_mother)
+    .bind(row.recorded_by_user_id)
+    .bind(row.recorded_at)
+    .fetch_one(conn)
+    .await)?)
 }

@@ -162,17 +162,15 @@ const ALL_REASONS: [ClosureReason; 8] = [
     ClosureReason::RulesBroken,
 ];
 
-const EXIT_OUTCOMES: [ExitOutcome; 10] = [
+const EXIT_OUTCOMES: [ExitOutcome; 8] = [
     ExitOutcome::Renting,
     ExitOutcome::ReturnedHomeRegion,
     ExitOutcome::OtherShelter,
     ExitOutcome::ReunitedWithRelatives,
     ExitOutcome::HousingObtained,
-    ExitOutcome::HousingInProgress,
+    ExitOutcome::LiveInWork,
     ExitOutcome::LeftEarlyUnknown,
     ExitOutcome::OwnHousing,
-    ExitOutcome::ChildRefusedOrRemoved,
-    ExitOutcome::ChildLeftAtShelter,
 ];
 
 fn outcome_name(o: ExitOutcome) -> &'static str {
@@ -182,11 +180,9 @@ fn outcome_name(o: ExitOutcome) -> &'static str {
         ExitOutcome::OtherShelter => "OTHER_SHELTER",
         ExitOutcome::ReunitedWithRelatives => "REUNITED_WITH_RELATIVES",
         ExitOutcome::HousingObtained => "HOUSING_OBTAINED",
-        ExitOutcome::HousingInProgress => "HOUSING_IN_PROGRESS",
+        ExitOutcome::LiveInWork => "LIVE_IN_WORK",
         ExitOutcome::LeftEarlyUnknown => "LEFT_EARLY_UNKNOWN",
         ExitOutcome::OwnHousing => "OWN_HOUSING",
-        ExitOutcome::ChildRefusedOrRemoved => "CHILD_REFUSED_OR_REMOVED",
-        ExitOutcome::ChildLeftAtShelter => "CHILD_LEFT_AT_SHELTER",
     }
 }
 
@@ -200,19 +196,12 @@ fn outcome_words(lang: Lang, o: ExitOutcome) -> &'static str {
         ExitOutcome::OtherShelter => ("Переехала в другой приют", "Moved to another shelter"),
         ExitOutcome::ReunitedWithRelatives => ("Вернулась к родственникам", "Back with relatives"),
         ExitOutcome::HousingObtained => ("Получила или купила жильё", "Obtained housing"),
-        ExitOutcome::HousingInProgress => ("Вопрос с жильём решается", "Housing under way"),
+        ExitOutcome::LiveInWork => ("Работают с проживанием", "Live-in work"),
         ExitOutcome::LeftEarlyUnknown => (
             "Ушла досрочно, куда — неизвестно",
             "Left early, where to unknown",
         ),
         ExitOutcome::OwnHousing => ("Вернулась в своё жильё", "Back to her own housing"),
-        ExitOutcome::ChildRefusedOrRemoved => (
-            "Отказ от ребёнка или его изъятие",
-            "The child refused or removed",
-        ),
-        ExitOutcome::ChildLeftAtShelter => {
-            ("Ребёнок оставлен в приюте", "The child left at the shelter")
-        }
     };
     if lang == Lang::Ru {
         ru

@@ -30,6 +30,8 @@ pub mod plan_print;
 pub mod plan_words;
 pub mod records;
 pub mod report;
+pub mod report_assessment;
+pub mod report_mama;
 pub mod report_words;
 pub mod reunification;
 pub mod reunification_words;

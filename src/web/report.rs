@@ -44,6 +44,10 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/reports/conclusion", post(save_conclusion))
         .route("/reports/conclusions/{id}/issue", post(issue_conclusion))
         .route("/reports/hospital", get(hospital).post(record_month))
+        .route(
+            "/cases/{id}/mother-assessment",
+            get(super::report_assessment::show).post(super::report_assessment::submit),
+        )
 }
 
 /// The period (and agency) in a page's address.
@@ -118,7 +122,7 @@ fn value_text(w: &ReportWords, r: &Ratio) -> String {
     }
 }
 
-fn line(w: &ReportWords, label: &'static str, r: &Ratio) -> RatioLine {
+pub fn line(w: &ReportWords, label: &'static str, r: &Ratio) -> RatioLine {
     RatioLine {
         label,
         numerator: r.numerator,
@@ -288,6 +292,8 @@ pub struct ReportView {
     /// The shelter's graduates, families together and children with the mother at the
     /// latest follow-up check.
     pub shelter: (i64, String, String),
+    /// The «Маленькая мама» block, where it applies.
+    pub little_mama: Option<super::report_mama::LittleMamaView>,
     pub months_chart: Chart,
     pub outcomes_chart: Chart,
 }
@@ -360,6 +366,10 @@ impl ReportView {
                     .map(|x| value_text(w, x))
                     .unwrap_or_else(|| w.no_data.to_owned()),
             ),
+            little_mama: r
+                .little_mama
+                .as_ref()
+                .map(|m| super::report_mama::LittleMamaView::of(lang, m)),
             months_chart: months_chart(w, r),
             outcomes_chart: outcomes_chart(lang, w, r),
         }

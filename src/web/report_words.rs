@@ -249,3 +249,42 @@ pub fn outcome(lang: Lang, reason: ClosureReason) -> &'static str {
         crate::cases::export::closure_label(reason)
     }
 }
+
+/// The «Маленькая мама» block's words in `lang`: its title, the four indicators, the
+/// mothers assessed, meetings, partners, families kept, and "target".
+pub fn little_mama(lang: Lang) -> [&'static str; 9] {
+    if lang.code() == "en" {
+        [
+            "«Little mum» programme",
+            "Learned childcare",
+            "Positive interaction with the child",
+            "Overcome problems on their own",
+            "Parental competence raised",
+            "Mothers assessed at exit",
+            "Interagency meetings held",
+            "Social partners",
+            "Birth families kept together",
+        ]
+    } else {
+        [
+            "Программа «Маленькая мама»",
+            "Освоили навыки ухода за ребёнком",
+            "Позитивное взаимодействие с ребёнком",
+            "Способны самостоятельно преодолевать трудности",
+            "Родительская компетентность повысилась",
+            "Матерей с диагностикой на выходе",
+            "Проведено межведомственных встреч",
+            "Социальных партнёров",
+            "Сохранено кровных семей",
+        ]
+    }
+}
+
+/// "target" in `lang`.
+pub fn target(lang: Lang) -> &'static str {
+    if lang.code() == "en" {
+        "target"
+    } else {
+        "цель"
+    }
+}

@@ -237,4 +237,74 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
     let mut counts: Vec<usize> = filled.iter().map(|n| missing(n)).collect();
     counts.sort_unstable();
     assert_eq!(counts, [0, 2], "{body}");
+
+    // The regional analyst sees the region's agencies side by side, without numbers;
+    // the service's head has a frozen half-year conclusion.
+    let sign_in = |email: &'static str| {
+        let client = client.clone();
+        let base = base.clone();
+        async move {
+            let body: Value = client
+                .post(format!("{base}/graphql"))
+                .json(&json!({ "query": login, "variables": {
+                    "e": email, "p": "demo-password-2026" } }))
+                .send()
+                .await
+                .expect("login")
+                .json()
+                .await
+                .expect("JSON");
+            body["data"]["login"]["token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    let post = |token: String, query: &'static str| {
+        let client = client.clone();
+        let base = base.clone();
+        async move {
+            let body: Value = client
+                .post(format!("{base}/graphql"))
+                .bearer_auth(token)
+                .json(&json!({ "query": query }))
+                .send()
+                .await
+                .expect("a query")
+                .json()
+                .await
+                .expect("JSON");
+            body
+        }
+    };
+    let analyst = sign_in("region@demo.caselink").await;
+    let body = post(
+        analyst,
+        "{ territoryReport(period: { from: \"2026-01-01\", to: \"2026-06-30\" }) { agencyName changedDecision { numerator journalNumbers } } }",
+    )
+    .await;
+    let agencies = body["data"]["territoryReport"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        agencies.len() >= 6,
+        "the region's agencies side by side: {body}"
+    );
+    assert!(
+        agencies
+            .iter()
+            .all(|a| a["changedDecision"]["journalNumbers"].is_null()),
+        "{body}"
+    );
+    let head = sign_in("head@demo.caselink").await;
+    let body = post(head, "{ reportConclusions { status analysis } }").await;
+    let issued = body["data"]["reportConclusions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        issued.iter().any(|c| c["status"] == "ISSUED"),
+        "an issued half-year conclusion: {body}"
+    );
 }

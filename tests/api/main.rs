@@ -51,6 +51,7 @@ mod plans;
 mod races;
 mod read_audit;
 mod read_side;
+mod report_little_mama;
 mod report_pages;
 mod reports;
 mod reunification;

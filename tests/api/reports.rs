@@ -628,7 +628,7 @@ async fn the_shelters_results_split_the_mother_and_the_child_and_count_the_follo
     let hub = signal_hub().await;
     let one = crate::cases::open_case_with(&hub, true).await;
     let two = crate::cases::open_case_with(&hub, true).await;
-    for (case, exit) in [(&one, "RENTING"), (&two, "OWN_HOUSING")] {
+    for (case, exit) in [(&one, "RENTING"), (&two, "LIVE_IN_WORK")] {
         const SQL: &str = "UPDATE cases SET status = 'CLOSED', closed_at = $2,
             closure_reason = 'GOALS_REACHED', exit_outcome = $3 WHERE id = $1";
         caselink::with_db!(&hub.app.db, |pool| sqlx::query(SQL)
@@ -701,6 +701,12 @@ async fn the_shelters_results_split_the_mother_and_the_child_and_count_the_follo
     let s = &body["data"]["effectivenessReport"]["shelter"];
     assert_eq!(s["graduates"], 2, "{body}");
     assert_eq!(s["destinations"].as_array().map(Vec::len), Some(2));
+    assert!(
+        s["destinations"]
+            .as_array()
+            .is_some_and(|d| d.contains(&json!({ "destination": "LIVE_IN_WORK", "cases": 1 }))),
+        "«работают с проживанием» is live-in work: {body}"
+    );
     assert_eq!(
         s["children"],
         json!([{ "outcome": "WITH_MOTHER", "cases": 1 }])

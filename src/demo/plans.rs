@@ -26,6 +26,7 @@ fn task(
         specialist_action: Some(specialist.to_owned()),
         responsible_agency_id: agency,
         due_on: due.date_naive(),
+        recommendation_id: None,
     }
 }
 
@@ -96,6 +97,7 @@ pub(super) async fn seed(
             specialist_action: t.row.specialist_action.clone(),
             responsible_agency_id: t.row.responsible_agency_id,
             due_on: t.row.due_on,
+            recommendation_id: None,
         })
         .collect();
     revised.push(task(

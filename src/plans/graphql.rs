@@ -520,6 +520,32 @@ impl PlanMutation {
         node(ctx, plan.id).await
     }
 
+    /// Adds an MRG recommendation to the case's plan as a new task in one step: its
+    /// words, responsible agency and due date, in `area`; the recommendation moves to
+    /// IN_PROGRESS with a note. The plan is `planId`, or else the case's newest plan that
+    /// is not closed (none: `BAD_USER_INPUT` on `planId`). Only the case's lead (its
+    /// curator or a head) revises a plan.
+    async fn add_recommendation_to_plan(
+        &self,
+        ctx: &Context<'_>,
+        recommendation_id: ID,
+        area: TaskArea,
+        plan_id: Option<ID>,
+    ) -> async_graphql::Result<PlanNode> {
+        let recommendation_id = parse_id("recommendationId", &recommendation_id)?;
+        let plan_id = plan_id.map(|v| parse_id("planId", &v)).transpose()?;
+        let plan = super::recommended::add_task(
+            &ctx.state().db,
+            ctx.caller(),
+            recommendation_id,
+            area,
+            plan_id,
+            db::now(),
+        )
+        .await?;
+        node(ctx, plan.id).await
+    }
+
     /// Records a task's status (and a note): its responsible agency, or the lead.
     async fn update_plan_task(
         &self,

@@ -44,6 +44,10 @@ pub struct PlanTaskInput {
     /// Any agency taking part in the case.
     pub responsible_agency_id: ID,
     pub due_on: NaiveDate,
+    /// A new task only: the MRG recommendation it carries out (`MrgRecommendation.id`,
+    /// open, about this case, addressed to the responsible agency). It is linked in the
+    /// same step and moves to IN_PROGRESS.
+    pub recommendation_id: Option<ID>,
 }
 
 pub fn tasks_of(input: Vec<PlanTaskInput>) -> Result<Vec<NewTask>, AppError> {
@@ -70,6 +74,10 @@ pub fn tasks_of(input: Vec<PlanTaskInput>) -> Result<Vec<NewTask>, AppError> {
                     &t.responsible_agency_id,
                 )?,
                 due_on: t.due_on,
+                recommendation_id: t
+                    .recommendation_id
+                    .map(|v| parse_id(&format!("tasks[{i}].recommendationId"), &v))
+                    .transpose()?,
             })
         })
         .collect()

@@ -17,6 +17,7 @@ pub mod inputs;
 pub mod model;
 pub mod notices;
 pub mod reads;
+pub mod recommended;
 pub mod reminders;
 pub mod review_reminders;
 pub mod rules;
@@ -116,6 +117,7 @@ pub async fn create(
         .into_iter()
         .collect();
     let tasks = rules::check_tasks(new.kind, new.tasks, today, &on_case, &HashMap::new())?;
+    let recommended: Vec<Option<Uuid>> = tasks.iter().map(|t| t.recommendation_id).collect();
     if store::find_of_kind(&mut tx, case.id, new.kind)
         .await?
         .is_some()
@@ -145,6 +147,7 @@ pub async fn create(
     };
     store::insert_plan(&mut tx, &plan).await?;
     let rows = write_tasks(&mut tx, &plan, tasks, &HashMap::new(), now).await?;
+    link_recommendations(&mut tx, actor, origin, &rows, recommended, now).await?;
     write_version(&mut tx, actor, &plan, header, &rows, None, now).await?;
     let details =
         json!({ "planId": plan.id, "kind": plan.kind, "version": 1, "tasks": rows.len() });
@@ -266,44 +269,63 @@ pub async fn revise(
 ) -> AppResult<PlanRow> {
     let actor = caller.actor()?;
     let origin = &Origin::of(caller)?;
+    let (mut tx, case, plan) = led_plan(db, actor, rev.plan_id, now).await?;
+    let plan = revise_in(&mut tx, actor, origin, &case, plan, rev, now).await?;
+    tx.commit().await?;
+    Ok(plan)
+}
+
+/// [`revise`] inside the caller's transaction, on a plan loaded for update by
+/// [`led_plan`]: a new task that comes from an MRG recommendation is linked to it here
+/// (the recommendation moves to in progress with a note), or the whole revision fails.
+pub async fn revise_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    origin: &Origin,
+    case: &CaseRow,
+    mut plan: PlanRow,
+    rev: Revision,
+    now: DateTime<Utc>,
+) -> AppResult<PlanRow> {
     let change_note =
         input::optional_text("changeNote", rev.change_note.as_deref(), rules::MAX_TEXT)?;
-    let (mut tx, case, mut plan) = led_plan(db, actor, rev.plan_id, now).await?;
     if plan.current_version != rev.expected_version {
         return Err(AppError::Conflict(format!(
             "the plan is at version {} now; reload it and revise again",
             plan.current_version
         )));
     }
-    let (_, _, today) = lead_calendar(&mut tx, &case, now).await?;
+    let (_, _, today) = lead_calendar(tx, case, now).await?;
     let header = rules::check_header(plan.kind, rev.header)?;
     let next_review_on = rules::next_review_on(plan.kind, today, rev.next_review_on)?;
-    let on_case: HashSet<Uuid> = store::agencies_on_case(&mut tx, case.id, now)
+    let on_case: HashSet<Uuid> = store::agencies_on_case(tx, case.id, now)
         .await?
         .into_iter()
         .collect();
-    let current: HashMap<Uuid, TaskRow> = store::current_tasks(&mut tx, plan.id)
+    let current: HashMap<Uuid, TaskRow> = store::current_tasks(tx, plan.id)
         .await?
         .into_iter()
         .map(|t| (t.id, t))
         .collect();
     let days: HashMap<Uuid, NaiveDate> = current.iter().map(|(id, t)| (*id, t.due_on)).collect();
     let tasks = rules::check_tasks(plan.kind, rev.tasks, today, &on_case, &days)?;
+    let recommended: Vec<Option<Uuid>> = tasks.iter().map(|t| t.recommendation_id).collect();
     let expected = plan.current_version;
     plan.current_version += 1;
     plan.status = PlanStatus::Active;
     plan.next_review_on = next_review_on;
     plan.updated_at = now;
-    store::update_plan(&mut tx, &plan, expected).await?;
+    store::update_plan(tx, &plan, expected).await?;
     let kept: HashSet<Uuid> = tasks.iter().filter_map(|t| t.id).collect();
     for id in current.keys().filter(|id| !kept.contains(id)) {
-        store::remove_task(&mut tx, *id, plan.current_version, now).await?;
+        store::remove_task(tx, *id, plan.current_version, now).await?;
     }
-    let rows = write_tasks(&mut tx, &plan, tasks, &current, now).await?;
-    write_version(&mut tx, actor, &plan, header, &rows, change_note, now).await?;
+    let rows = write_tasks(tx, &plan, tasks, &current, now).await?;
+    link_recommendations(tx, actor, origin, &rows, recommended, now).await?;
+    write_version(tx, actor, &plan, header, &rows, change_note, now).await?;
     let details = json!({ "planId": plan.id, "kind": plan.kind, "version": plan.current_version, "tasks": rows.len() });
     finish(
-        &mut tx,
+        tx,
         actor,
         origin,
         &plan,
@@ -313,8 +335,41 @@ pub async fn revise(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(plan)
+}
+
+/// Links each new task that comes from an MRG recommendation to it, in the transaction
+/// that writes the task (the recommendation must be open, about the plan's case and
+/// addressed to the task's responsible agency; see [`crate::mrg::followup::act_on`]).
+async fn link_recommendations(
+    tx: &mut Tx,
+    actor: &Actor,
+    origin: &Origin,
+    rows: &[TaskRow],
+    recommended: Vec<Option<Uuid>>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for (i, (row, recommendation_id)) in rows.iter().zip(recommended).enumerate() {
+        if let Some(recommendation_id) = recommendation_id {
+            let act = crate::mrg::followup::Act {
+                recommendation_id,
+                kind: crate::mrg::model::ActionKind::PlanTask,
+                case_id: row.case_id,
+                agency_id: row.responsible_agency_id,
+                target_id: row.id,
+            };
+            // A refusal names the task row it is about.
+            crate::mrg::followup::act_on(tx, actor, origin, act, now)
+                .await
+                .map_err(|e| match e {
+                    AppError::BadUserInput { message, .. } => {
+                        AppError::bad_input(format!("tasks[{i}].recommendationId"), message)
+                    }
+                    other => other,
+                })?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes the tasks of a new version in order: new ones PLANNED, revised ones with their

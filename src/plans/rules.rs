@@ -194,6 +194,9 @@ pub struct NewTask {
     pub specialist_action: Option<String>,
     pub responsible_agency_id: Uuid,
     pub due_on: NaiveDate,
+    /// The MRG recommendation a new task comes from (issue 15): linked in the same
+    /// transaction by [`crate::mrg::followup::act_on`].
+    pub recommendation_id: Option<Uuid>,
 }
 
 /// Checks a plan's tasks, trimmed: at most [`MAX_TASKS`]; each in an area of its kind,
@@ -245,6 +248,12 @@ pub fn check_tasks(
             return Err(AppError::bad_input(
                 field("responsibleAgencyId"),
                 "the responsible agency must take part in the case",
+            ));
+        }
+        if task.id.is_some() && task.recommendation_id.is_some() {
+            return Err(AppError::bad_input(
+                field("recommendationId"),
+                "only a new task comes from a recommendation",
             ));
         }
         let kept_day = match task.id {

@@ -118,6 +118,10 @@ pub fn routes() -> Router<(AppState, Schemas)> {
             "/mrg/recommendations/{id}",
             get(mrg_recommendation::recommendation).post(mrg_recommendation::progress),
         )
+        .route(
+            "/mrg/recommendations/{id}/plan-task",
+            get(mrg_recommendation::plan_task),
+        )
         .route("/cases/{id}/reunification", post(reunification::start))
         .route(
             "/intake/new",

@@ -79,6 +79,8 @@ struct RecommendationPage<'a> {
     error: Option<&'static str>,
     /// The case's lead may refer or hand the case over on it, in one step.
     refer: bool,
+    /// The case's lead may add it to the case's plan as a task, in one step.
+    plan_task: bool,
     /// What it became: the words and the page of each.
     became: Vec<(&'static str, String)>,
 }
@@ -134,12 +136,20 @@ async fn show_recommendation(
                 )
             })
             .collect();
-        let (refer, became) = follow_ups(state, caller, &view).await?;
+        let (refer, plan_task, became) = follow_ups(state, caller, &view).await?;
         let rows = rec_rows(state, caller, page, vec![view]).await?;
-        Ok::<_, AppError>((rows, meeting, version, notes, status, refer, became))
+        Ok::<_, AppError>((
+            rows,
+            meeting,
+            version,
+            notes,
+            status,
+            (refer, plan_task),
+            became,
+        ))
     };
     match built.await {
-        Ok((rows, meeting, version, notes, status, refer, became)) => {
+        Ok((rows, meeting, version, notes, status, (refer, plan_task), became)) => {
             let became = became
                 .into_iter()
                 .map(|(kind, href)| {
@@ -172,6 +182,7 @@ async fn show_recommendation(
                     statuses,
                     error,
                     refer,
+                    plan_task,
                     became,
                 },
             )
@@ -187,7 +198,7 @@ async fn follow_ups(
     state: &AppState,
     caller: &Caller,
     view: &reads::RecommendationView,
-) -> AppResult<(bool, Vec<(ActionKind, String)>)> {
+) -> AppResult<(bool, bool, Vec<(ActionKind, String)>)> {
     let (db, now) = (&state.db, db::now());
     let actor = caller.actor()?;
     let row = &view.row;
@@ -204,6 +215,9 @@ async fn follow_ups(
         && !crate::mrg::rules::is_final(row.status)
         && row.addressee == crate::mrg::model::Addressee::Agency
         && !actions.iter().any(|a| a.kind == ActionKind::Handover);
+    let plan_task = leads
+        && !crate::mrg::rules::is_final(row.status)
+        && !actions.iter().any(|a| a.kind == ActionKind::PlanTask);
     let became = actions
         .into_iter()
         .map(|a| {
@@ -214,7 +228,41 @@ async fn follow_ups(
             (a.kind, href)
         })
         .collect();
-    Ok((refer, became))
+    Ok((refer, plan_task, became))
+}
+
+/// `GET /mrg/recommendations/{id}/plan-task`: the revision form of the case's current
+/// plan, with a new task filled in from the recommendation; a case with no plan in force
+/// shows the recommendation again with the reason.
+pub async fn plan_task(
+    State((state, _)): State<(AppState, Schemas)>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let here = format!("/mrg/recommendations/{id}");
+    let page = match page::frame(&state, &caller, &headers, &here).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let Some(id) = parse(&id) else {
+        return page::not_found(&page);
+    };
+    let now = db::now();
+    let found = async {
+        let view = reads::recommendation(&state.db, &caller, id, now).await?;
+        crate::plans::recommended::current_plan(&state.db, &caller, view.row.case_id, None, now)
+            .await
+    };
+    match found.await {
+        Ok(plan) => {
+            Redirect::to(&format!("/plans/{plan}/revise?recommendation={id}")).into_response()
+        }
+        Err(AppError::BadUserInput { .. }) => {
+            show_recommendation(&state, &caller, &page, id, Some(words(&page).no_plan)).await
+        }
+        Err(error) => page::error(&page, &caller, error, &here),
+    }
 }
 
 /// The posted progress of a recommendation.

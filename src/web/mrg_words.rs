@@ -67,6 +67,10 @@ pub struct MrgWords {
     pub update: &'static str,
     pub recommendation_title: &'static str,
     pub refer_on_recommendation: &'static str,
+    /// The lead adds the recommendation to the case's plan as a task.
+    pub add_to_plan: &'static str,
+    /// The case has no open plan to add the task to.
+    pub no_plan: &'static str,
     pub became: &'static str,
     pub became_handover: &'static str,
     pub became_plan_task: &'static str,
@@ -140,6 +144,9 @@ pub const RU: MrgWords = MrgWords {
     update: "Отметить",
     recommendation_title: "Рекомендация МРГ",
     refer_on_recommendation: "Направить или передать дело по этой рекомендации",
+    add_to_plan: "Добавить задачу в план",
+    no_plan:
+        "На деле нет действующего плана: сначала составьте план, затем добавьте в него задачу.",
     became: "Выполняется через",
     became_handover: "запрос на передачу (направление) дела",
     became_plan_task: "задачу плана",
@@ -213,6 +220,8 @@ pub const EN: MrgWords = MrgWords {
     update: "Record",
     recommendation_title: "MRG recommendation",
     refer_on_recommendation: "Refer or hand over the case on this recommendation",
+    add_to_plan: "Add a task to the plan",
+    no_plan: "The case has no plan in force: draw up a plan first, then add the task to it.",
     became: "Carried out through",
     became_handover: "a handover request",
     became_plan_task: "a plan task",

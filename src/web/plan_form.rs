@@ -57,6 +57,12 @@ pub struct FormWords {
     pub task_due: &'static str,
     pub task_area: &'static str,
     pub task_id: &'static str,
+    /// A task row filled in from an MRG recommendation.
+    pub from_recommendation: &'static str,
+    /// The recommendation cannot become this task.
+    pub task_recommendation: &'static str,
+    /// The recommendation is closed or has become a plan task already.
+    pub recommendation_taken: &'static str,
     pub term: &'static str,
     pub settled: &'static str,
     pub next_review: &'static str,
@@ -92,6 +98,9 @@ pub const RU: FormWords = FormWords {
     task_due: "срок не может быть в прошлом или дальше трёх лет",
     task_area: "выберите направление из списка",
     task_id: "задача не из этого плана",
+    from_recommendation: "Задача по рекомендации МРГ: после сохранения рекомендация перейдёт в работу.",
+    task_recommendation: "рекомендация МРГ относится к другому случаю или адресована другому ведомству",
+    recommendation_taken: "Рекомендация МРГ уже закрыта или уже включена в план.",
     term: "Для ИППСУ укажите срок действия: не в прошлом и не дальше трёх лет (у других планов его нет).",
     settled: "Для плана приюта укажите дату заселения, не в будущем (у других планов её нет).",
     next_review: "Дата следующего пересмотра не может быть в прошлом.",
@@ -127,6 +136,9 @@ pub const EN: FormWords = FormWords {
     task_due: "the due date cannot be in the past or more than three years ahead",
     task_area: "choose an area from the list",
     task_id: "not a task of this plan",
+    from_recommendation: "A task on an MRG recommendation: once saved, the recommendation moves to in progress.",
+    task_recommendation: "the MRG recommendation is about another case or addressed to another agency",
+    recommendation_taken: "The MRG recommendation is closed or is in a plan already.",
     term: "An ИППСУ has a term: not in the past, at most three years ahead (other plans have none).",
     settled: "A shelter plan needs the day the family settled in, not in the future (other plans have none).",
     next_review: "The next review cannot be in the past.",
@@ -159,6 +171,8 @@ pub struct Row {
     pub specialist: String,
     pub agency: String,
     pub due: String,
+    /// The MRG recommendation a new task comes from (empty: none).
+    pub recommendation: String,
 }
 
 impl Row {
@@ -171,6 +185,7 @@ impl Row {
             specialist: String::new(),
             agency: String::new(),
             due: String::new(),
+            recommendation: String::new(),
         }
     }
 
@@ -414,6 +429,7 @@ pub async fn revise_form(
     caller: Caller,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(query): Query<RecommendationQuery>,
 ) -> Response {
     let here = format!("/plans/{id}/revise");
     let page = match page::frame(&state, &caller, &headers, &here).await {
@@ -423,10 +439,44 @@ pub async fn revise_form(
     let Ok(plan_id) = Uuid::parse_str(&id) else {
         return page::not_found(&page);
     };
-    match current(&state, &caller, &page, plan_id).await {
+    let filled = async {
+        let mut view = current(&state, &caller, &page, plan_id).await?;
+        if let Some(rec) = query.recommendation.as_deref() {
+            let rec =
+                Uuid::parse_str(rec.trim()).map_err(|_| AppError::NotFound("recommendation"))?;
+            recommended_row(&state, &caller, &mut view, rec).await?;
+        }
+        Ok::<_, AppError>(view)
+    };
+    match filled.await {
         Ok(view) => render(&page, &view, None, StatusCode::OK),
         Err(error) => page::error(&page, &caller, error, &here),
     }
+}
+
+/// `?recommendation=`: the MRG recommendation the form adds a task for.
+#[derive(Deserialize)]
+pub struct RecommendationQuery {
+    recommendation: Option<String>,
+}
+
+/// Fills the first blank row with the MRG recommendation's words, agency and due date
+/// (the recommendation must be one the caller sees and reads).
+async fn recommended_row(
+    state: &AppState,
+    caller: &Caller,
+    view: &mut FormView,
+    id: Uuid,
+) -> AppResult<()> {
+    let rec = crate::mrg::reads::recommendation(&state.db, caller, id, db::now()).await?;
+    let text = rec.text.open(caller).cloned().unwrap_or_default();
+    if let Some(row) = view.rows.iter_mut().find(|r| r.is_blank()) {
+        row.specialist = text;
+        row.agency = rec.row.agency_id.to_string();
+        row.due = rec.row.due_date.to_string();
+        row.recommendation = rec.row.id.to_string();
+    }
+    Ok(())
 }
 
 /// The revision form filled with the plan's current version (read through the plan's
@@ -479,6 +529,7 @@ async fn current(
                 .unwrap_or_default(),
             agency: t.task.responsible_agency_id.to_string(),
             due: t.task.due_on.to_string(),
+            recommendation: String::new(),
         });
     }
     let start = rows.len();
@@ -536,6 +587,7 @@ impl Posted {
             self.all("task_agency"),
             self.all("task_due"),
         );
+        let recommendations = self.all("task_recommendation");
         let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
         (0..areas.len().min(MAX_ROWS))
             .map(|i| Row {
@@ -546,6 +598,7 @@ impl Posted {
                 specialist: at(&specialists, i),
                 agency: at(&agencies, i),
                 due: at(&dues, i),
+                recommendation: at(&recommendations, i),
             })
             .collect()
     }
@@ -571,6 +624,13 @@ fn tasks_of(rows: &[Row]) -> AppResult<(Vec<NewTask>, Vec<usize>)> {
             .map_err(|_| AppError::bad_input(field("responsibleAgencyId"), "choose an agency"))?;
         let due_on = NaiveDate::parse_from_str(row.due.trim(), "%Y-%m-%d")
             .map_err(|_| AppError::bad_input(field("dueOn"), "is not a date"))?;
+        let recommendation_id = match row.recommendation.trim() {
+            "" => None,
+            v => Some(
+                Uuid::parse_str(v)
+                    .map_err(|_| AppError::bad_input(field("recommendationId"), "not an id"))?,
+            ),
+        };
         tasks.push(NewTask {
             id,
             area,
@@ -578,6 +638,7 @@ fn tasks_of(rows: &[Row]) -> AppResult<(Vec<NewTask>, Vec<usize>)> {
             specialist_action: Some(row.specialist.clone()).filter(|v| !v.trim().is_empty()),
             responsible_agency_id: agency,
             due_on,
+            recommendation_id,
         });
         numbers.push(row.n);
     }
@@ -753,6 +814,7 @@ fn refusal(w: &FormWords, error: &AppError, numbers: &[usize]) -> (StatusCode, S
                     "dueOn" => w.task_due,
                     "area" => w.task_area,
                     "id" => w.task_id,
+                    "recommendationId" => w.task_recommendation,
                     _ => w.task_text,
                 };
                 return match row {
@@ -778,6 +840,9 @@ fn refusal(w: &FormWords, error: &AppError, numbers: &[usize]) -> (StatusCode, S
             }
         }
         AppError::Forbidden(_) => (StatusCode::FORBIDDEN, w.not_allowed.to_owned()),
+        AppError::Conflict(message) if message.contains("recommendation") => {
+            (StatusCode::CONFLICT, w.recommendation_taken.to_owned())
+        }
         AppError::Conflict(message) if message.contains("already") => {
             (StatusCode::CONFLICT, w.exists.to_owned())
         }

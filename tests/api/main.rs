@@ -40,6 +40,7 @@ mod metrics;
 mod mrg;
 mod mrg_actions;
 mod mrg_pages;
+mod mrg_plan_tasks;
 mod notifications;
 mod page_reads;
 mod paper;

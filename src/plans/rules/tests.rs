@@ -29,6 +29,7 @@ fn task(agency: Uuid, due: &str) -> NewTask {
         specialist_action: None,
         responsible_agency_id: agency,
         due_on: day(due),
+        recommendation_id: None,
     }
 }
 
@@ -430,4 +431,36 @@ fn the_diff_names_header_changes_and_tasks_added_removed_and_changed() {
     assert_eq!(d.changed[0].fields[0].field, "dueOn");
     assert_eq!(d.changed[0].fields[0].after.as_deref(), Some("2026-12-20"));
     assert_eq!(diff(&to, &to), PlanDiff::default());
+}
+
+#[test]
+fn only_a_new_task_comes_from_a_recommendation() {
+    let lead = Uuid::from_u128(1);
+    let on_case: HashSet<Uuid> = [lead].into_iter().collect();
+    let today = day("2026-12-01");
+    let fresh = NewTask {
+        recommendation_id: Some(Uuid::from_u128(7)),
+        ..task(lead, "2026-12-20")
+    };
+    let none = HashMap::new();
+    let checked = check_tasks(
+        PlanKind::Support,
+        vec![fresh.clone()],
+        today,
+        &on_case,
+        &none,
+    );
+    let checked = checked.expect("a new task may come from a recommendation");
+    assert_eq!(checked[0].recommendation_id, Some(Uuid::from_u128(7)));
+    let existing_id = Uuid::from_u128(5);
+    let existing: HashMap<Uuid, NaiveDate> =
+        [(existing_id, day("2026-12-20"))].into_iter().collect();
+    let revised = NewTask {
+        id: Some(existing_id),
+        ..fresh
+    };
+    let refused = check_tasks(PlanKind::Support, vec![revised], today, &on_case, &existing);
+    assert!(
+        matches!(refused, Err(AppError::BadUserInput { ref field, .. }) if field == "tasks[0].recommendationId")
+    );
 }

@@ -130,8 +130,25 @@ pub async fn measure(
             plan,
         )
         .await?,
-        series("analyst: territoryReport", addr, &analyst, &territory, plan).await?,
+        // Every agency of the region, one after another: not the target, and
+        // slower, so fewer requests.
+        series(
+            "analyst: territoryReport",
+            addr,
+            &analyst,
+            &territory,
+            territory_plan(plan),
+        )
+        .await?,
     ])
+}
+
+/// The territory report's plan: at most 5 measured requests after one warm-up.
+fn territory_plan(plan: Plan) -> Plan {
+    Plan {
+        requests: plan.requests.min(5),
+        warmup: plan.warmup.min(1),
+    }
 }
 
 async fn series(
@@ -210,7 +227,9 @@ pub fn print(backend: &str, all: &[Series]) {
             median,
             s.quantile(0.95),
             s.quantile(1.0),
-            if s.quantile(0.95) < TARGET_MS {
+            if s.name.contains("territory") {
+                "— (the whole region)"
+            } else if s.quantile(0.95) < TARGET_MS {
                 "met (p95)"
             } else if median < TARGET_MS {
                 "median met, p95 not"

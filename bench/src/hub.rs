@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use caselink::access::Role;
 use caselink::agencies::AgencyKind;
-use caselink::cases::model::{CaseRow, CaseStatus, ClosureReason, PersonRole, PersonRow};
+use caselink::cases::model::{CaseRow, CaseStatus, PersonRole, PersonRow};
 use caselink::handovers::model::{
     HandoverKind, HandoverRow, HandoverStatus, PackageRecord, SharingBasis,
 };
@@ -16,6 +16,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
+
+use super::hub_report::{self, SignalTimes};
 
 /// Agencies in the hub.
 pub const AGENCIES: usize = 50;
@@ -29,23 +31,24 @@ const HOSPITALS: usize = 14;
 pub const PASSWORD: &str = "bench-password-2026";
 /// How the name of the marker agency (the NGO) begins. The seed names it
 /// [`unfinished_marker`] first and renames it to [`marker`] last, so a seed cut short is
-/// never mistaken for a whole one. v1 was the seed that wrote its own SQL.
+/// never mistaken for a whole one. v1 was the seed that wrote its own SQL; v2 had no
+/// signals, closure reasons or hospital months worth counting (issue 18's report).
 pub const MARKER_PREFIX: &str = "НКО «Точка отсчёта» (bench seed";
 
 /// The marker agency's name in a whole hub of `cases` cases.
 pub fn marker(cases: usize) -> String {
-    format!("{MARKER_PREFIX} v2, {cases} cases)")
+    format!("{MARKER_PREFIX} v3, {cases} cases)")
 }
 
 /// The marker agency's name while the hub is being seeded.
 pub fn unfinished_marker(cases: usize) -> String {
-    format!("{MARKER_PREFIX} v2, {cases} cases, unfinished)")
+    format!("{MARKER_PREFIX} v3, {cases} cases, unfinished)")
 }
 
-/// The number of cases a marker name says the hub holds, if it is a whole v2 hub's.
+/// The number of cases a marker name says the hub holds, if it is a whole v3 hub's.
 pub fn cases_of_marker(name: &str) -> Option<usize> {
     name.strip_prefix(MARKER_PREFIX)?
-        .strip_prefix(" v2, ")?
+        .strip_prefix(" v3, ")?
         .strip_suffix(" cases)")?
         .parse()
         .ok()
@@ -104,6 +107,11 @@ pub struct NewCase {
     pub mother: PersonRow,
     /// The maternity hospital that sent the signal.
     pub hospital: Uuid,
+    /// The signal's times (its id is `case.signal_id`).
+    pub signal: SignalTimes,
+    /// The signal's number in the hospital's journal: taken by the seed before the
+    /// case's transaction (hospitals' journals are shared by the concurrent writers).
+    pub sender_journal_no: String,
 }
 
 /// The 50 agencies: 30 prevention services, 14 maternity hospitals, and a few of the
@@ -208,6 +216,8 @@ impl<'a> CaseMaker<'a> {
                 NewCase {
                     mother: self.mother(&case),
                     hospital: self.hospitals[hospital].id,
+                    signal: hub_report::signal_times(&mut self.rng, case.opened_at),
+                    sender_journal_no: String::new(),
                     case,
                 }
             })
@@ -224,7 +234,7 @@ impl<'a> CaseMaker<'a> {
             journal_no: String::new(),
             lead_agency_id: agency.id,
             curator_user_id: Some(agency.user_id),
-            signal_id: None,
+            signal_id: Some(Uuid::now_v7()),
             status: CaseStatus::Assessment,
             shelter: self.rng.gen_ratio(1, 20),
             child_birth_date: Some(opened_at.date_naive() - Duration::days(3)),
@@ -250,15 +260,21 @@ impl<'a> CaseMaker<'a> {
     fn advance(&mut self, case: &mut CaseRow) {
         let days_open = (self.now - case.opened_at).num_days();
         let roll = self.rng.gen_range(0..100);
-        let day = |n: i64| case.opened_at + Duration::days(n);
+        let opened_at = case.opened_at;
+        let day = |n: i64| opened_at + Duration::days(n);
         if (days_open > 200 && roll < 85) || (days_open > 40 && roll < 40) {
-            let closed_at = day(self.rng.gen_range(20..40).min(days_open));
-            case.status = CaseStatus::Closed;
-            case.closure_reason = Some(if roll % 2 == 0 {
-                ClosureReason::DecisionChangedResolved
+            let (reason, supported, exit) = hub_report::closure(&mut self.rng, case.shelter);
+            let closed_after = if supported {
+                let support_from = self.rng.gen_range(10..30).min(days_open);
+                case.support_started_at = Some(day(support_from));
+                self.rng.gen_range(support_from + 20..support_from + 200)
             } else {
-                ClosureReason::SupportCompleted
-            });
+                self.rng.gen_range(20..40)
+            };
+            let closed_at = day(closed_after.min(days_open));
+            case.status = CaseStatus::Closed;
+            case.closure_reason = Some(reason);
+            case.exit_outcome = exit;
             case.closed_at = Some(closed_at);
             case.status_changed_at = closed_at;
             case.version = 4;

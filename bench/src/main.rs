@@ -6,14 +6,17 @@
 //! `docs/performance.md` for what is measured and why.
 
 mod cpu;
+mod effectiveness;
 mod http;
 mod hub;
+mod hub_report;
 mod load;
 mod memory;
 mod pages;
 mod peer;
 mod report;
 mod seed;
+mod seed_signal;
 mod server;
 mod workloads;
 
@@ -75,10 +78,29 @@ struct Args {
     /// The `caselink` binary to serve with (default: next to this one).
     #[arg(long)]
     server: Option<PathBuf>,
+    /// Which workloads: `all`, or only `report` (issue 18's half-year
+    /// `effectivenessReport`, sequential requests; also part of `all`).
+    #[arg(long, value_enum, default_value_t = Only::All)]
+    only: Only,
+    /// Measured sequential requests of each report workload.
+    #[arg(long, default_value_t = 30)]
+    report_requests: usize,
+    /// Unmeasured sequential requests before each report workload.
+    #[arg(long, default_value_t = 3)]
+    report_warmup: usize,
     /// Also measure PostGraphile v5 on the PostgreSQL database, from this directory
     /// (`bench/peer/postgraphile` after `npm install` there).
     #[arg(long)]
     postgraphile: Option<PathBuf>,
+}
+
+/// Which workloads run.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Only {
+    /// Every workload.
+    All,
+    /// The half-year effectiveness report only.
+    Report,
 }
 
 /// One database to measure.
@@ -122,13 +144,21 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let mut all = Vec::new();
     for target in targets(&args, &bench_dir)? {
         println!("\n## {} — seeding and measuring", target.backend);
+        if args.only == Only::Report {
+            measure_report(&args, &target, &server)
+                .await
+                .with_context(|| format!("{} report bench failed", target.backend))?;
+            continue;
+        }
         let results = measure(&args, &target, &server)
             .await
             .with_context(|| format!("{} bench failed", target.backend))?;
         report::print(&results);
         all.push(results);
     }
-    report::print_summary(&all);
+    if !all.is_empty() {
+        report::print_summary(&all);
+    }
     Ok(())
 }
 
@@ -257,7 +287,8 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     let audit_footprint = audit_footprint(&db, &measured).await?;
     // The direct audit events are sealed now, so the server does not start with a backlog.
     seal(&db).await?;
-    let http = measure_http(load, &db, target, server, args.pool, &measured, &cursors).await?;
+    let launch = (target, server, args.pool, report_plan(args));
+    let http = measure_http(load, &db, launch, &measured, &cursors).await?;
     let peer = match &args.postgraphile {
         Some(dir) if target.backend == "PostgreSQL" => {
             let dir = peer::dir(dir)?;
@@ -304,6 +335,43 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         },
         cursors,
     })
+}
+
+/// Seeds (or reuses) the database, serves it, and measures the half-year report alone.
+async fn measure_report(args: &Args, target: &Target, server: &Path) -> anyhow::Result<()> {
+    let db = open(args, target).await?;
+    let measured = seed::ensure(&db, args.cases, target.writers).await?;
+    println!("  measured agency: {} cases led", measured.case_ids.len());
+    seal(&db).await?;
+    let server = Server::start(Launch {
+        binary: server,
+        database_url: &target.url,
+        pool_size: args.pool,
+        log: &target.log,
+        audit_key_file: &target.audit_key_file,
+        audit_checkpoint_file: &target.audit_checkpoint_file,
+    })
+    .await?;
+    println!("  server pid {} on {}", server.pid(), server.addr);
+    let series = effectiveness::measure(
+        server.addr,
+        report_plan(args),
+        measured.agency_id,
+        hub::MEASURED_EMAIL,
+        hub::PASSWORD,
+    )
+    .await?;
+    server.stop().await?;
+    db.close().await;
+    effectiveness::print(target.backend, &series);
+    Ok(())
+}
+
+fn report_plan(args: &Args) -> effectiveness::Plan {
+    effectiveness::Plan {
+        requests: args.report_requests.max(1),
+        warmup: args.report_warmup,
+    }
 }
 
 /// Opens (and migrates) the target's database. The bench's own SQLite file, if it holds
@@ -364,9 +432,7 @@ struct HttpFigures {
 async fn measure_http(
     load: Load,
     db: &Db,
-    target: &Target,
-    binary: &Path,
-    pool_size: u32,
+    (target, binary, pool_size, plan): (&Target, &Path, u32, effectiveness::Plan),
     measured: &Measured,
     cursors: &pages::Cursors,
 ) -> anyhow::Result<HttpFigures> {
@@ -411,7 +477,17 @@ async fn measure_http(
     let inbox_deep = pages::http_deep(load, server.addr, &officer, &inbox_deep_query).await?;
     let (peak_heap_kib, peak_resident_kib) = heap.peak_kib().await;
     let peak_memory_kib = server.peak_memory_kib()?;
+    // Sequential, after the memory figures: the report's own latency, not under load.
+    let report = effectiveness::measure(
+        server.addr,
+        plan,
+        measured.agency_id,
+        hub::MEASURED_EMAIL,
+        hub::PASSWORD,
+    )
+    .await?;
     server.stop().await?;
+    effectiveness::print(target.backend, &report);
     Ok(HttpFigures {
         list,
         summary,

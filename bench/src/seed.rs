@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 use caselink::access::participation::WorkflowEvent;
+use caselink::access::Role;
 use caselink::agencies::{NewAgency, NotificationLanguage};
 use caselink::audit::{Entry, Origin};
 use caselink::db::{Db, TimeZone, Tx};
@@ -22,6 +23,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::hub::{self, CaseSketch, NewCase, SeededAgency};
+use super::{hub_report, seed_signal};
 
 /// Cases per round of transactions.
 const CASES_PER_ROUND: usize = 10_000;
@@ -127,6 +129,12 @@ async fn seed(db: &Db, cases: usize, writers: usize) -> anyhow::Result<()> {
         "  seeded {handovers} handovers in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    let started = Instant::now();
+    let months = write_hospital_months(db, &specs, &agencies, now).await?;
+    println!(
+        "  seeded {months} hospital months in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     // The marker's final name goes last: it says the seed is whole.
     let marker = agencies.last().context("no agencies")?;
     let mut tx = db.begin().await?;
@@ -182,6 +190,24 @@ async fn write_agencies(
             user_id,
         });
     }
+    let analyst = NewUser {
+        name: hub_report::ANALYST_NAME.into(),
+        email: hub_report::ANALYST_EMAIL.into(),
+        email_normalized: hub_report::ANALYST_EMAIL.to_lowercase(),
+        password: String::new(),
+        roles: vec![Role::RegionalAnalyst],
+    };
+    let analyst_agency = written
+        .get(hub_report::ANALYST_AGENCY)
+        .context("no agency for the regional analyst")?;
+    caselink::users::store::insert(
+        &mut tx,
+        Some(analyst_agency.id),
+        &analyst,
+        password_hash,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(written)
 }
@@ -211,6 +237,7 @@ async fn write_cases(
 ) -> anyhow::Result<Vec<CaseSketch>> {
     let time_zones: HashMap<Uuid, TimeZone> =
         agencies.iter().map(|a| (a.id, a.time_zone)).collect();
+    let users: HashMap<Uuid, Uuid> = agencies.iter().map(|a| (a.id, a.user_id)).collect();
     let writer_of: HashMap<Uuid, usize> = agencies
         .iter()
         .enumerate()
@@ -222,7 +249,9 @@ async fn write_cases(
     for start in (0..cases).step_by(CASES_PER_ROUND) {
         let end = (start + CASES_PER_ROUND).min(cases);
         let mut groups: Vec<Vec<NewCase>> = (0..writers).map(|_| Vec::new()).collect();
-        for new in maker.batch(start..end) {
+        let mut batch = maker.batch(start..end);
+        sender_numbers(db, &mut batch, &time_zones).await?;
+        for new in batch {
             sketches.push(CaseSketch {
                 id: new.case.id,
                 lead_agency_id: new.case.lead_agency_id,
@@ -234,12 +263,13 @@ async fn write_cases(
         }
         let mut tasks = tokio::task::JoinSet::new();
         for group in groups {
-            let (db, time_zones) = (db.clone(), time_zones.clone());
+            let (db, time_zones, users) = (db.clone(), time_zones.clone(), users.clone());
             tasks.spawn(async move {
                 let mut tx = db.begin().await?;
                 for new in group {
                     let time_zone = time_zones[&new.case.lead_agency_id];
-                    write_case(&mut tx, new, time_zone).await?;
+                    let hospital_user = users[&new.hospital];
+                    write_case(&mut tx, new, time_zone, hospital_user).await?;
                 }
                 tx.commit().await?;
                 anyhow::Ok(())
@@ -255,20 +285,63 @@ async fn write_cases(
     Ok(sketches)
 }
 
-/// One case as `cases::open_from_signal` writes it: its number from the service's
-/// journal, the case, its mother, the participations of the opening, and the
-/// `CASE_OPENED` audit event; at the time it was opened.
-async fn write_case(tx: &mut Tx, new: NewCase, time_zone: TimeZone) -> anyhow::Result<()> {
+/// Takes each case's signal number in its hospital's journal, at the time the hospital
+/// registered it, in one transaction of its own: the concurrent case writers share the
+/// hospitals, and taking these numbers inside them would make them wait on each other.
+async fn sender_numbers(
+    db: &Db,
+    batch: &mut [NewCase],
+    time_zones: &HashMap<Uuid, TimeZone>,
+) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    for new in batch {
+        let time_zone = time_zones[&new.hospital];
+        let at = new.signal.registered_at;
+        new.sender_journal_no =
+            journal::next_number(&mut tx, new.hospital, time_zone, Journal::Signals, at).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One case as the hub gets it from a hospital's signal: the signal as `signals::report`
+/// writes it (its number in the hospital's journal taken by [`sender_numbers`]), then
+/// received (a number in the service's journal), visited and confirmed, as
+/// `signals::store::update_workflow` writes each step, all in one step here; and the case
+/// as `cases::open_from_signal` writes it: its number from the service's journal, the
+/// case, its mother, the participations of the opening, and the `CASE_OPENED` audit
+/// event; at the time it was opened.
+async fn write_case(
+    tx: &mut Tx,
+    new: NewCase,
+    time_zone: TimeZone,
+    hospital_user: Uuid,
+) -> anyhow::Result<()> {
     let NewCase {
         mut case,
         mother,
         hospital,
+        signal,
+        sender_journal_no,
     } = new;
     let at = case.opened_at;
+    let service_journal_no = journal::next_number(
+        tx,
+        case.lead_agency_id,
+        time_zone,
+        Journal::Signals,
+        signal.received_at,
+    )
+    .await?;
+    let mut row = seed_signal::row(&case, &mother, hospital, hospital_user, signal);
+    row.sender_journal_no = Some(sender_journal_no);
+    seed_signal::insert(tx, &row).await?;
     case.journal_no =
         journal::next_number(tx, case.lead_agency_id, time_zone, Journal::Cases, at).await?;
     caselink::cases::store::insert(tx, &case).await?;
     caselink::cases::store::insert_person(tx, &mother).await?;
+    row.service_journal_no = Some(service_journal_no);
+    seed_signal::confirm(tx, row, &case).await?;
     let event = WorkflowEvent::CaseOpened {
         lead: case.lead_agency_id,
         signal_sender: Some(hospital),
@@ -289,6 +362,29 @@ async fn write_case(tx: &mut Tx, new: NewCase, time_zone: TimeZone) -> anyhow::R
     };
     caselink::audit::record(tx, &origin, entry, at).await?;
     Ok(())
+}
+
+/// The hospitals' monthly births and refusals ([`hub_report::hospital_months`]), as
+/// `reports::record_hospital_month` writes them, in one transaction.
+async fn write_hospital_months(
+    db: &Db,
+    specs: &[hub::Agency],
+    agencies: &[SeededAgency],
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let hospitals: Vec<(Uuid, Uuid)> = specs
+        .iter()
+        .zip(agencies)
+        .filter(|(spec, _)| spec.kind == caselink::agencies::AgencyKind::Maternity)
+        .map(|(_, a)| (a.id, a.user_id))
+        .collect();
+    let rows = hub_report::hospital_months(&hospitals, now);
+    let mut tx = db.begin().await?;
+    for row in &rows {
+        caselink::reports::store::upsert_month(&mut tx, row).await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
 }
 
 /// The handovers ([`hub::handovers`]), each written as requested and then decided, with

@@ -101,7 +101,8 @@ pub async fn check_list(addr: SocketAddr, token: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn graphql(connection: &mut Connection, body: &str) -> anyhow::Result<Value> {
+/// Posts one GraphQL request; an HTTP error or a GraphQL `errors` answer is an error.
+pub async fn graphql(connection: &mut Connection, body: &str) -> anyhow::Result<Value> {
     let response = connection.send("POST", "/graphql", body).await?;
     let value: Value = serde_json::from_slice(&response.body)
         .with_context(|| format!("HTTP {}: {}", response.status, response.text()))?;

@@ -106,7 +106,7 @@ const EXITS: [ExitOutcome; 8] = [
     ExitOutcome::OtherShelter,
     ExitOutcome::ReunitedWithRelatives,
     ExitOutcome::HousingObtained,
-    ExitOutcome::HousingInProgress,
+    ExitOutcome::LiveInWork,
     ExitOutcome::LeftEarlyUnknown,
     ExitOutcome::OwnHousing,
 ];

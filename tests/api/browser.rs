@@ -193,18 +193,57 @@ impl Browser {
     }
 
     /// Ends the browser and its driver.
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
+        // Drop ends the processes and removes the profile.
+    }
+}
+
+impl Drop for Browser {
+    /// Ends chromedriver and every process under it. Killing the driver alone leaves its
+    /// Chromium running: a test that panicked before `close` used to leak a headless
+    /// browser that kept a core busy for the rest of the run.
+    fn drop(&mut self) {
+        let tree = process_tree(self.driver.id());
+        if !tree.is_empty() {
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .args(tree.iter().map(u32::to_string))
+                .stderr(Stdio::null())
+                .status();
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
+/// `root`'s descendants, read from `/proc` (children first found, then theirs).
+fn process_tree(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // The name in parentheses may hold spaces; the parent is the 2nd field after it.
+            let after_name = &stat[stat.rfind(')')? + 1..];
+            let ppid: u32 = after_name.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, ppid))
+        })
+        .collect();
+    let mut tree = Vec::new();
+    let mut frontier = vec![root];
+    while let Some(parent) = frontier.pop() {
+        for &(pid, ppid) in &parents {
+            if ppid == parent && !tree.contains(&pid) {
+                tree.push(pid);
+                frontier.push(pid);
+            }
+        }
     }
+    tree
 }
 
 fn free_port() -> u16 {

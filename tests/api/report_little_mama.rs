@@ -230,6 +230,136 @@ async fn the_little_mama_indicators_count_exit_assessments_against_their_targets
     assert!(print.contains("75 %"), "the target beside it: {print}");
 }
 
+/// The user id and agency id of a signed-in user.
+async fn me(hub: &IntakeHub, token: &str) -> (String, String) {
+    let body = hub
+        .app
+        .gql(Some(token), "{ me { id agency { id } } }", json!({}))
+        .await;
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    (
+        text(&body["data"]["me"]["id"]),
+        text(&body["data"]["me"]["agency"]["id"]),
+    )
+}
+
+/// `query` as `token`; panics with the answer when it carries errors.
+async fn ok(hub: &IntakeHub, token: &str, query: &str, vars: Value) -> Value {
+    let body = hub.app.gql(Some(token), query, vars).await;
+    assert!(body["errors"].is_null(), "{query}: {body}");
+    body["data"].clone()
+}
+
+#[tokio::test]
+async fn meetings_held_count_approved_mrg_meetings_and_partners_count_each_agency_once() {
+    let hub = intake_hub().await;
+    let admin = &hub.admin;
+    hub.app
+        .create_user(admin, &hub.rehab, "head@srcn.example", &["HEAD_OF_SERVICE"])
+        .await;
+    hub.app
+        .create_user(admin, &hub.social, "sec@kcson.example", &["MRG_SECRETARY"])
+        .await;
+    hub.app
+        .create_user(admin, &hub.social, "chair@kcson.example", &["MRG_CHAIR"])
+        .await;
+    let head = hub.app.login("head@srcn.example", PASSWORD).await;
+    let secretary = hub.app.login("sec@kcson.example", PASSWORD).await;
+    let chair = hub.app.login("chair@kcson.example", PASSWORD).await;
+    let (chair_id, _) = me(&hub, &chair).await;
+    let (staff_id, _) = me(&hub, &hub.staff).await;
+    let (ngo_curator_id, ngo) = me(&hub, &hub.ngo_curator).await;
+    let (_, guardianship) = me(&hub, &hub.officer).await;
+    let x = hub.opened(&hub.staff, mother("Жанна Е.")).await;
+    let y = hub.opened(&hub.staff, mother("Зоя Ж.")).await;
+    let (x, y) = (
+        x["id"].as_str().unwrap_or_default(),
+        y["id"].as_str().unwrap_or_default(),
+    );
+
+    // A group run by social protection; the centre's and the NGO's curators are members.
+    let group = ok(
+        &hub,
+        &secretary,
+        "mutation { createMrgGroup(name: \"МРГ\", territory: \"г. Сургут\") { id } }",
+        json!({}),
+    )
+    .await;
+    let group = group["createMrgGroup"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let add = "mutation($g: ID!, $u: ID!, $r: MrgRole!) { addMrgMember(groupId: $g, userId: $u, role: $r) { id } }";
+    for (user, role) in [
+        (&chair_id, "CHAIR"),
+        (&staff_id, "MEMBER"),
+        (&ngo_curator_id, "MEMBER"),
+    ] {
+        ok(
+            &hub,
+            &secretary,
+            add,
+            json!({ "g": group, "u": user, "r": role }),
+        )
+        .await;
+    }
+    let submit = "mutation($g: ID!, $c: ID!) { submitCaseToMrg(groupId: $g, caseId: $c, question: \"Вернуть ли ребёнка в семью?\", needs: \"Уход\", capacity: \"Мать без жилья\", resources: \"Бабушка рядом\") }";
+    let schedule = "mutation($i: ScheduleMeetingInput!) { scheduleMeeting(input: $i) { id agenda { id version } } }";
+    let meeting = |submission: &str| {
+        json!({ "i": {
+            "groupId": group, "startsAt": (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339(),
+            "place": "каб. 12", "kind": "PLANNED", "format": "IN_PERSON", "familyAttends": false,
+            "agenda": [{ "submissionId": submission }],
+        } })
+    };
+    // X is discussed and the minutes approved, with recommendations to the NGO (twice)
+    // and to the family; Y's meeting stays a draft and does not count.
+    let sx = ok(&hub, &hub.staff, submit, json!({ "g": group, "c": x })).await;
+    let sx = sx["submitCaseToMrg"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let held = ok(&hub, &secretary, schedule, meeting(&sx)).await;
+    let held = &held["scheduleMeeting"];
+    let due = today_in(KAMCHATKA, 14).to_string();
+    let minutes = json!({
+        "information": [{ "assessment": "CHILD_NEEDS", "text": "Наблюдение педиатра", "agencyId": hub.rehab }],
+        "childNotHeardReason": "Новорождённый", "familyParticipated": true,
+        "familyPosition": "Мать хочет забрать ребёнка", "services": [],
+        "longTermGoal": "RETURN_TO_BIRTH_FAMILY", "decision": "Сохранить ребёнка в семье",
+        "recommendations": [
+            { "text": "Наставник для матери", "addressee": "AGENCY", "agencyId": ngo, "dueDate": due },
+            { "text": "Группа поддержки", "addressee": "AGENCY", "agencyId": ngo, "dueDate": due },
+            { "text": "Встать на учёт в поликлинике", "addressee": "FAMILY", "dueDate": due },
+        ],
+    });
+    let save = "mutation($i: ID!, $v: Int!, $m: MrgMinutesInput!) { saveMinutes(itemId: $i, version: $v, minutes: $m) { id } }";
+    let vars =
+        json!({ "i": held["agenda"][0]["id"], "v": held["agenda"][0]["version"], "m": minutes });
+    ok(&hub, &secretary, save, vars).await;
+    let approve = "mutation($m: ID!) { approveMinutes(meetingId: $m) { minutesStatus } }";
+    ok(&hub, &chair, approve, json!({ "m": held["id"] })).await;
+    let sy = ok(&hub, &hub.staff, submit, json!({ "g": group, "c": y })).await;
+    let sy = sy["submitCaseToMrg"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    ok(&hub, &secretary, schedule, meeting(&sy)).await;
+    // Y is referred to guardianship: a partner through a handover.
+    let refer = "mutation($c: ID!, $to: ID!) { requestHandover(caseId: $c, toAgencyId: $to, kind: REFERRAL, reason: \"Нужна опека\", consentOverrideReason: \"Угроза жизни\") { id } }";
+    ok(&hub, &head, refer, json!({ "c": y, "to": guardianship })).await;
+
+    let period = json!({ "from": today_in(KAMCHATKA, -30).to_string(), "to": today_in(KAMCHATKA, 0).to_string() });
+    let query = "query($p: ReportPeriodInput!) { effectivenessReport(period: $p) { littleMama { meetingsHeld socialPartners } } }";
+    let data = ok(&hub, &head, query, json!({ "p": period })).await;
+    let m = &data["effectivenessReport"]["littleMama"];
+    assert_eq!(m["meetingsHeld"], 1, "the approved meeting only: {data}");
+    assert_eq!(
+        m["socialPartners"], 2,
+        "the NGO (two recommendations, once) and guardianship; not the family: {data}"
+    );
+}
+
 #[tokio::test]
 async fn the_block_shows_only_where_the_programme_runs() {
     let hub = intake_hub().await;

@@ -31,6 +31,7 @@ pub mod plan_words;
 pub mod records;
 pub mod report;
 pub mod report_assessment;
+pub mod report_hospital;
 pub mod report_mama;
 pub mod report_words;
 pub mod reunification;

@@ -43,7 +43,10 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/reports/report.csv", get(csv))
         .route("/reports/conclusion", post(save_conclusion))
         .route("/reports/conclusions/{id}/issue", post(issue_conclusion))
-        .route("/reports/hospital", get(hospital).post(record_month))
+        .route(
+            "/reports/hospital",
+            get(super::report_hospital::show).post(super::report_hospital::record),
+        )
         .route(
             "/cases/{id}/mother-assessment",
             get(super::report_assessment::show).post(super::report_assessment::submit),
@@ -57,7 +60,6 @@ pub struct ReportParams {
     to: Option<String>,
     agency: Option<String>,
     conclusion: Option<String>,
-    year: Option<String>,
 }
 
 /// The last half year that is over, in the caller's time zone.
@@ -441,18 +443,7 @@ struct TerritoryPage<'a> {
     error: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "web/templates/report_hospital.html")]
-struct HospitalPage<'a> {
-    page: &'a Page,
-    w: &'static ReportWords,
-    year: i32,
-    months: Vec<(String, String, String, String, String)>,
-    today_month: String,
-    error: Option<String>,
-}
-
-fn refusal(w: &ReportWords, error: &AppError) -> Option<(StatusCode, String)> {
+pub(super) fn refusal(w: &ReportWords, error: &AppError) -> Option<(StatusCode, String)> {
     match error {
         AppError::BadUserInput { field, message } => Some((
             StatusCode::BAD_REQUEST,
@@ -705,10 +696,10 @@ pub async fn csv(
 }
 
 /// The posted form.
-struct Posted(Vec<(String, String)>);
+pub(super) struct Posted(Vec<(String, String)>);
 
 impl Posted {
-    fn parse(body: &Bytes) -> Posted {
+    pub(super) fn parse(body: &Bytes) -> Posted {
         Posted(
             form_urlencoded::parse(body)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -716,7 +707,7 @@ impl Posted {
                 .collect(),
         )
     }
-    fn text(&self, name: &str) -> String {
+    pub(super) fn text(&self, name: &str) -> String {
         self.0
             .iter()
             .find(|(k, _)| k == name)
@@ -726,12 +717,6 @@ impl Posted {
     fn date(&self, name: &str, field: &str) -> AppResult<NaiveDate> {
         NaiveDate::parse_from_str(self.text(name).trim(), "%Y-%m-%d")
             .map_err(|_| AppError::bad_input(field, "is not a date"))
-    }
-    fn number(&self, name: &str) -> AppResult<i32> {
-        self.text(name)
-            .trim()
-            .parse()
-            .map_err(|_| AppError::bad_input(name, "is not a whole number"))
     }
 }
 
@@ -838,108 +823,6 @@ async fn back(
                 }
             }
         }
-    }
-}
-
-/// `GET /reports/hospital`: the hospital's months of a year, and the form for one.
-pub async fn hospital(
-    State((state, _)): State<(AppState, Schemas)>,
-    caller: Caller,
-    headers: HeaderMap,
-    params: Result<Query<ReportParams>, QueryRejection>,
-) -> Response {
-    let params = params.map(|Query(p)| p).unwrap_or_default();
-    hospital_page(&state, &caller, &headers, &params, None).await
-}
-
-async fn hospital_page(
-    state: &AppState,
-    caller: &Caller,
-    headers: &HeaderMap,
-    params: &ReportParams,
-    error: Option<(StatusCode, String)>,
-) -> Response {
-    let page = match page::frame(state, caller, headers, "/reports/hospital").await {
-        Ok(page) => page,
-        Err(answer) => return answer,
-    };
-    let w = words::words(page.lang);
-    let today = db::now().with_timezone(&page.zone.tz()).date_naive();
-    let year = params
-        .year
-        .as_deref()
-        .and_then(|y| y.trim().parse().ok())
-        .unwrap_or(today.year());
-    let rows = match reports::hospital_months(&state.db, caller, year).await {
-        Ok(rows) => rows,
-        Err(e) => return page::error(&page, caller, e, "/reports/hospital"),
-    };
-    let months = rows
-        .iter()
-        .map(|m| {
-            let per =
-                crate::reports::rules::per_100_births(i64::from(m.refusals), i64::from(m.births));
-            (
-                m.month.format("%m.%Y").to_string(),
-                m.births.to_string(),
-                m.refusals.to_string(),
-                per.map(|v| format!("{v:.2}"))
-                    .unwrap_or_else(|| w.no_data.to_owned()),
-                local_time(m.recorded_at, page.zone),
-            )
-        })
-        .collect();
-    let (status, error) = match error {
-        Some((s, m)) => (s, Some(m)),
-        None => (StatusCode::OK, None),
-    };
-    page::html(
-        status,
-        &HospitalPage {
-            page: &page,
-            w,
-            year,
-            months,
-            today_month: today.format("%Y-%m").to_string(),
-            error,
-        },
-    )
-}
-
-/// `POST /reports/hospital`: records one month (`month` as YYYY-MM).
-pub async fn record_month(
-    State((state, _)): State<(AppState, Schemas)>,
-    caller: Caller,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let form = Posted::parse(&body);
-    let page = match page::frame(&state, &caller, &headers, "/reports/hospital").await {
-        Ok(page) => page,
-        Err(answer) => return answer,
-    };
-    if !session::form_ok(&headers, &form.text("csrf")) {
-        return page::form_expired(&page);
-    }
-    let w = words::words(page.lang);
-    let result = async {
-        let month =
-            NaiveDate::parse_from_str(&format!("{}-01", form.text("month").trim()), "%Y-%m-%d")
-                .map_err(|_| AppError::bad_input("month", "is not a month"))?;
-        let births = form.number("births")?;
-        let refusals = form.number("refusals")?;
-        reports::record_hospital_month(&state.db, &caller, month, births, refusals, db::now()).await
-    }
-    .await;
-    let params = ReportParams::default();
-    match result {
-        Ok(row) => {
-            Redirect::to(&format!("/reports/hospital?year={}", row.month.year())).into_response()
-        }
-        Err(e) => match refusal(w, &e) {
-            Some(refused) => hospital_page(&state, &caller, &headers, &params, Some(refused)).await,
-            None => page::error(&page, &caller, e, "/reports/hospital"),
-        },
     }
 }
 

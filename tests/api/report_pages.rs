@@ -138,3 +138,71 @@ async fn the_head_writes_signs_off_and_prints_the_conclusion_in_a_browser() {
     browser.screenshot("report-conclusion-print").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_hospital_records_a_month_in_the_browser_and_a_refusal_keeps_what_was_typed() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let h = report_hub().await;
+    let address = h.hub.app.address.clone();
+    sign_in(&browser, &address, "nurse@perinatal.example").await;
+    browser.open(&format!("{address}/reports/hospital")).await;
+    browser.assert_accessible().await;
+    let month = browser
+        .client
+        .execute(
+            "return document.getElementById('hospital-month').value;",
+            vec![],
+        )
+        .await
+        .expect("the month field");
+    let month = month.as_str().unwrap_or_default().to_owned();
+    assert_eq!(month.len(), 7, "this month is offered: {month}");
+
+    // More refusals than births: the server refuses (the browser's own checks are off so
+    // that the server's are what is tested) and keeps the three values.
+    browser
+        .client
+        .execute(
+            "document.getElementById('hospital-form').noValidate = true;",
+            vec![],
+        )
+        .await
+        .expect("switch off the browser's checks");
+    browser.fill("hospital-births", "40").await;
+    browser.fill("hospital-refusals", "41").await;
+    browser.click("#hospital-submit").await;
+    let text = browser.text().await;
+    assert!(
+        text.contains("Число отказов — целое, не меньше 0 и не больше числа родов."),
+        "{text}"
+    );
+    let kept = browser
+        .client
+        .execute(
+            "return ['hospital-month', 'hospital-births', 'hospital-refusals']
+                .map(id => document.getElementById(id).value).join(' ');",
+            vec![],
+        )
+        .await
+        .expect("the fields");
+    assert_eq!(kept.as_str(), Some(format!("{month} 40 41").as_str()));
+    browser.assert_accessible().await;
+
+    // Corrected, the month is recorded and listed with its rate.
+    browser.fill("hospital-refusals", "1").await;
+    browser.click("#hospital-submit").await;
+    assert!(browser.url().await.contains("/reports/hospital?year="));
+    let row = browser
+        .client
+        .find(fantoccini::Locator::Css("#hospital-months tbody"))
+        .await
+        .expect("the months")
+        .text()
+        .await
+        .expect("their text");
+    let shown = format!("{}.{}", &month[5..7], &month[..4]);
+    assert!(row.contains(&format!("{shown} 40 1 2.50")), "{row}");
+    browser.close().await;
+}

@@ -5,12 +5,14 @@
 
 use serde_json::{json, Value};
 
+use crate::browser::Browser;
 use crate::case_files::{add_document, png};
 use crate::cases::open_case_in;
 use crate::handover_documents::pdf;
 use crate::handovers::id_of;
 use crate::harness::{error_code, error_field};
 use crate::mrg::{mrg_hub, MrgHub};
+use crate::workspace::{page_as, sign_in};
 
 const SUBMIT: &str = "mutation($g: ID!, $c: ID!, $d: [ID!]!) { submitCaseToMrg(groupId: $g, caseId: $c, question: \"Вернуть ли ребёнка в семью?\", needs: \"Уход и питание\", capacity: \"Мать без жилья\", resources: \"Бабушка рядом\", fileDocumentIds: $d) }";
 
@@ -162,4 +164,89 @@ async fn attachments_are_refused_by_field_unless_each_is_once_in_this_cases_file
     let body = submit_with(&m, &m.h.case, &[&act]).await;
     assert!(body["data"]["submitCaseToMrg"].is_string(), "{body}");
     assert_eq!(m.app().count("mrg_submission_documents").await, 1);
+}
+
+#[tokio::test]
+async fn the_lead_ticks_a_document_in_the_form_and_the_secretary_downloads_it_in_the_browser() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let m = mrg_hub().await;
+    file_document(&m, &m.h.case, "ACT", pdf()).await;
+    let address = m.app().address.clone();
+
+    // The curator opens the form from the case, ticks the act and submits.
+    sign_in(&browser, &address, "curator@service.example").await;
+    browser.open(&format!("{address}/cases/{}", m.h.case)).await;
+    browser.click("#case-submit-mrg").await;
+    let text = browser.text().await;
+    assert!(text.contains("Заявка на рассмотрение случая МРГ"), "{text}");
+    assert!(text.contains("Скан (Акт, скан.pdf)"), "{text}");
+    browser.assert_accessible().await;
+    let js = "document.getElementById(arguments[0]).value = arguments[1];";
+    for (id, value) in [
+        ("submission-group", m.group.as_str()),
+        ("submission-question", "Вернуть ли ребёнка в семью?"),
+        ("submission-needs", "Уход и питание"),
+        ("submission-capacity", "Мать без жилья"),
+        ("submission-resources", "Бабушка рядом"),
+    ] {
+        browser
+            .client
+            .execute(js, vec![json!(id), json!(value)])
+            .await
+            .unwrap_or_else(|e| panic!("set #{id}: {e}"));
+    }
+    browser
+        .client
+        .execute(
+            "document.getElementById('attach-1').checked = true;",
+            vec![],
+        )
+        .await
+        .expect("tick the act");
+    browser.click("#submit-to-mrg").await;
+    assert_eq!(browser.url().await, format!("{address}/cases/{}", m.h.case));
+    browser.click(".signout button").await;
+
+    // The secretary puts it on a meeting's agenda and finds the act on the meeting page.
+    let q = "query($g: ID!) { mrgGroup(id: $g) { submissions { id attachments { fileName } } } }";
+    let body = m.gql(&m.secretary, q, json!({ "g": m.group })).await;
+    let submission = &body["data"]["mrgGroup"]["submissions"][0];
+    assert_eq!(
+        submission["attachments"][0]["fileName"], "скан.pdf",
+        "{body}"
+    );
+    let id = submission["id"].as_str().expect("a submission").to_owned();
+    let body = m.schedule(7, &[&id]).await;
+    let meeting = body["data"]["scheduleMeeting"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    sign_in(&browser, &address, "secretary@service.example").await;
+    browser
+        .open(&format!("{address}/mrg/meetings/{meeting}"))
+        .await;
+    let text = browser.text().await;
+    assert!(text.contains("Скан (скан.pdf)"), "{text}");
+    browser.assert_accessible().await;
+    let fetched = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const link = document.querySelector('#attachments-1 a.attachment-link');
+             fetch(link.href).then(r => r.arrayBuffer().then(b => done([r.status, b.byteLength])))
+               .catch(e => done(String(e)));",
+            vec![],
+        )
+        .await
+        .expect("download");
+    assert_eq!(fetched, json!([200, pdf().len()]), "{fetched}");
+    assert_eq!(downloads(&m).await, 1, "the download is audited");
+    browser.close().await;
+
+    // A member's meeting page shows no attachment.
+    let (status, page) = page_as(m.app(), &m.member, &format!("/mrg/meetings/{meeting}")).await;
+    assert_eq!(status, 200);
+    assert!(!page.contains("attachment-link"), "{page}");
 }

@@ -250,3 +250,48 @@ async fn the_lead_ticks_a_document_in_the_form_and_the_secretary_downloads_it_in
     assert_eq!(status, 200);
     assert!(!page.contains("attachment-link"), "{page}");
 }
+
+/// Posts the submission form of `case` as the curator's session.
+async fn post_form(m: &MrgHub, case: &str, csrf: &str, documents: &[&str]) -> (u16, String) {
+    let mut fields = vec![
+        ("csrf", csrf),
+        ("group_id", m.group.as_str()),
+        ("question", "Вопрос, набранный в форме"),
+        ("needs", "Уход"),
+        ("capacity", "Нет жилья"),
+        ("resources", "Бабушка"),
+    ];
+    fields.extend(documents.iter().map(|d| ("file_documents", *d)));
+    let response = m
+        .app()
+        .http()
+        .post(format!("{}/cases/{case}/mrg", m.app().address))
+        .header("cookie", format!("caselink_session={}", m.h.hub.curator))
+        .form(&fields)
+        .send()
+        .await
+        .expect("post");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("a page"))
+}
+
+#[tokio::test]
+async fn a_refused_form_keeps_what_was_typed_and_says_so_by_the_documents() {
+    let m = mrg_hub().await;
+    let other_case = open_case_in(&m.h.hub).await;
+    let elsewhere = file_document(&m, &other_case, "ORDER", pdf()).await;
+    let csrf = caselink::web::session::form_token(&m.h.hub.curator);
+
+    let (status, page) = post_form(&m, &m.h.case, &csrf, &[&elsewhere]).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("id=\"documents-error\""), "{page}");
+    assert!(page.contains("Вопрос, набранный в форме"), "{page}");
+
+    let (status, _) = post_form(&m, &m.h.case, "forged", &[]).await;
+    assert_eq!(status, 403, "no form token, no submission");
+    assert_eq!(m.app().count("mrg_submissions").await, 0);
+
+    // The member agency's people do not get the form for a case they do not lead.
+    let (status, _) = page_as(m.app(), &m.member, &format!("/cases/{}/mrg/new", m.h.case)).await;
+    assert_eq!(status, 404);
+}

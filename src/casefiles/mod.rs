@@ -221,10 +221,26 @@ pub async fn for_package(
     case_id: Uuid,
     ids: &[Uuid],
 ) -> AppResult<Vec<(CheckedDocument, Uuid)>> {
-    let mut picked: Vec<(CheckedDocument, Uuid)> = Vec::with_capacity(ids.len());
+    let copied = copies(tx, settings, case_id, ids, "package.fileDocumentIds").await?;
+    Ok(copied.into_iter().map(|(d, row)| (d, row.id)).collect())
+}
+
+/// The file's documents `ids` of case `case_id`, each once, read back and checked again
+/// as an upload is, each given a new id as the copy's own; with the file's row each
+/// copies. A document not in the case's file (or removed) is `BAD_USER_INPUT` on
+/// `{field}[i]`. The caller holds the case in `tx` (a handover's package, an MRG
+/// submission's attachments).
+pub async fn copies(
+    tx: &mut Tx,
+    settings: &Settings,
+    case_id: Uuid,
+    ids: &[Uuid],
+    field: &str,
+) -> AppResult<Vec<(CheckedDocument, CaseDocumentRow)>> {
+    let mut picked: Vec<(CheckedDocument, CaseDocumentRow)> = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
-        let field = format!("package.fileDocumentIds[{i}]");
-        if picked.iter().any(|(_, from)| from == id) {
+        let field = format!("{field}[{i}]");
+        if picked.iter().any(|(_, from)| from.id == *id) {
             continue;
         }
         let stored = match store::of_case_for_update(tx, case_id, *id).await {
@@ -247,7 +263,7 @@ pub async fn for_package(
             bytes,
             settings.max_document_bytes,
         )?;
-        picked.push((copy, *id));
+        picked.push((copy, stored.row));
     }
     Ok(picked)
 }

@@ -10,6 +10,8 @@ use uuid::Uuid;
 use super::records::{caller, Cast};
 use crate::db::Db;
 use crate::error::AppResult;
+use crate::handovers::documents::Storage;
+use crate::handovers::Settings;
 use crate::mrg::meetings::{self, NewAttendee, NewItem, NewMeeting};
 use crate::mrg::minutes::{self, MinutesInput, PointInput, RecommendationInput, ServiceInput};
 use crate::mrg::model::*;
@@ -24,6 +26,17 @@ fn submission(group: Uuid, case_id: Uuid) -> NewSubmission {
         needs: "Новорождённый, нуждается в уходе, наблюдении педиатра и стабильном жилье.".into(),
         capacity: "Мать готова заботиться о ребёнке, но не имеет жилья и дохода.".into(),
         resources: "Бабушка ребёнка живёт в г. Сургуте и готова помогать.".into(),
+        file_documents: Vec::new(),
+    }
+}
+
+/// The demo's document store, as the personal files' demo keeps it.
+fn settings() -> Settings {
+    Settings {
+        working_days: 3,
+        max_document_bytes: 1 << 20,
+        max_documents: 10,
+        storage: Storage::Database,
     }
 }
 
@@ -61,7 +74,8 @@ pub(super) async fn seed(
 
     // The held meeting, a week ago.
     let at = now - days(9);
-    let submitted = mrg::submit(db, &cast.head, submission(group.id, deciding), at).await?;
+    let new = submission(group.id, deciding);
+    let submitted = mrg::submit(db, &settings(), &cast.head, new, at).await?;
     let new = NewMeeting {
         group_id: group.id,
         starts_at: now - days(7),
@@ -253,9 +267,20 @@ pub(super) async fn seed(
         }
     }
 
-    // Next week's meeting, with the service's submission on its agenda.
+    // Next week's meeting, with the service's submission on its agenda; it attaches the
+    // maternity hospital's discharge summary from the case's personal file.
     let at = now - days(1);
-    let submitted = mrg::submit(db, &cast.head, submission(group.id, supported), at).await?;
+    let discharge = crate::casefiles::reads::documents(db, &cast.head, supported, at)
+        .await?
+        .into_iter()
+        .filter(|d| d.doc_type == crate::casefiles::model::CaseDocumentType::MedicalDocument)
+        .map(|d| d.id)
+        .collect();
+    let new = NewSubmission {
+        file_documents: discharge,
+        ..submission(group.id, supported)
+    };
+    let submitted = mrg::submit(db, &settings(), &cast.head, new, at).await?;
     let next = NewMeeting {
         group_id: group.id,
         starts_at: now + days(7),

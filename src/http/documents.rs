@@ -2,7 +2,8 @@
 //! the package (see [`crate::access::package_visible`]), or to an information request's
 //! answer, for a viewer that reads the answer (see
 //! [`crate::access::information_request_text_visible`]), or to a case's personal file,
-//! for a viewer that reads the case in FULL. Anyone else gets 404, whether
+//! for a viewer that reads the case in FULL, or to an MRG submission, for the lead that
+//! submitted it and the group's chair and secretary. Anyone else gets 404, whether
 //! or not the document exists, and as fast: the scope is in the SQL that finds the
 //! document, and its bytes are read only after. Each download is on the audit record
 //! before a byte leaves.
@@ -13,8 +14,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use uuid::Uuid;
 
-use crate::access::Caller;
-use crate::access::Viewer;
+use crate::access::{Actor, Caller, Viewer};
 use crate::app::AppState;
 use crate::audit::{self, Entry, Origin};
 use crate::db;
@@ -93,9 +93,11 @@ struct Found {
     audit: Entry,
 }
 
-/// The document `id` as the viewer may download it: a handover's, else an answer's.
-async fn find(state: &AppState, viewer: Viewer, id: Uuid, now: DateTime<Utc>) -> AppResult<Found> {
+/// The document `id` as the actor may download it: a handover's, else an answer's, else
+/// the personal file's, else an MRG submission's.
+async fn find(state: &AppState, actor: &Actor, id: Uuid, now: DateTime<Utc>) -> AppResult<Found> {
     let db = &state.db;
+    let viewer = actor.viewer();
     match store::downloadable_document(db, viewer, id, now).await {
         Ok((row, case_id)) => {
             let details = json!({ "handoverId": row.handover_id, "sha256": row.sha256 });
@@ -109,9 +111,40 @@ async fn find(state: &AppState, viewer: Viewer, id: Uuid, now: DateTime<Utc>) ->
                 sha256: row.sha256,
             })
         }
-        Err(AppError::NotFound(_)) => answer_or_file(state, viewer, id, now).await,
+        Err(AppError::NotFound(_)) => match answer_or_file(state, viewer, id, now).await {
+            Err(AppError::NotFound(_)) => attachment(state, actor, id, now).await,
+            other => other,
+        },
         Err(other) => Err(other),
     }
+}
+
+/// The MRG submission's attachment `id`, for the lead that submitted it and the group's
+/// chair and secretary.
+async fn attachment(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Found> {
+    use crate::mrg::store::{self as mrg, Seer};
+    let db = &state.db;
+    let (row, group_id, case_id) =
+        mrg::downloadable_attachment(db, Seer::of(actor, now), id).await?;
+    let details = json!({
+        "submissionId": row.submission_id,
+        "groupId": group_id,
+        "sha256": row.sha256,
+    });
+    let action = crate::mrg::audit_actions::MRG_ATTACHMENT_DOWNLOADED;
+    Ok(Found {
+        content: mrg::attachment_content(db, row.id).await?,
+        audit: downloaded(action, row.id, case_id, details),
+        id: row.id,
+        file_name: row.file_name,
+        content_type: row.content_type,
+        sha256: row.sha256,
+    })
 }
 
 /// The document `id` as the viewer may download it: an answer's, else the personal
@@ -173,7 +206,7 @@ async fn fetch(state: &AppState, caller: &Caller, id: &str) -> AppResult<Documen
     let actor = caller.actor()?;
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound("document"))?;
     let now = db::now();
-    let found = find(state, actor.viewer(), id, now).await?;
+    let found = find(state, actor, id, now).await?;
     let digest = repr_digest(&found.sha256)?;
     let bytes = match found.content {
         Some(bytes) => bytes,

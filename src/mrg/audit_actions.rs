@@ -21,4 +21,6 @@ crate::audit_actions! {
     MRG_MINUTES_AMENDED,
     /// A recommendation's status was updated, with a note.
     MRG_RECOMMENDATION_UPDATED,
+    /// A submission's attachment (a copy of a document of the case's file) was downloaded.
+    MRG_ATTACHMENT_DOWNLOADED,
 }

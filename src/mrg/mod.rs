@@ -11,6 +11,7 @@
 //! secretary, every other agency reads an extract ([`reads`]). Who sees what is
 //! [`crate::access::mrg`]'s to say.
 
+pub mod attachments;
 pub mod audit_actions;
 pub mod followup;
 pub mod graphql;
@@ -253,11 +254,15 @@ pub struct NewSubmission {
     pub needs: String,
     pub capacity: String,
     pub resources: String,
+    /// Documents of the case's personal file to attach ([`attachments`]).
+    pub file_documents: Vec<Uuid>,
 }
 
-/// The lead agency (its curator or head) asks the group to review a case it leads.
+/// The lead agency (its curator or head) asks the group to review a case it leads,
+/// attaching documents of the case's file.
 pub async fn submit(
     db: &Db,
+    settings: &crate::handovers::Settings,
     caller: &Caller,
     new: NewSubmission,
     now: DateTime<Utc>,
@@ -274,6 +279,7 @@ pub async fn submit(
     let needs = input::required_text("needs", &new.needs, rules::MAX_TEXT)?;
     let capacity = input::required_text("capacity", &new.capacity, rules::MAX_TEXT)?;
     let resources = input::required_text("resources", &new.resources, rules::MAX_TEXT)?;
+    attachments::check(db, actor, new.case_id, &new.file_documents, now).await?;
     let mut tx = db.begin().await?;
     store::get_group(db, Seer::of(actor, now), new.group_id).await?;
     if !store::group_agencies(&mut tx, new.group_id)
@@ -297,6 +303,7 @@ pub async fn submit(
         ));
     };
     crate::cases::ensure_open(&case)?;
+    let copies = attachments::copy(&mut tx, settings, case.id, &new.file_documents).await?;
     let row = SubmissionRow {
         id: Uuid::now_v7(),
         group_id: new.group_id,
@@ -312,7 +319,14 @@ pub async fn submit(
         submitted_at: now,
     };
     store::insert_submission(&mut tx, &row).await?;
-    let details = json!({ "submissionId": row.id, "groupId": row.group_id });
+    let in_database = settings.storage.in_database();
+    store::insert_attachments(&mut tx, row.id, &copies, in_database, now).await?;
+    let attached: Vec<Uuid> = copies.iter().map(|(_, from)| from.id).collect();
+    let details = json!({
+        "submissionId": row.id,
+        "groupId": row.group_id,
+        "fileDocumentIds": attached,
+    });
     crate::cases::note(
         &mut tx,
         actor,
@@ -332,6 +346,12 @@ pub async fn submit(
         now,
     )
     .await?;
-    tx.commit().await?;
+    // Files first, commit second: a failed commit removes the files again.
+    let checked: Vec<_> = copies.into_iter().map(|(d, _)| d).collect();
+    let files = settings.storage.write_files(&checked).await?;
+    if let Err(error) = tx.commit().await {
+        crate::handovers::documents::remove_files(&files).await;
+        return Err(error);
+    }
     Ok(row)
 }

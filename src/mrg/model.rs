@@ -409,3 +409,25 @@ pub struct ActionRow {
     pub acted_by_user_id: Uuid,
     pub acted_at: DateTime<Utc>,
 }
+
+/// A document of the case's personal file attached to a submission: the submission's own
+/// copy (without its bytes), naming the file's document it copies.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct AttachmentRow {
+    pub id: Uuid,
+    pub submission_id: Uuid,
+    pub case_document_id: Uuid,
+    pub doc_type: crate::casefiles::model::CaseDocumentType,
+    pub title: Option<String>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    /// When the file's document was uploaded.
+    pub uploaded_at: DateTime<Utc>,
+    pub attached_at: DateTime<Utc>,
+}
+
+/// The columns of `mrg_submission_documents`, in [`AttachmentRow`] order.
+pub const ATTACHMENT_COLUMNS: &str = "a.id, a.submission_id, a.case_document_id, a.doc_type,
+    a.title, a.file_name, a.content_type, a.size_bytes, a.sha256, a.uploaded_at, a.attached_at";

@@ -22,6 +22,28 @@ pub const MAX_TEXT: usize = 5_000;
 pub const MAX_ENTRIES: usize = 50;
 /// Days before its due date that a recommendation's agency is reminded.
 pub const DUE_SOON_DAYS: i64 = 3;
+/// The most documents of the personal file one submission attaches.
+pub const MAX_ATTACHMENTS: usize = 10;
+
+/// The attachments a submission names: at most [`MAX_ATTACHMENTS`], each once; a
+/// refusal names `fileDocumentIds` (too many) or `fileDocumentIds[i]` (a repeat).
+pub fn check_attachments(ids: &[Uuid]) -> AppResult<()> {
+    if ids.len() > MAX_ATTACHMENTS {
+        return Err(AppError::bad_input(
+            "fileDocumentIds",
+            format!("at most {MAX_ATTACHMENTS} documents"),
+        ));
+    }
+    for (i, id) in ids.iter().enumerate() {
+        if ids[..i].contains(id) {
+            return Err(AppError::bad_input(
+                format!("fileDocumentIds[{i}]"),
+                "the document is already attached",
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// The hub role a member's part in a group needs: the chair holds `MRG_CHAIR`, the
 /// secretary `MRG_SECRETARY`; any user of a hub agency may be a member.
@@ -262,6 +284,24 @@ mod tests {
 
     fn date(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, day).unwrap()
+    }
+
+    #[test]
+    fn attachments_are_bounded_and_each_named_once() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        assert!(check_attachments(&[]).is_ok());
+        assert!(check_attachments(&[a, b]).is_ok());
+        let repeat = check_attachments(&[a, b, a]).err();
+        assert!(
+            matches!(repeat, Some(AppError::BadUserInput { ref field, .. }) if field == "fileDocumentIds[2]"),
+            "{repeat:?}"
+        );
+        let many: Vec<Uuid> = (0..=MAX_ATTACHMENTS).map(|_| Uuid::now_v7()).collect();
+        let too_many = check_attachments(&many).err();
+        assert!(
+            matches!(too_many, Some(AppError::BadUserInput { ref field, .. }) if field == "fileDocumentIds"),
+            "{too_many:?}"
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod inforequest;
 pub mod journal;
 pub mod mrg;
 pub mod mrg_recommendation;
+pub mod mrg_submission;
 pub mod mrg_words;
 pub mod page;
 pub mod plan;
@@ -110,6 +111,8 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/requests/{id}/withdraw", post(inforequest::withdraw))
         .route("/cases/{id}/information-requests", post(inforequest::ask))
         .route("/mrg", get(mrg::list))
+        .route("/cases/{id}/mrg/new", get(mrg_submission::form))
+        .route("/cases/{id}/mrg", post(mrg_submission::submit))
         .route("/mrg/meetings/{id}", get(mrg::show))
         .route("/mrg/meetings/{id}/attendance", post(mrg::attend))
         .route("/mrg/meetings/{id}/approve", post(mrg::approve))

@@ -74,7 +74,14 @@ pub struct MeetingPageView {
     pub approved: bool,
     pub officer: bool,
     pub chair: bool,
-    pub agenda: Vec<(i32, String, String)>,
+    /// Position, title, the lead presenting, and (for the chair and secretary) the
+    /// submission's attachments.
+    pub agenda: Vec<(
+        i32,
+        String,
+        String,
+        Vec<super::mrg_submission::AttachmentLink>,
+    )>,
     pub attendance: Vec<(String, String, String)>,
     pub review: Vec<RecRow>,
     pub minutes: Vec<MinutesRow>,
@@ -307,7 +314,12 @@ async fn meeting_view(
             .lead_agency_id
             .map(|a| name_of(&agencies, a))
             .unwrap_or_default();
-        agenda.push((i.position, title, lead));
+        let attached = if view.officer() {
+            super::mrg_submission::attachment_links(state, caller, &i).await?
+        } else {
+            Vec::new()
+        };
+        agenda.push((i.position, title, lead, attached));
     }
     let attendance = reads::attendance(db, &view)
         .await?

@@ -96,7 +96,7 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
     let meetings: Value = client
         .post(format!("{base}/graphql"))
         .bearer_auth(token)
-        .json(&json!({ "query": "{ mrgMeetings { minutesStatus } decisions(first: 20) { edges { node { status } } } }" }))
+        .json(&json!({ "query": "{ mrgMeetings { minutesStatus agenda { attachments { kind fileName downloadPath } } } decisions(first: 20) { edges { node { status } } } }" }))
         .send()
         .await
         .expect("meetings")
@@ -114,6 +114,11 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
         [&json!("DRAFT"), &json!("APPROVED")],
         "{meetings}"
     );
+    // Next week's submission attaches the discharge summary from the case's file; the
+    // chair lists it.
+    let attached = &meetings["data"]["mrgMeetings"][0]["agenda"][0]["attachments"];
+    assert_eq!(attached.as_array().map(Vec::len), Some(1), "{meetings}");
+    assert_eq!(attached[0]["kind"], "MEDICAL_DOCUMENT", "{meetings}");
     let decided = meetings["data"]["decisions"]["edges"]
         .as_array()
         .map_or(0, Vec::len);

@@ -187,6 +187,69 @@ impl SubmissionNode {
     async fn resources(&self, ctx: &Context<'_>) -> Option<String> {
         self.0.summary.open(ctx.caller()).map(|s| s[3].clone())
     }
+    /// Documents of the case's personal file attached to it (read noted).
+    async fn attachments(&self, ctx: &Context<'_>) -> Res<Vec<Attachment>> {
+        attachments(ctx, Some(self.0.row.id), Some(self.0.row.case_id)).await
+    }
+}
+
+/// A submission's attachments the caller reads: the submitting lead's and the group's
+/// chair's and secretary's; an empty list for anyone else.
+async fn attachments(
+    ctx: &Context<'_>,
+    submission: Option<Uuid>,
+    case_id: Option<Uuid>,
+) -> Res<Vec<Attachment>> {
+    let (Some(submission), Some(case_id)) = (submission, case_id) else {
+        return Ok(Vec::new());
+    };
+    let rows = crate::mrg::attachments::of_submission(
+        &ctx.state().db,
+        ctx.caller(),
+        submission,
+        case_id,
+        db::now(),
+    )
+    .await?;
+    Ok(rows.into_iter().map(Attachment::from).collect())
+}
+
+/// A document of the case's personal file attached to a submission: the submission's own
+/// copy.
+#[derive(SimpleObject)]
+#[graphql(name = "MrgAttachment")]
+pub struct Attachment {
+    id: ID,
+    /// The title the file gave it, if any.
+    title: Option<String>,
+    /// What the document is, as the personal file types it.
+    kind: crate::casefiles::model::CaseDocumentType,
+    file_name: String,
+    /// Read from the content: application/pdf, image/jpeg or image/png.
+    content_type: String,
+    size_bytes: i64,
+    /// SHA-256 of the content, hex.
+    sha256: String,
+    /// When the document was uploaded to the personal file.
+    uploaded_at: DateTime<Utc>,
+    /// GET it with your bearer token; each download is audited.
+    download_path: String,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(a: AttachmentRow) -> Self {
+        Attachment {
+            id: id(a.id),
+            download_path: format!("/documents/{}", a.id),
+            title: a.title,
+            kind: a.doc_type,
+            file_name: a.file_name,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+            sha256: a.sha256,
+            uploaded_at: a.uploaded_at,
+        }
+    }
 }
 
 /// A meeting of a working group.
@@ -303,6 +366,12 @@ impl AgendaItemNode {
     /// The draft's version: send it back with `saveMinutes`.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+    /// The submission's attachments: for the group's chair and secretary and the lead
+    /// that submitted it; an empty list for the other members, who read the case only in
+    /// SUMMARY (read noted).
+    async fn attachments(&self, ctx: &Context<'_>) -> Res<Vec<Attachment>> {
+        attachments(ctx, self.0.submission_id, self.0.case_id).await
     }
 }
 

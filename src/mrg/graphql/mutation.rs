@@ -222,8 +222,12 @@ impl MrgMutation {
         Ok(row.into())
     }
     /// The lead agency asks a group to review a case it leads (заявка): the question and
-    /// a short summary under the three assessments.
+    /// a short summary under the three assessments, and documents of the case's personal
+    /// file attached (each copied; the group's chair and secretary download them).
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "crate::graphql::cost::documents(file_document_ids.len(), child_complexity)"
+    )]
     async fn submit_case_to_mrg(
         &self,
         ctx: &Context<'_>,
@@ -233,7 +237,16 @@ impl MrgMutation {
         needs: String,
         capacity: String,
         resources: String,
+        #[graphql(
+            default,
+            desc = "Documents of the case's personal file (`Case.documents`) to attach, each once, at most 10."
+        )]
+        file_document_ids: Vec<ID>,
     ) -> Res<ID> {
+        let mut file_documents = Vec::with_capacity(file_document_ids.len());
+        for (i, d) in file_document_ids.iter().enumerate() {
+            file_documents.push(parse_id(&format!("fileDocumentIds[{i}]"), d)?);
+        }
         let new = crate::mrg::NewSubmission {
             group_id: parse_id("groupId", &group_id)?,
             case_id: parse_id("caseId", &case_id)?,
@@ -241,8 +254,11 @@ impl MrgMutation {
             needs,
             capacity,
             resources,
+            file_documents,
         };
-        let row = crate::mrg::submit(&ctx.state().db, ctx.caller(), new, db::now()).await?;
+        let state = ctx.state();
+        let settings = crate::handovers::Settings::from_config(&state.config);
+        let row = crate::mrg::submit(&state.db, &settings, ctx.caller(), new, db::now()).await?;
         Ok(id(row.id))
     }
     /// Schedules a meeting with its agenda (the group's chair or secretary). Each case on

@@ -46,9 +46,11 @@ macro_rules! seen {
 }
 
 mod actions;
+mod attachments;
 mod recommendations;
 
 pub use actions::*;
+pub use attachments::*;
 pub use recommendations::*;
 
 async fn exec(tx: &mut Tx, q: &str, f: impl FnOnce(Binder) -> Binder) -> AppResult<u64> {

@@ -16,6 +16,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::i18n::local_time;
+use super::mrg_minutes::FormView;
+use super::mrg_minutes_words::MinutesWords;
 use super::mrg_words::MrgWords;
 use super::page::{self, Page};
 use super::{records, session};
@@ -56,6 +58,8 @@ pub struct MinutesRow {
     pub decision: String,
     pub recs: Vec<RecRow>,
     pub amendments: Vec<(String, String, String)>,
+    /// The secretary's form of the item (see `mrg_minutes`).
+    pub form: FormView,
 }
 
 /// A meeting as its page shows it.
@@ -90,6 +94,8 @@ struct MeetingPage<'a> {
     error: Option<String>,
     goals: Vec<(&'static str, &'static str)>,
     services: Vec<(&'static str, &'static str)>,
+    mw: &'static MinutesWords,
+    assessments: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -201,6 +207,7 @@ async fn minutes_rows(
     let names = names(state, &ids).await?;
     let mut rows = Vec::new();
     for i in items {
+        let form = super::mrg_minutes::form_of(&i, &names);
         let item = &i.item;
         let title = match (item.case_id, &item.topic) {
             (Some(case), _) => format!("{} {}", w.case, case_number(state, caller, case).await),
@@ -274,6 +281,7 @@ async fn minutes_rows(
                     )
                 })
                 .collect(),
+            form,
         });
     }
     Ok(rows)
@@ -455,26 +463,81 @@ async fn render(
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
+    show_page(state, caller, page, id, error, status, None).await
+}
+
+/// The meeting's page with one item's minutes form as it was posted (its message
+/// inside it); once approved, the form is gone and the message shows on top.
+pub(super) async fn render_typed(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+    status: StatusCode,
+    typed: Option<(Uuid, FormView)>,
+) -> Response {
+    show_page(state, caller, page, id, None, status, typed).await
+}
+
+async fn show_page(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+    mut error: Option<String>,
+    status: StatusCode,
+    typed: Option<(Uuid, FormView)>,
+) -> Response {
     match meeting_view(state, caller, page, id).await {
-        Ok(m) => page::html(
-            status,
-            &MeetingPage {
-                page,
-                w: words(page),
-                m: &m,
-                error,
-                goals: LongTermGoal::ALL
-                    .iter()
-                    .map(|g| (g.as_str(), words(page).goal(*g)))
-                    .collect(),
-                services: ServiceType::ALL
-                    .iter()
-                    .map(|s| (s.as_str(), words(page).service(*s)))
-                    .collect(),
-            },
-        ),
+        Ok(mut m) => {
+            if let Some((item, mut form)) = typed {
+                let approved = m.approved;
+                match m.minutes.iter_mut().find(|r| r.item_id == item) {
+                    Some(row) if !approved => {
+                        if form.stale {
+                            form.version = row.form.version;
+                        }
+                        super::mrg_minutes::label(&mut form, &m.agencies);
+                        row.form = form;
+                    }
+                    _ => error = form.error,
+                }
+            }
+            meeting_page(page, &m, error, status)
+        }
         Err(error) => page::error(page, caller, error, &format!("/mrg/meetings/{id}")),
     }
+}
+
+fn meeting_page(
+    page: &Page,
+    m: &MeetingPageView,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let w = words(page);
+    page::html(
+        status,
+        &MeetingPage {
+            page,
+            w,
+            mw: MinutesWords::of(page.lang),
+            assessments: Assessment::ALL
+                .iter()
+                .map(|a| (a.as_str(), w.assessment(*a)))
+                .collect(),
+            m,
+            error,
+            goals: LongTermGoal::ALL
+                .iter()
+                .map(|g| (g.as_str(), w.goal(*g)))
+                .collect(),
+            services: ServiceType::ALL
+                .iter()
+                .map(|s| (s.as_str(), w.service(*s)))
+                .collect(),
+        },
+    )
 }
 
 /// `GET /mrg/meetings/{id}`.

@@ -39,6 +39,7 @@ mod logs;
 mod metrics;
 mod mrg;
 mod mrg_actions;
+mod mrg_minutes_pages;
 mod mrg_pages;
 mod mrg_plan_tasks;
 mod notifications;

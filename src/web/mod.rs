@@ -22,6 +22,7 @@ pub mod inforequest;
 pub mod journal;
 pub mod mrg;
 pub mod mrg_minutes;
+pub mod mrg_minutes_rows;
 pub mod mrg_minutes_words;
 pub mod mrg_recommendation;
 pub mod mrg_words;

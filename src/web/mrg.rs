@@ -1,6 +1,7 @@
 //! The MRG's pages: the meetings list (`/mrg`), a meeting's page (`/mrg/meetings/{id}`,
 //! the link in the e-mails) with its agenda, attendance, review of execution and, for
-//! the secretary and the chair, the minutes form of each item and the approve button;
+//! the secretary and the chair, the minutes form of each item (`mrg_minutes`; the
+//! minutes as shown, `mrg_minutes_rows`) and the approve button;
 //! the printed protocol (chair and secretary) and the printed extract (every other
 //! agency, its own cases and recommendations only); a recommendation's page
 //! (`/mrg/recommendations/{id}`) where its agency records progress. Everything is read
@@ -17,6 +18,7 @@ use uuid::Uuid;
 
 use super::i18n::local_time;
 use super::mrg_minutes::FormView;
+use super::mrg_minutes_rows::{minutes_rows, MinutesRow};
 use super::mrg_minutes_words::MinutesWords;
 use super::mrg_words::MrgWords;
 use super::page::{self, Page};
@@ -27,7 +29,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
 use crate::mrg::meetings::NewAttendee;
 use crate::mrg::model::*;
-use crate::mrg::reads::{self, ItemMinutes, MeetingView};
+use crate::mrg::reads::{self, MeetingView};
 use crate::{agencies, cases, db};
 
 /// A recommendation as the pages show it.
@@ -41,25 +43,6 @@ pub struct RecRow {
     pub overdue: bool,
     pub case: String,
     pub case_id: Uuid,
-}
-
-/// One item's minutes as the pages show them.
-pub struct MinutesRow {
-    pub item_id: Uuid,
-    pub position: i32,
-    pub title: String,
-    pub is_case: bool,
-    pub version: i32,
-    pub points: Vec<(&'static str, String, String)>,
-    pub child: String,
-    pub family: String,
-    pub services: Vec<(&'static str, String)>,
-    pub goal: String,
-    pub decision: String,
-    pub recs: Vec<RecRow>,
-    pub amendments: Vec<(String, String, String)>,
-    /// The secretary's form of the item (see `mrg_minutes`).
-    pub form: FormView,
 }
 
 /// A meeting as its page shows it.
@@ -129,12 +112,12 @@ pub(super) fn words(page: &Page) -> &'static MrgWords {
     MrgWords::of(page.lang)
 }
 
-async fn names(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<(Uuid, String)>> {
+pub(super) async fn names(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<(Uuid, String)>> {
     let rows = agencies::store::get_many(&state.db, ids).await?;
     Ok(rows.into_iter().map(|a| (a.id, a.name)).collect())
 }
 
-fn name_of(names: &[(Uuid, String)], id: Uuid) -> String {
+pub(super) fn name_of(names: &[(Uuid, String)], id: Uuid) -> String {
     names
         .iter()
         .find(|n| n.0 == id)
@@ -143,7 +126,7 @@ fn name_of(names: &[(Uuid, String)], id: Uuid) -> String {
 }
 
 /// The case's number as the caller sees the case (its scope decides), else a dash.
-async fn case_number(state: &AppState, caller: &Caller, case: Uuid) -> String {
+pub(super) async fn case_number(state: &AppState, caller: &Caller, case: Uuid) -> String {
     let Ok(viewer) = caller.viewer() else {
         return "—".into();
     };
@@ -182,106 +165,6 @@ pub(super) async fn rec_rows(
             overdue: crate::mrg::rules::is_overdue(row.status, row.due_at, now),
             case: case_number(state, caller, row.case_id).await,
             case_id: row.case_id,
-        });
-    }
-    Ok(rows)
-}
-
-async fn minutes_rows(
-    state: &AppState,
-    caller: &Caller,
-    page: &Page,
-    items: Vec<ItemMinutes>,
-) -> AppResult<Vec<MinutesRow>> {
-    let w = words(page);
-    let mut ids: Vec<Uuid> = Vec::new();
-    for i in &items {
-        ids.extend(
-            i.item
-                .information_points()
-                .iter()
-                .filter_map(|p| p.agency_id),
-        );
-        ids.extend(i.item.chosen_services().iter().map(|s| s.agency_id));
-    }
-    let names = names(state, &ids).await?;
-    let mut rows = Vec::new();
-    for i in items {
-        let form = super::mrg_minutes::form_of(&i, &names);
-        let item = &i.item;
-        let title = match (item.case_id, &item.topic) {
-            (Some(case), _) => format!("{} {}", w.case, case_number(state, caller, case).await),
-            (None, Some(topic)) => topic.clone(),
-            _ => String::new(),
-        };
-        let recs = i
-            .recommendations
-            .iter()
-            .cloned()
-            .map(|r| reads::RecommendationView::of(r, true))
-            .collect();
-        rows.push(MinutesRow {
-            item_id: item.id,
-            position: item.position,
-            title,
-            is_case: item.case_id.is_some(),
-            version: item.version,
-            points: item
-                .information_points()
-                .into_iter()
-                .map(|p| {
-                    let from = p
-                        .organisation
-                        .clone()
-                        .or(p.agency_id.map(|a| name_of(&names, a)))
-                        .unwrap_or_default();
-                    (w.assessment(p.assessment), p.text, from)
-                })
-                .collect(),
-            child: item
-                .child_opinion
-                .clone()
-                .or(item
-                    .child_not_heard_reason
-                    .as_ref()
-                    .map(|r| format!("{}: {r}", w.child_not_heard)))
-                .unwrap_or_default(),
-            family: match item.family_participated {
-                Some(true) => format!(
-                    "{}. {}",
-                    w.yes,
-                    item.family_position.clone().unwrap_or_default()
-                ),
-                Some(false) => format!(
-                    "{}. {}",
-                    w.no,
-                    item.family_position.clone().unwrap_or_default()
-                ),
-                None => item.family_position.clone().unwrap_or_default(),
-            },
-            services: item
-                .chosen_services()
-                .into_iter()
-                .map(|s| (w.service(s.service_type), name_of(&names, s.agency_id)))
-                .collect(),
-            goal: item
-                .long_term_goal
-                .map(|g| w.goal(g).to_owned())
-                .unwrap_or_default(),
-            decision: item.decision.clone().unwrap_or_default(),
-            recs: rec_rows(state, caller, page, recs).await?,
-            amendments: i
-                .amendments
-                .iter()
-                .map(|a| {
-                    (
-                        local_time(a.amended_at, page.zone),
-                        a.reason.clone(),
-                        a.text.clone(),
-                    )
-                })
-                .collect(),
-            form,
         });
     }
     Ok(rows)

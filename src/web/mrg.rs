@@ -383,6 +383,8 @@ async fn show_page(
                         super::mrg_minutes::label(&mut form, &m.agencies);
                         row.form = form;
                     }
+                    // Approved meanwhile: no form to keep, the page's general words.
+                    _ if form.stale => error = Some(words(page).conflict.into()),
                     _ => error = form.error,
                 }
             }

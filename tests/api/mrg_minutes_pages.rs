@@ -258,6 +258,15 @@ async fn a_stale_minutes_form_gets_the_conflict_and_keeps_what_was_typed() {
     // Saving again on purpose replaces the colleague's version.
     set(&browser, "rec-due-1-1", &day(6)).await;
     browser.click("#save-1").await;
+
+    // Approved meanwhile, the form is gone and the page says why.
+    let body = m.approve(&m.chair, &meeting).await;
+    assert!(body["errors"].is_null(), "{body}");
+    browser.fill("decision-1", "Поздняя правка").await;
+    browser.click("#save-1").await;
+    let text = browser.text().await;
+    assert!(text.contains("уже утверждён"), "{text}");
+    assert!(!text.contains("Сохранить"), "read-only: {text}");
     browser.close().await;
     let seen = minutes_of(&body_of(&m, &meeting).await, "mrgMeeting");
     assert_eq!(seen["decision"], "Моё решение", "{seen}");

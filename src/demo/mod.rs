@@ -17,6 +17,7 @@ mod casework;
 mod handovers;
 mod inforequests;
 mod mrg;
+mod mrg_plan;
 mod plans;
 mod records;
 mod reports;

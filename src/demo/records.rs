@@ -185,6 +185,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> AppResult<()> {
     super::casefiles::seed(db, &cast, [deciding, supported], now).await?;
     super::inforequests::seed(db, &cast, [deciding, supported], now).await?;
     super::mrg::seed(db, &cast, [deciding, supported], now).await?;
+    super::mrg_plan::seed(db, &cast, deciding, now).await?;
     super::reunification::seed(db, &cast, now).await?;
     super::casework::seed(db, now).await
 }

@@ -21,6 +21,9 @@ pub mod i18n;
 pub mod inforequest;
 pub mod journal;
 pub mod mrg;
+pub mod mrg_minutes;
+pub mod mrg_minutes_rows;
+pub mod mrg_minutes_words;
 pub mod mrg_recommendation;
 pub mod mrg_submission;
 pub mod mrg_words;
@@ -116,7 +119,10 @@ pub fn routes() -> Router<(AppState, Schemas)> {
         .route("/mrg/meetings/{id}", get(mrg::show))
         .route("/mrg/meetings/{id}/attendance", post(mrg::attend))
         .route("/mrg/meetings/{id}/approve", post(mrg::approve))
-        .route("/mrg/meetings/{id}/items/{item}/minutes", post(mrg::save))
+        .route(
+            "/mrg/meetings/{id}/items/{item}/minutes",
+            post(mrg_minutes::save),
+        )
         .route("/mrg/meetings/{id}/{print}", get(mrg::print))
         .route(
             "/mrg/recommendations/{id}",

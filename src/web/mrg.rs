@@ -1,6 +1,7 @@
 //! The MRG's pages: the meetings list (`/mrg`), a meeting's page (`/mrg/meetings/{id}`,
 //! the link in the e-mails) with its agenda, attendance, review of execution and, for
-//! the secretary and the chair, the minutes form of each item and the approve button;
+//! the secretary and the chair, the minutes form of each item (`mrg_minutes`; the
+//! minutes as shown, `mrg_minutes_rows`) and the approve button;
 //! the printed protocol (chair and secretary) and the printed extract (every other
 //! agency, its own cases and recommendations only); a recommendation's page
 //! (`/mrg/recommendations/{id}`) where its agency records progress. Everything is read
@@ -12,11 +13,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::i18n::local_time;
+use super::mrg_minutes::FormView;
+use super::mrg_minutes_rows::{minutes_rows, MinutesRow};
+use super::mrg_minutes_words::MinutesWords;
 use super::mrg_words::MrgWords;
 use super::page::{self, Page};
 use super::{records, session};
@@ -25,9 +28,8 @@ use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::graphql::Schemas;
 use crate::mrg::meetings::NewAttendee;
-use crate::mrg::minutes::{MinutesInput, PointInput, RecommendationInput, ServiceInput};
 use crate::mrg::model::*;
-use crate::mrg::reads::{self, ItemMinutes, MeetingView};
+use crate::mrg::reads::{self, MeetingView};
 use crate::{agencies, cases, db};
 
 /// A recommendation as the pages show it.
@@ -41,23 +43,6 @@ pub struct RecRow {
     pub overdue: bool,
     pub case: String,
     pub case_id: Uuid,
-}
-
-/// One item's minutes as the pages show them.
-pub struct MinutesRow {
-    pub item_id: Uuid,
-    pub position: i32,
-    pub title: String,
-    pub is_case: bool,
-    pub version: i32,
-    pub points: Vec<(&'static str, String, String)>,
-    pub child: String,
-    pub family: String,
-    pub services: Vec<(&'static str, String)>,
-    pub goal: String,
-    pub decision: String,
-    pub recs: Vec<RecRow>,
-    pub amendments: Vec<(String, String, String)>,
 }
 
 /// A meeting as its page shows it.
@@ -99,6 +84,8 @@ struct MeetingPage<'a> {
     error: Option<String>,
     goals: Vec<(&'static str, &'static str)>,
     services: Vec<(&'static str, &'static str)>,
+    mw: &'static MinutesWords,
+    assessments: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -132,12 +119,12 @@ pub(super) fn words(page: &Page) -> &'static MrgWords {
     MrgWords::of(page.lang)
 }
 
-async fn names(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<(Uuid, String)>> {
+pub(super) async fn names(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<(Uuid, String)>> {
     let rows = agencies::store::get_many(&state.db, ids).await?;
     Ok(rows.into_iter().map(|a| (a.id, a.name)).collect())
 }
 
-fn name_of(names: &[(Uuid, String)], id: Uuid) -> String {
+pub(super) fn name_of(names: &[(Uuid, String)], id: Uuid) -> String {
     names
         .iter()
         .find(|n| n.0 == id)
@@ -146,7 +133,7 @@ fn name_of(names: &[(Uuid, String)], id: Uuid) -> String {
 }
 
 /// The case's number as the caller sees the case (its scope decides), else a dash.
-async fn case_number(state: &AppState, caller: &Caller, case: Uuid) -> String {
+pub(super) async fn case_number(state: &AppState, caller: &Caller, case: Uuid) -> String {
     let Ok(viewer) = caller.viewer() else {
         return "—".into();
     };
@@ -185,104 +172,6 @@ pub(super) async fn rec_rows(
             overdue: crate::mrg::rules::is_overdue(row.status, row.due_at, now),
             case: case_number(state, caller, row.case_id).await,
             case_id: row.case_id,
-        });
-    }
-    Ok(rows)
-}
-
-async fn minutes_rows(
-    state: &AppState,
-    caller: &Caller,
-    page: &Page,
-    items: Vec<ItemMinutes>,
-) -> AppResult<Vec<MinutesRow>> {
-    let w = words(page);
-    let mut ids: Vec<Uuid> = Vec::new();
-    for i in &items {
-        ids.extend(
-            i.item
-                .information_points()
-                .iter()
-                .filter_map(|p| p.agency_id),
-        );
-        ids.extend(i.item.chosen_services().iter().map(|s| s.agency_id));
-    }
-    let names = names(state, &ids).await?;
-    let mut rows = Vec::new();
-    for i in items {
-        let item = &i.item;
-        let title = match (item.case_id, &item.topic) {
-            (Some(case), _) => format!("{} {}", w.case, case_number(state, caller, case).await),
-            (None, Some(topic)) => topic.clone(),
-            _ => String::new(),
-        };
-        let recs = i
-            .recommendations
-            .iter()
-            .cloned()
-            .map(|r| reads::RecommendationView::of(r, true))
-            .collect();
-        rows.push(MinutesRow {
-            item_id: item.id,
-            position: item.position,
-            title,
-            is_case: item.case_id.is_some(),
-            version: item.version,
-            points: item
-                .information_points()
-                .into_iter()
-                .map(|p| {
-                    let from = p
-                        .organisation
-                        .clone()
-                        .or(p.agency_id.map(|a| name_of(&names, a)))
-                        .unwrap_or_default();
-                    (w.assessment(p.assessment), p.text, from)
-                })
-                .collect(),
-            child: item
-                .child_opinion
-                .clone()
-                .or(item
-                    .child_not_heard_reason
-                    .as_ref()
-                    .map(|r| format!("{}: {r}", w.child_not_heard)))
-                .unwrap_or_default(),
-            family: match item.family_participated {
-                Some(true) => format!(
-                    "{}. {}",
-                    w.yes,
-                    item.family_position.clone().unwrap_or_default()
-                ),
-                Some(false) => format!(
-                    "{}. {}",
-                    w.no,
-                    item.family_position.clone().unwrap_or_default()
-                ),
-                None => item.family_position.clone().unwrap_or_default(),
-            },
-            services: item
-                .chosen_services()
-                .into_iter()
-                .map(|s| (w.service(s.service_type), name_of(&names, s.agency_id)))
-                .collect(),
-            goal: item
-                .long_term_goal
-                .map(|g| w.goal(g).to_owned())
-                .unwrap_or_default(),
-            decision: item.decision.clone().unwrap_or_default(),
-            recs: rec_rows(state, caller, page, recs).await?,
-            amendments: i
-                .amendments
-                .iter()
-                .map(|a| {
-                    (
-                        local_time(a.amended_at, page.zone),
-                        a.reason.clone(),
-                        a.text.clone(),
-                    )
-                })
-                .collect(),
         });
     }
     Ok(rows)
@@ -469,26 +358,83 @@ async fn render(
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
+    show_page(state, caller, page, id, error, status, None).await
+}
+
+/// The meeting's page with one item's minutes form as it was posted (its message
+/// inside it); once approved, the form is gone and the message shows on top.
+pub(super) async fn render_typed(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+    status: StatusCode,
+    typed: Option<(Uuid, FormView)>,
+) -> Response {
+    show_page(state, caller, page, id, None, status, typed).await
+}
+
+async fn show_page(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: Uuid,
+    mut error: Option<String>,
+    status: StatusCode,
+    typed: Option<(Uuid, FormView)>,
+) -> Response {
     match meeting_view(state, caller, page, id).await {
-        Ok(m) => page::html(
-            status,
-            &MeetingPage {
-                page,
-                w: words(page),
-                m: &m,
-                error,
-                goals: LongTermGoal::ALL
-                    .iter()
-                    .map(|g| (g.as_str(), words(page).goal(*g)))
-                    .collect(),
-                services: ServiceType::ALL
-                    .iter()
-                    .map(|s| (s.as_str(), words(page).service(*s)))
-                    .collect(),
-            },
-        ),
+        Ok(mut m) => {
+            if let Some((item, mut form)) = typed {
+                let approved = m.approved;
+                match m.minutes.iter_mut().find(|r| r.item_id == item) {
+                    Some(row) if !approved => {
+                        if form.stale {
+                            form.version = row.form.version;
+                        }
+                        super::mrg_minutes::label(&mut form, &m.agencies);
+                        row.form = form;
+                    }
+                    // Approved meanwhile: no form to keep, the page's general words.
+                    _ if form.stale => error = Some(words(page).conflict.into()),
+                    _ => error = form.error,
+                }
+            }
+            meeting_page(page, &m, error, status)
+        }
         Err(error) => page::error(page, caller, error, &format!("/mrg/meetings/{id}")),
     }
+}
+
+fn meeting_page(
+    page: &Page,
+    m: &MeetingPageView,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let w = words(page);
+    page::html(
+        status,
+        &MeetingPage {
+            page,
+            w,
+            mw: MinutesWords::of(page.lang),
+            assessments: Assessment::ALL
+                .iter()
+                .map(|a| (a.as_str(), w.assessment(*a)))
+                .collect(),
+            m,
+            error,
+            goals: LongTermGoal::ALL
+                .iter()
+                .map(|g| (g.as_str(), w.goal(*g)))
+                .collect(),
+            services: ServiceType::ALL
+                .iter()
+                .map(|s| (s.as_str(), w.service(*s)))
+                .collect(),
+        },
+    )
 }
 
 /// `GET /mrg/meetings/{id}`.
@@ -552,7 +498,7 @@ pub async fn print(
     }
 }
 
-async fn after(
+pub(super) async fn after(
     state: &AppState,
     caller: &Caller,
     page: &Page,
@@ -671,173 +617,6 @@ pub async fn attend(
     };
     let result = result.await;
     after(&state, &caller, &page, id, result).await
-}
-
-/// The posted minutes of one item: the stage fields, and one new point, service and
-/// recommendation appended to those already there.
-#[derive(Deserialize)]
-pub struct MinutesForm {
-    csrf: String,
-    version: i32,
-    #[serde(default)]
-    assessment: String,
-    #[serde(default)]
-    point: String,
-    #[serde(default)]
-    child_opinion: String,
-    #[serde(default)]
-    child_not_heard_reason: String,
-    #[serde(default)]
-    family_participated: String,
-    #[serde(default)]
-    family_position: String,
-    #[serde(default)]
-    service_type: String,
-    #[serde(default)]
-    service_agency: String,
-    #[serde(default)]
-    long_term_goal: String,
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    rec_text: String,
-    #[serde(default)]
-    rec_to: String,
-    #[serde(default)]
-    rec_person: String,
-    #[serde(default)]
-    rec_due: String,
-}
-
-fn some(text: String) -> Option<String> {
-    Some(text).filter(|t| !t.trim().is_empty())
-}
-
-/// `POST /mrg/meetings/{id}/items/{item}/minutes`.
-pub async fn save(
-    State((state, _)): State<(AppState, Schemas)>,
-    caller: Caller,
-    headers: HeaderMap,
-    Path((id, item)): Path<(String, String)>,
-    Form(form): Form<MinutesForm>,
-) -> Response {
-    let page = match page::frame(&state, &caller, &headers, &format!("/mrg/meetings/{id}")).await {
-        Ok(page) => page,
-        Err(answer) => return answer,
-    };
-    let (Some(id), Some(item)) = (parse(&id), parse(&item)) else {
-        return page::not_found(&page);
-    };
-    if !session::form_ok(&headers, &form.csrf) {
-        return page::form_expired(&page);
-    }
-    let result = async {
-        let view = reads::meeting(&state.db, &caller, id, db::now()).await?;
-        let current = reads::minutes(&state.db, &caller, &view)
-            .await?
-            .and_then(|items| items.into_iter().find(|i| i.item.id == item))
-            .ok_or(AppError::Forbidden("only the chair or secretary"))?;
-        let input = minutes_input(&caller, current, form)?;
-        crate::mrg::minutes::save(&state.db, &caller, item, input.1, input.0, db::now())
-            .await
-            .map(|_| ())
-    };
-    let result = result.await;
-    after(&state, &caller, &page, id, result).await
-}
-
-fn minutes_input(
-    caller: &Caller,
-    current: ItemMinutes,
-    form: MinutesForm,
-) -> AppResult<(MinutesInput, i32)> {
-    let agency = caller.actor()?.agency_id;
-    let item = &current.item;
-    let mut information: Vec<PointInput> = item
-        .information_points()
-        .into_iter()
-        .map(|p| PointInput {
-            assessment: p.assessment,
-            text: p.text,
-            agency_id: p.agency_id,
-            organisation: p.organisation,
-        })
-        .collect();
-    if let (Some(text), Some(assessment)) = (some(form.point), Assessment::parse(&form.assessment))
-    {
-        information.push(PointInput {
-            assessment,
-            text,
-            agency_id: agency,
-            organisation: None,
-        });
-    }
-    let mut services: Vec<ServiceInput> = item
-        .chosen_services()
-        .into_iter()
-        .map(|s| ServiceInput {
-            service_type: s.service_type,
-            agency_id: s.agency_id,
-            note: s.note,
-        })
-        .collect();
-    if let (Some(kind), Some(agency)) = (
-        ServiceType::parse(&form.service_type),
-        parse(&form.service_agency),
-    ) {
-        services.push(ServiceInput {
-            service_type: kind,
-            agency_id: agency,
-            note: None,
-        });
-    }
-    let mut recommendations: Vec<RecommendationInput> = current
-        .recommendations
-        .iter()
-        .map(|r| RecommendationInput {
-            text: r.text.clone(),
-            addressee: r.addressee,
-            agency_id: (r.addressee == Addressee::Agency).then_some(r.agency_id),
-            responsible_person: r.responsible_person.clone(),
-            due_date: r.due_date,
-        })
-        .collect();
-    if let Some(text) = some(form.rec_text) {
-        let due = NaiveDate::parse_from_str(&form.rec_due, "%Y-%m-%d").map_err(|_| {
-            AppError::bad_input(
-                format!("recommendations[{}].dueDate", recommendations.len()),
-                "a date",
-            )
-        })?;
-        let family = form.rec_to == "family";
-        recommendations.push(RecommendationInput {
-            text,
-            addressee: if family {
-                Addressee::Family
-            } else {
-                Addressee::Agency
-            },
-            agency_id: if family { None } else { parse(&form.rec_to) },
-            responsible_person: some(form.rec_person),
-            due_date: due,
-        });
-    }
-    let input = MinutesInput {
-        information,
-        child_opinion: some(form.child_opinion),
-        child_not_heard_reason: some(form.child_not_heard_reason),
-        family_participated: match form.family_participated.as_str() {
-            "yes" => Some(true),
-            "no" => Some(false),
-            _ => None,
-        },
-        family_position: some(form.family_position),
-        services,
-        long_term_goal: LongTermGoal::parse(&form.long_term_goal),
-        decision: some(form.decision),
-        recommendations,
-    };
-    Ok((input, form.version))
 }
 
 /// A posted form with only its token.

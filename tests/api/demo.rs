@@ -312,4 +312,48 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
         issued.iter().any(|c| c["status"] == "ISSUED"),
         "an issued half-year conclusion: {body}"
     );
+
+    // An MRG recommendation became a task of the case's decision-change plan.
+    let curator = sign_in("curator@demo.caselink").await;
+    let body = post(
+        curator.clone(),
+        "{ decisions(first: 20) { edges { node { text status case { id } became { kind targetId } } } } }",
+    )
+    .await;
+    let planned: Vec<Value> = body["data"]["decisions"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| e["node"].clone())
+        .filter(|n| n["became"][0]["kind"] == "PLAN_TASK")
+        .collect();
+    assert_eq!(planned.len(), 1, "{body}");
+    let rec = &planned[0];
+    assert_eq!(rec["text"], "Провести курс психологических консультаций");
+    assert_eq!(rec["status"], "IN_PROGRESS");
+    let plans: Value = client
+        .post(format!("{base}/graphql"))
+        .bearer_auth(&curator)
+        .json(&json!({
+            "query": "query($c: ID!) { plans(caseId: $c) { kind version tasks { id specialistAction } } }",
+            "variables": { "c": rec["case"]["id"] } }))
+        .send()
+        .await
+        .expect("the plans")
+        .json()
+        .await
+        .expect("JSON");
+    let plan = &plans["data"]["plans"][0];
+    assert_eq!(plan["kind"], "DECISION_CHANGE", "{plans}");
+    assert_eq!(plan["version"], 2, "{plans}");
+    let task = plan["tasks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["id"] == rec["became"][0]["targetId"])
+        .unwrap_or_else(|| panic!("the task on the plan: {plans}"));
+    assert_eq!(
+        task["specialistAction"],
+        "Провести курс психологических консультаций"
+    );
 }

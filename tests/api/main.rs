@@ -40,6 +40,7 @@ mod metrics;
 mod mrg;
 mod mrg_actions;
 mod mrg_attachments;
+mod mrg_minutes_pages;
 mod mrg_pages;
 mod mrg_plan_tasks;
 mod notifications;

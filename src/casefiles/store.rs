@@ -109,12 +109,8 @@ pub async fn downloadable(
 /// A document's bytes when they are kept in the database (`None`: kept in a directory).
 /// Only for a document [`downloadable`] or [`of_case_for_update`] found.
 pub async fn content(db: &Db, id: Uuid) -> AppResult<Option<Vec<u8>>> {
-    const SQL: &str = "SELECT content FROM case_documents WHERE id = $1";
-    let found: Option<Option<Vec<u8>>> = with_db!(db, |pool| sqlx::query_scalar(SQL)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(found.flatten())
+    use crate::db::stored_content::{content, DocumentTable};
+    content(db, DocumentTable::CaseFile, id).await
 }
 
 /// A document of the file (not removed) with its bytes when they are in the database,

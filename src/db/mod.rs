@@ -8,6 +8,7 @@ pub mod dialect;
 pub mod list_query;
 pub mod migrate;
 pub mod params;
+pub mod stored_content;
 pub mod types;
 
 pub use types::{JsonText, TimeZone};

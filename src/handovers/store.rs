@@ -398,12 +398,8 @@ pub async fn downloadable_document(
 /// A document's bytes when they are kept in the database (`None`: kept in a directory).
 /// Only for a document [`downloadable_document`] found for the viewer.
 pub async fn document_content(db: &Db, id: Uuid) -> AppResult<Option<Vec<u8>>> {
-    const SQL: &str = "SELECT content FROM handover_documents WHERE id = $1";
-    let found: Option<Option<Vec<u8>>> = with_db!(db, |pool| sqlx::query_scalar(SQL)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(found.flatten())
+    use crate::db::stored_content::{content, DocumentTable};
+    content(db, DocumentTable::Handover, id).await
 }
 
 /// A package read: `select` (over `handovers h`, joined to what it reads, ending in a

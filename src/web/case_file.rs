@@ -253,12 +253,9 @@ pub async fn add(
     multipart: Multipart,
 ) -> Response {
     let here = format!("/cases/{id}");
-    let page = match page::frame(&state, &caller, &headers, &here).await {
-        Ok(page) => page,
+    let (page, case_id) = match page::case_frame(&state, &caller, &headers, &id, &here).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let Ok(case_id) = Uuid::parse_str(&id) else {
-        return page::not_found(&page);
     };
     let Ok(form) = read_add_form(multipart).await else {
         return page::form_expired(&page);

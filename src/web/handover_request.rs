@@ -204,12 +204,9 @@ pub async fn form(
     Query(query): Query<FormQuery>,
 ) -> Response {
     let here = format!("/cases/{id}/handovers/new");
-    let page = match page::frame(&state, &caller, &headers, &here).await {
-        Ok(page) => page,
+    let (page, case_id) = match page::case_frame(&state, &caller, &headers, &id, &here).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let Ok(case_id) = Uuid::parse_str(&id) else {
-        return page::not_found(&page);
     };
     let mut entered = Entered {
         kind: "REFERRAL".into(),
@@ -368,12 +365,9 @@ pub async fn submit(
     multipart: Multipart,
 ) -> Response {
     let here = format!("/cases/{id}/handovers/new");
-    let page = match page::frame(&state, &caller, &headers, &here).await {
-        Ok(page) => page,
+    let (page, case_id) = match page::case_frame(&state, &caller, &headers, &id, &here).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let Ok(case_id) = Uuid::parse_str(&id) else {
-        return page::not_found(&page);
     };
     let Ok(mut entered) = read_form(multipart).await else {
         return page::form_expired(&page);

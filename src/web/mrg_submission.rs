@@ -176,12 +176,9 @@ pub async fn form(
     Path(id): Path<String>,
 ) -> Response {
     let here = format!("/cases/{id}/mrg/new");
-    let page = match page::frame(&state, &caller, &headers, &here).await {
-        Ok(page) => page,
+    let (page, case_id) = match page::case_frame(&state, &caller, &headers, &id, &here).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let Ok(case_id) = Uuid::parse_str(&id) else {
-        return page::not_found(&page);
     };
     let entered = Entered::default();
     render(
@@ -278,12 +275,9 @@ pub async fn submit(
     body: Bytes,
 ) -> Response {
     let here = format!("/cases/{id}/mrg/new");
-    let page = match page::frame(&state, &caller, &headers, &here).await {
-        Ok(page) => page,
+    let (page, case_id) = match page::case_frame(&state, &caller, &headers, &id, &here).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let Ok(case_id) = Uuid::parse_str(&id) else {
-        return page::not_found(&page);
     };
     let entered = Entered::parse(&body);
     if !session::form_ok(&headers, &entered.csrf) {

@@ -105,6 +105,22 @@ pub async fn frame(
     }
 }
 
+/// The frame of a page about one case at `here`, with the case's id read from the
+/// address: a malformed id gets the not-found page, the same as a case out of scope.
+pub async fn case_frame(
+    state: &AppState,
+    caller: &Caller,
+    headers: &axum::http::HeaderMap,
+    id: &str,
+    here: &str,
+) -> Result<(Page, uuid::Uuid), Response> {
+    let page = frame(state, caller, headers, here).await?;
+    match uuid::Uuid::parse_str(id) {
+        Ok(case_id) => Ok((page, case_id)),
+        Err(_) => Err(not_found(&page)),
+    }
+}
+
 /// A page whose content is one message.
 #[derive(Template)]
 #[template(path = "web/templates/message.html")]

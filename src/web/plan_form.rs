@@ -360,12 +360,9 @@ pub async fn new(
     Query(query): Query<KindQuery>,
 ) -> Response {
     let here = format!("/cases/{id}/plans/new");
-    let page = match page::frame(&state, &caller, &headers, &here).await {
-        Ok(page) => page,
+    let (page, case_id) = match page::case_frame(&state, &caller, &headers, &id, &here).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let Ok(case_id) = Uuid::parse_str(&id) else {
-        return page::not_found(&page);
     };
     let built = async {
         let (case, facts) = led(&state, &caller, case_id).await?;
@@ -686,12 +683,9 @@ pub async fn create(
     body: Bytes,
 ) -> Response {
     let here = format!("/cases/{id}/plans/new");
-    let page = match page::frame(&state, &caller, &headers, &here).await {
-        Ok(page) => page,
+    let (page, case_id) = match page::case_frame(&state, &caller, &headers, &id, &here).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let Ok(case_id) = Uuid::parse_str(&id) else {
-        return page::not_found(&page);
     };
     let form = Posted::parse(&body);
     if !session::form_ok(&headers, &form.text("csrf")) {

@@ -754,12 +754,9 @@ pub async fn start(
     body: Bytes,
 ) -> Response {
     let here = format!("/cases/{id}");
-    let page = match page::frame(&state, &caller, &headers, &here).await {
-        Ok(page) => page,
+    let (page, case_id) = match page::case_frame(&state, &caller, &headers, &id, &here).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let Ok(case_id) = Uuid::parse_str(&id) else {
-        return page::not_found(&page);
     };
     let form = Posted::parse(&body);
     if !session::form_ok(&headers, &form.text("csrf")) {

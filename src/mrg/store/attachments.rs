@@ -109,10 +109,6 @@ pub async fn downloadable_attachment(
 /// An attachment's bytes when they are kept in the database (`None`: in a directory).
 /// Only for an attachment [`downloadable_attachment`] found for the viewer.
 pub async fn attachment_content(db: &Db, id: Uuid) -> AppResult<Option<Vec<u8>>> {
-    const SQL: &str = "SELECT content FROM mrg_submission_documents WHERE id = $1";
-    let found: Option<Option<Vec<u8>>> = with_db!(db, |pool| sqlx::query_scalar(SQL)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(found.flatten())
+    use crate::db::stored_content::{content, DocumentTable};
+    content(db, DocumentTable::MrgSubmission, id).await
 }

@@ -204,7 +204,7 @@ async fn meeting_view(
             .map(|a| name_of(&agencies, a))
             .unwrap_or_default();
         let attached = if view.officer() {
-            super::mrg_submission::attachment_links(state, caller, &i).await?
+            super::mrg_submission::attachment_links(state, caller, page.lang, &i).await?
         } else {
             Vec::new()
         };

@@ -367,6 +367,7 @@ pub struct AttachmentLink {
 pub(super) async fn attachment_links(
     state: &AppState,
     caller: &Caller,
+    lang: Lang,
     item: &crate::mrg::model::ItemRow,
 ) -> AppResult<Vec<AttachmentLink>> {
     let (Some(submission), Some(case_id)) = (item.submission_id, item.case_id) else {
@@ -377,7 +378,10 @@ pub(super) async fn attachment_links(
     Ok(rows
         .into_iter()
         .map(|a| {
-            let kind = a.doc_type.name_ru();
+            let kind = match lang {
+                Lang::Ru => a.doc_type.name_ru(),
+                Lang::En => a.doc_type.name_en(),
+            };
             let label = match a.title {
                 Some(title) if !title.is_empty() => format!("{title} ({})", a.file_name),
                 _ => format!("{kind} ({})", a.file_name),

@@ -11,16 +11,10 @@
 //! names are bounded: see [`OperationNames`].
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
-    NextRequest,
-};
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
-use async_graphql::{Response, ServerError, ServerResult, Value, Variables};
+use async_graphql::{Response, ServerError, Value};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -185,7 +179,12 @@ impl Metrics {
         }))
     }
 
-    /// Counts a GraphQL request the schema ran.
+    /// Counts a GraphQL request the schema ran (`http::graphql` calls it once the schema
+    /// answered, valid or refused): under the name of the operation it selected, or the
+    /// name the request gave when its text selects none. Counting there rather than in a
+    /// schema extension matters for speed: with any extension installed, async-graphql
+    /// wraps every field of every response in the extension chain (a registry look-up and
+    /// a boxed future per field; about a tenth of a `cases(first: 20)` request).
     pub fn count_operation(&self, operation: Option<&str>, response: &Response) {
         let labels = OperationLabels {
             operation: self.0.operation_names.label(operation),
@@ -251,11 +250,6 @@ impl Metrics {
                 gauges.database_read.set(0);
             }
         }
-    }
-
-    /// The GraphQL extension that counts each request the schema runs.
-    pub fn graphql_extension(&self) -> OperationCounter {
-        OperationCounter(self.clone())
     }
 }
 
@@ -354,98 +348,6 @@ fn is_graphql_name(name: &str) -> bool {
         .next()
         .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
         && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
-}
-
-/// Counts each request the schema runs by operation and outcome, including those it
-/// refuses before executing (syntax, validation, depth and complexity). Requests the
-/// endpoint refuses before the schema sees them (a body too large, a bound broken, a token
-/// that no longer works) show in `caselink_http_requests_total` by route and status only.
-pub struct OperationCounter(Metrics);
-
-impl ExtensionFactory for OperationCounter {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CountOperation {
-            metrics: self.0.clone(),
-            requested: Mutex::default(),
-            executed: AtomicBool::new(false),
-        })
-    }
-}
-
-/// One request's counting (the factory makes one per request).
-struct CountOperation {
-    metrics: Metrics,
-    /// The operation name the request asked for, if any.
-    requested: Mutex<Option<String>>,
-    /// Whether the request got as far as executing.
-    executed: AtomicBool,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for CountOperation {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let response = next.run(ctx).await;
-        if !self.executed.load(Ordering::Relaxed) {
-            let requested = self
-                .requested
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take();
-            self.metrics
-                .count_operation(requested.as_deref(), &response);
-        }
-        response
-    }
-
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: async_graphql::Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<async_graphql::Request> {
-        *self
-            .requested
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = request.operation_name.clone();
-        next.run(ctx, request).await
-    }
-
-    /// A request that names no operation runs the document's only one: when that one has
-    /// a name, the request is counted under it even if validation then refuses it.
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if let DocumentOperations::Multiple(operations) = &document.operations {
-            let mut requested = self
-                .requested
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            if requested.is_none() && operations.len() == 1 {
-                *requested = operations.keys().next().map(|name| name.to_string());
-            }
-        }
-        Ok(document)
-    }
-
-    /// Reached only by a request that parsed and passed validation: the name is that of
-    /// the operation that ran (also when the request named none and the document has one
-    /// named operation).
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        self.executed.store(true, Ordering::Relaxed);
-        let response = next.run(ctx, operation_name).await;
-        self.metrics.count_operation(operation_name, &response);
-        response
-    }
 }
 
 #[cfg(test)]

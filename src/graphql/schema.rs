@@ -87,7 +87,6 @@ pub fn build_schemas(state: AppState, config: &Config) -> Schemas {
     let limited = |depth: usize| {
         let builder = builder()
             .data(state.clone())
-            .extension(state.metrics.graphql_extension())
             .limit_depth(depth)
             .limit_complexity(config.max_query_complexity);
         match config.introspection {

@@ -83,9 +83,13 @@ async fn serve(
     }
     state.documents.prepare(&mut request);
     let operation_name = request.operation_name.clone();
+    // The metrics' name for the request: the operation its text selects, else the name
+    // it gave (a document that does not parse, or names no such operation).
+    let mut counted_as = operation_name.clone();
     if let Ok(document) = request.parsed_query() {
         if let Some((name, operation)) = operation::selected(document, operation_name.as_deref()) {
             if let Some(name) = name {
+                counted_as = Some(name.to_owned());
                 let shown: String = name.chars().take(MAX_LOGGED_OPERATION_NAME).collect();
                 tracing::Span::current().record("operation", shown.as_str());
             }
@@ -142,6 +146,9 @@ async fn serve(
         .data(persons)
         .data(cases);
     let mut response = schema.execute(request).await;
+    state
+        .metrics
+        .count_operation(counted_as.as_deref(), &response);
     // Fail closed: personal data leaves only once its reading is on the audit record.
     // The read-audit layer would do it too; done here, a failure answers in GraphQL's
     // media type, as any request error does.

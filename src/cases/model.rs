@@ -148,6 +148,36 @@ pub const COLUMNS: &str = "c.id, c.journal_no, c.lead_agency_id, c.curator_user_
     c.closed_at, c.closure_reason, c.exit_outcome, c.signal_sheet, c.version, c.created_at,
     c.updated_at";
 
+/// What a list shows of a case without its details: the number, the status and the
+/// dates its deadline comes from. None of it is personal (domain.md: a summary shows it).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CaseHeadline {
+    pub id: Uuid,
+    pub journal_no: String,
+    pub status: CaseStatus,
+    pub opened_at: DateTime<Utc>,
+    pub decision_due_at: Option<DateTime<Utc>>,
+    pub next_monitoring_at: Option<DateTime<Utc>>,
+}
+
+/// The columns of [`CaseHeadline`], for `SELECT`s on `cases c`.
+pub const HEADLINE_COLUMNS: &str =
+    "c.id, c.journal_no, c.status, c.opened_at, c.decision_due_at, c.next_monitoring_at";
+
+impl CaseHeadline {
+    /// The headline of a whole row.
+    pub fn of(row: &CaseRow) -> CaseHeadline {
+        CaseHeadline {
+            id: row.id,
+            journal_no: row.journal_no.clone(),
+            status: row.status,
+            opened_at: row.opened_at,
+            decision_due_at: row.decision_due_at,
+            next_monitoring_at: row.next_monitoring_at,
+        }
+    }
+}
+
 /// A person in a case.
 #[derive(Enum, sqlx::Type, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[sqlx(type_name = "text", rename_all = "SCREAMING_SNAKE_CASE")]

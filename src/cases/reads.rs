@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::model::{CaseRow, ConsentRow, PersonRow};
+use super::model::{CaseHeadline, CaseRow, ConsentRow, PersonRow};
 use super::sheet::SignalSheet;
 use super::store::{self, CaseFilter};
 use crate::access::{Caller, Personal, Scope};
@@ -78,6 +78,19 @@ pub async fn page(
         .into_iter()
         .map(|(case, scope)| CaseView::of(case, scope))
         .collect())
+}
+
+/// The same page as [`page`], headlines only: for a list that shows nothing a headline
+/// does not hold. Nothing personal is read, so nothing is noted.
+pub async fn headlines(
+    db: &Db,
+    caller: &Caller,
+    filter: &CaseFilter,
+    before: Option<&(DateTime<Utc>, Uuid)>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> AppResult<Vec<(CaseHeadline, Scope)>> {
+    store::list_headlines(db, caller.viewer()?, filter, before, now, limit).await
 }
 
 /// Most cases a search by name shows: enough to pick from, few enough that a vague

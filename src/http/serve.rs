@@ -16,6 +16,7 @@ use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tower::ServiceExt as _;
 
 /// How long to wait after a failed `accept` (out of file descriptors, say) before the next.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -47,10 +48,17 @@ pub async fn serve(
             },
             _ = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(
-            app.clone()
-                .layer(axum::Extension(ConnectInfo::<SocketAddr>(peer))),
-        );
+        // The peer goes into each request's extensions, where `ConnectInfo` is read.
+        // `Router::layer` would do it too, but it re-wraps every route of the router for
+        // each new connection (about 200,000 instructions, counted with callgrind).
+        let service = TowerToHyperService::new(app.clone().map_request(
+            move |mut request: axum::http::Request<_>| {
+                request
+                    .extensions_mut()
+                    .insert(ConnectInfo::<SocketAddr>(peer));
+                request
+            },
+        ));
         let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
         let connection = graceful.watch(connection.into_owned());
         tokio::spawn(async move {

@@ -144,7 +144,7 @@ async fn newest_first(app: &TestApp, sql: &str) -> Vec<(DateTime<Utc>, Uuid, Str
 }
 
 /// Opens a case from a new signal, given to `curator` (token, id); returns the case id.
-async fn open_case(hub: &SignalHub, curator: &(String, String)) -> String {
+pub(crate) async fn open_case(hub: &SignalHub, curator: &(String, String)) -> String {
     let signal = hub.reported().await;
     hub.step(&hub.head, "receiveSignal(id: $id)", json!({ "id": signal }))
         .await;
@@ -169,7 +169,7 @@ async fn open_case(hub: &SignalHub, curator: &(String, String)) -> String {
 /// Twelve cases over three curators (four opened at one instant, some closed or in
 /// support) and six more signals (some late, some received), the audit events and
 /// notifications all that wrote.
-async fn seeded_hub() -> (SignalHub, Vec<String>, Vec<(String, String)>) {
+pub(crate) async fn seeded_hub() -> (SignalHub, Vec<String>, Vec<(String, String)>) {
     let hub = signal_hub().await;
     let mut curators = vec![(hub.curator.clone(), hub.curator_id.clone())];
     for n in 2..=3 {

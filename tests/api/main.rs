@@ -13,6 +13,7 @@ mod auth_limits;
 mod browser;
 mod case_file_pages;
 mod case_files;
+mod case_headlines;
 mod case_intake;
 mod case_records;
 mod case_work;

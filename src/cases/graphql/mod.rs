@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use super::loader::{PersonsLoader, ViewedCase};
 use super::model::{
-    AgeBand, CaseRow, CaseStatus, ClosureReason, ConsentKind, ConsentRow, ExitOutcome, PersonRole,
-    PersonRow,
+    AgeBand, CaseHeadline, CaseRow, CaseStatus, ClosureReason, ConsentKind, ConsentRow,
+    ExitOutcome, PersonRole, PersonRow,
 };
 use super::reads::{self, CasePersonal, CaseView};
 use super::rules;
@@ -27,6 +27,7 @@ use super::sheet::SignalSheet;
 use crate::access::{Personal, Scope};
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
+use crate::error::AppError;
 use crate::graphql::ContextExt;
 use crate::handovers::graphql::HandoverNode;
 use crate::ids::to_id as id;
@@ -34,19 +35,87 @@ use crate::inforequests::graphql::InformationRequestNode;
 
 /// A case as the viewing agency may see it.
 pub struct CaseNode {
-    row: CaseRow,
+    headline: CaseHeadline,
     scope: Scope,
+    /// The rest of the case. A list whose selection asks for nothing beyond the headline
+    /// reads headlines only ([`headline_suffices`]), and its nodes have none.
+    details: Option<CaseDetails>,
+}
+
+struct CaseDetails {
+    row: CaseRow,
     personal: Personal<CasePersonal>,
+}
+
+/// The fields of `Case` a [`CaseHeadline`] answers. Every other field needs the whole row.
+pub(crate) const HEADLINE_FIELDS: &[&str] = &[
+    "__typename",
+    "id",
+    "journalNumber",
+    "scope",
+    "status",
+    "openedAt",
+    "decisionDueAt",
+    "nextMonitoringAt",
+    "nextDeadline",
+    "monitoringOverdue",
+];
+
+/// Whether the nodes of the connection being resolved ask for nothing but
+/// [`HEADLINE_FIELDS`], through `edges { node }` or `nodes`, fragments included (a field
+/// under `@skip` counts as asked for: the check errs towards reading the whole row).
+pub(crate) fn headline_suffices(ctx: &Context<'_>) -> bool {
+    let look = ctx.look_ahead();
+    [look.field("edges").field("node"), look.field("nodes")]
+        .iter()
+        .flat_map(|nodes| nodes.selection_fields())
+        .all(|node| {
+            node.selection_set()
+                .all(|field| HEADLINE_FIELDS.contains(&field.name()))
+        })
 }
 
 impl CaseNode {
     /// Shows a case as the read side handed it out.
     pub fn new(view: CaseView) -> CaseNode {
         CaseNode {
-            row: view.case,
+            headline: CaseHeadline::of(&view.case),
             scope: view.scope,
-            personal: view.personal,
+            details: Some(CaseDetails {
+                row: view.case,
+                personal: view.personal,
+            }),
         }
+    }
+
+    /// Shows a case of a list that asked for [`HEADLINE_FIELDS`] only.
+    pub fn headline(headline: CaseHeadline, scope: Scope) -> CaseNode {
+        CaseNode {
+            headline,
+            scope,
+            details: None,
+        }
+    }
+
+    /// The whole row. Never missing for a field the selection asked for: the list reads
+    /// headlines only when every field asked for is in [`HEADLINE_FIELDS`]; should the
+    /// two ever disagree, the field fails rather than answer from a row it does not have.
+    fn row(&self) -> async_graphql::Result<&CaseRow> {
+        Ok(&self.details()?.row)
+    }
+
+    /// The case's personal part, still sealed; see [`CaseNode::row`].
+    fn sealed(&self) -> async_graphql::Result<&Personal<CasePersonal>> {
+        Ok(&self.details()?.personal)
+    }
+
+    fn details(&self) -> async_graphql::Result<&CaseDetails> {
+        self.details.as_ref().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "a field beyond the headline was resolved on a headline-only case"
+            ))
+            .into()
+        })
     }
 
     /// Fields beyond the summary that hold no personal data (the curator, the lead, the
@@ -58,7 +127,7 @@ impl CaseNode {
     fn viewed(&self, ctx: &Context<'_>) -> async_graphql::Result<ViewedCase> {
         Ok(ViewedCase {
             viewer: ctx.actor()?.viewer(),
-            case_id: self.row.id,
+            case_id: self.headline.id,
         })
     }
 }
@@ -141,8 +210,8 @@ pub struct CaseEvent {
 impl CaseNode {
     /// The case's personal part for this request's caller (FULL scope only), the read
     /// noted; the people, consents and handovers are shown only when it opens.
-    fn personal(&self, ctx: &Context<'_>) -> Option<&CasePersonal> {
-        self.personal.open(ctx.caller())
+    fn personal(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&CasePersonal>> {
+        Ok(self.sealed()?.open(ctx.caller()))
     }
 }
 
@@ -150,18 +219,18 @@ impl CaseNode {
 impl CaseNode {
     /// The global id (also for `node(id:)`).
     pub async fn id(&self) -> ID {
-        id(self.row.id)
+        id(self.headline.id)
     }
     /// The lead agency's case number, e.g. CASE-2026-0007.
     async fn journal_number(&self) -> &str {
-        &self.row.journal_no
+        &self.headline.journal_no
     }
     /// FULL for the lead and those working on it; SUMMARY for the sending hospital.
     async fn scope(&self) -> Scope {
         self.scope
     }
     async fn status(&self) -> CaseStatus {
-        self.row.status
+        self.headline.status
     }
     /// The agency that leads the case (FULL scope only).
     async fn lead_agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AgencyNode>> {
@@ -170,69 +239,73 @@ impl CaseNode {
         }
         Ok(ctx
             .data_unchecked::<DataLoader<AgencyLoader>>()
-            .load_one(self.row.lead_agency_id)
+            .load_one(self.row()?.lead_agency_id)
             .await?
             .map(AgencyNode))
     }
     /// The case's curator (FULL scope only).
-    async fn curator_id(&self) -> Option<ID> {
-        self.row
+    async fn curator_id(&self) -> async_graphql::Result<Option<ID>> {
+        Ok(self
+            .row()?
             .curator_user_id
             .filter(|_| self.beyond_summary())
-            .map(id)
+            .map(id))
     }
     /// A crisis-shelter case, which closes with an exit outcome (FULL scope only).
-    async fn shelter(&self) -> Option<bool> {
-        self.beyond_summary().then_some(self.row.shelter)
+    async fn shelter(&self) -> async_graphql::Result<Option<bool>> {
+        Ok(self.beyond_summary().then_some(self.row()?.shelter))
     }
     async fn opened_at(&self) -> DateTime<Utc> {
-        self.row.opened_at
+        self.headline.opened_at
     }
-    async fn status_changed_at(&self) -> DateTime<Utc> {
-        self.row.status_changed_at
+    async fn status_changed_at(&self) -> async_graphql::Result<DateTime<Utc>> {
+        Ok(self.row()?.status_changed_at)
     }
     /// When decision work is due (one month, or as extended).
     async fn decision_due_at(&self) -> Option<DateTime<Utc>> {
-        self.row.decision_due_at
+        self.headline.decision_due_at
     }
-    async fn support_started_at(&self) -> Option<DateTime<Utc>> {
-        self.row.support_started_at
+    async fn support_started_at(&self) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        Ok(self.row()?.support_started_at)
     }
     /// When the next monitoring review is due: weekly in decision work, every three
     /// months in support (the end of the due day in the lead's time zone).
     async fn next_monitoring_at(&self) -> Option<DateTime<Utc>> {
-        self.row.next_monitoring_at
+        self.headline.next_monitoring_at
     }
     /// The next deadline of the case's current stage.
     async fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        match self.row.status {
-            CaseStatus::DecisionWork => self.row.decision_due_at,
-            CaseStatus::Support => self.row.next_monitoring_at,
+        match self.headline.status {
+            CaseStatus::DecisionWork => self.headline.decision_due_at,
+            CaseStatus::Support => self.headline.next_monitoring_at,
             _ => None,
         }
     }
-    async fn closed_at(&self) -> Option<DateTime<Utc>> {
-        self.row.closed_at
+    async fn closed_at(&self) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        Ok(self.row()?.closed_at)
     }
     /// Why the case closed (FULL scope only).
-    async fn closure_reason(&self) -> Option<ClosureReason> {
-        self.row.closure_reason.filter(|_| self.beyond_summary())
+    async fn closure_reason(&self) -> async_graphql::Result<Option<ClosureReason>> {
+        Ok(self.row()?.closure_reason.filter(|_| self.beyond_summary()))
     }
     /// Where the mother went on leaving a shelter (FULL scope only).
-    async fn exit_outcome(&self) -> Option<ExitOutcome> {
-        self.row.exit_outcome.filter(|_| self.beyond_summary())
+    async fn exit_outcome(&self) -> async_graphql::Result<Option<ExitOutcome>> {
+        Ok(self.row()?.exit_outcome.filter(|_| self.beyond_summary()))
     }
     /// All a summary shows of the child.
-    async fn child_age_band(&self) -> AgeBand {
-        rules::age_band(self.row.child_birth_date, Utc::now().date_naive())
+    async fn child_age_band(&self) -> async_graphql::Result<AgeBand> {
+        let birth = self.row()?.child_birth_date;
+        Ok(rules::age_band(birth, Utc::now().date_naive()))
     }
     /// Why decision work was extended (FULL scope only).
-    async fn extension_reason(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.personal(ctx)?.extension_reason.as_deref()
+    async fn extension_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self
+            .personal(ctx)?
+            .and_then(|p| p.extension_reason.as_deref()))
     }
     /// The people of the case (FULL scope only; each read is audited).
     async fn persons(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<CasePerson>>> {
-        if self.personal(ctx).is_none() {
+        if self.personal(ctx)?.is_none() {
             return Ok(None);
         }
         let loader = ctx.data_unchecked::<DataLoader<PersonsLoader>>();
@@ -243,17 +316,18 @@ impl CaseNode {
         Ok(Some(rows.into_iter().map(CasePerson::from).collect()))
     }
     /// The signal sheet (FULL scope only).
-    async fn signal_sheet(&self, ctx: &Context<'_>) -> Option<SignalSheet> {
-        self.personal
-            .open_some(ctx.caller(), |p| p.signal_sheet.clone())
+    async fn signal_sheet(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SignalSheet>> {
+        Ok(self
+            .sealed()?
+            .open_some(ctx.caller(), |p| p.signal_sheet.clone()))
     }
     /// Consents (FULL scope only).
     async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Consent>>> {
-        if self.personal(ctx).is_none() {
+        if self.personal(ctx)?.is_none() {
             return Ok(None);
         }
         let now = crate::db::now();
-        let rows = reads::consents_of(&ctx.state().db, ctx.caller(), self.row.id, now).await?;
+        let rows = reads::consents_of(&ctx.state().db, ctx.caller(), self.headline.id, now).await?;
         Ok(Some(rows.into_iter().map(Consent::from).collect()))
     }
     /// A transfer of the case waits for the receiver; until it accepts, the lead agency
@@ -264,7 +338,7 @@ impl CaseNode {
         }
         let db = &ctx.state().db;
         Ok(Some(
-            crate::handovers::store::transfer_pending_of(db, self.row.id).await?,
+            crate::handovers::store::transfer_pending_of(db, self.headline.id).await?,
         ))
     }
     /// The case's transfers and referrals: who sent what to whom, when, the decision and
@@ -273,12 +347,12 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Vec<HandoverNode>>> {
-        if self.personal(ctx).is_none() {
+        if self.personal(ctx)?.is_none() {
             return Ok(None);
         }
         let now = crate::db::now();
         let rows =
-            crate::handovers::reads::of_case(&ctx.state().db, ctx.caller(), self.row.id, now)
+            crate::handovers::reads::of_case(&ctx.state().db, ctx.caller(), self.headline.id, now)
                 .await?;
         Ok(Some(rows.into_iter().map(HandoverNode::new).collect()))
     }
@@ -288,13 +362,17 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Vec<InformationRequestNode>>> {
-        if self.personal(ctx).is_none() {
+        if self.personal(ctx)?.is_none() {
             return Ok(None);
         }
         let now = crate::db::now();
-        let rows =
-            crate::inforequests::reads::of_case(&ctx.state().db, ctx.caller(), self.row.id, now)
-                .await?;
+        let rows = crate::inforequests::reads::of_case(
+            &ctx.state().db,
+            ctx.caller(),
+            self.headline.id,
+            now,
+        )
+        .await?;
         Ok(Some(
             rows.into_iter().map(InformationRequestNode::new).collect(),
         ))
@@ -305,10 +383,10 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<crate::casework::graphql::CaseIntake>> {
-        if self.personal(ctx).is_none() {
+        if self.personal(ctx)?.is_none() {
             return Ok(None);
         }
-        crate::casework::graphql::intake(ctx, self.row.id).await
+        crate::casework::graphql::intake(ctx, self.headline.id).await
     }
     /// The work log, newest first: the day, kind and duration for everyone on the case;
     /// the specialist and the content in FULL scope only (audited).
@@ -316,7 +394,7 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<crate::casework::graphql::WorkLogEntry>> {
-        crate::casework::graphql::work_log(ctx, self.row.id).await
+        crate::casework::graphql::work_log(ctx, self.headline.id).await
     }
     /// Days since the last contact with the family and the no-contact flag (FULL scope
     /// only; none before the clock starts: an intake or the first work-log entry).
@@ -327,7 +405,7 @@ impl CaseNode {
         if !self.beyond_summary() {
             return Ok(None);
         }
-        crate::casework::graphql::contact(ctx, &self.row).await
+        crate::casework::graphql::contact(ctx, self.row()?).await
     }
     /// The monitoring reviews, newest first: the day, stage, decision and next due day
     /// for everyone on the case; the rest in FULL scope only (audited).
@@ -335,11 +413,15 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<crate::casework::graphql::MonitoringEntry>> {
-        crate::casework::graphql::monitoring(ctx, self.row.id).await
+        crate::casework::graphql::monitoring(ctx, self.headline.id).await
     }
     /// The monitoring review (`nextMonitoringAt`) is overdue.
     async fn monitoring_overdue(&self) -> bool {
-        crate::casework::graphql::monitoring_overdue(&self.row)
+        crate::casework::rules::monitoring_overdue(
+            self.headline.status,
+            self.headline.next_monitoring_at,
+            crate::db::now(),
+        )
     }
     /// The personal file (личное дело): the case's own documents (FULL scope only; each
     /// read is audited).
@@ -347,11 +429,11 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Vec<crate::casefiles::graphql::CaseDocument>>> {
-        if self.personal(ctx).is_none() {
+        if self.personal(ctx)?.is_none() {
             return Ok(None);
         }
         Ok(Some(
-            crate::casefiles::graphql::documents(ctx, self.row.id).await?,
+            crate::casefiles::graphql::documents(ctx, self.headline.id).await?,
         ))
     }
     /// What a complete personal file holds for the lead agency's kind, and whether this
@@ -360,16 +442,16 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Vec<crate::casefiles::graphql::FileChecklistItem>>> {
-        if self.personal(ctx).is_none() {
+        if self.personal(ctx)?.is_none() {
             return Ok(None);
         }
-        let (case, lead) = (self.row.id, self.row.lead_agency_id);
+        let (case, lead) = (self.headline.id, self.row()?.lead_agency_id);
         Ok(Some(
             crate::casefiles::graphql::checklist(ctx, case, lead).await?,
         ))
     }
-    async fn version(&self) -> i32 {
-        self.row.version
+    async fn version(&self) -> async_graphql::Result<i32> {
+        Ok(self.row()?.version)
     }
 }
 

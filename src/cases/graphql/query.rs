@@ -45,21 +45,7 @@ impl CaseQuery {
             led_only: f.led_only.unwrap_or(false),
             open_only: f.open_only.unwrap_or(false),
         };
-        let rows = reads::page(
-            &ctx.state().db,
-            ctx.caller(),
-            &filter,
-            page.after.as_ref(),
-            db::now(),
-            page.fetch_limit(),
-        )
-        .await?;
-        Ok(connection(
-            rows,
-            &page,
-            |view| (view.case.opened_at, view.case.id),
-            CaseNode::new,
-        ))
+        case_page(ctx, &filter, &page).await
     }
 
     /// Your caseload as a curator: your open cases, each with its next deadline.
@@ -77,21 +63,7 @@ impl CaseQuery {
             open_only: true,
             ..CaseFilter::default()
         };
-        let rows = reads::page(
-            &ctx.state().db,
-            ctx.caller(),
-            &filter,
-            page.after.as_ref(),
-            db::now(),
-            page.fetch_limit(),
-        )
-        .await?;
-        Ok(connection(
-            rows,
-            &page,
-            |view| (view.case.opened_at, view.case.id),
-            CaseNode::new,
-        ))
+        case_page(ctx, &filter, &page).await
     }
 
     /// The cases your agency reads in FULL whose mother's name matches `name`: each word
@@ -138,4 +110,31 @@ impl CaseQuery {
             })
             .collect())
     }
+}
+
+/// A page of the agency's cases as a connection: headlines only when the selection asks
+/// for nothing more ([`super::headline_suffices`]), else whole rows.
+async fn case_page(
+    ctx: &Context<'_>,
+    filter: &CaseFilter,
+    page: &PageRequest<(DateTime<Utc>, Uuid)>,
+) -> async_graphql::Result<Connection<String, CaseNode>> {
+    let (db, caller, now) = (&ctx.state().db, ctx.caller(), db::now());
+    let (after, limit) = (page.after.as_ref(), page.fetch_limit());
+    if super::headline_suffices(ctx) {
+        let rows = reads::headlines(db, caller, filter, after, now, limit).await?;
+        return Ok(connection(
+            rows,
+            page,
+            |(headline, _)| (headline.opened_at, headline.id),
+            |(headline, scope)| CaseNode::headline(headline, scope),
+        ));
+    }
+    let rows = reads::page(db, caller, filter, after, now, limit).await?;
+    Ok(connection(
+        rows,
+        page,
+        |view| (view.case.opened_at, view.case.id),
+        CaseNode::new,
+    ))
 }

@@ -6,14 +6,16 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::model::{CaseEventRow, CaseRow, CaseStatus, ConsentRow, PersonRow, COLUMNS};
+use super::model::{CaseEventRow, CaseRow, ConsentRow, PersonRow, COLUMNS};
 use crate::access::sql::{case_full, scope_rank, visible_cases, ViewerParams};
 use crate::access::store::scope_of_rank;
 use crate::access::{Scope, Viewer};
-use crate::db::list_query::{Direction, ListQuery};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::{with_db, with_tx};
+
+mod page;
+pub use page::{list_headlines, list_page, CaseFilter};
 
 #[derive(sqlx::FromRow)]
 struct VisibleRow {
@@ -272,83 +274,6 @@ pub async fn get_visible_for_update(
 fn visible(row: Option<VisibleRow>) -> AppResult<(CaseRow, Scope)> {
     row.and_then(|r| scope_of_rank(r.scope_rank).map(|scope| (r.case, scope)))
         .ok_or(AppError::NotFound("case"))
-}
-
-/// Filters for the agency's case list.
-#[derive(Clone, Debug, Default)]
-pub struct CaseFilter {
-    pub status: Option<CaseStatus>,
-    pub curator: Option<Uuid>,
-    /// Only cases the agency leads.
-    pub led_only: bool,
-    /// Only cases not closed.
-    pub open_only: bool,
-}
-
-/// One page of the cases an agency reaches, newest first, before the `(opened_at, id)`
-/// keyset. The inner query walks the agency's `agency_cases_page` index from the cursor
-/// (a row-value seek), looks up each candidate's live participations for the agency by
-/// `(case_id, agency_id)` (a case whose participations all lapsed is skipped), and stops
-/// at a page; the outer one reads those few cases' columns by id, personal ones NULL below
-/// FULL. A join of the agency's participations, grouped per case, decided the scope once
-/// per row instead, but PostgreSQL's planner misjudged that join and hashed the agency's
-/// whole caseload for every page (3.4 ms against 0.8 ms at 667 cases; docs/performance.md). So a page costs
-/// the same at any depth, caseload or hub size. Only the filters given appear in the
-/// text ([`crate::db::list_query`]).
-pub async fn list_page(
-    db: &Db,
-    viewer: Viewer,
-    filter: &CaseFilter,
-    before: Option<&(DateTime<Utc>, Uuid)>,
-    now: DateTime<Utc>,
-    limit: i64,
-) -> AppResult<Vec<(CaseRow, Scope)>> {
-    let mut q = ListQuery::with_params(vec![
-        viewer.agency_id.into(),
-        now.into(),
-        viewer.ceiling_rank().into(),
-    ]);
-    // The cases table is joined only for the filters that read it, so an unfiltered page
-    // is one walk of the agency's ordered list.
-    let needs_case =
-        filter.status.is_some() || filter.curator.is_some() || filter.led_only || filter.open_only;
-    let rank = scope_rank("ac.case_id", VIEWER);
-    q.push(&format!(
-        "SELECT {}, v.scope_rank FROM (
-             SELECT ac.case_id, ac.opened_at, {rank} AS scope_rank
-             FROM agency_cases ac{}
-             WHERE ac.agency_id = $1 AND {rank} IS NOT NULL",
-        scoped_columns("v.scope_rank"),
-        if needs_case {
-            " JOIN cases c ON c.id = ac.case_id"
-        } else {
-            ""
-        },
-    ))
-    .and_eq("c.status", filter.status.map(CaseStatus::as_str))
-    .and_eq("c.curator_user_id", filter.curator);
-    if filter.led_only {
-        q.push(" AND c.lead_agency_id = $1");
-    }
-    if filter.open_only {
-        q.push(" AND c.status <> 'CLOSED'");
-    }
-    q.keyset(
-        Direction::Descending,
-        ("ac.opened_at", "ac.case_id"),
-        before.copied(),
-    )
-    .push(" ORDER BY ac.opened_at DESC, ac.case_id DESC")
-    .limit_inline(limit)
-    .push(
-        ") v JOIN cases c ON c.id = v.case_id
-         ORDER BY v.opened_at DESC, v.case_id DESC",
-    );
-    let rows: Vec<VisibleRow> = q.fetch_all(db).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| scope_of_rank(r.scope_rank).map(|s| (r.case, s)))
-        .collect())
 }
 
 /// Writes back the workflow columns of a case whose `version` was bumped by one.

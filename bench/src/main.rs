@@ -267,6 +267,8 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     seal(&db).await?;
     println!("  direct: list page…");
     let sql_list = workloads::sql_list(load, &db, measured.agency_id).await?;
+    println!("  direct: list headlines…");
+    let sql_headlines = workloads::sql_headlines(load, &db, measured.agency_id).await?;
     let who = (measured.agency_id, measured.user_id);
     println!("  direct: list page + persons…");
     let sql_persons = workloads::sql_request(load, &db, who, false).await?;
@@ -307,6 +309,7 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     Ok(Results {
         backend: target.backend,
         sql_list,
+        sql_headlines,
         sql_persons,
         sql_request,
         sql_case,

@@ -238,6 +238,38 @@ pub async fn sql_list(load: Load, db: &Db, agency: Uuid) -> anyhow::Result<Stats
     .await
 }
 
+/// Clients reading the page's headlines through `cases::store::list_headlines`: the SQL
+/// the server runs for `cases(first: 20)` when no field beyond a headline is asked for
+/// (the summary query, [`crate::peer::SUMMARY_QUERY`]), with nothing around it.
+pub async fn sql_headlines(load: Load, db: &Db, agency: Uuid) -> anyhow::Result<Stats> {
+    load.run(|_, window| {
+        let db = db.clone();
+        async move {
+            let mut sample = Sample::default();
+            while !window.is_over() {
+                let started = Instant::now();
+                let outcome = store::list_headlines(
+                    &db,
+                    staff(agency),
+                    &CaseFilter::default(),
+                    None,
+                    caselink::db::now(),
+                    PAGE_FETCH,
+                )
+                .await
+                .map_err(|e| format!("{e:?}"))
+                .and_then(|rows| match rows.len() as i64 == PAGE_FETCH {
+                    true => Ok(()),
+                    false => Err(format!("expected {PAGE_FETCH} rows, got {}", rows.len())),
+                });
+                sample.record(&window, started, outcome);
+            }
+            Ok(sample)
+        }
+    })
+    .await
+}
+
 /// Clients reading random cases of the agency through `cases::store::get_visible`: the
 /// SQL the server runs for `case(id:)`, with nothing around it.
 pub async fn sql_case(

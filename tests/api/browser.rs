@@ -32,13 +32,17 @@ impl Browser {
             eprintln!("!!! SKIPPED a browser test: no {chromium} or {driver_path} (scripts/test-all installs them)");
             return None;
         }
-        let port = free_port();
-        let driver = Command::new(&driver_path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        // Port 0: chromedriver binds a free port itself and names it. A port picked here
+        // and handed over could be taken in between by another test or by a concurrent
+        // run of the suite (scripts/test-all runs SQLite and PostgreSQL at once), and the
+        // session would then go to that run's driver.
+        let mut driver = Command::new(&driver_path)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
+        let port = driver_port(&mut driver);
         let profile = std::env::temp_dir().join(format!(
             "caselink-chromium-{}",
             uuid::Uuid::new_v4().simple()
@@ -246,9 +250,33 @@ fn process_tree(root: u32) -> Vec<u32> {
     tree
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// The port chromedriver started on, read from its first lines ("ChromeDriver was started
+/// successfully on port 41234."); the rest of its output is drained in the background so
+/// that it never blocks on a full pipe.
+fn driver_port(driver: &mut Child) -> u16 {
+    use std::io::BufRead as _;
+    let stdout = driver.stdout.take().expect("chromedriver's output");
+    let mut lines = std::io::BufReader::new(stdout);
+    let mut seen = String::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let read = lines
+            .read_line(&mut line)
+            .expect("read chromedriver's output");
+        assert!(
+            read > 0,
+            "chromedriver ended without naming its port: {seen}"
+        );
+        seen.push_str(&line);
+        let port = line
+            .trim_end()
+            .trim_end_matches('.')
+            .rsplit_once("started successfully on port ")
+            .and_then(|(_, port)| port.parse().ok());
+        if let Some(port) = port {
+            std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
+            return port;
+        }
+    }
 }

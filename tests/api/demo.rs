@@ -21,11 +21,31 @@ impl Drop for Demo {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// The address the demo serves on, read from its log line "CaseLink is serving" (JSON,
+/// on its standard error); its later output is drained so that it never blocks. `None`
+/// when the process ended before serving.
+fn served_address(child: &mut Child) -> std::sync::mpsc::Receiver<Option<String>> {
+    use std::io::BufRead as _;
+    let stderr = child.stderr.take().expect("the demo's log");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            let Ok(event) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if event["fields"]["message"] == "CaseLink is serving" {
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(event["fields"]["addr"].as_str().map(str::to_owned));
+                }
+            }
+        }
+        if let Some(tx) = tx {
+            let _ = tx.send(None);
+        }
+    });
+    rx
 }
 
 #[tokio::test]
@@ -36,22 +56,31 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
     }
     let dir = std::env::temp_dir().join(format!("caselink_demo_{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).expect("a directory for the demo");
-    let address = format!("127.0.0.1:{}", free_port());
-    let child = Command::new(env!("CARGO_BIN_EXE_caselink"))
+    // Port 0, and the address from the demo's log: a port picked here could be taken by
+    // another test, or by the concurrent PostgreSQL run, while the demo seeds.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caselink"))
         .arg("demo")
         .current_dir(&dir)
         .env_remove("DATABASE_URL")
-        .env("CASELINK_ADDR", &address)
-        .env("CASELINK_LOG", "warn")
+        .env("CASELINK_ADDR", "127.0.0.1:0")
+        .env("CASELINK_LOG", "warn,caselink=info")
+        .env("CASELINK_LOG_FORMAT", "json")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start caselink demo");
+    let served = served_address(&mut child);
     let _demo = Demo(child, dir);
+    // Seeding hashes a password per demo user: allow a slow debug build its time.
+    let address =
+        tokio::task::spawn_blocking(move || served.recv_timeout(Duration::from_secs(120)))
+            .await
+            .expect("wait for the demo")
+            .expect("the demo serves within two minutes")
+            .expect("the demo serves rather than ending");
     let base = format!("http://{address}");
     let client = reqwest::Client::new();
     let mut ready = false;
-    // Seeding hashes a password per demo user: allow a slow debug build its time.
     for _ in 0..600 {
         let answer = client.get(format!("{base}/readyz")).send().await;
         if answer.is_ok_and(|r| r.status().is_success()) {

@@ -32,17 +32,7 @@ impl Browser {
             eprintln!("!!! SKIPPED a browser test: no {chromium} or {driver_path} (scripts/test-all installs them)");
             return None;
         }
-        // Port 0: chromedriver binds a free port itself and names it. A port picked here
-        // and handed over could be taken in between by another test or by a concurrent
-        // run of the suite (scripts/test-all runs SQLite and PostgreSQL at once), and the
-        // session would then go to that run's driver.
-        let mut driver = Command::new(&driver_path)
-            .arg("--port=0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let port = driver_port(&mut driver);
+        let (driver, port) = start_driver(&driver_path);
         let profile = std::env::temp_dir().join(format!(
             "caselink-chromium-{}",
             uuid::Uuid::new_v4().simple()
@@ -250,10 +240,39 @@ fn process_tree(root: u32) -> Vec<u32> {
     tree
 }
 
+/// Starts chromedriver on a port it picks; returns it with the port.
+///
+/// Port 0: chromedriver binds a free port itself and names it. A port picked here and
+/// handed over could be taken in between by another test or by a concurrent run of the
+/// suite (scripts/test-all runs SQLite and PostgreSQL at once), and the session would then
+/// go to that run's driver. But chromedriver binds IPv6 and IPv4 separately: the port the
+/// system gave it on one can be taken on the other, and it then exits ("IPv4 port not
+/// available"; seen in CI). A fresh start gets a fresh port, so it is started again.
+fn start_driver(driver_path: &str) -> (Child, u16) {
+    const ATTEMPTS: usize = 5;
+    let mut outputs = Vec::new();
+    for _ in 0..ATTEMPTS {
+        let mut driver = Command::new(driver_path)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        match driver_port(&mut driver) {
+            Ok(port) => return (driver, port),
+            Err(output) => {
+                let _ = driver.wait();
+                outputs.push(output);
+            }
+        }
+    }
+    panic!("chromedriver ended without naming its port, {ATTEMPTS} times: {outputs:#?}");
+}
+
 /// The port chromedriver started on, read from its first lines ("ChromeDriver was started
 /// successfully on port 41234."); the rest of its output is drained in the background so
-/// that it never blocks on a full pipe.
-fn driver_port(driver: &mut Child) -> u16 {
+/// that it never blocks on a full pipe. Its output when it ends without one.
+fn driver_port(driver: &mut Child) -> Result<u16, String> {
     use std::io::BufRead as _;
     let stdout = driver.stdout.take().expect("chromedriver's output");
     let mut lines = std::io::BufReader::new(stdout);
@@ -264,10 +283,9 @@ fn driver_port(driver: &mut Child) -> u16 {
         let read = lines
             .read_line(&mut line)
             .expect("read chromedriver's output");
-        assert!(
-            read > 0,
-            "chromedriver ended without naming its port: {seen}"
-        );
+        if read == 0 {
+            return Err(seen);
+        }
         seen.push_str(&line);
         let port = line
             .trim_end()
@@ -276,7 +294,7 @@ fn driver_port(driver: &mut Child) -> u16 {
             .and_then(|(_, port)| port.parse().ok());
         if let Some(port) = port {
             std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
-            return port;
+            return Ok(port);
         }
     }
 }

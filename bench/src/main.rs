@@ -298,10 +298,15 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
             let agency = measured.agency_id;
             let running = peer::start(&dir, &db, &target.url, args.pool, agency, &log).await?;
             println!("  PostGraphile pid {} on {}", running.pid(), running.addr);
-            println!("  HTTP: PostGraphile allCases(first: 20)…");
-            let stats = peer::http_peer(load.against(running.pid()), running.addr, agency).await?;
+            let mut pages = Vec::new();
+            for page in peer::PeerPage::ALL {
+                println!("  HTTP: PostGraphile {}…", page.label());
+                let load = load.against(running.pid());
+                let stats = peer::http_peer(load, running.addr, agency, page).await?;
+                pages.push((page, stats));
+            }
             drop(running);
-            Some(stats)
+            Some(pages)
         }
         _ => None,
     };

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::load::Stats;
 use super::pages::{Cursors, Figures, DEEP_SHARE};
+use super::peer::PeerPage;
 
 /// The HTTP rate of `cases(first: 20)` must reach this share of the direct rate.
 pub const TARGET_RATIO: f64 = 0.40;
@@ -46,9 +47,9 @@ pub struct Results {
     pub peak_heap_kib: u64,
     /// CaseLink's `cases(first: 20)` without personal data (no read audit).
     pub http_summary: Stats,
-    /// PostGraphile v5's first page of the agency's cases through row-level security, when
-    /// measured.
-    pub peer: Option<Stats>,
+    /// PostGraphile v5's first page of the agency's cases through row-level security, each
+    /// way of asking for it, when measured.
+    pub peer: Option<Vec<(PeerPage, Stats)>>,
     /// Bytes on disk per read event of 20 cases, tables and indexes included.
     pub audit_bytes_per_read: f64,
     /// Resident memory without the database's mapped files, idle after start, KiB.
@@ -108,8 +109,8 @@ pub fn print(results: &Results) {
         "HTTP `cases(first: 20)` without personal data",
         &results.http_summary,
     );
-    if let Some(peer) = &results.peer {
-        row("HTTP PostGraphile v5 `allCases(first: 20)` (RLS)", peer);
+    for (page, stats) in results.peer.iter().flatten() {
+        row(&format!("HTTP PostGraphile v5 {}", page.label()), stats);
     }
     row("HTTP `case(id)` + persons", &results.http_case);
     row(
@@ -351,14 +352,17 @@ fn print_peer(results: &Results) {
         summary / results.sql_list.per_second.max(f64::EPSILON)
     );
     match &results.peer {
-        Some(peer) => {
-            let peer = peer.per_second.max(f64::EPSILON);
-            println!(
-                "- against PostGraphile v5 ({:.0} req/s): without personal data {:.2}x (target >= 2), with personal data and its audit {:.2}x (target >= 1)",
-                peer,
-                summary / peer,
-                results.http_list.per_second / peer
-            );
+        Some(pages) => {
+            for (page, stats) in pages {
+                let peer = stats.per_second.max(f64::EPSILON);
+                println!(
+                    "- against PostGraphile v5 {} ({:.0} req/s): without personal data {:.2}x (target >= 2), with personal data and its audit {:.2}x (target >= 1)",
+                    page.label(),
+                    peer,
+                    summary / peer,
+                    results.http_list.per_second / peer
+                );
+            }
         }
         None => println!(
             "- PostGraphile v5 not measured here (PostgreSQL with `--postgraphile bench/peer/postgraphile`)"

@@ -58,6 +58,14 @@ impl PeerPage {
         }
     }
 
+    /// The field that holds each node's id (PostGraphile keeps `id` for its node ids).
+    fn id_field(self) -> &'static str {
+        match self {
+            PeerPage::ByPrimaryKey => "id",
+            PeerPage::ByAgencyIndex => "caseId",
+        }
+    }
+
     fn query(self, agency: Uuid) -> String {
         match self {
             PeerPage::ByPrimaryKey => "{ allCases(first: 20, orderBy: PRIMARY_KEY_DESC) \
@@ -65,7 +73,7 @@ impl PeerPage {
                 .to_owned(),
             PeerPage::ByAgencyIndex => format!(
                 "{{ allAgencyCaseLists(first: 20, condition: {{ agencyId: \"{agency}\" }}, \
-                 orderBy: [LISTED_AT_DESC, ID_DESC]) {{ nodes {{ id journalNo status openedAt }} }} }}"
+                 orderBy: [LISTED_AT_DESC, CASE_ID_DESC]) {{ nodes {{ caseId journalNo status openedAt }} }} }}"
             ),
         }
     }
@@ -172,7 +180,10 @@ async fn check(addr: SocketAddr, agency: Uuid, page: PeerPage) -> anyhow::Result
     let ids = value["data"][page.field()]["nodes"]
         .as_array()
         .map_or(0, |nodes| {
-            nodes.iter().filter(|node| node["id"].is_string()).count()
+            let ids = nodes
+                .iter()
+                .filter(|node| node[page.id_field()].is_string());
+            ids.count()
         });
     anyhow::ensure!(ids == 20, "{page:?}: expected 20 cases, got: {value}");
     Ok(())

@@ -25,8 +25,10 @@ CREATE POLICY caselink_peer_agency ON cases FOR SELECT TO caselink_peer USING (
 -- (`agency_cases_page`: agency, opened_at newest first, case). A view is the way a
 -- PostGraphile user would offer it: the client names the agency (`condition`), the order
 -- is the index's, and `security_invoker` keeps the row-level security of `cases` on every
--- row, so naming another agency returns only the cases this one may see.
-CREATE OR REPLACE VIEW agency_case_list WITH (security_invoker = true) AS
-  SELECT ac.agency_id, ac.opened_at AS listed_at, c.id, c.journal_no, c.status, c.opened_at
+-- row, so naming another agency returns only the cases this one may see. (The case's id
+-- is `case_id` here: PostGraphile keeps `id` for its own global node ids.)
+DROP VIEW IF EXISTS agency_case_list;
+CREATE VIEW agency_case_list WITH (security_invoker = true) AS
+  SELECT ac.agency_id, ac.opened_at AS listed_at, c.id AS case_id, c.journal_no, c.status, c.opened_at
   FROM agency_cases ac JOIN cases c ON c.id = ac.case_id;
 GRANT SELECT ON agency_cases, agency_case_list TO caselink_peer;

@@ -98,7 +98,6 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
-    keep_memory_in_small_pages();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -117,8 +116,17 @@ fn main() -> ExitCode {
 /// with a huge page: an idle server held 16 MiB of heap for about 3 MiB in use (36 MiB
 /// resident instead of 24; docs/performance.md, "Memory"). The hub's heap is small and
 /// short-lived, so small pages cost it nothing measurable.
-fn keep_memory_in_small_pages() {
-    #[cfg(target_os = "linux")]
+///
+/// It runs as a constructor (`.init_array`), not from `main`: Rust's runtime allocates
+/// before `main` (the main thread's handle, its name), and the pages faulted then were
+/// already huge: 4 MiB of an idle server's heap, seen in `/proc/<pid>/smaps`.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static KEEP_MEMORY_IN_SMALL_PAGES: extern "C" fn() = keep_memory_in_small_pages;
+
+#[cfg(target_os = "linux")]
+extern "C" fn keep_memory_in_small_pages() {
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only this process's
     // memory policy; a kernel without it returns an error, which changes nothing.
     unsafe {

@@ -4,7 +4,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
 use caselink::access::policy::AuditView;
 use caselink::audit::store::AuditFilter;
@@ -16,8 +15,8 @@ use caselink::handovers::store::Side;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::load::{Sample, Stats};
-use super::workloads::{self, staff, Load, PAGE_FETCH};
+use super::load::Stats;
+use super::workloads::{self, back_to_back, staff, Load, PAGE_FETCH};
 
 /// How far into a list the deep page starts: after this share of its rows.
 pub const DEEP_SHARE: f64 = 0.9;
@@ -132,7 +131,7 @@ pub async fn measure_direct(
 ) -> anyhow::Result<(Stats, Stats, Stats, Stats)> {
     let cases_cursor = at.cases.1;
     println!("  direct: cases list_page, deep page…");
-    let cases = reads(load, db, move |db| async move {
+    let cases = back_to_back(load, db, move |db| async move {
         let rows = caselink::cases::store::list_page(
             &db,
             staff(agency),
@@ -148,7 +147,7 @@ pub async fn measure_direct(
     .await?;
     let inbox_cursor = at.inbox.1;
     println!("  direct: inbox list_page, deep page…");
-    let inbox = reads(load, db, move |db| async move {
+    let inbox = back_to_back(load, db, move |db| async move {
         let rows = caselink::handovers::store::list_page(
             &db,
             staff(inbox),
@@ -175,7 +174,7 @@ pub async fn measure_direct(
 }
 
 async fn audit(load: Load, db: &Db, before: Option<i64>) -> anyhow::Result<Stats> {
-    reads(load, db, move |db| async move {
+    back_to_back(load, db, move |db| async move {
         let rows = caselink::audit::store::list_page(
             &db,
             AuditView::All,
@@ -197,27 +196,6 @@ fn expect_rows(got: usize) -> Result<(), String> {
     } else {
         Err(format!("expected {PAGE_FETCH} rows, got {got}"))
     }
-}
-
-/// Clients doing `read` back to back.
-async fn reads<F, Fut>(load: Load, db: &Db, read: F) -> anyhow::Result<Stats>
-where
-    F: Fn(Db) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = Result<(), String>> + Send,
-{
-    load.run(|_, window| {
-        let (db, read) = (db.clone(), read.clone());
-        async move {
-            let mut sample = Sample::default();
-            while !window.is_over() {
-                let started = Instant::now();
-                let outcome = read(db.clone()).await;
-                sample.record(&window, started, outcome);
-            }
-            Ok(sample)
-        }
-    })
-    .await
 }
 
 /// The HTTP list queries with `after:` the deep cursor.

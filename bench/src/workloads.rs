@@ -223,13 +223,25 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// Clients reading the page through `cases::store::list_page`: the SQL the server runs
 /// for `cases(first: 20)`, with nothing around it.
 pub async fn sql_list(load: Load, db: &Db, agency: Uuid) -> anyhow::Result<Stats> {
+    back_to_back(load, db, move |db| async move {
+        list_page(&db, agency).await.map(|_| ())
+    })
+    .await
+}
+
+/// Clients doing `read` back to back, each its own sample.
+pub async fn back_to_back<F, Fut>(load: Load, db: &Db, read: F) -> anyhow::Result<Stats>
+where
+    F: Fn(Db) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), String>> + Send,
+{
     load.run(|_, window| {
-        let db = db.clone();
+        let (db, read) = (db.clone(), read.clone());
         async move {
             let mut sample = Sample::default();
             while !window.is_over() {
                 let started = Instant::now();
-                let outcome = list_page(&db, agency).await.map(|_| ());
+                let outcome = read(db.clone()).await;
                 sample.record(&window, started, outcome);
             }
             Ok(sample)
@@ -242,29 +254,15 @@ pub async fn sql_list(load: Load, db: &Db, agency: Uuid) -> anyhow::Result<Stats
 /// the server runs for `cases(first: 20)` when no field beyond a headline is asked for
 /// (the summary query, [`crate::peer::SUMMARY_QUERY`]), with nothing around it.
 pub async fn sql_headlines(load: Load, db: &Db, agency: Uuid) -> anyhow::Result<Stats> {
-    load.run(|_, window| {
-        let db = db.clone();
-        async move {
-            let mut sample = Sample::default();
-            while !window.is_over() {
-                let started = Instant::now();
-                let outcome = store::list_headlines(
-                    &db,
-                    staff(agency),
-                    &CaseFilter::default(),
-                    None,
-                    caselink::db::now(),
-                    PAGE_FETCH,
-                )
-                .await
-                .map_err(|e| format!("{e:?}"))
-                .and_then(|rows| match rows.len() as i64 == PAGE_FETCH {
-                    true => Ok(()),
-                    false => Err(format!("expected {PAGE_FETCH} rows, got {}", rows.len())),
-                });
-                sample.record(&window, started, outcome);
-            }
-            Ok(sample)
+    back_to_back(load, db, move |db| async move {
+        let filter = CaseFilter::default();
+        let now = caselink::db::now();
+        let rows = store::list_headlines(&db, staff(agency), &filter, None, now, PAGE_FETCH)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        match rows.len() as i64 == PAGE_FETCH {
+            true => Ok(()),
+            false => Err(format!("expected {PAGE_FETCH} rows, got {}", rows.len())),
         }
     })
     .await
@@ -397,17 +395,8 @@ async fn list_page(
 /// in one query (`cases::store::get_visible_many`, what the VisibleCasesLoader runs);
 /// without it, `handovers::store::list_page` only.
 pub async fn sql_inbox(load: Load, db: &Db, agency: Uuid, whole: bool) -> anyhow::Result<Stats> {
-    load.run(|_, window| {
-        let db = db.clone();
-        async move {
-            let mut sample = Sample::default();
-            while !window.is_over() {
-                let started = Instant::now();
-                let outcome = inbox_work(&db, agency, whole).await;
-                sample.record(&window, started, outcome);
-            }
-            Ok(sample)
-        }
+    back_to_back(load, db, move |db| async move {
+        inbox_work(&db, agency, whole).await
     })
     .await
 }

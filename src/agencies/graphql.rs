@@ -1,7 +1,6 @@
 //! GraphQL for agencies: the `Agency` type, the directory and the hub administrator's
 //! mutations.
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -9,7 +8,7 @@ use uuid::Uuid;
 use super::store::{self, AgencyFilter};
 use super::{AgencyChanges, AgencyKind, AgencyRow, NewAgency, NotificationLanguage};
 use crate::db;
-use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
 
@@ -144,7 +143,7 @@ impl AgencyQuery {
         filter: Option<AgencyFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, AgencyNode>> {
+    ) -> async_graphql::Result<Page<(String, Uuid), AgencyNode>> {
         ctx.actor()?;
         let page = PageRequest::<(String, Uuid)>::parse(first, after.as_deref())?;
         let f = filter.unwrap_or_default();

@@ -1,13 +1,12 @@
 //! GraphQL for reading the audit log (administrators only).
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Json, Object, ID};
 use chrono::{DateTime, Utc};
 
 use super::store::{self, AuditFilter, AuditRow};
 use super::AuditAction;
 use crate::access::policy;
-use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
 
@@ -89,7 +88,7 @@ impl AuditQuery {
         filter: Option<AuditFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, AuditEventNode>> {
+    ) -> async_graphql::Result<Page<i64, AuditEventNode>> {
         let view = policy::audit_view(ctx.actor()?)?;
         let page = PageRequest::<i64>::parse(first, after.as_deref())?;
         let f = filter.unwrap_or_default();

@@ -5,7 +5,6 @@
 //! comes through the read side ([`reads`]), whose scoped reads decide in SQL; the package
 //! opens only with the request's caller, which notes the read.
 
-use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Object, SimpleObject, Upload, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -27,7 +26,7 @@ use crate::cases::reads::CaseView;
 use crate::cases::sheet::SignalSheet;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
 use crate::ids::to_id as id;
@@ -329,7 +328,7 @@ impl HandoverQuery {
         status: Option<Vec<HandoverStatus>>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, HandoverNode>> {
+    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), HandoverNode>> {
         let status = status.unwrap_or_else(|| vec![HandoverStatus::Pending]);
         page(ctx, Side::Received, &status, first, after).await
     }
@@ -342,7 +341,7 @@ impl HandoverQuery {
         status: Option<Vec<HandoverStatus>>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, HandoverNode>> {
+    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), HandoverNode>> {
         page(ctx, Side::Sent, &status.unwrap_or_default(), first, after).await
     }
 
@@ -358,7 +357,7 @@ async fn page(
     status: &[HandoverStatus],
     first: Option<i32>,
     after: Option<String>,
-) -> async_graphql::Result<Connection<String, HandoverNode>> {
+) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), HandoverNode>> {
     ctx.actor()?;
     let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
     let rows = reads::page(

@@ -5,7 +5,6 @@
 //! reading the case in FULL, each opened with the request's caller, which notes the read
 //! for the audit. Every request shown, a step's result too, comes through [`reads`].
 
-use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Object, SimpleObject, Upload, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -23,7 +22,7 @@ use crate::cases::loader::{ViewedCase, VisibleCasesLoader};
 use crate::cases::reads::CaseView;
 use crate::db;
 use crate::error::AppError;
-use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::handovers::graphql::read_upload;
 use crate::handovers::Settings;
@@ -227,7 +226,7 @@ impl InformationRequestQuery {
         status: Option<Vec<InformationRequestStatus>>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, InformationRequestNode>> {
+    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), InformationRequestNode>> {
         let status = status.unwrap_or_else(|| vec![InformationRequestStatus::Open]);
         page(ctx, Side::Received, &status, first, after).await
     }
@@ -241,7 +240,7 @@ impl InformationRequestQuery {
         status: Option<Vec<InformationRequestStatus>>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, InformationRequestNode>> {
+    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), InformationRequestNode>> {
         page(ctx, Side::Sent, &status.unwrap_or_default(), first, after).await
     }
 
@@ -261,7 +260,7 @@ async fn page(
     status: &[InformationRequestStatus],
     first: Option<i32>,
     after: Option<String>,
-) -> async_graphql::Result<Connection<String, InformationRequestNode>> {
+) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), InformationRequestNode>> {
     ctx.actor()?;
     let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
     let rows = reads::page(

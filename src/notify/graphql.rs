@@ -1,13 +1,12 @@
 //! GraphQL for the outbox (administrators) and for each user's reminder settings.
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::model::{NotificationKind, NotificationRow, NotificationStatus};
 use super::store::{self, OutboxFilter};
 use crate::db;
-use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
 
@@ -116,7 +115,7 @@ impl NotificationQuery {
         filter: Option<NotificationFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, NotificationNode>> {
+    ) -> async_graphql::Result<Page<uuid::Uuid, NotificationNode>> {
         let own = super::outbox_agency(ctx.actor()?)?;
         let page = PageRequest::<uuid::Uuid>::parse(first, after.as_deref())?;
         let f = filter.unwrap_or_default();

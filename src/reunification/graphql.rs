@@ -5,7 +5,6 @@
 //! caller, which notes the read for the audit. Every record shown, a step's result too,
 //! comes through [`reads`].
 
-use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -23,7 +22,7 @@ use crate::cases::graphql::CaseNode;
 use crate::cases::loader::{ViewedCase, VisibleCasesLoader};
 use crate::cases::reads::CaseView;
 use crate::db;
-use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::{parse_id, to_id as id};
 
@@ -292,7 +291,7 @@ impl ReunificationQuery {
         include_ended: Option<bool>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, ReunificationNode>> {
+    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), ReunificationNode>> {
         ctx.actor()?;
         let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let rows = reads::in_care(

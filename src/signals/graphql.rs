@@ -4,7 +4,6 @@
 //! service before a case is opened, the case's FULL participants after. The resolvers
 //! open that data with the request's caller, which notes the read for the audit.
 
-use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,7 +20,7 @@ use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::db;
 use crate::error::AppError;
-use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
 
@@ -281,7 +280,7 @@ impl SignalQuery {
         filter: Option<SignalFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, SignalNode>> {
+    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), SignalNode>> {
         ctx.actor()?;
         let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let f = filter.unwrap_or_default();

@@ -1,7 +1,6 @@
 //! GraphQL for people: `User`, `me`, the users of an agency, and administrators'
 //! mutations. Users of another agency show only name, agency and roles.
 
-use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, Utc};
@@ -13,7 +12,7 @@ use crate::access::{policy, Actor, Role};
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::db;
-use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
 use crate::input;
@@ -163,7 +162,7 @@ impl UserQuery {
         filter: Option<UserFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, UserNode>> {
+    ) -> async_graphql::Result<Page<(String, Uuid), UserNode>> {
         let actor = ctx.actor()?;
         let agency = agency_id
             .map(|id| parse_id("agencyId", &id))

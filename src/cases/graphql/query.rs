@@ -1,6 +1,5 @@
 //! Reading cases: one, the agency's list, a curator's caseload, a timeline.
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -9,7 +8,7 @@ use super::{id, CaseEvent, CaseFilterInput, CaseNode};
 use crate::cases::reads;
 use crate::cases::store::{self, CaseFilter};
 use crate::db;
-use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
 
@@ -32,7 +31,7 @@ impl CaseQuery {
         filter: Option<CaseFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, CaseNode>> {
+    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), CaseNode>> {
         ctx.actor()?;
         let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let f = filter.unwrap_or_default();
@@ -55,7 +54,7 @@ impl CaseQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, CaseNode>> {
+    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), CaseNode>> {
         let actor = ctx.actor()?;
         let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let filter = CaseFilter {
@@ -118,7 +117,7 @@ async fn case_page(
     ctx: &Context<'_>,
     filter: &CaseFilter,
     page: &PageRequest<(DateTime<Utc>, Uuid)>,
-) -> async_graphql::Result<Connection<String, CaseNode>> {
+) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), CaseNode>> {
     let (db, caller, now) = (&ctx.state().db, ctx.caller(), db::now());
     let (after, limit) = (page.after.as_ref(), page.fetch_limit());
     if super::headline_suffices(ctx) {

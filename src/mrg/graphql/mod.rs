@@ -3,7 +3,6 @@
 //! execution, and `decisions(...)`. Every read comes through [`reads`], which filters in
 //! SQL and notes minutes reads for the audit; mutations call one service function each.
 
-use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
@@ -18,7 +17,7 @@ use crate::cases::graphql::CaseNode;
 use crate::cases::loader::{ViewedCase, VisibleCasesLoader};
 use crate::cases::reads::CaseView;
 use crate::db;
-use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::{parse_id, to_id as id};
 
@@ -477,7 +476,7 @@ impl MrgQuery {
         overdue: Option<bool>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Res<Connection<String, RecommendationNode>> {
+    ) -> Res<Page<(DateTime<Utc>, Uuid), RecommendationNode>> {
         let filter = DecisionFilter {
             group: group_id.map(|v| parse_id("groupId", &v)).transpose()?,
             case: case_id.map(|v| parse_id("caseId", &v)).transpose()?,

@@ -53,9 +53,10 @@ impl<K: DeserializeOwned> PageRequest<K> {
 }
 
 /// A row's keyset as its cursor, encoded only when a client asks for it (an edge's
-/// `cursor`, `pageInfo`'s `startCursor` and `endCursor`). A list read without them, as the
-/// workspace's and most pages' are, encodes none: about 4,000 instructions a row saved
-/// (docs/performance.md, "where a request's instructions go").
+/// `cursor`, `pageInfo`'s `startCursor` and `endCursor`). A page read without them
+/// encodes none, and one that asks only for `endCursor` encodes one: about 4,000
+/// instructions saved for each cursor not asked for (docs/performance.md, "where a
+/// request's instructions go").
 pub struct Keyset<K>(pub K);
 
 impl<K: Serialize + DeserializeOwned> CursorType for Keyset<K> {

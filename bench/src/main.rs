@@ -79,7 +79,8 @@ struct Args {
     #[arg(long)]
     server: Option<PathBuf>,
     /// Which workloads: `all`, or only `report` (issue 18's half-year
-    /// `effectivenessReport`, sequential requests; also part of `all`).
+    /// `effectivenessReport`, sequential requests; also part of `all`) or only
+    /// `audit-storage` (bytes per read event; also part of `all`).
     #[arg(long, value_enum, default_value_t = Only::All)]
     only: Only,
     /// Measured sequential requests of each report workload.
@@ -101,6 +102,8 @@ enum Only {
     All,
     /// The half-year effectiveness report only.
     Report,
+    /// Audit storage per read event only (seeds the hub if needed).
+    AuditStorage,
 }
 
 /// One database to measure.
@@ -148,6 +151,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
             measure_report(&args, &target, &server)
                 .await
                 .with_context(|| format!("{} report bench failed", target.backend))?;
+            continue;
+        }
+        if args.only == Only::AuditStorage {
+            let db = open(&args, &target).await?;
+            let measured = seed::ensure(&db, args.cases, target.writers).await?;
+            seal(&db).await?;
+            report::print_audit_storage(&audit_footprint(&db, &measured).await?);
+            db.close().await;
             continue;
         }
         let results = measure(&args, &target, &server)
@@ -330,7 +341,7 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         peak_memory_kib: http.peak_memory_kib,
         peak_heap_kib: http.peak_heap_kib,
         idle_resident_kib: http.idle_resident_kib,
-        audit_bytes_per_read: audit_footprint.per_event(),
+        audit_footprint,
         peak_resident_kib: http.peak_resident_kib,
         audit_events: http.audit_events,
         pages: pages::Figures {

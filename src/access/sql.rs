@@ -33,6 +33,15 @@ impl ViewerParams {
     }
 }
 
+/// Ends a derived table whose scope rank the query around it reads more than once (its
+/// filter, its personal columns): a `LIMIT` no table reaches, which changes no result but
+/// keeps both databases from merging the derived table into the query around it. Merged,
+/// each reference to `scope_rank` became its own copy of the correlated subquery (SQLite
+/// and PostgreSQL both substitute the expression), so a row's participations were read
+/// once for the filter and again for every personal column. Kept apart, the rank is
+/// computed once per row and read from there (issue 13: the scope decided once per row).
+pub const RANK_ONCE: &str = " LIMIT 9223372036854775807";
+
 /// True when participation `alias` grants anything at `$now`: not revoked (whatever time
 /// `revoked_at` holds) and not run out. The same rule as
 /// [`super::participation::Participation::is_active`].

@@ -106,7 +106,9 @@ pub async fn entries_of(
     now: DateTime<Utc>,
     limit: i64,
 ) -> AppResult<Vec<WorkEntryRow>> {
-    let full = case_full("w.case_id", VIEWER);
+    // The case is `$4` for every row, so the scope is read once per statement, not per row
+    // and column.
+    let full = case_full("$4", VIEWER);
     let sql = format!(
         "SELECT w.id, w.case_id, w.agency_id, w.kind, w.occurred_on,
             CASE WHEN {full} THEN w.specialist_user_id END AS specialist_user_id,
@@ -114,7 +116,7 @@ pub async fn entries_of(
             w.recorded_by_user_id, w.recorded_at
          FROM case_work_log w WHERE w.case_id = $4 AND {} IS NOT NULL
          ORDER BY w.occurred_on DESC, w.recorded_at DESC, w.id DESC LIMIT {}",
-        scope_rank("w.case_id", VIEWER),
+        scope_rank("$4", VIEWER),
         limit.clamp(1, 500)
     );
     Ok(with_db!(db, |pool| bind_viewer(
@@ -207,7 +209,8 @@ pub async fn monitoring_of(
     case_id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<MonitoringRow>> {
-    let full = case_full("m.case_id", VIEWER);
+    // One case (`$4`): its scope is read once per statement.
+    let full = case_full("$4", VIEWER);
     let sql = format!(
         "SELECT m.id, m.case_id, m.agency_id, m.occurred_on, m.stage,
             CASE WHEN {full} THEN m.curator_took_part ELSE FALSE END AS curator_took_part,
@@ -219,7 +222,7 @@ pub async fn monitoring_of(
             m.decision, m.next_due_on, m.recorded_by_user_id, m.recorded_at
          FROM case_monitoring m WHERE m.case_id = $4 AND {} IS NOT NULL
          ORDER BY m.occurred_on DESC, m.recorded_at DESC, m.id DESC LIMIT 200",
-        scope_rank("m.case_id", VIEWER)
+        scope_rank("$4", VIEWER)
     );
     Ok(with_db!(db, |pool| bind_viewer(
         sqlx::query_as(&sql),

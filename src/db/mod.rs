@@ -8,6 +8,8 @@ pub mod dialect;
 pub mod list_query;
 pub mod migrate;
 pub mod params;
+#[cfg(test)]
+pub mod query_plans;
 pub mod stored_content;
 pub mod types;
 

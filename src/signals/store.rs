@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::intake::NewSignal;
 use super::model::{SignalRow, SignalStatus, COLUMNS};
-use crate::access::sql::{in_own_signal_journal, signal_scope_rank, ViewerParams};
+use crate::access::sql::{in_own_signal_journal, signal_scope_rank, ViewerParams, RANK_ONCE};
 use crate::access::store::scope_of_rank;
 use crate::access::{Scope, Viewer};
 use crate::db::list_query::{Direction, ListQuery};
@@ -130,7 +130,7 @@ struct ScopedRow {
 fn scoped_select(condition: &str, tail: &str) -> String {
     format!(
         "SELECT {} FROM (SELECT s.*, {} AS scope_rank FROM signals s \
-         WHERE {condition}) s WHERE s.scope_rank IS NOT NULL {tail}",
+         WHERE {condition}{RANK_ONCE}) s WHERE s.scope_rank IS NOT NULL {tail}",
         scoped_columns(),
         signal_scope_rank(VIEWER)
     )
@@ -264,6 +264,17 @@ pub async fn journal_page(
     now: DateTime<Utc>,
     limit: i64,
 ) -> AppResult<Vec<(SignalRow, Scope)>> {
+    let q = journal_query(viewer, filter, before, now, limit);
+    Ok(scoped(q.fetch_all(db).await?))
+}
+
+fn journal_query(
+    viewer: Viewer,
+    filter: &JournalFilter,
+    before: Option<&(DateTime<Utc>, Uuid)>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> ListQuery {
     let mut q = ListQuery::with_params(vec![
         viewer.agency_id.into(),
         now.into(),
@@ -284,9 +295,10 @@ pub async fn journal_page(
     let rank = signal_scope_rank(VIEWER);
     let branch = |side: &str, alias: &str| {
         format!(
-            "SELECT * FROM (SELECT s.*, {rank} AS scope_rank FROM signals s \
-             WHERE {side} AND {rank} IS NOT NULL{conditions} \
-             ORDER BY s.created_at DESC, s.id DESC LIMIT {limit}) {alias}"
+            "SELECT * FROM (SELECT * FROM (SELECT s.*, {rank} AS scope_rank FROM signals s \
+             WHERE {side}{conditions} \
+             ORDER BY s.created_at DESC, s.id DESC{RANK_ONCE}) w \
+             WHERE w.scope_rank IS NOT NULL LIMIT {limit}) {alias}"
         )
     };
     q.push(&format!(
@@ -298,7 +310,7 @@ pub async fn journal_page(
             "sent"
         ),
     ));
-    Ok(scoped(q.fetch_all(db).await?))
+    q
 }
 
 /// Writes back the workflow columns of a signal whose `version` was bumped by one.
@@ -352,4 +364,56 @@ pub async fn caseload(tx: &mut Tx, curator: Uuid) -> AppResult<i64> {
         .bind(curator)
         .fetch_one(conn)
         .await)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::query_plans::{close, fresh_databases, per_row_subqueries, plan};
+
+    fn viewer() -> Viewer {
+        Viewer {
+            agency_id: Some(Uuid::now_v7()),
+            ceiling: Scope::Full,
+        }
+    }
+
+    /// The journal's two branches (received, sent) each read a signal's scope once per
+    /// row, for every filter combination and with a cursor or without; a read by id too,
+    /// although its personal columns each name the rank (issue 13).
+    #[tokio::test]
+    async fn signal_reads_decide_a_signals_scope_once_per_row() {
+        let cursor = (Utc::now(), Uuid::now_v7());
+        for db in fresh_databases().await {
+            for bits in 0..32u8 {
+                let filter = JournalFilter {
+                    status: (bits & 1 != 0).then_some(SignalStatus::Received),
+                    late: (bits & 2 != 0).then_some(true),
+                    from: (bits & 4 != 0).then(Utc::now),
+                    to: (bits & 8 != 0).then(Utc::now),
+                };
+                let before = (bits & 16 != 0).then_some(&cursor);
+                let q = journal_query(viewer(), &filter, before, Utc::now(), 21);
+                let plan = plan(&db, q.sql(), q.params().to_vec()).await;
+                assert_eq!(
+                    per_row_subqueries(&db, &plan, "p"),
+                    2,
+                    "{}: {filter:?}, cursor {}:\n{plan}",
+                    db.backend(),
+                    before.is_some()
+                );
+            }
+            let by_id = scoped_select("s.id = $4", "");
+            let v = viewer();
+            let params = vec![
+                v.agency_id.into(),
+                Utc::now().into(),
+                v.ceiling_rank().into(),
+                Uuid::now_v7().into(),
+            ];
+            let plan = plan(&db, &by_id, params).await;
+            assert_eq!(per_row_subqueries(&db, &plan, "p"), 1, "{plan}");
+            close(db).await;
+        }
+    }
 }

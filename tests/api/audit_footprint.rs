@@ -28,17 +28,27 @@ async fn hub_with_reads(events: usize) -> (TestApp, footprint::Footprint) {
 async fn a_read_event_of_twenty_cases_takes_under_400_bytes_with_its_indexes() {
     let (app, measured) = hub_with_reads(4_000).await;
     let per_event = measured.per_event();
+    let total = measured.total_per_event();
     println!(
-        "{}: {} read events of 20 cases took {} bytes: {per_event:.0} bytes per event",
+        "{}: {} read events of 20 cases took {} bytes ({per_event:.0} per event), and the \
+         {} cases they name {} bytes ({:.0} per case): {total:.0} bytes per event in all",
         if on_postgres() {
             "PostgreSQL"
         } else {
             "SQLite"
         },
         measured.events,
-        measured.bytes
+        measured.event_bytes,
+        measured.new_subjects,
+        measured.subject_bytes,
+        measured.per_new_subject(),
     );
+    assert_eq!(measured.new_subjects, 400, "each case is numbered once");
     assert!(per_event < 400.0, "{per_event:.0} bytes per read event");
+    assert!(
+        total < 400.0,
+        "{total:.0} bytes per read event with its subjects"
+    );
     // And they verify, their details rebuilt byte for byte from the subject numbers.
     let out = app.run_cli(&["audit", "verify"]).await;
     let text = String::from_utf8_lossy(&out.stdout);

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::model::{CaseEventRow, CaseRow, ConsentRow, PersonRow, COLUMNS};
-use crate::access::sql::{case_full, scope_rank, visible_cases, ViewerParams};
+use crate::access::sql::{case_full, scope_rank, visible_cases, ViewerParams, RANK_ONCE};
 use crate::access::store::scope_of_rank;
 use crate::access::{Scope, Viewer};
 use crate::db::{Db, Tx};
@@ -213,6 +213,17 @@ pub async fn fill_name_keys(db: &Db) -> AppResult<u64> {
     }
 }
 
+/// [`get_visible_many`]'s statement for `n` ids at `$4…`.
+fn visible_many_sql(n: usize) -> String {
+    format!(
+        "SELECT {}, c.scope_rank FROM (SELECT c.*, {} AS scope_rank FROM cases c \
+         WHERE c.id IN ({}){RANK_ONCE}) c WHERE c.scope_rank IS NOT NULL",
+        scoped_columns("c.scope_rank"),
+        scope_rank("c.id", VIEWER),
+        crate::db::params::list(4, n)
+    )
+}
+
 /// Many cases by id as the viewer may read them, each with its scope; cases out of scope
 /// are left out. Each case's scope is a correlated look-up of its own few participations,
 /// so the cost does not grow with the agency's caseload.
@@ -225,13 +236,7 @@ pub async fn get_visible_many(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT {}, c.scope_rank FROM (SELECT c.*, {} AS scope_rank FROM cases c \
-         WHERE c.id IN ({})) c WHERE c.scope_rank IS NOT NULL",
-        scoped_columns("c.scope_rank"),
-        scope_rank("c.id", VIEWER),
-        crate::db::params::list(4, ids.len())
-    );
+    let sql = visible_many_sql(ids.len());
     let rows: Vec<VisibleRow> = with_db!(db, |pool| {
         let mut query = bind_viewer(sqlx::query_as(&sql), viewer, now);
         for id in ids {
@@ -532,4 +537,34 @@ pub async fn events_of(db: &Db, case_id: Uuid) -> AppResult<Vec<CaseEventRow>> {
         .bind(case_id)
         .fetch_all(pool)
         .await)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Scope;
+    use crate::db::query_plans::{close, fresh_databases, per_row_subqueries, plan};
+
+    /// Cases read by id (a page's persons, a case file) read each case's scope once,
+    /// although the filter and both personal columns name it.
+    #[tokio::test]
+    async fn cases_read_by_id_decide_the_scope_once_per_row() {
+        for db in fresh_databases().await {
+            let params = vec![
+                Some(Uuid::now_v7()).into(),
+                Utc::now().into(),
+                Viewer {
+                    agency_id: None,
+                    ceiling: Scope::Full,
+                }
+                .ceiling_rank()
+                .into(),
+                Uuid::now_v7().into(),
+                Uuid::now_v7().into(),
+            ];
+            let plan = plan(&db, &visible_many_sql(2), params).await;
+            assert_eq!(per_row_subqueries(&db, &plan, "p"), 1, "{plan}");
+            close(db).await;
+        }
+    }
 }

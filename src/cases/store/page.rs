@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{scoped_columns, VisibleRow, VIEWER};
-use crate::access::sql::scope_rank;
+use crate::access::sql::{scope_rank, RANK_ONCE};
 use crate::access::store::scope_of_rank;
 use crate::access::{Scope, Viewer};
 use crate::cases::model::{CaseHeadline, CaseRow, CaseStatus, HEADLINE_COLUMNS};
@@ -38,9 +38,10 @@ static HEADLINE_SELECT: LazyLock<String> =
 
 /// One page of the cases an agency reaches, newest first, before the `(opened_at, id)`
 /// keyset, every column read. The inner query walks the agency's `agency_cases_page` index
-/// from the cursor (a row-value seek), looks up each candidate's live participations for
-/// the agency by `(case_id, agency_id)` (a case whose participations all lapsed is
-/// skipped), and stops at a page; the outer one reads those few cases' columns by id,
+/// from the cursor (a row-value seek) and looks up each candidate's live participations
+/// for the agency by `(case_id, agency_id)`, once ([`RANK_ONCE`]); the middle one skips a
+/// case whose participations all lapsed and stops at a page; the outer one reads those
+/// few cases' columns by id,
 /// personal ones NULL below FULL. A join of the agency's participations, grouped per case,
 /// decided the scope once per row instead, but PostgreSQL's planner misjudged that join
 /// and hashed the agency's whole caseload for every page (3.4 ms against 0.8 ms at 667
@@ -108,9 +109,10 @@ fn page_query(
     let rank = &*CASE_RANK;
     q.push(&format!(
         "SELECT {columns} FROM (
-             SELECT ac.case_id, ac.opened_at, {rank} AS scope_rank
-             FROM agency_cases ac{}
-             WHERE ac.agency_id = $1 AND {rank} IS NOT NULL",
+             SELECT w.case_id, w.opened_at, w.scope_rank FROM (
+                 SELECT ac.case_id, ac.opened_at, {rank} AS scope_rank
+                 FROM agency_cases ac{}
+                 WHERE ac.agency_id = $1",
         if needs_case {
             " JOIN cases c ON c.id = ac.case_id"
         } else {
@@ -131,6 +133,8 @@ fn page_query(
         before.copied(),
     )
     .push(" ORDER BY ac.opened_at DESC, ac.case_id DESC")
+    .push(RANK_ONCE)
+    .push(") w WHERE w.scope_rank IS NOT NULL")
     .limit_inline(limit)
     .push(
         ") v JOIN cases c ON c.id = v.case_id
@@ -141,3 +145,51 @@ fn page_query(
 
 /// The viewer's scope rank on the walked case, the same text for every page.
 static CASE_RANK: LazyLock<String> = LazyLock::new(|| scope_rank("ac.case_id", VIEWER));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::query_plans::{close, fresh_databases, per_row_subqueries, plan};
+
+    /// Every filter combination, with and without a cursor, on each database: the walk
+    /// seeks in the agency's list and reads each case's participations once, whatever
+    /// the filters (issue 13: the scope decided once per row).
+    #[tokio::test]
+    async fn every_case_list_statement_reads_a_cases_scope_once_per_row() {
+        let viewer = Viewer {
+            agency_id: Some(Uuid::now_v7()),
+            ceiling: Scope::Full,
+        };
+        let cursor = (Utc::now(), Uuid::now_v7());
+        for db in fresh_databases().await {
+            for bits in 0..32u8 {
+                let filter = CaseFilter {
+                    status: (bits & 1 != 0).then_some(CaseStatus::Support),
+                    curator: (bits & 2 != 0).then(Uuid::now_v7),
+                    led_only: bits & 4 != 0,
+                    open_only: bits & 8 != 0,
+                };
+                let before = (bits & 16 != 0).then_some(&cursor);
+                for columns in [&*WHOLE_COLUMNS, &*HEADLINE_SELECT] {
+                    let q = page_query(columns, viewer, &filter, before, Utc::now(), 21);
+                    let plan = plan(&db, q.sql(), q.params().to_vec()).await;
+                    assert_eq!(
+                        per_row_subqueries(&db, &plan, "p"),
+                        1,
+                        "{} reads the scope more than once per row for {filter:?}, \
+                         cursor {}:\n{plan}",
+                        db.backend(),
+                        before.is_some()
+                    );
+                    if db.backend() == "sqlite" {
+                        assert!(
+                            plan.contains("USING COVERING INDEX agency_cases_page"),
+                            "the walk does not seek in agency_cases_page:\n{plan}"
+                        );
+                    }
+                }
+            }
+            close(db).await;
+        }
+    }
+}

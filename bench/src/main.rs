@@ -14,6 +14,7 @@ mod load;
 mod memory;
 mod pages;
 mod peer;
+mod repeats;
 mod report;
 mod seed;
 mod seed_signal;
@@ -59,6 +60,10 @@ struct Args {
     /// Measured seconds per workload.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Measure everything this many times, one run after another on the same hub, and
+    /// print each target's figure as the median of the runs with its range.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    runs: u32,
     /// Warm-up seconds before each measurement.
     #[arg(long, default_value_t = 2)]
     warmup: u64,
@@ -161,11 +166,21 @@ async fn run(args: Args) -> anyhow::Result<()> {
             db.close().await;
             continue;
         }
-        let results = measure(&args, &target, &server)
-            .await
-            .with_context(|| format!("{} bench failed", target.backend))?;
-        report::print(&results);
-        all.push(results);
+        let mut runs = Vec::new();
+        for run in 1..=args.runs {
+            if args.runs > 1 {
+                println!("\n### {}: run {run} of {}", target.backend, args.runs);
+            }
+            let results = measure(&args, &target, &server)
+                .await
+                .with_context(|| format!("{} bench failed", target.backend))?;
+            report::print(&results);
+            runs.push(results);
+        }
+        if runs.len() > 1 {
+            repeats::print_medians(&runs);
+        }
+        all.extend(runs.pop());
     }
     if !all.is_empty() {
         report::print_summary(&all);

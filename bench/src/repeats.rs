@@ -5,8 +5,7 @@
 //! N times, one run after another on the same hub, and prints each figure's median with
 //! its lowest and highest value, so a target is read against the median.
 
-use super::load::Stats;
-use super::report::Results;
+use super::report::{rate_ratio as over, Results};
 
 /// A figure of one run: what it is, its value, and the target it is read against.
 struct Figure {
@@ -21,10 +20,6 @@ fn figure(name: impl Into<String>, value: f64, target: &'static str) -> Figure {
         value,
         target,
     }
-}
-
-fn over(a: &Stats, b: &Stats) -> f64 {
-    a.per_second / b.per_second.max(f64::EPSILON)
 }
 
 /// The figures of one run that issue 13's targets name, in print order.

@@ -331,7 +331,7 @@ pub fn print_summary(all: &[Results]) {
     }
 }
 
-fn rate_ratio(http: &Stats, direct: &Stats) -> f64 {
+pub fn rate_ratio(http: &Stats, direct: &Stats) -> f64 {
     if direct.per_second > 0.0 {
         http.per_second / direct.per_second
     } else {

@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use super::list_query::{ListQuery, Param};
 use super::Db;
-use crate::with_db;
 
 /// A migrated empty SQLite database, and a PostgreSQL one when the suite runs there
 /// (`CASELINK_TEST_DATABASE_URL`, as `scripts/test-all` sets it).
@@ -83,7 +82,19 @@ pub fn per_row_subqueries(db: &Db, plan: &str, alias: &str) -> usize {
     }
 }
 
-/// Closes the pool (the SQLite file is left to the temp directory's cleaning).
+/// Closes the pool and removes a SQLite file with its companions (a PostgreSQL test
+/// database goes with the throwaway cluster).
 pub async fn close(db: Db) {
-    with_db!(&db, |pool| pool.close().await);
+    let file = match &db {
+        Db::Sqlite(pool, ..) => Some(pool.connect_options().get_filename().to_owned()),
+        Db::Postgres(..) => None,
+    };
+    db.close().await;
+    if let Some(file) = file {
+        for suffix in ["", "-wal", "-shm", "-reads", "-reads-wal", "-reads-shm"] {
+            let mut path = file.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }

@@ -268,6 +268,7 @@ pub async fn journal_page(
     Ok(scoped(q.fetch_all(db).await?))
 }
 
+/// [`journal_page`]'s statement and its parameters.
 fn journal_query(
     viewer: Viewer,
     filter: &JournalFilter,

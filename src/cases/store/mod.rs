@@ -550,15 +550,14 @@ mod tests {
     #[tokio::test]
     async fn cases_read_by_id_decide_the_scope_once_per_row() {
         for db in fresh_databases().await {
+            let viewer = Viewer {
+                agency_id: Some(Uuid::now_v7()),
+                ceiling: Scope::Full,
+            };
             let params = vec![
-                Some(Uuid::now_v7()).into(),
+                viewer.agency_id.into(),
                 Utc::now().into(),
-                Viewer {
-                    agency_id: None,
-                    ceiling: Scope::Full,
-                }
-                .ceiling_rank()
-                .into(),
+                viewer.ceiling_rank().into(),
                 Uuid::now_v7().into(),
                 Uuid::now_v7().into(),
             ];

@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod params;
 #[cfg(test)]
 pub mod query_plans;
+pub mod sqlite_memory;
 pub mod stored_content;
 pub mod types;
 
@@ -179,6 +180,7 @@ impl Db {
                 .context("cannot connect to PostgreSQL")?;
             Ok(Db::Postgres(pool, AuditKeys::default()))
         } else if url.starts_with("sqlite:") {
+            sqlite_memory::install();
             let options = SqliteConnectOptions::from_str(url)
                 .context("invalid DATABASE_URL")?
                 .create_if_missing(create)

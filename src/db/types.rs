@@ -285,6 +285,9 @@ mod tests {
 
     #[tokio::test]
     async fn time_zones_and_json_round_trip_on_sqlite_and_bad_values_are_errors() {
+        // As every SQLite connection of the process does (Db::connect): SQLite takes its
+        // allocator only before the first connection opens.
+        crate::db::sqlite_memory::install();
         let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
         round_trip!(&mut conn);
     }

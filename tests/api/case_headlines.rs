@@ -8,9 +8,14 @@ use serde_json::{json, Value};
 use crate::list_pages::{open_case, seeded_hub};
 use crate::signals::signal_hub;
 
-/// Every field of `Case` a headline answers (`HEADLINE_FIELDS` in `cases::graphql`).
+/// Every field of `Case` a headline answers (`HEADLINE_FIELDS` in `cases::graphql`): its
+/// own columns, and the records read by its id behind the personal gate.
 const HEADLINE: &str = "__typename id journalNumber scope status openedAt decisionDueAt \
-                        nextMonitoringAt nextDeadline monitoringOverdue";
+                        nextMonitoringAt nextDeadline monitoringOverdue \
+                        persons { id role fullName birthDate phone } consents { id kind } \
+                        handoverPending handovers { id status } informationRequests { id } \
+                        intake { number } workLog { id kind } monitoring { id decision } \
+                        documents { id }";
 
 /// The edges of `call` (a connection field with its arguments) with `node { selection }`.
 async fn edges(app: &crate::harness::TestApp, token: &str, call: &str, selection: &str) -> Value {
@@ -118,5 +123,63 @@ async fn a_field_beyond_the_headline_reads_the_whole_row_however_it_is_asked() {
             node["childAgeBand"], expected["childAgeBand"],
             "{query}: {body}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_list_of_headlines_with_persons_audits_each_case_as_the_whole_row_does() {
+    let (hub, _, _) = seeded_hub().await;
+    let with_persons = "id scope persons { fullName }";
+    let listed = edges(&hub.app, &hub.head, "cases(first: 50)", with_persons).await;
+    let full: Vec<String> = listed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["node"]["scope"] == "FULL")
+        .filter_map(|e| e["node"]["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(full.len() >= 2, "{listed}");
+    let shown = listed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            e["node"]["persons"]
+                .as_array()
+                .is_some_and(|p| !p.is_empty())
+        })
+        .count();
+    assert!(shown >= 1, "no case shows its people: {listed}");
+    let mut counts = Vec::new();
+    for id in &full {
+        counts.push(hub.app.reads_naming(id).await.0);
+    }
+    // The headline read, then the whole-row read (`version` is beyond the headline): each
+    // notes every FULL case it opened once, as one event per request.
+    for selection in [with_persons.to_owned(), format!("{with_persons} version")] {
+        let again = edges(&hub.app, &hub.head, "cases(first: 50)", &selection).await;
+        assert_eq!(
+            again.as_array().map(Vec::len),
+            listed.as_array().map(Vec::len)
+        );
+        for (id, count) in full.iter().zip(counts.iter_mut()) {
+            *count += 1;
+            assert_eq!(
+                hub.app.reads_naming(id).await.0,
+                *count,
+                "{selection}: {id}"
+            );
+        }
+    }
+    // A SUMMARY reader gets no people and notes no read.
+    let nurse = edges(&hub.app, &hub.nurse, "cases(first: 50)", with_persons).await;
+    let nodes: Vec<&Value> = nurse.as_array().into_iter().flatten().collect();
+    assert!(!nodes.is_empty());
+    for edge in nodes {
+        assert_eq!(edge["node"]["persons"], Value::Null, "{edge}");
+        let id = edge["node"]["id"].as_str().unwrap_or_default();
+        if !full.iter().any(|f| f == id) {
+            assert_eq!(hub.app.reads_naming(id).await.0, 0, "{id}");
+        }
     }
 }

@@ -40,6 +40,10 @@ pub struct CaseNode {
     /// The rest of the case. A list whose selection asks for nothing beyond the headline
     /// reads headlines only ([`headline_suffices`]), and its nodes have none.
     details: Option<CaseDetails>,
+    /// Opens (and notes on the caller's read log) in FULL scope only: what the case's
+    /// people, consents, handovers and files, each read by the case's id, are shown
+    /// behind, on a whole case and on a headline alike.
+    personal_gate: Personal<()>,
 }
 
 struct CaseDetails {
@@ -47,7 +51,10 @@ struct CaseDetails {
     personal: Personal<CasePersonal>,
 }
 
-/// The fields of `Case` a [`CaseHeadline`] answers. Every other field needs the whole row.
+/// The fields of `Case` a [`CaseHeadline`] answers: its own columns, and the records
+/// read by the case's id through their own scoped statements behind the personal gate
+/// (the people a list of cases shows beside each number, say). Every other field needs
+/// the whole row.
 pub(crate) const HEADLINE_FIELDS: &[&str] = &[
     "__typename",
     "id",
@@ -59,6 +66,15 @@ pub(crate) const HEADLINE_FIELDS: &[&str] = &[
     "nextMonitoringAt",
     "nextDeadline",
     "monitoringOverdue",
+    "persons",
+    "consents",
+    "handoverPending",
+    "handovers",
+    "informationRequests",
+    "intake",
+    "workLog",
+    "monitoring",
+    "documents",
 ];
 
 /// Whether the nodes of the connection being resolved ask for nothing but
@@ -81,6 +97,7 @@ impl CaseNode {
         CaseNode {
             headline: CaseHeadline::of(&view.case),
             scope: view.scope,
+            personal_gate: personal_gate(view.case.id, view.scope),
             details: Some(CaseDetails {
                 row: view.case,
                 personal: view.personal,
@@ -91,6 +108,7 @@ impl CaseNode {
     /// Shows a case of a list that asked for [`HEADLINE_FIELDS`] only.
     pub fn headline(headline: CaseHeadline, scope: Scope) -> CaseNode {
         CaseNode {
+            personal_gate: personal_gate(headline.id, scope),
             headline,
             scope,
             details: None,
@@ -207,11 +225,24 @@ pub struct CaseEvent {
     actor_agency_id: Option<ID>,
 }
 
+/// The gate of a case read with `scope`: it opens in FULL scope only, as the case's
+/// personal part does ([`CaseView::of`]), and notes the same read.
+fn personal_gate(case_id: Uuid, scope: Scope) -> Personal<()> {
+    Personal::sealed("case", case_id, (scope == Scope::Full).then_some(()))
+}
+
 impl CaseNode {
     /// The case's personal part for this request's caller (FULL scope only), the read
-    /// noted; the people, consents and handovers are shown only when it opens.
+    /// noted. Needs the whole row.
     fn personal(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&CasePersonal>> {
         Ok(self.sealed()?.open(ctx.caller()))
+    }
+
+    /// Whether the case's people, consents, handovers and files may be shown to this
+    /// request's caller (FULL scope only), the read noted as [`CaseNode::personal`] notes
+    /// it. A headline answers it.
+    fn opens_personal(&self, ctx: &Context<'_>) -> bool {
+        self.personal_gate.open(ctx.caller()).is_some()
     }
 }
 
@@ -305,7 +336,7 @@ impl CaseNode {
     }
     /// The people of the case (FULL scope only; each read is audited).
     async fn persons(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<CasePerson>>> {
-        if self.personal(ctx)?.is_none() {
+        if !self.opens_personal(ctx) {
             return Ok(None);
         }
         let loader = ctx.data_unchecked::<DataLoader<PersonsLoader>>();
@@ -323,7 +354,7 @@ impl CaseNode {
     }
     /// Consents (FULL scope only).
     async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Consent>>> {
-        if self.personal(ctx)?.is_none() {
+        if !self.opens_personal(ctx) {
             return Ok(None);
         }
         let now = crate::db::now();
@@ -347,7 +378,7 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Vec<HandoverNode>>> {
-        if self.personal(ctx)?.is_none() {
+        if !self.opens_personal(ctx) {
             return Ok(None);
         }
         let now = crate::db::now();
@@ -362,7 +393,7 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Vec<InformationRequestNode>>> {
-        if self.personal(ctx)?.is_none() {
+        if !self.opens_personal(ctx) {
             return Ok(None);
         }
         let now = crate::db::now();
@@ -383,7 +414,7 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<crate::casework::graphql::CaseIntake>> {
-        if self.personal(ctx)?.is_none() {
+        if !self.opens_personal(ctx) {
             return Ok(None);
         }
         crate::casework::graphql::intake(ctx, self.headline.id).await
@@ -429,7 +460,7 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Vec<crate::casefiles::graphql::CaseDocument>>> {
-        if self.personal(ctx)?.is_none() {
+        if !self.opens_personal(ctx) {
             return Ok(None);
         }
         Ok(Some(

@@ -96,7 +96,6 @@ pub async fn open_sqlite_companion(main: &Path, in_memory: bool) -> anyhow::Resu
         .busy_timeout(Duration::from_secs(10));
     let pool = SqlitePoolOptions::new()
         .max_connections(SQLITE_CONNECTIONS)
-        .test_before_acquire(crate::db::SQLITE_PING_BEFORE_ACQUIRE)
         .connect_with(options)
         .await
         .context("cannot open the read-audit file beside the SQLite database")?;

@@ -48,15 +48,6 @@ const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 /// docs/performance.md, "Memory").
 const SQLITE_CACHE_KIB: i64 = 128;
 
-/// Whether the pool pings a SQLite connection each time it hands it out (sqlx's default
-/// is yes). A SQLite connection is a file handle on a thread of this process: nothing
-/// between the two can hang up while it sits in the pool, and sqlx pings every connection
-/// when it comes back (which is how a connection whose thread died leaves the pool), so
-/// the second ping checked nothing and cost each use of the pool one more round trip to
-/// the connection's thread. PostgreSQL keeps it: its connections cross a network to a
-/// server that may restart while they are idle.
-pub(crate) const SQLITE_PING_BEFORE_ACQUIRE: bool = false;
-
 /// A connection pool to whichever database the hub runs on.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -202,7 +193,6 @@ impl Db {
             let main_file = options.get_filename().to_owned();
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
-                .test_before_acquire(SQLITE_PING_BEFORE_ACQUIRE)
                 .connect_with(options)
                 .await
                 .context("cannot open the SQLite database")?;

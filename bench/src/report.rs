@@ -122,11 +122,11 @@ pub fn print(results: &Results) {
         &results.sql_headlines,
     );
     row(
-        "direct: list_page + persons_of_cases (the same queries)",
+        "direct: list_headlines + persons_of_cases (the same queries)",
         &results.sql_persons,
     );
     row(
-        "direct: list_page + persons_of_cases + audit event",
+        "direct: list_headlines + persons_of_cases + audit event",
         &results.sql_request,
     );
     row(

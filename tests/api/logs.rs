@@ -87,11 +87,18 @@ impl LoggedServer {
         }
     }
 
-    /// Stops the server; returns every line it logged.
+    /// Stops the server; returns every line it logged. The reader thread may still be
+    /// behind the pipe when the process is gone (a line logged just before the last
+    /// answer was read has been seen missing), so this reads until the thread reaches
+    /// the pipe's end and hangs up, not only what it has forwarded so far.
     pub fn stop(mut self) -> Vec<String> {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        self.lines.try_iter().collect()
+        let mut lines = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(30)) {
+            lines.push(line);
+        }
+        lines
     }
 }
 

@@ -233,7 +233,8 @@ fn personal_gate(case_id: Uuid, scope: Scope) -> Personal<()> {
 
 impl CaseNode {
     /// The case's personal part for this request's caller (FULL scope only), the read
-    /// noted. Needs the whole row.
+    /// noted: the fields of the row itself (the extension reason, the signal sheet). Needs
+    /// the whole row; what is shown behind it is asked of [`CaseNode::opens_personal`].
     fn personal(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&CasePersonal>> {
         Ok(self.sealed()?.open(ctx.caller()))
     }
@@ -473,7 +474,7 @@ impl CaseNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Vec<crate::casefiles::graphql::FileChecklistItem>>> {
-        if self.personal(ctx)?.is_none() {
+        if !self.opens_personal(ctx) {
             return Ok(None);
         }
         let (case, lead) = (self.headline.id, self.row()?.lead_agency_id);

@@ -41,11 +41,11 @@ static HEADLINE_SELECT: LazyLock<String> =
 /// from the cursor (a row-value seek) and looks up each candidate's live participations
 /// for the agency by `(case_id, agency_id)`, once ([`RANK_ONCE`]); the middle one skips a
 /// case whose participations all lapsed and stops at a page; the outer one reads those
-/// few cases' columns by id, personal ones NULL below FULL. A join of the agency's participations, grouped per case,
-/// decided the scope once per row instead, but PostgreSQL's planner misjudged that join
-/// and hashed the agency's whole caseload for every page (3.4 ms against 0.8 ms at 667
-/// cases; docs/performance.md). So a page costs the same at any depth, caseload or hub
-/// size. Only the filters given appear in the text ([`crate::db::list_query`]).
+/// few cases' columns by id, personal ones NULL below FULL. A join of the agency's
+/// participations, grouped per case, decided the scope once per row instead, but
+/// PostgreSQL's planner misjudged that join and hashed the agency's whole caseload for
+/// every page (3.4 ms against 0.8 ms at 667 cases; docs/performance.md). So a page costs
+/// the same at any depth, caseload or hub size. Only the filters given appear in the text ([`crate::db::list_query`]).
 pub async fn list_page(
     db: &Db,
     viewer: Viewer,

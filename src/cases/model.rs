@@ -176,6 +176,21 @@ impl CaseHeadline {
             next_monitoring_at: row.next_monitoring_at,
         }
     }
+
+    /// The next deadline of the case's current stage: the decision due in decision
+    /// work, the next monitoring review in support, none otherwise.
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        match self.status {
+            CaseStatus::DecisionWork => self.decision_due_at,
+            CaseStatus::Support => self.next_monitoring_at,
+            _ => None,
+        }
+    }
+
+    /// Whether the monitoring review is overdue at `now`.
+    pub fn monitoring_overdue(&self, now: DateTime<Utc>) -> bool {
+        crate::casework::rules::monitoring_overdue(self.status, self.next_monitoring_at, now)
+    }
 }
 
 /// A person in a case.

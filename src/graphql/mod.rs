@@ -6,6 +6,7 @@ pub mod context;
 pub mod cost;
 pub mod documents;
 pub mod error;
+pub mod lean;
 pub mod node;
 pub mod operation;
 pub mod registered_enum;

@@ -35,6 +35,7 @@ mod http_spec;
 mod hygiene;
 mod information_request_pages;
 mod information_requests;
+mod lean_pages;
 mod list_pages;
 mod logs;
 mod metrics;

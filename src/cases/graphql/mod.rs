@@ -6,6 +6,7 @@
 //! Queries are in [`query`], mutations in [`mutation`].
 
 mod mutation;
+mod plain;
 mod query;
 
 pub use mutation::CaseMutation;
@@ -307,11 +308,7 @@ impl CaseNode {
     }
     /// The next deadline of the case's current stage.
     async fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        match self.headline.status {
-            CaseStatus::DecisionWork => self.headline.decision_due_at,
-            CaseStatus::Support => self.headline.next_monitoring_at,
-            _ => None,
-        }
+        self.headline.next_deadline()
     }
     async fn closed_at(&self) -> async_graphql::Result<Option<DateTime<Utc>>> {
         Ok(self.row()?.closed_at)
@@ -449,11 +446,7 @@ impl CaseNode {
     }
     /// The monitoring review (`nextMonitoringAt`) is overdue.
     async fn monitoring_overdue(&self) -> bool {
-        crate::casework::rules::monitoring_overdue(
-            self.headline.status,
-            self.headline.next_monitoring_at,
-            crate::db::now(),
-        )
+        self.headline.monitoring_overdue(crate::db::now())
     }
     /// The personal file (личное дело): the case's own documents (FULL scope only; each
     /// read is audited).

@@ -8,7 +8,8 @@ use super::{id, CaseEvent, CaseFilterInput, CaseNode};
 use crate::cases::reads;
 use crate::cases::store::{self, CaseFilter};
 use crate::db;
-use crate::graphql::connection::{connection, Page, PageRequest};
+use crate::graphql::connection::{connection, PageRequest};
+use crate::graphql::lean::LeanPage;
 use crate::graphql::ContextExt;
 use crate::ids::parse_id;
 
@@ -31,7 +32,7 @@ impl CaseQuery {
         filter: Option<CaseFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), CaseNode>> {
+    ) -> async_graphql::Result<LeanPage<(DateTime<Utc>, Uuid), CaseNode>> {
         ctx.actor()?;
         let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let f = filter.unwrap_or_default();
@@ -54,7 +55,7 @@ impl CaseQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), CaseNode>> {
+    ) -> async_graphql::Result<LeanPage<(DateTime<Utc>, Uuid), CaseNode>> {
         let actor = ctx.actor()?;
         let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let filter = CaseFilter {
@@ -117,23 +118,23 @@ async fn case_page(
     ctx: &Context<'_>,
     filter: &CaseFilter,
     page: &PageRequest<(DateTime<Utc>, Uuid)>,
-) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), CaseNode>> {
+) -> async_graphql::Result<LeanPage<(DateTime<Utc>, Uuid), CaseNode>> {
     let (db, caller, now) = (&ctx.state().db, ctx.caller(), db::now());
     let (after, limit) = (page.after.as_ref(), page.fetch_limit());
     if super::headline_suffices(ctx) {
         let rows = reads::headlines(db, caller, filter, after, now, limit).await?;
-        return Ok(connection(
+        return Ok(LeanPage(connection(
             rows,
             page,
             |(headline, _)| (headline.opened_at, headline.id),
             |(headline, scope)| CaseNode::headline(headline, scope),
-        ));
+        )));
     }
     let rows = reads::page(db, caller, filter, after, now, limit).await?;
-    Ok(connection(
+    Ok(LeanPage(connection(
         rows,
         page,
         |view| (view.case.opened_at, view.case.id),
         CaseNode::new,
-    ))
+    )))
 }

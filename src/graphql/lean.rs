@@ -118,30 +118,39 @@ where
     for field in &selection {
         let value = match field.name {
             "__typename" => Value::String(Page::<K, N>::type_name().into_owned()),
-            "edges" => Value::List(
-                page.edges
-                    .iter()
-                    .map(|edge| {
-                        let mut object = IndexMap::with_capacity(field.children.len());
-                        for part in &field.children {
-                            let value = match part.name {
-                                "cursor" => Value::String(edge.cursor.encode_cursor()),
-                                "node" => write_node(&edge.node, &part.children),
-                                // "__typename", the only other name `fits_page` lets by.
-                                _ => Value::String(edge_type_name::<K, N>()),
-                            };
-                            object.insert(part.key.clone(), value);
-                        }
-                        Value::Object(object)
-                    })
-                    .collect(),
-            ),
-            "nodes" => Value::List(
-                page.edges
-                    .iter()
-                    .map(|edge| write_node(&edge.node, &field.children))
-                    .collect(),
-            ),
+            "edges" => {
+                let edge_keys = keys(&field.children);
+                let node_keys = field.children.iter().find(|part| part.name == "node");
+                let node_keys = node_keys.map(|node| (keys(&node.children), node));
+                Value::List(
+                    page.edges
+                        .iter()
+                        .map(|edge| {
+                            let mut object = edge_keys.clone();
+                            for (slot, part) in object.values_mut().zip(&field.children) {
+                                *slot = match (part.name, &node_keys) {
+                                    ("cursor", _) => Value::String(edge.cursor.encode_cursor()),
+                                    ("node", Some((keys, node))) => {
+                                        write_node(&edge.node, keys, &node.children)
+                                    }
+                                    // "__typename", the only other name `fits_page` lets by.
+                                    _ => Value::String(edge_type_name::<K, N>()),
+                                };
+                            }
+                            Value::Object(object)
+                        })
+                        .collect(),
+                )
+            }
+            "nodes" => {
+                let node_keys = keys(&field.children);
+                Value::List(
+                    page.edges
+                        .iter()
+                        .map(|edge| write_node(&edge.node, &node_keys, &field.children))
+                        .collect(),
+                )
+            }
             // "pageInfo", the only other name `fits_page` lets by.
             _ => write_page_info(page, &field.children),
         };
@@ -178,14 +187,27 @@ fn fits_node<N: PlainFields>(selection: &[Plain<'_>]) -> bool {
             .all(|f| f.name == "__typename" || N::PLAIN_FIELDS.contains(&f.name))
 }
 
-fn write_node<N: PlainFields>(node: &N, selection: &[Plain<'_>]) -> Value {
-    let mut object = IndexMap::with_capacity(selection.len());
-    for field in selection {
-        let value = match field.name {
+/// An object with the selection's response keys in order, every value null: cloned for
+/// each row and filled in place, so that a key is hashed once a page rather than once a
+/// row (SipHash, the ordered map's hasher, was a tenth of a lean page's work).
+fn keys(selection: &[Plain<'_>]) -> IndexMap<Name, Value> {
+    selection
+        .iter()
+        .map(|field| (field.key.clone(), Value::Null))
+        .collect()
+}
+
+fn write_node<N: PlainFields>(
+    node: &N,
+    keys: &IndexMap<Name, Value>,
+    selection: &[Plain<'_>],
+) -> Value {
+    let mut object = keys.clone();
+    for (slot, field) in object.values_mut().zip(selection) {
+        *slot = match field.name {
             "__typename" => Value::String(node.introspection_type_name().into_owned()),
             name => node.plain_field(name),
         };
-        object.insert(field.key.clone(), value);
     }
     Value::Object(object)
 }

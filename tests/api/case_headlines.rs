@@ -8,8 +8,9 @@ use serde_json::{json, Value};
 use crate::list_pages::{open_case, seeded_hub};
 use crate::signals::signal_hub;
 
-/// Every field of `Case` a headline answers (`HEADLINE_FIELDS` in `cases::graphql`): its
-/// own columns, and the records read by its id behind the personal gate.
+/// Every field of `Case` a headline answers (`PLAIN_FIELDS` and `HEADLINE_FIELDS` in
+/// `cases::graphql`): its own columns, and the records read by its id behind the personal
+/// gate.
 const HEADLINE: &str = "__typename id journalNumber scope status openedAt decisionDueAt \
                         nextMonitoringAt nextDeadline monitoringOverdue \
                         persons { id role fullName birthDate phone } consents { id kind } \

@@ -29,6 +29,7 @@ use crate::access::{Personal, Scope};
 use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::error::AppError;
+use crate::graphql::lean::PlainFields;
 use crate::graphql::ContextExt;
 use crate::handovers::graphql::HandoverNode;
 use crate::ids::to_id as id;
@@ -52,21 +53,12 @@ struct CaseDetails {
     personal: Personal<CasePersonal>,
 }
 
-/// The fields of `Case` a [`CaseHeadline`] answers: its own columns, and the records
-/// read by the case's id through their own scoped statements behind the personal gate
-/// (the people a list of cases shows beside each number, say). Every other field needs
-/// the whole row.
+/// The fields of `Case` a [`CaseHeadline`] answers besides its own columns (the plain
+/// fields, [`plain`]): the records read by the case's id through their own scoped
+/// statements behind the personal gate (the people a list of cases shows beside each
+/// number, say). Every other field needs the whole row.
 pub(crate) const HEADLINE_FIELDS: &[&str] = &[
     "__typename",
-    "id",
-    "journalNumber",
-    "scope",
-    "status",
-    "openedAt",
-    "decisionDueAt",
-    "nextMonitoringAt",
-    "nextDeadline",
-    "monitoringOverdue",
     "persons",
     "consents",
     "handoverPending",
@@ -78,8 +70,13 @@ pub(crate) const HEADLINE_FIELDS: &[&str] = &[
     "documents",
 ];
 
+/// Whether a headline answers `field`: one of its plain fields or [`HEADLINE_FIELDS`].
+fn answered_by_headline(field: &str) -> bool {
+    <CaseNode as PlainFields>::PLAIN_FIELDS.contains(&field) || HEADLINE_FIELDS.contains(&field)
+}
+
 /// Whether the nodes of the connection being resolved ask for nothing but
-/// [`HEADLINE_FIELDS`], through `edges { node }` or `nodes`, fragments included. A field
+/// [`answered_by_headline`], through `edges { node }` or `nodes`, fragments included. A field
 /// under `@skip(if: true)` is not seen: async-graphql removes skipped fields from the
 /// document before anything resolves (the test in [`crate::graphql::lean`] shows it).
 pub(crate) fn headline_suffices(ctx: &Context<'_>) -> bool {
@@ -89,7 +86,7 @@ pub(crate) fn headline_suffices(ctx: &Context<'_>) -> bool {
         .flat_map(|nodes| nodes.selection_fields())
         .all(|node| {
             node.selection_set()
-                .all(|field| HEADLINE_FIELDS.contains(&field.name()))
+                .all(|field| answered_by_headline(field.name()))
         })
 }
 
@@ -107,7 +104,7 @@ impl CaseNode {
         }
     }
 
-    /// Shows a case of a list that asked for [`HEADLINE_FIELDS`] only.
+    /// Shows a case of a list that asked for [`answered_by_headline`] fields only.
     pub fn headline(headline: CaseHeadline, scope: Scope) -> CaseNode {
         CaseNode {
             personal_gate: personal_gate(headline.id, scope),
@@ -118,7 +115,7 @@ impl CaseNode {
     }
 
     /// The whole row. Never missing for a field the selection asked for: the list reads
-    /// headlines only when every field asked for is in [`HEADLINE_FIELDS`]; should the
+    /// headlines only when every field asked for is [`answered_by_headline`]; should the
     /// two ever disagree, the field fails rather than answer from a row it does not have.
     fn row(&self) -> async_graphql::Result<&CaseRow> {
         Ok(&self.details()?.row)

@@ -71,6 +71,9 @@ where
     }
 }
 
+/// The most fields one level of a lean page's selection may name.
+const MAX_PLAIN_FIELDS: usize = 32;
+
 /// One field of a selection the lean path can answer: its response key, its schema name
 /// and what it selects in turn.
 struct Plain<'a> {
@@ -82,6 +85,12 @@ struct Plain<'a> {
 /// The selection as plain fields, or `None` when anything in it (at any depth) is more
 /// than a field named once without directives or arguments.
 fn plain_selection(set: &SelectionSet) -> Option<Vec<Plain<'_>>> {
+    // The check for a repeated key compares each field with those before it; past a
+    // selection a page really asks for, the long way takes over (validation's complexity
+    // limit bounds it there).
+    if set.items.len() > MAX_PLAIN_FIELDS {
+        return None;
+    }
     let mut fields: Vec<Plain<'_>> = Vec::with_capacity(set.items.len());
     for item in &set.items {
         let Selection::Field(field) = &item.node else {
@@ -346,6 +355,13 @@ mod tests {
             "edges { node { number twice } }",
             "edges { node { ... on Probe { number } } }",
             "edges { node { number } } edges { node { label } }",
+            &format!(
+                "edges {{ node {{ number {} }} }}",
+                (0..MAX_PLAIN_FIELDS)
+                    .map(|i| format!("a{i}: label"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         ] {
             let (text, resolved) = answer(&format!("{{ probes {{ {selection} }} }}")).await;
             assert!(resolved, "{selection}: {text}");

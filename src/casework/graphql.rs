@@ -13,7 +13,9 @@ use super::reads::{self, ContactState};
 use crate::cases::consents::NewPerson;
 use crate::cases::graphql::{CaseNode, CasePersonInput};
 use crate::cases::model::{CaseRow, CaseStatus};
+use crate::cases::reads::CaseView;
 use crate::db;
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::{parse_id, to_id};
 
@@ -308,22 +310,42 @@ pub struct CaseworkQuery;
 #[Object]
 impl CaseworkQuery {
     /// The open cases your agency leads whose monitoring review is overdue, the longest
-    /// overdue first (`mine`: only the cases you curate).
+    /// overdue first, a page at a time (`mine`: only the cases you curate).
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
     async fn overdue_monitoring(
         &self,
         ctx: &Context<'_>,
         mine: Option<bool>,
-    ) -> async_graphql::Result<Vec<CaseNode>> {
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), CaseNode>> {
         let actor = ctx.actor()?;
+        let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let now = db::now();
         let curator = mine.unwrap_or(false).then_some(actor.user_id);
         let db = &ctx.state().db;
-        let ids = super::store::overdue_monitoring(db, actor.viewer(), curator, now, 100).await?;
-        let mut nodes = Vec::with_capacity(ids.len());
-        for id in ids {
-            nodes.push(crate::cases::graphql::scoped_node(ctx, id).await?);
-        }
-        Ok(nodes)
+        let keys = super::store::overdue_monitoring(
+            db,
+            actor.viewer(),
+            curator,
+            page.after.as_ref(),
+            now,
+            page.fetch_limit(),
+        )
+        .await?;
+        // The page's cases in one statement, then in the list's order.
+        let ids: Vec<Uuid> = keys.iter().map(|(_, id)| *id).collect();
+        let mut cases =
+            crate::cases::store::get_visible_many(db, actor.viewer(), &ids, now).await?;
+        let rows: Vec<_> = keys
+            .into_iter()
+            .filter_map(|key| {
+                let at = cases.iter().position(|(case, _)| case.id == key.1)?;
+                let (case, scope) = cases.swap_remove(at);
+                Some((key, CaseNode::new(CaseView::of(case, scope))))
+            })
+            .collect();
+        Ok(connection(rows, &page, |(key, _)| *key, |(_, node)| node))
     }
 }
 

@@ -10,6 +10,7 @@ use super::model::{ContactClock, IntakeRow, MonitoringRow, WorkEntryRow, INTAKE_
 use crate::access::sql::{case_full, scope_rank, ViewerParams};
 use crate::access::Viewer;
 use crate::cases::store::bind_viewer;
+use crate::db::list_query::{Direction, ListQuery};
 use crate::db::{Db, Tx};
 use crate::error::AppResult;
 use crate::{with_db, with_tx};
@@ -328,32 +329,81 @@ pub async fn no_contact_past_due(
         .await)?)
 }
 
-/// The open cases the viewer's agency leads whose monitoring is overdue at `now`
-/// (optionally one curator's), the longest overdue first.
+/// One page of the open cases the viewer's agency leads whose monitoring is overdue at
+/// `now` (optionally one curator's), the longest overdue first, after the
+/// `(next_monitoring_at, id)` keyset: each case's key. Only the filter given appears in
+/// the text ([`ListQuery`]); the keyset seeks in `cases_monitoring_by_lead`.
 pub async fn overdue_monitoring(
     db: &Db,
     viewer: Viewer,
     curator: Option<Uuid>,
+    after: Option<&(DateTime<Utc>, Uuid)>,
     now: DateTime<Utc>,
     limit: i64,
-) -> AppResult<Vec<Uuid>> {
-    let sql = format!(
-        "SELECT c.id FROM cases c WHERE c.lead_agency_id = $1
-           AND c.status IN ('DECISION_WORK', 'SUPPORT') AND c.next_monitoring_at <= $2
-           AND {} = 2 AND ($4 IS NULL OR c.curator_user_id = $4)
-         ORDER BY c.next_monitoring_at, c.id LIMIT {}",
+) -> AppResult<Vec<(DateTime<Utc>, Uuid)>> {
+    overdue_query(viewer, curator, after, now, limit)
+        .fetch_all(db)
+        .await
+}
+
+fn overdue_query(
+    viewer: Viewer,
+    curator: Option<Uuid>,
+    after: Option<&(DateTime<Utc>, Uuid)>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> ListQuery {
+    let mut q = ListQuery::with_params(vec![
+        viewer.agency_id.into(),
+        now.into(),
+        viewer.ceiling_rank().into(),
+    ]);
+    q.push(&format!(
+        "SELECT c.next_monitoring_at, c.id FROM cases c WHERE c.lead_agency_id = $1
+           AND c.next_monitoring_at <= $2 AND c.status IN ('DECISION_WORK', 'SUPPORT')
+           AND {} = 2",
         scope_rank("c.id", VIEWER),
-        limit.clamp(1, 200)
-    );
-    Ok(with_db!(db, |pool| bind_viewer(
-        sqlx::query_as::<_, (Uuid,)>(&sql),
-        viewer,
-        now
-    )
-    .bind(curator)
-    .fetch_all(pool)
-    .await)?
-    .into_iter()
-    .map(|(id,)| id)
-    .collect())
+    ));
+    q.and_eq("c.curator_user_id", curator)
+        .keyset(
+            Direction::Ascending,
+            ("c.next_monitoring_at", "c.id"),
+            after.copied(),
+        )
+        .push(" ORDER BY c.next_monitoring_at, c.id")
+        .limit(limit);
+    q
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Scope;
+    use crate::db::query_plans::{close, fresh_databases, plan};
+
+    /// The overdue list seeks its keyset in the partial index of open cases by lead, with
+    /// a curator or without, instead of sorting the agency's overdue cases for each page.
+    /// Checked on SQLite, whose plan does not depend on the (empty) tables' statistics.
+    #[tokio::test]
+    async fn the_overdue_list_seeks_its_keyset_in_the_index_of_open_cases() {
+        let viewer = Viewer {
+            agency_id: Some(Uuid::now_v7()),
+            ceiling: Scope::Full,
+        };
+        let cursor = (Utc::now(), Uuid::now_v7());
+        for db in fresh_databases().await {
+            if matches!(db, Db::Sqlite(..)) {
+                for (curator, after) in [(None, None), (Some(Uuid::now_v7()), Some(&cursor))] {
+                    let q = overdue_query(viewer, curator, after, Utc::now(), 21);
+                    let plan = plan(&db, q.sql(), q.params().to_vec()).await;
+                    assert!(
+                        plan.contains("cases_monitoring_by_lead") && !plan.contains("TEMP B-TREE"),
+                        "curator {curator:?}, cursor {}:\n{plan}",
+                        after.is_some()
+                    );
+                }
+            }
+            close(db).await;
+        }
+    }
 }

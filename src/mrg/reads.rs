@@ -130,24 +130,26 @@ pub async fn meeting(
     })
 }
 
-/// The meetings the caller's agency sees (of one group if given), latest first.
+/// One page of the meetings the caller's agency sees (of one group if given), latest
+/// first, before the `(starts_at, id)` keyset.
 pub async fn meetings(
     db: &Db,
     caller: &Caller,
     group: Option<Uuid>,
+    before: Option<&(DateTime<Utc>, Uuid)>,
     now: DateTime<Utc>,
+    limit: i64,
 ) -> AppResult<Vec<MeetingView>> {
     let s = seer(caller, now)?;
-    let mut views = Vec::new();
-    for meeting in store::list_meetings(db, s, group).await? {
-        let role = store::member_role_in(db, meeting.group_id, s.user).await?;
-        views.push(MeetingView {
-            meeting,
-            role,
+    let rows = store::list_meetings(db, s, group, before, limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(|listed| MeetingView {
+            meeting: listed.meeting,
+            role: listed.role,
             seer: s,
-        });
-    }
-    Ok(views)
+        })
+        .collect())
 }
 
 /// The agenda: each item's case (read through the case's own scope), lead and topic,

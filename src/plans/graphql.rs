@@ -22,6 +22,7 @@ use crate::agencies::graphql::AgencyNode;
 use crate::agencies::loader::AgencyLoader;
 use crate::db;
 use crate::error::AppError;
+use crate::graphql::connection::{connection, Page, PageRequest};
 use crate::graphql::ContextExt;
 use crate::ids::{parse_id, to_id as id};
 
@@ -446,12 +447,32 @@ impl PlanQuery {
         node(ctx, parse_id("id", &id)?).await
     }
 
-    /// Your agency's open tasks due within three days, and overdue ones, soonest first.
-    async fn plan_tasks_due(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DuePlanTask>> {
+    /// Your agency's open tasks due within three days, and overdue ones, soonest first,
+    /// a page at a time.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
+    async fn plan_tasks_due(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<(DateTime<Utc>, Uuid), DuePlanTask>> {
         ctx.actor()?;
+        let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let now = db::now();
-        let rows = reads::due_tasks(&ctx.state().db, ctx.caller(), now, 100).await?;
-        Ok(rows.into_iter().map(|t| DuePlanTask::of(t, now)).collect())
+        let rows = reads::due_tasks(
+            &ctx.state().db,
+            ctx.caller(),
+            page.after.as_ref(),
+            now,
+            page.fetch_limit(),
+        )
+        .await?;
+        Ok(connection(
+            rows,
+            &page,
+            |t| (t.due_at, t.task_id),
+            |t| DuePlanTask::of(t, now),
+        ))
     }
 }
 

@@ -170,15 +170,17 @@ pub async fn extensions(
     store::extensions_of(db, full.viewer, full.plan_id, now).await
 }
 
-/// The caller's agency's open tasks due within [`super::rules::DUE_SOON_DAYS`] or
-/// overdue, the soonest first: numbers, kinds and days only, nothing personal.
+/// One page of the caller's agency's open tasks due within
+/// [`super::rules::DUE_SOON_DAYS`] or overdue, the soonest first, after the `(due_at,
+/// task id)` keyset: numbers, kinds and days only, nothing personal.
 pub async fn due_tasks(
     db: &Db,
     caller: &Caller,
+    after: Option<&(DateTime<Utc>, Uuid)>,
     now: DateTime<Utc>,
     limit: i64,
 ) -> AppResult<Vec<DueTask>> {
     let viewer = caller.viewer()?;
     let until = now + chrono::Duration::days(super::rules::DUE_SOON_DAYS);
-    store::due_for_agency(db, viewer, until, now, limit).await
+    store::due_for_agency(db, viewer, until, after, now, limit).await
 }

@@ -17,6 +17,7 @@ use crate::access::plans::{
 use crate::access::sql::{participation_active, ViewerParams};
 use crate::access::Viewer;
 use crate::cases::store::bind_viewer;
+use crate::db::list_query::{Direction, ListQuery};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::{with_db, with_tx};
@@ -530,33 +531,50 @@ pub struct DueTask {
     pub status: super::model::TaskStatus,
 }
 
-/// The viewer's agency's open tasks in active plans due by `until` (overdue ones too),
-/// on cases it still takes part in, the soonest first, at most `limit`.
+/// One page of the viewer's agency's open tasks in active plans due by `until` (overdue
+/// ones too), on cases it still takes part in, the soonest first, after the
+/// `(due_at, task id)` keyset. The open-task conditions are written as the partial index
+/// `plan_tasks_due_by_agency` states them, so both databases seek in it: years of done
+/// tasks, due before every open one, are never walked.
 pub async fn due_for_agency(
     db: &Db,
     viewer: Viewer,
     until: DateTime<Utc>,
+    after: Option<&(DateTime<Utc>, Uuid)>,
     now: DateTime<Utc>,
     limit: i64,
 ) -> AppResult<Vec<DueTask>> {
-    let sql = format!(
+    due_query(viewer, until, after, now, limit)
+        .fetch_all(db)
+        .await
+}
+
+fn due_query(
+    viewer: Viewer,
+    until: DateTime<Utc>,
+    after: Option<&(DateTime<Utc>, Uuid)>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> ListQuery {
+    let mut q = ListQuery::with_params(vec![
+        viewer.agency_id.into(),
+        now.into(),
+        viewer.ceiling_rank().into(),
+    ]);
+    let until = q.param(until);
+    q.push(&format!(
         "SELECT t.id AS task_id, t.plan_id, pl.kind, t.case_id, c.journal_no AS case_journal_no, \
          t.due_on, t.due_at, t.status \
          FROM plan_tasks t JOIN plans pl ON pl.id = t.plan_id JOIN cases c ON c.id = t.case_id \
          WHERE t.responsible_agency_id = $1 AND t.status IN ('PLANNED', 'IN_PROGRESS') \
-           AND t.removed_in_version IS NULL AND pl.status = 'ACTIVE' AND t.due_at <= $4 \
-           AND {} ORDER BY t.due_at, t.id LIMIT $5",
+           AND t.removed_in_version IS NULL AND pl.status = 'ACTIVE' AND t.due_at <= {until} \
+           AND {}",
         task_visible_sql(VIEWER)
-    );
-    Ok(with_db!(db, |pool| bind_viewer(
-        sqlx::query_as(&sql),
-        viewer,
-        now
-    )
-    .bind(until)
-    .bind(limit)
-    .fetch_all(pool)
-    .await)?)
+    ));
+    q.keyset(Direction::Ascending, ("t.due_at", "t.id"), after.copied())
+        .push(" ORDER BY t.due_at, t.id")
+        .limit(limit);
+    q
 }
 
 /// An open task for a reminder: where it is and whose it is.
@@ -594,4 +612,37 @@ pub async fn tasks_to_remind(
         .bind(limit)
         .fetch_all(pool)
         .await)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Scope;
+    use crate::db::query_plans::{close, fresh_databases, plan};
+
+    /// The due-tasks list seeks its keyset in the partial index of open tasks by agency,
+    /// instead of walking every task the agency ever had. Checked on SQLite, whose plan
+    /// does not depend on the (empty) tables' statistics.
+    #[tokio::test]
+    async fn the_due_list_seeks_its_keyset_in_the_index_of_open_tasks() {
+        let viewer = Viewer {
+            agency_id: Some(Uuid::now_v7()),
+            ceiling: Scope::Full,
+        };
+        let cursor = (Utc::now(), Uuid::now_v7());
+        for db in fresh_databases().await {
+            if matches!(db, Db::Sqlite(..)) {
+                for after in [None, Some(&cursor)] {
+                    let q = due_query(viewer, Utc::now(), after, Utc::now(), 21);
+                    let plan = plan(&db, q.sql(), q.params().to_vec()).await;
+                    assert!(
+                        plan.contains("plan_tasks_due_by_agency") && !plan.contains("TEMP B-TREE"),
+                        "cursor {}:\n{plan}",
+                        after.is_some()
+                    );
+                }
+            }
+            close(db).await;
+        }
+    }
 }

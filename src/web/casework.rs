@@ -426,7 +426,7 @@ pub async fn home_block(
     let pairs: Vec<(&CaseRow, &agencies::AgencyRow)> =
         mine.iter().map(|v| (&v.case, &agency)).collect();
     let contacts = work_reads::contact_states(db, &pairs, now).await?;
-    let due = crate::plans::reads::due_tasks(db, caller, now, 200).await?;
+    let due = crate::plans::reads::due_tasks(db, caller, None, now, 200).await?;
     let mut cases: Vec<MyCase> = mine
         .iter()
         .map(|v| {

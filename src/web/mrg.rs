@@ -9,10 +9,11 @@
 //! which audits the read. Out of scope is the not-found page.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -26,6 +27,7 @@ use super::{records, session};
 use crate::access::Caller;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::graphql::connection::{encode_cursor, PageRequest};
 use crate::graphql::Schemas;
 use crate::mrg::meetings::NewAttendee;
 use crate::mrg::model::*;
@@ -112,6 +114,10 @@ struct ListPage<'a> {
     page: &'a Page,
     w: &'static MrgWords,
     meetings: &'a [ListRow],
+    /// The cursor of the next page's link, when earlier meetings follow.
+    earlier: Option<String>,
+    /// Whether this is a later page (it links back to the latest meetings).
+    paged: bool,
     recs: &'a [RecRow],
 }
 
@@ -300,11 +306,22 @@ pub(super) fn parse(id: &str) -> Option<Uuid> {
     Uuid::parse_str(id).ok()
 }
 
-/// `GET /mrg`: the meetings of the caller's groups and its agency's recommendations.
+/// Meetings a page of `/mrg` lists: a year and a half of monthly meetings of one group.
+const MEETINGS_PER_PAGE: i32 = 20;
+
+/// `GET /mrg?after=<cursor>`: the page of meetings after the one that linked here.
+#[derive(Deserialize)]
+pub struct MeetingsQuery {
+    after: Option<String>,
+}
+
+/// `GET /mrg`: the meetings of the caller's groups, latest first, a page at a time, and
+/// its agency's open recommendations.
 pub async fn list(
     State((state, _)): State<(AppState, Schemas)>,
     caller: Caller,
     headers: HeaderMap,
+    Query(query): Query<MeetingsQuery>,
 ) -> Response {
     let page = match page::frame(&state, &caller, &headers, "/mrg").await {
         Ok(page) => page,
@@ -313,8 +330,28 @@ pub async fn list(
     let built = async {
         let (db, now, w) = (&state.db, db::now(), words(&page));
         let groups = reads::groups(db, &caller, now).await?;
+        let request = PageRequest::<(DateTime<Utc>, Uuid)>::parse(
+            Some(MEETINGS_PER_PAGE),
+            query.after.as_deref().filter(|a| !a.is_empty()),
+        )?;
+        let mut views = reads::meetings(
+            db,
+            &caller,
+            None,
+            request.after.as_ref(),
+            now,
+            request.fetch_limit(),
+        )
+        .await?;
+        let earlier = (views.len() as i64 > request.size).then(|| {
+            views.truncate(request.size as usize);
+            views
+                .last()
+                .map(|v| encode_cursor(&(v.meeting.starts_at, v.meeting.id)))
+                .unwrap_or_default()
+        });
         let mut meetings = Vec::new();
-        for v in reads::meetings(db, &caller, None, now).await? {
+        for v in views {
             let m = &v.meeting;
             meetings.push(ListRow {
                 id: m.id,
@@ -334,15 +371,18 @@ pub async fn list(
         }
         let recs =
             super::mrg_recommendation::agency_recommendations(&state, &caller, &page).await?;
-        Ok::<_, AppError>((meetings, recs))
+        let paged = request.after.is_some();
+        Ok::<_, AppError>((meetings, earlier, paged, recs))
     };
     match built.await {
-        Ok((meetings, recs)) => page::html(
+        Ok((meetings, earlier, paged, recs)) => page::html(
             StatusCode::OK,
             &ListPage {
                 page: &page,
                 w: words(&page),
                 meetings: &meetings,
+                earlier,
+                paged,
                 recs: &recs,
             },
         ),

@@ -37,16 +37,15 @@ pub async fn agency_recommendations(
     let Some(agency) = actor.agency_id else {
         return Ok(Vec::new());
     };
+    // Open ones only, chosen in SQL: read as all of them and filtered here, an agency's
+    // first hundred done recommendations hid every open one due later.
     let filter = DecisionFilter {
         agency: Some(agency),
+        open: true,
         ..DecisionFilter::default()
     };
     let views = reads::decisions(&state.db, caller, &filter, None, db::now(), 100).await?;
-    let open: Vec<_> = views
-        .into_iter()
-        .filter(|v| !crate::mrg::rules::is_final(v.row.status))
-        .collect();
-    rec_rows(state, caller, page, open).await
+    rec_rows(state, caller, page, views).await
 }
 
 /// The recommendations of a case the caller sees, for the case page.

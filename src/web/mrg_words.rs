@@ -10,6 +10,10 @@ use crate::web::i18n::Lang;
 pub struct MrgWords {
     pub meetings_title: &'static str,
     pub no_meetings: &'static str,
+    /// The link to the page of earlier meetings.
+    pub earlier_meetings: &'static str,
+    /// The link back to the first page, the latest meetings.
+    pub latest_meetings: &'static str,
     pub group: &'static str,
     pub meeting: &'static str,
     pub when: &'static str,
@@ -87,6 +91,8 @@ pub struct MrgWords {
 pub const RU: MrgWords = MrgWords {
     meetings_title: "Заседания МРГ",
     no_meetings: "Заседаний пока нет.",
+    earlier_meetings: "Более ранние заседания →",
+    latest_meetings: "← Последние заседания",
     group: "Группа",
     meeting: "Заседание",
     when: "Дата и время",
@@ -163,6 +169,8 @@ pub const RU: MrgWords = MrgWords {
 pub const EN: MrgWords = MrgWords {
     meetings_title: "MRG meetings",
     no_meetings: "No meetings yet.",
+    earlier_meetings: "Earlier meetings →",
+    latest_meetings: "← Latest meetings",
     group: "Group",
     meeting: "Meeting",
     when: "Date and time",

@@ -518,7 +518,7 @@ pub struct DueLine {
 /// overdue ones, the soonest first.
 pub async fn due_lines(state: &AppState, caller: &Caller, page: &Page) -> AppResult<Vec<DueLine>> {
     let now = db::now();
-    let rows = reads::due_tasks(&state.db, caller, now, 50).await?;
+    let rows = reads::due_tasks(&state.db, caller, None, now, 50).await?;
     Ok(rows
         .into_iter()
         .map(|t| DueLine {

@@ -532,23 +532,27 @@ async fn monitoring_is_weekly_in_decision_work_and_three_monthly_in_support_in_e
         .app
         .gql(
             Some(&hub.staff),
-            "{ overdueMonitoring(mine: true) { id journalNumber } }",
+            "{ overdueMonitoring(mine: true) { nodes { id journalNumber } } }",
             json!({}),
         )
         .await;
     assert_eq!(
-        listed["data"]["overdueMonitoring"][0]["id"], pid,
+        listed["data"]["overdueMonitoring"]["nodes"][0]["id"], pid,
         "{listed}"
     );
     let others = hub
         .app
         .gql(
             Some(&hub.social_curator),
-            "{ overdueMonitoring { id } }",
+            "{ overdueMonitoring { nodes { id } } }",
             json!({}),
         )
         .await;
-    assert_eq!(others["data"]["overdueMonitoring"], json!([]), "{others}");
+    assert_eq!(
+        others["data"]["overdueMonitoring"]["nodes"],
+        json!([]),
+        "{others}"
+    );
 
     // Reminded once, from the end of the due day in each agency's own zone.
     let config = test_config();

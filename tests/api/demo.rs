@@ -125,14 +125,14 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
     let meetings: Value = client
         .post(format!("{base}/graphql"))
         .bearer_auth(token)
-        .json(&json!({ "query": "{ mrgMeetings { minutesStatus agenda { attachments { kind fileName downloadPath } } } decisions(first: 20) { edges { node { status } } } }" }))
+        .json(&json!({ "query": "{ mrgMeetings(first: 20) { nodes { minutesStatus agenda { attachments { kind fileName downloadPath } } } } decisions(first: 20) { edges { node { status } } } }" }))
         .send()
         .await
         .expect("meetings")
         .json()
         .await
         .expect("JSON");
-    let statuses: Vec<&Value> = meetings["data"]["mrgMeetings"]
+    let statuses: Vec<&Value> = meetings["data"]["mrgMeetings"]["nodes"]
         .as_array()
         .into_iter()
         .flatten()
@@ -145,7 +145,7 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
     );
     // Next week's submission attaches the discharge summary from the case's file; the
     // chair lists it.
-    let attached = &meetings["data"]["mrgMeetings"][0]["agenda"][0]["attachments"];
+    let attached = &meetings["data"]["mrgMeetings"]["nodes"][0]["agenda"][0]["attachments"];
     assert_eq!(attached.as_array().map(Vec::len), Some(1), "{meetings}");
     assert_eq!(attached[0]["kind"], "MEDICAL_DOCUMENT", "{meetings}");
     let decided = meetings["data"]["decisions"]["edges"]
@@ -190,7 +190,7 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
     assert!(nodes.iter().any(|n| n["reportOverdue"] == true), "{body}");
 
     // The centre's own case from an intake, with its log; the shelter owes a review.
-    let mine = "{ overdueMonitoring(mine: true) { journalNumber intake { source } contact { noContact } workLog { kind } } }";
+    let mine = "{ overdueMonitoring(mine: true) { nodes { journalNumber intake { source } contact { noContact } workLog { kind } } } }";
     let ask = |token: String| {
         let client = client.clone();
         let base = base.clone();
@@ -209,7 +209,11 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
         }
     };
     let centre = ask(token.to_owned()).await;
-    assert_eq!(centre["data"]["overdueMonitoring"], json!([]), "{centre}");
+    assert_eq!(
+        centre["data"]["overdueMonitoring"]["nodes"],
+        json!([]),
+        "{centre}"
+    );
     let body: Value = client
         .post(format!("{base}/graphql"))
         .json(&json!({ "query": login, "variables": {
@@ -222,7 +226,7 @@ async fn the_demo_seeds_its_database_and_the_officers_inbox_waits() {
         .expect("JSON");
     let shelter = body["data"]["login"]["token"].as_str().unwrap_or_default();
     let owed = ask(shelter.to_owned()).await;
-    let owed = &owed["data"]["overdueMonitoring"];
+    let owed = &owed["data"]["overdueMonitoring"]["nodes"];
     assert_eq!(owed.as_array().map(Vec::len), Some(1), "{owed}");
     assert_eq!(owed[0]["intake"]["source"], "APPLICATION", "{owed}");
     assert_eq!(owed[0]["contact"]["noContact"], true, "{owed}");

@@ -253,6 +253,84 @@ async fn every_list_walks_the_same_by_cursor_under_every_filter() {
     check_signals(&hub).await;
     check_audit(&hub, &cases).await;
     check_notifications(&hub).await;
+    check_overdue_monitoring(&hub, &cases, &curators).await;
+}
+
+/// `overdueMonitoring`: the open cases the agency leads whose review is overdue, the
+/// longest overdue first, the curator's own with `mine`. Changes statuses and review
+/// times, so it runs last.
+async fn check_overdue_monitoring(
+    hub: &SignalHub,
+    cases: &[String],
+    curators: &[(String, String)],
+) {
+    let now = Utc::now();
+    for (i, id) in cases.iter().enumerate() {
+        let status = match i {
+            0..=2 => "CLOSED",
+            3..=6 => "DECISION_WORK",
+            7..=9 => "SUPPORT",
+            _ => "ASSESSMENT",
+        };
+        // Cases 3 to 5 fell due at one instant; case 9's review is not due yet.
+        let due = match i {
+            3..=5 => now - Duration::days(2),
+            9 => now + Duration::days(2),
+            _ => now - Duration::hours(i as i64 * 7),
+        };
+        caselink::with_db!(&hub.app.db, |pool| sqlx::query(
+            "UPDATE cases SET status = $1, next_monitoring_at = $2 WHERE id = $3"
+        )
+        .bind(status)
+        .bind(due)
+        .bind(uuid(id))
+        .execute(pool)
+        .await
+        .map(|_| ()))
+        .expect("set a review time");
+    }
+    let mut rows: Vec<(DateTime<Utc>, Uuid, String, Option<Uuid>)> =
+        caselink::with_db!(&hub.app.db, |pool| {
+            sqlx::query_as("SELECT next_monitoring_at, id, status, curator_user_id FROM cases")
+                .fetch_all(pool)
+                .await
+        })
+        .expect("read the review times");
+    rows.retain(|r| r.0 <= now && (r.2 == "DECISION_WORK" || r.2 == "SUPPORT"));
+    rows.sort_by_key(|r| (r.0, r.1));
+    assert_eq!(rows.len(), 6, "the fixture: six overdue reviews");
+    for (token, mine, curator) in [
+        (&hub.head, false, None),
+        (&curators[1].0, true, Some(&curators[1].1)),
+        (&curators[1].0, false, None),
+    ] {
+        let list = List {
+            app: &hub.app,
+            token,
+            call: "overdueMonitoring(mine: $m",
+            declare: "$m: Boolean",
+        };
+        let got = list.checked(&json!({ "m": mine }), false).await;
+        let expected: Vec<String> = rows
+            .iter()
+            .filter(|r| {
+                curator.is_none_or(|c| r.3.map(|u| u.to_string()).as_deref() == Some(c.as_str()))
+            })
+            .map(|r| r.1.to_string())
+            .collect();
+        assert_eq!(got, expected, "overdueMonitoring(mine: {mine})");
+    }
+    // The hospital takes part in the cases but leads none.
+    let hospital = List {
+        app: &hub.app,
+        token: &hub.nurse,
+        call: "overdueMonitoring(mine: $m",
+        declare: "$m: Boolean",
+    };
+    assert!(hospital
+        .checked(&json!({ "m": false }), false)
+        .await
+        .is_empty());
 }
 
 async fn check_cases(hub: &SignalHub, curators: &[(String, String)]) {

@@ -42,6 +42,7 @@ mod metrics;
 mod mrg;
 mod mrg_actions;
 mod mrg_attachments;
+mod mrg_lists;
 mod mrg_minutes_pages;
 mod mrg_pages;
 mod mrg_plan_tasks;

@@ -416,9 +416,10 @@ async fn an_ippsu_has_a_term_extensions_and_a_closing_conclusion() {
 async fn due_and_overdue_tasks_reach_the_responsible_agency_and_its_mail_once() {
     let h = plan_hub().await;
     let plan = created(&h).await;
-    let due = "{ planTasksDue { taskId caseJournalNumber dueOn overdue planKind } }";
+    let due =
+        "{ planTasksDue(first: 20) { nodes { taskId caseJournalNumber dueOn overdue planKind } } }";
     let hospital = h.app().gql(Some(&h.hub.nurse), due, json!({})).await;
-    let list = &hospital["data"]["planTasksDue"];
+    let list = &hospital["data"]["planTasksDue"]["nodes"];
     assert_eq!(
         list.as_array().map(Vec::len),
         Some(1),
@@ -428,7 +429,7 @@ async fn due_and_overdue_tasks_reach_the_responsible_agency_and_its_mail_once() 
     assert_eq!(list[0]["planKind"], "IPSR_FAMILY");
     let social = h.app().gql(Some(&h.social_worker), due, json!({})).await;
     assert_eq!(
-        social["data"]["planTasksDue"],
+        social["data"]["planTasksDue"]["nodes"],
         json!([]),
         "due in 20 days: {social}"
     );
@@ -451,10 +452,13 @@ async fn due_and_overdue_tasks_reach_the_responsible_agency_and_its_mail_once() 
         .expect("move the due time back");
     let hospital = h.app().gql(Some(&h.hub.nurse), due, json!({})).await;
     assert_eq!(
-        hospital["data"]["planTasksDue"][0]["overdue"], true,
+        hospital["data"]["planTasksDue"]["nodes"][0]["overdue"], true,
         "{hospital}"
     );
-    assert_eq!(hospital["data"]["planTasksDue"][0]["taskId"], own.as_str());
+    assert_eq!(
+        hospital["data"]["planTasksDue"]["nodes"][0]["taskId"],
+        own.as_str()
+    );
     round(Utc::now()).await.expect("a round");
     let overdue = h.app().count(late).await;
     assert!(overdue >= 1);

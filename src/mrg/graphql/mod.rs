@@ -37,6 +37,31 @@ async fn agency(ctx: &Context<'_>, id: Uuid) -> Res<Option<AgencyNode>> {
         .map(AgencyNode))
 }
 
+/// A page of the meetings the caller's agency sees (of one group if given).
+async fn meeting_page(
+    ctx: &Context<'_>,
+    group: Option<Uuid>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Res<Page<(DateTime<Utc>, Uuid), MeetingNode>> {
+    let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
+    let views = reads::meetings(
+        &ctx.state().db,
+        ctx.caller(),
+        group,
+        page.after.as_ref(),
+        db::now(),
+        page.fetch_limit(),
+    )
+    .await?;
+    Ok(connection(
+        views,
+        &page,
+        |v| (v.meeting.starts_at, v.meeting.id),
+        MeetingNode,
+    ))
+}
+
 /// The case as the caller's agency sees it (the MRG grants its members the summary).
 async fn case(ctx: &Context<'_>, case_id: Option<Uuid>) -> Res<Option<CaseNode>> {
     let Some(case_id) = case_id else {
@@ -87,16 +112,15 @@ impl GroupNode {
             .map(ExternalParticipant::from)
             .collect())
     }
-    /// The meetings, latest first.
-    async fn meetings(&self, ctx: &Context<'_>) -> Res<Vec<MeetingNode>> {
-        let views = reads::meetings(
-            &ctx.state().db,
-            ctx.caller(),
-            Some(self.0.group.id),
-            db::now(),
-        )
-        .await?;
-        Ok(views.into_iter().map(MeetingNode).collect())
+    /// The meetings, latest first, a page at a time.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Res<Page<(DateTime<Utc>, Uuid), MeetingNode>> {
+        meeting_page(ctx, Some(self.0.group.id), first, after).await
     }
     /// Submissions: all of them for the chair and secretary, your agency's own otherwise.
     async fn submissions(&self, ctx: &Context<'_>) -> Res<Vec<SubmissionNode>> {
@@ -443,11 +467,18 @@ impl MrgQuery {
             reads::group(&ctx.state().db, ctx.caller(), id, db::now()).await?,
         ))
     }
-    /// Meetings of the groups your agency is a member of, latest first.
-    async fn mrg_meetings(&self, ctx: &Context<'_>, group_id: Option<ID>) -> Res<Vec<MeetingNode>> {
+    /// Meetings of the groups your agency is a member of (of one group if `groupId` is
+    /// given), latest first, a page at a time.
+    #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
+    async fn mrg_meetings(
+        &self,
+        ctx: &Context<'_>,
+        group_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Res<Page<(DateTime<Utc>, Uuid), MeetingNode>> {
         let group = group_id.map(|g| parse_id("groupId", &g)).transpose()?;
-        let views = reads::meetings(&ctx.state().db, ctx.caller(), group, db::now()).await?;
-        Ok(views.into_iter().map(MeetingNode).collect())
+        meeting_page(ctx, group, first, after).await
     }
     /// One meeting of a group your agency is a member of.
     async fn mrg_meeting(&self, ctx: &Context<'_>, id: ID) -> Res<MeetingNode> {
@@ -464,6 +495,7 @@ impl MrgQuery {
     }
     /// Approved recommendations you see (your agency's own, all of a group you chair or
     /// keep the minutes of, and those of cases you read in FULL), the soonest due first.
+    /// `open` keeps those assigned or in progress; `overdue`, those of them past due.
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "crate::graphql::connection::complexity(first, child_complexity)")]
     async fn decisions(
@@ -474,6 +506,7 @@ impl MrgQuery {
         agency_id: Option<ID>,
         status: Option<RecommendationStatus>,
         overdue: Option<bool>,
+        open: Option<bool>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Res<Page<(DateTime<Utc>, Uuid), RecommendationNode>> {
@@ -483,6 +516,7 @@ impl MrgQuery {
             agency: agency_id.map(|v| parse_id("agencyId", &v)).transpose()?,
             status,
             overdue: overdue.unwrap_or(false),
+            open: open.unwrap_or(false),
         };
         let page = PageRequest::<(DateTime<Utc>, Uuid)>::parse(first, after.as_deref())?;
         let db = &ctx.state().db;

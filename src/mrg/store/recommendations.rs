@@ -73,6 +73,8 @@ pub struct DecisionFilter {
     pub status: Option<RecommendationStatus>,
     /// Only open ones past their due time.
     pub overdue: bool,
+    /// Only open ones (assigned or in progress), due or not.
+    pub open: bool,
 }
 
 /// One page of the approved recommendations the viewer sees, the soonest due first.
@@ -97,8 +99,11 @@ pub async fn decisions(
         .and_eq("r.case_id", filter.case)
         .and_eq("r.agency_id", filter.agency)
         .and_eq("r.status", filter.status.map(RecommendationStatus::as_str));
+    if filter.open || filter.overdue {
+        q.push(" AND r.status IN ('ASSIGNED', 'IN_PROGRESS')");
+    }
     if filter.overdue {
-        q.push(" AND r.status IN ('ASSIGNED', 'IN_PROGRESS') AND r.due_at <= $2");
+        q.push(" AND r.due_at <= $2");
     }
     q.keyset(Direction::Ascending, ("r.due_at", "r.id"), after.copied())
         .push(" ORDER BY r.due_at, r.id")

@@ -412,6 +412,83 @@ async fn an_ippsu_has_a_term_extensions_and_a_closing_conclusion() {
     );
 }
 
+/// `planTasksDue` walked a page at a time: every open task due within three days or
+/// overdue, the soonest first (ties by id), none lost between pages, none done.
+#[tokio::test]
+async fn due_tasks_are_walked_soonest_first_without_losing_one_between_pages() {
+    let h = plan_hub().await;
+    created(&h).await;
+    // All three tasks become the service's: one overdue, two due tomorrow at one instant.
+    let rows: Vec<(uuid::Uuid,)> = caselink::with_db!(&h.app().db, |pool| {
+        sqlx::query_as("SELECT id FROM plan_tasks ORDER BY id")
+            .fetch_all(pool)
+            .await
+    })
+    .expect("read the tasks");
+    let service = uuid::Uuid::parse_str(&h.hub.service).expect("an id");
+    let tomorrow = Utc::now() + Duration::days(1);
+    for (i, (id,)) in rows.iter().enumerate() {
+        let due = if i == 2 {
+            Utc::now() - Duration::days(1)
+        } else {
+            tomorrow
+        };
+        caselink::with_db!(&h.app().db, |pool| sqlx::query(
+            "UPDATE plan_tasks SET responsible_agency_id = $1, due_at = $2 WHERE id = $3"
+        )
+        .bind(service)
+        .bind(due)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ()))
+        .expect("set a due time");
+    }
+    let ids: Vec<String> = rows.iter().map(|(id,)| id.to_string()).collect();
+    let walk = |size: i64| {
+        let h = &h;
+        async move {
+            let mut got = Vec::new();
+            let mut after = Value::Null;
+            for _ in 0..10 {
+                let body = h
+                    .app()
+                    .gql(
+                        Some(&h.hub.curator),
+                        "query($n: Int, $a: String) { planTasksDue(first: $n, after: $a) { nodes { taskId } pageInfo { hasNextPage endCursor } } }",
+                        json!({ "n": size, "a": after }),
+                    )
+                    .await;
+                let page = &body["data"]["planTasksDue"];
+                let nodes = page["nodes"].as_array().unwrap_or_else(|| panic!("{body}"));
+                got.extend(
+                    nodes
+                        .iter()
+                        .map(|n| n["taskId"].as_str().unwrap_or_default().to_owned()),
+                );
+                if page["pageInfo"]["hasNextPage"] != true {
+                    break;
+                }
+                after = page["pageInfo"]["endCursor"].clone();
+            }
+            got
+        }
+    };
+    let expected = vec![ids[2].clone(), ids[0].clone(), ids[1].clone()];
+    for size in [1, 2, 20] {
+        assert_eq!(walk(size).await, expected, "{size} a page");
+    }
+    caselink::with_db!(&h.app().db, |pool| sqlx::query(
+        "UPDATE plan_tasks SET status = 'DONE' WHERE id = $1"
+    )
+    .bind(rows[0].0)
+    .execute(pool)
+    .await
+    .map(|_| ()))
+    .expect("finish a task");
+    assert_eq!(walk(1).await, vec![ids[2].clone(), ids[1].clone()]);
+}
+
 #[tokio::test]
 async fn due_and_overdue_tasks_reach_the_responsible_agency_and_its_mail_once() {
     let h = plan_hub().await;

@@ -56,6 +56,32 @@ impl Drop for TestApp {
     }
 }
 
+/// This test process's directory for its databases and audit files, under
+/// `<temp>/caselink-tests/<pid>`. A dropped app removes its files, but its server's
+/// background tasks (the sealer, the mailer) run until the test's runtime ends and may
+/// write once more after that; so the first call also removes the directories of test
+/// processes that are no longer running (on Linux), and nothing outlives the next run.
+pub fn scratch_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = std::env::temp_dir().join("caselink-tests");
+        // Whether a process runs is read from /proc; without it (not Linux) nothing is swept.
+        let proc_fs = std::path::Path::new("/proc/self").exists();
+        if let Ok(entries) = std::fs::read_dir(&root).map(|e| e.filter(|_| proc_fs)) {
+            for entry in entries.flatten() {
+                let pid = entry.file_name().to_string_lossy().into_owned();
+                let running = std::path::Path::new("/proc").join(&pid).exists();
+                if pid.parse::<u32>().is_ok() && !running {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let dir = root.join(std::process::id().to_string());
+        std::fs::create_dir_all(&dir).expect("create the tests' scratch directory");
+        dir
+    })
+}
+
 /// The configuration tests run with: defaults, a fast audit sealer.
 pub fn test_config() -> Config {
     let mut config = TestCli::parse_from(["caselink"]).config;
@@ -79,8 +105,7 @@ pub async fn spawn_app() -> TestApp {
 /// Starts a hub with the test configuration changed by `adjust`.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (database_url, sqlite_file) = fresh_database().await;
-    let audit_dir =
-        std::env::temp_dir().join(format!("caselink_audit_{}", Uuid::new_v4().simple()));
+    let audit_dir = scratch_dir().join(format!("caselink_audit_{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&audit_dir).expect("create the audit key directory");
     let mut config = test_config();
     config.database_url = Some(database_url.clone());
@@ -178,7 +203,7 @@ async fn fresh_database() -> (String, Option<PathBuf>) {
             (format!("{base}/{name}"), None)
         }
         _ => {
-            let file = std::env::temp_dir().join(format!("{name}.db"));
+            let file = scratch_dir().join(format!("{name}.db"));
             (format!("sqlite://{}", file.display()), Some(file))
         }
     }

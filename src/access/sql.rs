@@ -22,6 +22,19 @@ pub struct ViewerParams {
     pub ceiling: u8,
 }
 
+/// The values of the viewer's parameters at `$1..$3` ([`ViewerParams::from`]`(1)`), for a
+/// list statement that starts with them.
+pub fn leading_params(
+    viewer: super::Viewer,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<crate::db::list_query::Param> {
+    vec![
+        viewer.agency_id.into(),
+        now.into(),
+        viewer.ceiling_rank().into(),
+    ]
+}
+
 impl ViewerParams {
     /// The three parameters at `$first`, `$first + 1` and `$first + 2`.
     pub const fn from(first: u8) -> ViewerParams {

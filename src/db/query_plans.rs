@@ -82,6 +82,26 @@ pub fn per_row_subqueries(db: &Db, plan: &str, alias: &str) -> usize {
     }
 }
 
+/// Checks that SQLite plans each of `statements` as a walk of `index` in the statement's
+/// own order, without sorting the candidates (`USE TEMP B-TREE`): a keyset list that
+/// seeks. SQLite only: its plan on empty tables does not depend on statistics, where
+/// PostgreSQL's would.
+pub async fn assert_sqlite_seeks(index: &str, statements: &[ListQuery]) {
+    for db in fresh_databases().await {
+        if matches!(db, Db::Sqlite(..)) {
+            for q in statements {
+                let plan = plan(&db, q.sql(), q.params().to_vec()).await;
+                assert!(
+                    plan.contains(index) && !plan.contains("TEMP B-TREE"),
+                    "{}\n{plan}",
+                    q.sql()
+                );
+            }
+        }
+        close(db).await;
+    }
+}
+
 /// Closes the pool and removes a SQLite file with its companions (a PostgreSQL test
 /// database goes with the throwaway cluster).
 pub async fn close(db: Db) {

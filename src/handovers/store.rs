@@ -10,7 +10,8 @@ use uuid::Uuid;
 use super::documents::CheckedDocument;
 use super::model::{DocumentRow, HandoverRow, HandoverStatus, COLUMNS};
 use crate::access::sql::{
-    case_full, handover_reason_visible, handover_visible, package_visible, ViewerParams,
+    case_full, handover_reason_visible, handover_visible, leading_params, package_visible,
+    ViewerParams,
 };
 use crate::access::Viewer;
 use crate::cases::model::{ConsentRow, PersonRow};
@@ -286,11 +287,7 @@ pub async fn list_page(
             .collect();
         format!(" AND h.status IN ({})", names.join(", "))
     };
-    let mut q = ListQuery::with_params(vec![
-        viewer.agency_id.into(),
-        now.into(),
-        viewer.ceiling_rank().into(),
-    ]);
+    let mut q = ListQuery::with_params(leading_params(viewer, now));
     q.push(&format!(
         "SELECT {} FROM handovers h WHERE {column} = $1{wanted}",
         scoped_columns()

@@ -14,7 +14,7 @@ use super::model::{
 };
 use crate::access::sql::{
     information_identity_visible, information_request_text_visible, information_request_visible,
-    ViewerParams,
+    leading_params, ViewerParams,
 };
 use crate::access::Viewer;
 use crate::db::list_query::{Direction, ListQuery};
@@ -249,11 +249,7 @@ pub async fn list_page(
             .collect();
         format!(" AND r.status IN ({})", names.join(", "))
     };
-    let mut q = ListQuery::with_params(vec![
-        viewer.agency_id.into(),
-        now.into(),
-        viewer.ceiling_rank().into(),
-    ]);
+    let mut q = ListQuery::with_params(leading_params(viewer, now));
     q.push(&format!(
         "SELECT {} FROM information_requests r WHERE {column} = $1 AND {}{wanted}",
         scoped_columns(),

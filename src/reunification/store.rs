@@ -11,8 +11,8 @@ use super::model::{
     Content, EntryRow, PartyRow, ReunificationRow, Verdict, COLUMNS, ENTRY_COLUMNS,
 };
 use crate::access::sql::{
-    participation_active, reunification_text_visible, reunification_visible, scope_rank,
-    ViewerParams,
+    leading_params, participation_active, reunification_text_visible, reunification_visible,
+    scope_rank, ViewerParams,
 };
 use crate::access::{Scope, Viewer};
 use crate::cases::store::bind_viewer;
@@ -269,11 +269,7 @@ pub async fn in_care_page(
     } else {
         " AND u.status <> 'ENDED'"
     };
-    let mut q = ListQuery::with_params(vec![
-        viewer.agency_id.into(),
-        now.into(),
-        viewer.ceiling_rank().into(),
-    ]);
+    let mut q = ListQuery::with_params(leading_params(viewer, now));
     q.push(&format!(
         "{} AND u.centre_agency_id = $1{ended}",
         scoped_select()

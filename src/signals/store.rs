@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use super::intake::NewSignal;
 use super::model::{SignalRow, SignalStatus, COLUMNS};
-use crate::access::sql::{in_own_signal_journal, signal_scope_rank, ViewerParams, RANK_ONCE};
+use crate::access::sql::{
+    in_own_signal_journal, leading_params, signal_scope_rank, ViewerParams, RANK_ONCE,
+};
 use crate::access::store::scope_of_rank;
 use crate::access::{Scope, Viewer};
 use crate::db::list_query::{Direction, ListQuery};
@@ -276,11 +278,7 @@ fn journal_query(
     now: DateTime<Utc>,
     limit: i64,
 ) -> ListQuery {
-    let mut q = ListQuery::with_params(vec![
-        viewer.agency_id.into(),
-        now.into(),
-        viewer.ceiling_rank().into(),
-    ]);
+    let mut q = ListQuery::with_params(leading_params(viewer, now));
     let conditions = q.fragment(|q| {
         q.and_eq("s.status", filter.status.map(SignalStatus::as_str))
             .and_if(filter.late, |p| format!("{ANY_LATE} = {p}"))

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{scoped_columns, VisibleRow, VIEWER};
-use crate::access::sql::{scope_rank, RANK_ONCE};
+use crate::access::sql::{leading_params, scope_rank, RANK_ONCE};
 use crate::access::store::scope_of_rank;
 use crate::access::{Scope, Viewer};
 use crate::cases::model::{CaseHeadline, CaseRow, CaseStatus, HEADLINE_COLUMNS};
@@ -96,11 +96,7 @@ fn page_query(
     now: DateTime<Utc>,
     limit: i64,
 ) -> ListQuery {
-    let mut q = ListQuery::with_params(vec![
-        viewer.agency_id.into(),
-        now.into(),
-        viewer.ceiling_rank().into(),
-    ]);
+    let mut q = ListQuery::with_params(leading_params(viewer, now));
     // The cases table is joined only for the filters that read it, so an unfiltered page
     // is one walk of the agency's ordered list.
     let needs_case =

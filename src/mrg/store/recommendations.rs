@@ -85,12 +85,7 @@ pub async fn decisions(
     after: Option<&(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> AppResult<Vec<RecommendationRow>> {
-    let mut q = ListQuery::with_params(vec![
-        s.viewer.agency_id.into(),
-        s.now.into(),
-        s.viewer.ceiling_rank().into(),
-        s.user.into(),
-    ]);
+    let mut q = ListQuery::with_params(s.params());
     q.push(&format!(
         "SELECT {RECOMMENDATION_COLUMNS} FROM mrg_recommendations r WHERE {}",
         recommendation_visible()
@@ -263,12 +258,7 @@ pub async fn extract_recommendations(
     if items.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = ListQuery::with_params(vec![
-        s.viewer.agency_id.into(),
-        s.now.into(),
-        s.viewer.ceiling_rank().into(),
-        s.user.into(),
-    ]);
+    let mut q = ListQuery::with_params(s.params());
     let list: Vec<String> = items.iter().map(|i| q.param(*i)).collect();
     q.push(&format!(
         "SELECT {RECOMMENDATION_COLUMNS} FROM mrg_recommendations r \

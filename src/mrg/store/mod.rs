@@ -33,9 +33,7 @@ impl Seer {
             now,
         }
     }
-}
 
-impl Seer {
     /// The values [`seen!`] binds, for a list statement that starts with them.
     pub fn params(&self) -> Vec<crate::db::list_query::Param> {
         vec![

@@ -77,6 +77,10 @@ pub struct DecisionFilter {
     pub open: bool,
 }
 
+/// Recommendation `r` is open: assigned or in progress, the statuses
+/// [`crate::mrg::rules::is_final`] does not name.
+const OPEN: &str = "r.status IN ('ASSIGNED', 'IN_PROGRESS')";
+
 /// One page of the approved recommendations the viewer sees, the soonest due first.
 pub async fn decisions(
     db: &Db,
@@ -95,7 +99,7 @@ pub async fn decisions(
         .and_eq("r.agency_id", filter.agency)
         .and_eq("r.status", filter.status.map(RecommendationStatus::as_str));
     if filter.open || filter.overdue {
-        q.push(" AND r.status IN ('ASSIGNED', 'IN_PROGRESS')");
+        q.push(" AND ").push(OPEN);
     }
     if filter.overdue {
         q.push(" AND r.due_at <= $2");
@@ -199,7 +203,7 @@ pub async fn review(
     let sql = format!(
         "SELECT {RECOMMENDATION_COLUMNS} FROM mrg_recommendations r \
          WHERE r.group_id = $5 AND {} AND r.due_at <= $6 \
-           AND ($7 IS NULL OR r.due_at > $7 OR r.status IN ('ASSIGNED', 'IN_PROGRESS')) \
+           AND ($7 IS NULL OR r.due_at > $7 OR {OPEN}) \
          ORDER BY r.due_at, r.id LIMIT 200",
         recommendation_visible()
     );
@@ -229,7 +233,7 @@ pub async fn open_due(
     let sql = format!(
         "SELECT {RECOMMENDATION_COLUMNS}, m.journal_no FROM mrg_recommendations r
          JOIN mrg_meetings m ON m.id = r.meeting_id
-         WHERE r.approved AND r.status IN ('ASSIGNED', 'IN_PROGRESS')
+         WHERE r.approved AND {OPEN}
            AND r.due_at > $1 AND r.due_at <= $2
            AND NOT EXISTS (
                SELECT 1 FROM notification_reminders n

@@ -10,13 +10,20 @@
 //! node's own [`PlainFields::plain_field`], which its `#[Object]` resolvers share, and a
 //! test compares the two paths for every plain field.
 //!
+//! A node type may also name one field that lists objects of plain fields (a case's
+//! people, [`PlainFields::ITEM_LIST`]): the lean page reads it for all its nodes at once,
+//! through the same scoped read and behind the same gate as the field's resolver, noting
+//! the same reads ([`PlainFields::item_lists`]), and writes the items' plain fields.
+//!
 //! The lean path takes only what it can answer exactly: fields named once each (aliases
 //! allowed), without directives or arguments, no fragments (`@skip` and `@include` are
 //! applied, and removed, by async-graphql before anything resolves). Anything else (a
-//! fragment, a field named twice, a field that reads the database) falls back to the
-//! whole machinery, so a client can never tell which path answered.
+//! fragment, a field named twice, any other field that reads the database) falls back to
+//! the whole machinery, so a client can never tell which path answered; so does a page
+//! whose item list could not be read, to report the error where the resolver reports it.
 
 use std::borrow::Cow;
+use std::future::Future;
 
 use async_graphql::connection::CursorType;
 use async_graphql::indexmap::IndexMap;
@@ -37,6 +44,48 @@ pub trait PlainFields: OutputType {
     /// The value of one of [`PlainFields::PLAIN_FIELDS`], exactly as the type's resolver
     /// gives it. Never called with another name.
     fn plain_field(&self, name: &str) -> Value;
+
+    /// The one field of the type that lists objects of plain fields
+    /// ([`PlainFields::Item`], a case's people), which a lean page reads for all its
+    /// nodes at once ([`PlainFields::item_lists`]); `None` when the type has none.
+    const ITEM_LIST: Option<&'static str> = None;
+
+    /// What [`PlainFields::ITEM_LIST`] lists (`()` when the type lists nothing).
+    type Item: PlainItem;
+
+    /// The [`PlainFields::ITEM_LIST`] of every node of a page, in the nodes' order, `None`
+    /// where the field is null for this caller: read, and noted on the caller's read log,
+    /// exactly as the field's own resolver reads and notes it node by node. `None` for the
+    /// whole page (a read that failed) sends the page the long way, where the error is
+    /// reported on the field as the resolver reports it.
+    fn item_lists<'a>(
+        ctx: &'a ContextSelectionSet<'a>,
+        nodes: Vec<&'a Self>,
+    ) -> impl Future<Output = Option<Vec<Option<Vec<Self::Item>>>>> + Send + 'a {
+        let _ = (ctx, nodes);
+        async { None }
+    }
+}
+
+/// An object whose fields are all plain, listed under a node's
+/// [`PlainFields::ITEM_LIST`].
+pub trait PlainItem: Send + Sync {
+    /// The schema's name of its type, for `__typename`.
+    const TYPE_NAME: &'static str;
+    /// The names of its fields, every one answered by [`PlainItem::plain_field`].
+    const PLAIN_FIELDS: &'static [&'static str];
+    /// The value of one of [`PlainItem::PLAIN_FIELDS`], exactly as the type's resolver
+    /// gives it.
+    fn plain_field(&self, name: &str) -> Value;
+}
+
+/// The item of a node type that lists nothing a lean page writes.
+impl PlainItem for () {
+    const TYPE_NAME: &'static str = "";
+    const PLAIN_FIELDS: &'static [&'static str] = &[];
+    fn plain_field(&self, _: &str) -> Value {
+        Value::Null
+    }
 }
 
 /// A page of a list that writes itself when its selection allows ([module docs](self)).
@@ -64,10 +113,20 @@ where
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        match write_page(&self.0, &ctx.item.node) {
-            Some(value) => Ok(value),
-            None => self.0.resolve(ctx, field).await,
-        }
+        let selection = plain_selection(&ctx.item.node).filter(|s| fits_page::<N>(s));
+        let Some(selection) = selection else {
+            return self.0.resolve(ctx, field).await;
+        };
+        let items = if lists_items::<N>(&selection) {
+            let nodes = self.0.edges.iter().map(|edge| &edge.node).collect();
+            match N::item_lists(ctx, nodes).await {
+                Some(items) if items.len() == self.0.edges.len() => items,
+                _ => return self.0.resolve(ctx, field).await,
+            }
+        } else {
+            Vec::new()
+        };
+        Ok(write_page(&self.0, &selection, &items))
     }
 }
 
@@ -114,34 +173,36 @@ fn plain_selection(set: &SelectionSet) -> Option<Vec<Plain<'_>>> {
     Some(fields)
 }
 
-fn write_page<K, N>(page: &Page<K, N>, set: &SelectionSet) -> Option<Value>
+/// The page written from its selection (already checked by [`fits_page`]); `items` holds
+/// each node's [`PlainFields::ITEM_LIST`] when the selection asks for it.
+fn write_page<K, N>(
+    page: &Page<K, N>,
+    selection: &[Plain<'_>],
+    items: &[Option<Vec<N::Item>>],
+) -> Value
 where
     K: Serialize + DeserializeOwned + Send + Sync,
     N: PlainFields,
 {
-    let selection = plain_selection(set)?;
-    if !fits_page::<N>(&selection) {
-        return None;
-    }
+    let items_of = |row: usize| items.get(row);
     let mut answer = IndexMap::with_capacity(selection.len());
-    for field in &selection {
+    for field in selection {
         let value = match field.name {
             "__typename" => Value::String(Page::<K, N>::type_name().into_owned()),
             "edges" => {
                 let edge_keys = keys(&field.children);
-                let node_keys = field.children.iter().find(|part| part.name == "node");
-                let node_keys = node_keys.map(|node| (keys(&node.children), node));
+                let node = field.children.iter().find(|part| part.name == "node");
+                let node = node.map(|node| NodeShape::<N>::of(&node.children));
                 Value::List(
                     page.edges
                         .iter()
-                        .map(|edge| {
+                        .enumerate()
+                        .map(|(row, edge)| {
                             let mut object = edge_keys.clone();
                             for (slot, part) in object.values_mut().zip(&field.children) {
-                                *slot = match (part.name, &node_keys) {
+                                *slot = match (part.name, &node) {
                                     ("cursor", _) => Value::String(edge.cursor.encode_cursor()),
-                                    ("node", Some((keys, node))) => {
-                                        write_node(&edge.node, keys, &node.children)
-                                    }
+                                    ("node", Some(shape)) => shape.write(&edge.node, items_of(row)),
                                     // "__typename", the only other name `fits_page` lets by.
                                     _ => Value::String(edge_type_name::<K, N>()),
                                 };
@@ -152,11 +213,12 @@ where
                 )
             }
             "nodes" => {
-                let node_keys = keys(&field.children);
+                let shape = NodeShape::<N>::of(&field.children);
                 Value::List(
                     page.edges
                         .iter()
-                        .map(|edge| write_node(&edge.node, &node_keys, &field.children))
+                        .enumerate()
+                        .map(|(row, edge)| shape.write(&edge.node, items_of(row)))
                         .collect(),
                 )
             }
@@ -165,11 +227,11 @@ where
         };
         answer.insert(field.key.clone(), value);
     }
-    Some(Value::Object(answer))
+    Value::Object(answer)
 }
 
 /// Whether every field selected is one the lean path writes: the connection's, the
-/// edges', the page info's and the nodes' plain fields.
+/// edges', the page info's and the nodes' plain fields and item list.
 fn fits_page<N: PlainFields>(selection: &[Plain<'_>]) -> bool {
     selection.iter().all(|field| match field.name {
         "__typename" => true,
@@ -191,9 +253,31 @@ fn fits_page<N: PlainFields>(selection: &[Plain<'_>]) -> bool {
 
 fn fits_node<N: PlainFields>(selection: &[Plain<'_>]) -> bool {
     !selection.is_empty()
+        && selection.iter().all(|f| {
+            f.name == "__typename"
+                || N::PLAIN_FIELDS.contains(&f.name)
+                || (N::ITEM_LIST == Some(f.name) && fits_item::<N::Item>(&f.children))
+        })
+}
+
+fn fits_item<I: PlainItem>(selection: &[Plain<'_>]) -> bool {
+    !selection.is_empty()
         && selection
             .iter()
-            .all(|f| f.name == "__typename" || N::PLAIN_FIELDS.contains(&f.name))
+            .all(|f| f.name == "__typename" || I::PLAIN_FIELDS.contains(&f.name))
+}
+
+/// Whether a selection that fits the page asks its nodes for their item list.
+fn lists_items<N: PlainFields>(selection: &[Plain<'_>]) -> bool {
+    let asks = |node: &[Plain<'_>]| node.iter().any(|f| N::ITEM_LIST == Some(f.name));
+    selection.iter().any(|field| match field.name {
+        "edges" => field
+            .children
+            .iter()
+            .any(|part| part.name == "node" && asks(&part.children)),
+        "nodes" => asks(&field.children),
+        _ => false,
+    })
 }
 
 /// An object with the selection's response keys in order, every value null: cloned for
@@ -206,19 +290,58 @@ fn keys(selection: &[Plain<'_>]) -> IndexMap<Name, Value> {
         .collect()
 }
 
-fn write_node<N: PlainFields>(
-    node: &N,
-    keys: &IndexMap<Name, Value>,
-    selection: &[Plain<'_>],
-) -> Value {
-    let mut object = keys.clone();
-    for (slot, field) in object.values_mut().zip(selection) {
-        *slot = match field.name {
-            "__typename" => Value::String(node.introspection_type_name().into_owned()),
-            name => node.plain_field(name),
-        };
+/// How each node of a page is written: its selection, with the keys of its objects and
+/// of its items' objects made once a page.
+struct NodeShape<'s, 'q, N> {
+    selection: &'s [Plain<'q>],
+    keys: IndexMap<Name, Value>,
+    item_keys: IndexMap<Name, Value>,
+    node: std::marker::PhantomData<fn(&N)>,
+}
+
+impl<'s, 'q, N: PlainFields> NodeShape<'s, 'q, N> {
+    fn of(selection: &'s [Plain<'q>]) -> Self {
+        let item_list = selection.iter().find(|f| N::ITEM_LIST == Some(f.name));
+        NodeShape {
+            selection,
+            keys: keys(selection),
+            item_keys: item_list.map(|f| keys(&f.children)).unwrap_or_default(),
+            node: std::marker::PhantomData,
+        }
     }
-    Value::Object(object)
+
+    /// One node, with its item list as read for its row (`None` only when the selection
+    /// does not ask for it).
+    fn write(&self, node: &N, items: Option<&Option<Vec<N::Item>>>) -> Value {
+        let mut object = self.keys.clone();
+        for (slot, field) in object.values_mut().zip(self.selection) {
+            *slot = match field.name {
+                "__typename" => Value::String(node.introspection_type_name().into_owned()),
+                name if N::ITEM_LIST == Some(name) => match items {
+                    Some(Some(items)) => Value::List(
+                        items
+                            .iter()
+                            .map(|item| self.write_item(item, &field.children))
+                            .collect(),
+                    ),
+                    _ => Value::Null,
+                },
+                name => node.plain_field(name),
+            };
+        }
+        Value::Object(object)
+    }
+
+    fn write_item(&self, item: &N::Item, selection: &[Plain<'_>]) -> Value {
+        let mut object = self.item_keys.clone();
+        for (slot, field) in object.values_mut().zip(selection) {
+            *slot = match field.name {
+                "__typename" => Value::String(<N::Item as PlainItem>::TYPE_NAME.to_owned()),
+                name => item.plain_field(name),
+            };
+        }
+        Value::Object(object)
+    }
 }
 
 fn write_page_info<K, N>(page: &Page<K, N>, selection: &[Plain<'_>]) -> Value
@@ -289,6 +412,40 @@ mod tests {
             RESOLVED.fetch_add(1, Ordering::SeqCst);
             self.number * 2
         }
+        /// The item list: null for odd numbers, else one tag per half of the number.
+        async fn tags(&self) -> Option<Vec<Tag>> {
+            RESOLVED.fetch_add(1, Ordering::SeqCst);
+            tags_of(self.number)
+        }
+    }
+
+    #[derive(async_graphql::SimpleObject)]
+    struct Tag {
+        text: String,
+        weight: Option<i32>,
+    }
+
+    fn tags_of(number: i32) -> Option<Vec<Tag>> {
+        (number % 2 == 0).then(|| {
+            (0..number / 2)
+                .map(|i| Tag {
+                    text: format!("{number}.{i}"),
+                    weight: (i > 0).then_some(i),
+                })
+                .collect()
+        })
+    }
+
+    impl PlainItem for Tag {
+        const TYPE_NAME: &'static str = "Tag";
+        const PLAIN_FIELDS: &'static [&'static str] = &["text", "weight"];
+        fn plain_field(&self, name: &str) -> Value {
+            match name {
+                "text" => self.text.to_value(),
+                "weight" => self.weight.to_value(),
+                _ => Value::Null,
+            }
+        }
     }
 
     impl PlainFields for Probe {
@@ -299,6 +456,16 @@ mod tests {
                 "label" => self.label.to_value(),
                 _ => Value::Null,
             }
+        }
+
+        const ITEM_LIST: Option<&'static str> = Some("tags");
+        type Item = Tag;
+
+        async fn item_lists<'a>(
+            _: &'a ContextSelectionSet<'a>,
+            nodes: Vec<&'a Self>,
+        ) -> Option<Vec<Option<Vec<Tag>>>> {
+            Some(nodes.iter().map(|node| tags_of(node.number)).collect())
         }
     }
 
@@ -334,8 +501,9 @@ mod tests {
     #[tokio::test]
     async fn a_plain_selection_is_written_as_async_graphql_would_resolve_it() {
         let plain = "__typename \
-            edges { __typename cursor node { __typename number label } } \
-            n: nodes { label number } \
+            edges { __typename cursor node { __typename number label \
+              tags { __typename w: weight text } } } \
+            n: nodes { label number tags { text } } \
             pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }";
         let (lean, resolved) = answer(&format!("{{ probes(first: 3) {{ {plain} }} }}")).await;
         assert!(!resolved, "the plain page went through the resolvers");
@@ -345,6 +513,14 @@ mod tests {
         assert!(resolved, "{full}");
         assert_eq!(lean, full);
         assert!(lean.contains(r#""label":"«2»","number":2"#), "{lean}");
+        assert!(
+            lean.contains(r#""number":1,"label":null,"tags":null"#),
+            "{lean}"
+        );
+        assert!(
+            lean.contains(r#""tags":[{"__typename":"Tag","w":null,"text":"2.0"}]"#),
+            "{lean}"
+        );
 
         // `@skip` and `@include` are applied before any resolver runs: still lean.
         let (skipped, resolved) =
@@ -353,6 +529,7 @@ mod tests {
         // Anything beyond plain fields takes the long way, and answers as it did.
         for selection in [
             "edges { node { number twice } }",
+            "edges { node { number tags { text ... on Tag { weight } } } }",
             "edges { node { ... on Probe { number } } }",
             "edges { node { number } } edges { node { label } }",
             &format!(

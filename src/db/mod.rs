@@ -38,7 +38,13 @@ use crate::error::AppResult;
 /// Through the map those pages come straight from the OS page cache, shared by all
 /// connections. It is address space, not memory: only touched pages are resident, and
 /// they are the OS's file cache, which it can reclaim.
-const SQLITE_MMAP_BYTES: u64 = 1 << 30;
+///
+/// Large enough for the whole file of any hub this serves (a million cases is 4 GB): a
+/// page beyond the map is read with a system call into the connection's small cache,
+/// which made a deep list page at that size cost twice its first page. SQLite caps the
+/// map at a compile-time ceiling (2 GiB by default), raised for the bundled SQLite in
+/// `.cargo/config.toml`; `the_memory_map_is_as_large_as_asked` checks it holds.
+const SQLITE_MMAP_BYTES: u64 = 64 << 30;
 
 /// Each SQLite connection's own page cache, in KiB (as `PRAGMA cache_size`, negative).
 /// Reads come through the memory map above, so the cache holds little that the OS's file
@@ -296,5 +302,33 @@ impl Tx {
         match self {
             Tx::Sqlite(.., keys) | Tx::Postgres(_, keys) => keys.0.as_ref(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bundled SQLite grants the whole map asked for: `.cargo/config.toml` raises its
+    /// compile-time ceiling, without which it would quietly map 2 GiB of the file.
+    #[tokio::test]
+    async fn the_memory_map_is_as_large_as_asked() {
+        let name = format!("caselink_mmap_{}.db", uuid::Uuid::new_v4().simple());
+        let file = std::env::temp_dir().join(name);
+        let db = Db::connect(&format!("sqlite://{}", file.display()), 1)
+            .await
+            .expect("open a SQLite file");
+        let Db::Sqlite(pool, ..) = &db else {
+            panic!("a sqlite:// URL opened something else");
+        };
+        let granted: i64 = sqlx::query_scalar("PRAGMA mmap_size")
+            .fetch_one(pool)
+            .await
+            .expect("read the map's size");
+        pool.close().await;
+        for suffix in ["", "-wal", "-shm", "-reads", "-reads-wal", "-reads-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+        assert_eq!(u64::try_from(granted).ok(), Some(SQLITE_MMAP_BYTES));
     }
 }

@@ -309,7 +309,7 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
     let sql_inbox = workloads::sql_inbox(load, &db, inbox, true).await?;
     println!("  finding the deep pages' cursors…");
     let cursors = pages::cursors(&db, measured.agency_id, inbox).await?;
-    let (sql_cases_deep, sql_inbox_deep, sql_audit_first, sql_audit_deep) =
+    let direct_pages =
         pages::measure_direct(load, &db, (measured.agency_id, inbox), &cursors).await?;
     println!("  audit storage: 4,000 read events of 20 cases…");
     let audit_footprint = audit_footprint(&db, &measured).await?;
@@ -361,11 +361,8 @@ async fn measure(args: &Args, target: &Target, server: &Path) -> anyhow::Result<
         audit_events: http.audit_events,
         pages: pages::Figures {
             http_cases_deep: http.cases_deep,
-            sql_cases_deep,
             http_inbox_deep: http.inbox_deep,
-            sql_inbox_deep,
-            sql_audit_first,
-            sql_audit_deep,
+            direct: direct_pages,
         },
         cursors,
     })

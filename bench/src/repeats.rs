@@ -66,10 +66,14 @@ fn figures(r: &Results) -> Vec<Figure> {
     let p = &r.pages;
     for (name, deep, first) in [
         ("HTTP cases", &p.http_cases_deep, &r.http_list),
-        ("direct cases", &p.sql_cases_deep, &r.sql_list),
+        ("direct cases", &p.direct.cases_deep, &p.direct.cases_first),
         ("HTTP inbox", &p.http_inbox_deep, &r.http_inbox),
-        ("direct inbox", &p.sql_inbox_deep, &r.sql_inbox_page),
-        ("direct audit log", &p.sql_audit_deep, &p.sql_audit_first),
+        ("direct inbox", &p.direct.inbox_deep, &p.direct.inbox_first),
+        (
+            "direct audit log",
+            &p.direct.audit_deep,
+            &p.direct.audit_first,
+        ),
     ] {
         // Cost, not rate: how much more a deep page costs than page 1.
         out.push(figure(

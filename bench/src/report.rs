@@ -182,11 +182,13 @@ pub fn print(results: &Results) {
     let p = &results.pages;
     for (name, stats) in [
         ("HTTP cases deep page", &p.http_cases_deep),
-        ("direct cases deep page", &p.sql_cases_deep),
+        ("direct cases page 1", &p.direct.cases_first),
+        ("direct cases deep page", &p.direct.cases_deep),
         ("HTTP inbox deep page", &p.http_inbox_deep),
-        ("direct inbox deep page", &p.sql_inbox_deep),
-        ("direct audit page 1", &p.sql_audit_first),
-        ("direct audit deep page", &p.sql_audit_deep),
+        ("direct inbox page 1", &p.direct.inbox_first),
+        ("direct inbox deep page", &p.direct.inbox_deep),
+        ("direct audit page 1", &p.direct.audit_first),
+        ("direct audit deep page", &p.direct.audit_deep),
         ("HTTP cases", &results.http_list),
         ("HTTP case", &results.http_case),
         ("direct list", &results.sql_list),
@@ -236,8 +238,8 @@ fn print_pages(results: &Results) {
     line(
         "direct `cases::store::list_page`",
         c.cases.0,
-        &results.sql_list,
-        &p.sql_cases_deep,
+        &p.direct.cases_first,
+        &p.direct.cases_deep,
     );
     line(
         "HTTP `handoverInbox(first: 20)`",
@@ -248,14 +250,14 @@ fn print_pages(results: &Results) {
     line(
         "direct `handovers::store::list_page` (inbox)",
         c.inbox.0,
-        &results.sql_inbox_page,
-        &p.sql_inbox_deep,
+        &p.direct.inbox_first,
+        &p.direct.inbox_deep,
     );
     line(
         "direct `audit::store::list_page` (all events)",
         c.audit.0,
-        &p.sql_audit_first,
-        &p.sql_audit_deep,
+        &p.direct.audit_first,
+        &p.direct.audit_deep,
     );
     println!();
     println!("- not measured: the signals journal, my cases, the outbox and notifications (the seed writes no signals or notifications)");
@@ -323,10 +325,10 @@ pub fn print_summary(all: &[Results]) {
             "- {}: deep page / page 1 rate: cases HTTP {:.2}, direct {:.2}; inbox HTTP {:.2}, direct {:.2}; audit direct {:.2}",
             results.backend,
             rate_ratio(&p.http_cases_deep, &results.http_list),
-            rate_ratio(&p.sql_cases_deep, &results.sql_list),
+            rate_ratio(&p.direct.cases_deep, &p.direct.cases_first),
             rate_ratio(&p.http_inbox_deep, &results.http_inbox),
-            rate_ratio(&p.sql_inbox_deep, &results.sql_inbox_page),
-            rate_ratio(&p.sql_audit_deep, &p.sql_audit_first),
+            rate_ratio(&p.direct.inbox_deep, &p.direct.inbox_first),
+            rate_ratio(&p.direct.audit_deep, &p.direct.audit_first),
         );
     }
 }

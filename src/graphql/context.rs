@@ -4,7 +4,7 @@ use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use async_graphql::Context;
+use async_graphql::context::ContextBase;
 
 use crate::access::{Actor, Caller};
 use crate::app::AppState;
@@ -66,7 +66,8 @@ pub trait ContextExt {
     fn actor(&self) -> AppResult<&Actor>;
 }
 
-impl ContextExt for Context<'_> {
+/// For a field's context and a selection's alike (a lean page reads through the latter).
+impl<T> ContextExt for ContextBase<'_, T> {
     fn state(&self) -> &AppState {
         self.data_unchecked::<AppState>()
     }

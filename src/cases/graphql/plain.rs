@@ -9,10 +9,9 @@ use async_graphql::{ContextSelectionSet, InputType, Value};
 use uuid::Uuid;
 
 use super::{id, CaseNode, CasePerson};
-use crate::app::AppState;
 use crate::cases::reads;
-use crate::graphql::context::RequestContext;
 use crate::graphql::lean::{PlainFields, PlainItem};
+use crate::graphql::ContextExt;
 
 impl PlainFields for CaseNode {
     const PLAIN_FIELDS: &'static [&'static str] = &[
@@ -55,8 +54,7 @@ impl PlainFields for CaseNode {
         ctx: &'a ContextSelectionSet<'a>,
         nodes: Vec<&'a Self>,
     ) -> Option<Vec<Option<Vec<CasePerson>>>> {
-        let caller = &ctx.data_unchecked::<RequestContext>().caller;
-        let db = &ctx.data_unchecked::<AppState>().db;
+        let (caller, db) = (ctx.caller(), &ctx.state().db);
         let opened: Vec<Option<Uuid>> = nodes
             .iter()
             .map(|node| node.personal_gate.open(caller).map(|_| node.headline.id))
